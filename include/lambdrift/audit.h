@@ -1,0 +1,88 @@
+/*
+ * Rules: inventory (and, for verify, expectations) in, findings out. An ld_findings list
+ * owns its findings and their strings; ld_findings_dispose() frees them. Rule slugs are
+ * stable and documented (DESIGN.md); fingerprints are stable across runs and formats.
+ */
+#ifndef LAMBDRIFT_AUDIT_H
+#define LAMBDRIFT_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "lambdrift/inventory.h"
+
+typedef enum {
+	LD_SEV_NONE = 0,
+	LD_SEV_NOTE = 1,
+	LD_SEV_WARNING = 2,
+	LD_SEV_ERROR = 3
+} ld_severity;
+
+typedef struct {
+	const char *rule;     /* static slug, e.g. "latest-drift" */
+	ld_severity severity;
+	char *function;
+	char *region;
+	char *qualifier;      /* "$LATEST", a version, an alias name, or NULL */
+	char *message;        /* one line, no secrets */
+	char *evidence;       /* compact JSON object, or NULL */
+	char fingerprint[33]; /* 32 hex digits: sha256 of rule, account, region, function,
+				 qualifier and a rule-specific key; stable across runs */
+} ld_finding;
+
+typedef struct {
+	ld_finding *items;
+	size_t count;
+	size_t alloc;
+} ld_findings;
+
+typedef struct {
+	char *identifier;
+	char *deprecation; /* YYYY-MM-DD or NULL when not published */
+	char *block_create;
+	char *block_update;
+} ld_runtime;
+
+typedef struct {
+	ld_runtime *items;
+	size_t count;
+	char *source;      /* where the dates come from and as of when */
+} ld_runtime_table;
+
+/** Load the table compiled into lambdrift (from data/lambda-runtimes.tsv). */
+int ld_runtime_table_default(ld_runtime_table *out);
+/** Load a user TSV with the same columns. @return 0, or LD_EUSAGE naming the line */
+int ld_runtime_table_load(ld_runtime_table *out, const char *path);
+void ld_runtime_table_dispose(ld_runtime_table *t);
+const ld_runtime *ld_runtime_find(const ld_runtime_table *t, const char *identifier);
+
+typedef struct {
+	const ld_runtime_table *runtimes;
+	long horizon_days;  /* runtime-deprecating window; default 180 */
+	time_t now;         /* "today" for runtime dates */
+} ld_audit_opts;
+
+#define LD_AUDIT_OPTS_INIT { NULL, 180, 0 }
+
+/** Run the scan rules (alias-unpinned, alias-split, latest-drift, unpublished,
+ *  trigger-unqualified, runtime-deprecated, runtime-deprecating, runtime-unknown). */
+int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts);
+
+/** Sort findings: severity descending, then region, function, rule, qualifier. */
+void ld_findings_sort(ld_findings *f);
+void ld_findings_dispose(ld_findings *f);
+
+const char *ld_severity_name(ld_severity s);
+/** Parse "error" | "warning" | "note" | "none". @return LD_EUSAGE when unknown */
+int ld_severity_parse(ld_severity *out, const char *s);
+
+/** Rule catalogue: slug, default severity, one-line summary. NULL-terminated. */
+typedef struct {
+	const char *slug;
+	ld_severity severity;
+	const char *summary;
+} ld_rule_info;
+extern const ld_rule_info ld_rules[];
+
+#endif

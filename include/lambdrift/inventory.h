@@ -1,0 +1,125 @@
+/*
+ * The inventory: a plain data model of what an account runs (functions, their versions,
+ * aliases and event source mappings), filled by the collector or loaded from a snapshot,
+ * and read by the rules. An ld_inventory owns every string and array under it;
+ * ld_inventory_dispose() frees them all. Getters never return owned memory.
+ *
+ * Secrets: environment variable values never enter the inventory. The collector replaces
+ * each with a keyed digest (HMAC-SHA256 under the inventory's digest key), so the inventory,
+ * its snapshot and its report can be shown to anyone.
+ */
+#ifndef LAMBDRIFT_INVENTORY_H
+#define LAMBDRIFT_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lambdrift/buf.h"
+
+/* One behaviour-defining configuration field: its Lambda API name and its value as
+ * canonical JSON (sorted keys, compact; env values already digested). */
+typedef struct {
+	char *name;
+	char *value;
+} ld_config_field;
+
+typedef struct {
+	char *version;        /* "$LATEST" or a decimal version number */
+	char *arn;            /* qualified function ARN */
+	char *code_sha256;    /* CodeSha256 as Lambda reports it (base64 for zips) */
+	char *config_sha256;  /* hex sha256 over the canonical config fields */
+	char *runtime;        /* NULL for container images */
+	char *package_type;   /* "Zip" or "Image" */
+	char *last_modified;
+	ld_config_field *config; /* sorted by name */
+	size_t nconfig;
+} ld_version;
+
+typedef struct {
+	char *version;  /* an additional version receiving weighted traffic */
+	double weight;  /* 0.0 - 1.0 */
+} ld_alias_weight;
+
+typedef struct {
+	char *name;
+	char *arn;
+	char *function_version;   /* "$LATEST" or a version number */
+	ld_alias_weight *weights; /* RoutingConfig.AdditionalVersionWeights */
+	size_t nweights;
+} ld_alias;
+
+typedef struct {
+	char *name;
+	char *region;
+	char *arn;          /* unqualified function ARN */
+	ld_version *versions; /* "$LATEST" first, then published versions ascending */
+	size_t nversions;
+	ld_alias *aliases;  /* sorted by name */
+	size_t naliases;
+} ld_function;
+
+/* An event source mapping (trigger). */
+typedef struct {
+	char *uuid;
+	char *region;
+	char *function_arn;     /* as Lambda reports it: qualified or not */
+	char *event_source_arn; /* may be NULL (self-managed Kafka, etc.) */
+	char *state;
+} ld_trigger;
+
+/* API calls made to collect, by quota class (DESIGN.md: the 15/s class is the bound). */
+typedef struct {
+	unsigned long control;      /* the shared 15 req/s class: List*, GetAlias, ... */
+	unsigned long get_function; /* 100 req/s class */
+	unsigned long sts;
+	unsigned long throttled;    /* 429 responses received */
+	unsigned long retries;
+	unsigned long errors;       /* requests that failed for good */
+} ld_api_calls;
+
+typedef struct {
+	char *account;          /* 12-digit id, or NULL when unknown */
+	char *partition;        /* "aws" unless known otherwise */
+	char **regions;
+	size_t nregions;
+	ld_function *functions; /* sorted by region, then name */
+	size_t nfunctions;
+	ld_trigger *triggers;   /* sorted by region, then uuid */
+	size_t ntriggers;
+	char *collected_at;     /* RFC 3339 UTC */
+	char *digest_key_id;    /* identifies the env digest key: hex of sha256(key)[0..8] */
+	bool complete;          /* false when any data could not be fetched */
+	char **problems;        /* why the inventory is incomplete, one line each */
+	size_t nproblems;
+	ld_api_calls calls;
+} ld_inventory;
+
+/** Zero an inventory: empty, complete, no calls. */
+void ld_inventory_init(ld_inventory *inv);
+/** Free everything the inventory owns and zero it. Accepts a zeroed inventory. */
+void ld_inventory_dispose(ld_inventory *inv);
+
+/** Record why the inventory is incomplete (printf-style); marks it incomplete. */
+int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Write the snapshot JSON ("lambdrift/inventory/v1"). */
+int ld_inventory_write(ld_buf *out, const ld_inventory *inv);
+/** Load a snapshot written by ld_inventory_write. @return 0, LD_EUSAGE/LD_EINVALID with a
+ *  message naming the file and what is wrong */
+int ld_inventory_load(ld_inventory *inv, const char *path);
+
+/** Keep only functions whose name matches one of the shell globs (fnmatch); triggers of
+ *  dropped functions go too. No globs keeps everything. */
+void ld_inventory_filter(ld_inventory *inv, const char *const *globs, size_t nglobs);
+
+/** Newest published version of a function, or NULL when it has none. */
+const ld_version *ld_function_latest_published(const ld_function *fn);
+/** Version by its qualifier ("$LATEST" or a number), or NULL. */
+const ld_version *ld_function_version(const ld_function *fn, const char *version);
+
+/** True when a shell glob matches `name`. */
+bool ld_glob_match(const char *glob, const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * Filling an inventory (private to the library): the collector and the snapshot loader
+ * add functions, versions, aliases and triggers through these, then call
+ * ld_inventory_sort() once. Returned pointers are owned by the inventory and stay valid
+ * only until the next add to the same array.
+ */
+#ifndef LD_INVENTORY_BUILD_H
+#define LD_INVENTORY_BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lambdrift/inventory.h"
+#include "util/json.h"
+
+/** Find the function `name` in `region`, or add it (arn may be NULL). NULL without memory. */
+ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const char *name,
+				   const char *arn);
+/** Append a zeroed version / alias / trigger. NULL without memory. */
+ld_version *ld_function_add_version(ld_function *fn);
+ld_alias *ld_function_add_alias(ld_function *fn);
+ld_trigger *ld_inventory_add_trigger(ld_inventory *inv);
+/** Add a region name if not present yet. */
+int ld_inventory_add_region(ld_inventory *inv, const char *region);
+
+/** Sort functions, versions ("$LATEST" first, then numerically), aliases, triggers. */
+void ld_inventory_sort(ld_inventory *inv);
+
+/* Environment digest key: 32 random bytes per inventory unless given. */
+#define LD_DIGEST_KEY_LEN 32
+
+/**
+ * Fill `out` from one FunctionConfiguration JSON object (a ListFunctions item or the
+ * Configuration of GetFunction): identity fields, and the behaviour-defining config fields
+ * canonicalised with environment values replaced by HMAC-SHA256(key, name "\0" value).
+ * @return 0, LD_EINVALID when required fields (Version, FunctionArn) are missing
+ */
+int ld_version_from_api(ld_version *out, const ld_json *cfg, const uint8_t *key, size_t key_len);
+
+/** Compute out->config_sha256 from out->config. */
+int ld_version_digest(ld_version *v);
+
+void ld_version_dispose(ld_version *v);
+
+/** Set inv->digest_key_id from the key. */
+void ld_inventory_set_digest_key(ld_inventory *inv, const uint8_t *key, size_t key_len);
+
+#endif

@@ -1,0 +1,47 @@
+/* Per-thread last-error storage behind include/lambdrift/errors.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "lambdrift/errors.h"
+
+static _Thread_local ld_error last_error;
+
+static void vset(int code, ld_error_class klass, const char *fmt, va_list ap)
+{
+	last_error.code = code;
+	last_error.klass = klass;
+	vsnprintf(last_error.message, sizeof(last_error.message), fmt, ap);
+}
+
+int ld_error_set(ld_error_class klass, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(LD_ERROR, klass, fmt, ap);
+	va_end(ap);
+	return LD_ERROR;
+}
+
+int ld_error_setc(int code, ld_error_class klass, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(code, klass, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ld_error_oom(void)
+{
+	return ld_error_set(LD_ERR_NOMEM, "out of memory");
+}
+
+const ld_error *ld_error_last(void)
+{
+	return &last_error;
+}
+
+void ld_error_clear(void)
+{
+	memset(&last_error, 0, sizeof(last_error));
+}

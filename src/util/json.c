@@ -1,0 +1,243 @@
+/* cJSON wrapper (see json.h): parsing with a depth bound, building, canonical output. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "lambdrift/errors.h"
+#include "util/json.h"
+
+int ld_json_parse(ld_json **out, const char *text, size_t len, const char *what)
+{
+	const char *end = NULL;
+	cJSON *j;
+
+	*out = NULL;
+	j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!j) {
+		size_t at = end && end >= text ? (size_t)(end - text) : 0;
+		if (!end)
+			at = cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - text) : 0;
+		return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu",
+				     what, at > len ? len : at);
+	}
+	*out = j;
+	return 0;
+}
+
+void ld_json_free(ld_json *json)
+{
+	cJSON_Delete(json);
+}
+
+bool ld_json_is_object(const ld_json *j) { return j && cJSON_IsObject(j); }
+bool ld_json_is_array(const ld_json *j) { return j && cJSON_IsArray(j); }
+bool ld_json_is_string(const ld_json *j) { return j && cJSON_IsString(j); }
+bool ld_json_is_number(const ld_json *j) { return j && cJSON_IsNumber(j); }
+bool ld_json_is_bool(const ld_json *j) { return j && cJSON_IsBool(j); }
+bool ld_json_is_null(const ld_json *j) { return j && cJSON_IsNull(j); }
+bool ld_json_is_true(const ld_json *j) { return j && cJSON_IsTrue(j); }
+
+ld_json *ld_json_get(const ld_json *obj, const char *key)
+{
+	return ld_json_is_object(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+const char *ld_json_get_str(const ld_json *obj, const char *key)
+{
+	return ld_json_str(ld_json_get(obj, key));
+}
+
+bool ld_json_get_num(const ld_json *obj, const char *key, double *out)
+{
+	ld_json *n = ld_json_get(obj, key);
+	if (!ld_json_is_number(n))
+		return false;
+	*out = n->valuedouble;
+	return true;
+}
+
+const char *ld_json_str(const ld_json *j)
+{
+	return ld_json_is_string(j) ? j->valuestring : NULL;
+}
+
+double ld_json_num(const ld_json *j)
+{
+	return ld_json_is_number(j) ? j->valuedouble : 0.0;
+}
+
+size_t ld_json_size(const ld_json *j)
+{
+	return (ld_json_is_array(j) || ld_json_is_object(j)) ? (size_t)cJSON_GetArraySize(j) : 0;
+}
+
+ld_json *ld_json_at(const ld_json *arr, size_t i)
+{
+	ld_json *c = ld_json_first(arr);
+	while (c && i--)
+		c = c->next;
+	return c;
+}
+
+ld_json *ld_json_first(const ld_json *j)
+{
+	return (ld_json_is_array(j) || ld_json_is_object(j)) ? j->child : NULL;
+}
+
+ld_json *ld_json_next(const ld_json *j)
+{
+	return j ? j->next : NULL;
+}
+
+const char *ld_json_key(const ld_json *member)
+{
+	return member ? member->string : NULL;
+}
+
+ld_json *ld_json_new_object(void) { return cJSON_CreateObject(); }
+ld_json *ld_json_new_array(void) { return cJSON_CreateArray(); }
+ld_json *ld_json_new_string(const char *s) { return cJSON_CreateString(s); }
+ld_json *ld_json_new_number(double n) { return cJSON_CreateNumber(n); }
+ld_json *ld_json_new_bool(bool b) { return cJSON_CreateBool(b); }
+ld_json *ld_json_new_null(void) { return cJSON_CreateNull(); }
+ld_json *ld_json_dup(const ld_json *j) { return cJSON_Duplicate(j, 1); }
+
+int ld_json_add(ld_json *obj, const char *key, ld_json *item)
+{
+	if (!item || !cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		return ld_error_oom();
+	}
+	return 0;
+}
+
+int ld_json_add_str(ld_json *obj, const char *key, const char *s)
+{
+	return ld_json_add(obj, key, s ? cJSON_CreateString(s) : cJSON_CreateNull());
+}
+
+int ld_json_add_num(ld_json *obj, const char *key, double n)
+{
+	return ld_json_add(obj, key, cJSON_CreateNumber(n));
+}
+
+int ld_json_add_bool(ld_json *obj, const char *key, bool b)
+{
+	return ld_json_add(obj, key, cJSON_CreateBool(b));
+}
+
+int ld_json_append(ld_json *arr, ld_json *item)
+{
+	if (!item || !cJSON_AddItemToArray(arr, item)) {
+		cJSON_Delete(item);
+		return ld_error_oom();
+	}
+	return 0;
+}
+
+void ld_json_remove(ld_json *obj, const char *key)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+}
+
+int ld_json_write(ld_buf *out, const ld_json *j, bool pretty)
+{
+	char *s = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+	int error;
+	if (!s)
+		return ld_error_oom();
+	if (pretty) {
+		/* cJSON indents with tabs; two spaces read better and diff cleanly. */
+		for (const char *p = s; *p; p++)
+			if ((error = (*p == '\t' ? ld_buf_puts(out, "  ") : ld_buf_putc(out, *p))) < 0)
+				break;
+		error = out->error;
+	} else {
+		error = ld_buf_puts(out, s);
+	}
+	free(s);
+	return error;
+}
+
+int ld_json_quote(ld_buf *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	ld_buf_putc(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': ld_buf_puts(out, "\\\""); break;
+		case '\\': ld_buf_puts(out, "\\\\"); break;
+		case '\n': ld_buf_puts(out, "\\n"); break;
+		case '\r': ld_buf_puts(out, "\\r"); break;
+		case '\t': ld_buf_puts(out, "\\t"); break;
+		default:
+			if (*p < 0x20) {
+				char esc[7] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0 };
+				ld_buf_puts(out, esc);
+			} else {
+				ld_buf_putc(out, (char)*p);
+			}
+		}
+	}
+	return ld_buf_putc(out, '"');
+}
+
+static int cmp_members(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+static int canonical_object(ld_buf *out, const ld_json *j)
+{
+	size_t n = ld_json_size(j), i = 0;
+	const cJSON **members;
+	int error = 0;
+
+	if (!n)
+		return ld_buf_puts(out, "{}");
+	if (!(members = calloc(n, sizeof(*members))))
+		return ld_error_oom();
+	for (const cJSON *c = j->child; c; c = c->next)
+		members[i++] = c;
+	qsort(members, n, sizeof(*members), cmp_members);
+	ld_buf_putc(out, '{');
+	for (i = 0; i < n && error == 0; i++) {
+		if (i)
+			ld_buf_putc(out, ',');
+		ld_json_quote(out, members[i]->string);
+		ld_buf_putc(out, ':');
+		error = ld_json_canonical(out, members[i]);
+	}
+	free(members);
+	return error < 0 ? error : ld_buf_putc(out, '}');
+}
+
+int ld_json_canonical(ld_buf *out, const ld_json *j)
+{
+	int error = 0;
+
+	if (!j || cJSON_IsNull(j))
+		return ld_buf_puts(out, "null");
+	if (cJSON_IsBool(j))
+		return ld_buf_puts(out, cJSON_IsTrue(j) ? "true" : "false");
+	if (cJSON_IsString(j))
+		return ld_json_quote(out, j->valuestring);
+	if (cJSON_IsNumber(j)) {
+		double d = j->valuedouble;
+		if (d == floor(d) && fabs(d) < 9007199254740992.0)
+			return ld_buf_printf(out, "%.0f", d);
+		return ld_buf_printf(out, "%.17g", d);
+	}
+	if (cJSON_IsObject(j))
+		return canonical_object(out, j);
+	ld_buf_putc(out, '[');
+	for (const cJSON *c = j->child; c && error == 0; c = c->next) {
+		if (c != j->child)
+			ld_buf_putc(out, ',');
+		error = ld_json_canonical(out, c);
+	}
+	return error < 0 ? error : ld_buf_putc(out, ']');
+}
