@@ -1,3 +1,122 @@
-/* placeholder until the CLI lands */
+/*
+ * The lambdrift command line: a table of commands, each a function taking its own argv
+ * (argv[0] is the command name). main() dispatches, answers help and version, and checks
+ * at exit that everything written to stdout actually got there.
+ */
+#include <errno.h>
 #include <stdio.h>
-int main(void) { puts("lambdrift"); return 0; }
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+typedef struct {
+	const char *name;
+	ld_cmd_fn fn;
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{ "scan", ld_cmd_scan, "audit the functions of an account and report findings" },
+	{ "snapshot", ld_cmd_snapshot, "write the inventory of an account to a JSON file" },
+	{ "rules", ld_cmd_rules, "list the rules, their severities and what they mean" },
+	{ "version", cmd_version, "print the version" },
+	{ "help", cmd_help, "show help for lambdrift or for a command" },
+	{ NULL, NULL, NULL }
+};
+
+static const command *find_command(const char *name)
+{
+	for (const command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void main_help(FILE *out)
+{
+	fputs("usage: lambdrift <command> [options]\n\n"
+	      "lambdrift audits what runs in AWS Lambda: functions edited after publish, aliases\n"
+	      "on $LATEST or split across versions, unqualified triggers and runtime deadlines.\n\n"
+	      "COMMANDS\n", out);
+	for (const command *c = commands; c->name; c++)
+		fprintf(out, "  %-10s%s\n", c->name, c->summary);
+	fputs("\nRun 'lambdrift <command> --help' (or 'lambdrift help <command>') for its options,\n"
+	      "exit codes and the environment variables it reads.\n\n"
+	      "EXIT CODES\n"
+	      "  0 clean, 1 findings at or above --fail-on, 2 usage error, 3 incomplete data\n\n"
+	      "EXAMPLE\n"
+	      "  lambdrift scan --region us-east-1 --fail-on warning\n", out);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const command *c;
+	char *sub_argv[3];
+
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		main_help(stdout);
+		return LD_EXIT_OK;
+	}
+	if (argc > 2 || !(c = find_command(argv[1]))) {
+		ld_cli_errorf("no help for '%s'; see 'lambdrift --help'", argv[argc > 2 ? 2 : 1]);
+		return LD_EXIT_USAGE;
+	}
+	sub_argv[0] = argv[1];
+	sub_argv[1] = "--help";
+	sub_argv[2] = NULL;
+	return c->fn(2, sub_argv);
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		puts("usage: lambdrift version\n\nPrint the version of lambdrift.");
+		return LD_EXIT_OK;
+	}
+	if (argc > 1) {
+		ld_cli_errorf("unexpected argument '%s'; see 'lambdrift version --help'", argv[1]);
+		return LD_EXIT_USAGE;
+	}
+	printf("lambdrift %s\n", LD_VERSION);
+	return LD_EXIT_OK;
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const command *c;
+
+	if (argc < 2) {
+		main_help(stderr);
+		return LD_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv);
+	if (argv[1][0] == '-') {
+		ld_cli_errorf("unknown option '%s'; see 'lambdrift --help'", argv[1]);
+		return LD_EXIT_USAGE;
+	}
+	if (!(c = find_command(argv[1]))) {
+		ld_cli_errorf("unknown command '%s'; see 'lambdrift --help'", argv[1]);
+		return LD_EXIT_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+
+	/* A full disk or closed pipe must not turn into a silent success. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		ld_cli_errorf("cannot write to standard output: %s", strerror(errno));
+		if (rc < LD_EXIT_USAGE)
+			rc = LD_EXIT_USAGE;
+	}
+	return rc;
+}

@@ -48,13 +48,16 @@ typedef struct {
 	ld_buf authorization;       /* Authorization header value */
 	ld_header add[4];           /* headers the caller must send: X-Amz-Date, Authorization,
 				       and X-Amz-Security-Token / X-Amz-Content-SHA256 when used;
-				       values point into this result */
+				       values point into this result, except the token's,
+				       which borrows params->session_token */
 	size_t nadd;
 } ld_sigv4_result;
 
 /**
  * Sign `req`. Fills canonical request, string to sign, signature and the headers to add.
- * @return 0, or LD_EINVALID for a request that cannot be canonicalised (no Host header)
+ * @return 0; LD_EINVALID for a request that cannot be canonicalised (no Host header);
+ *         LD_EAUTH for empty keys; LD_ELIMIT past the header/parameter bounds.
+ *         On failure `out` is already disposed.
  */
 int ld_sigv4_sign(ld_sigv4_result *out, const ld_sigv4_request *req, const ld_sigv4_params *p);
 void ld_sigv4_result_dispose(ld_sigv4_result *r);
