@@ -150,10 +150,13 @@ int ld_json_write(ld_buf *out, const ld_json *j, bool pretty)
 	if (!s)
 		return ld_error_oom();
 	if (pretty) {
-		/* cJSON indents with tabs; two spaces read better and diff cleanly. */
-		for (const char *p = s; *p; p++)
-			if ((error = (*p == '\t' ? ld_buf_puts(out, "  ") : ld_buf_putc(out, *p))) < 0)
+		/* cJSON indents with tabs and puts a tab after ':'; two-space indents and one
+		 * space after the colon read better and diff cleanly. */
+		for (const char *p = s; *p; p++) {
+			const char *rep = *p != '\t' ? NULL : (p > s && p[-1] == ':') ? " " : "  ";
+			if ((error = rep ? ld_buf_puts(out, rep) : ld_buf_putc(out, *p)) < 0)
 				break;
+		}
 		error = out->error;
 	} else {
 		error = ld_buf_puts(out, s);
