@@ -1,0 +1,194 @@
+/*
+ * Findings: the list every rule appends to, its sort order (severity first, so the worst
+ * problems lead every report), severity names, and the catalogue of rule slugs that SARIF
+ * and the documentation are generated from. Fingerprints hash identity, never wording.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/findings.h"
+#include "lambdrift/errors.h"
+#include "util/hash.h"
+
+const ld_rule_info ld_rules[] = {
+	{ "alias-unpinned", LD_SEV_ERROR, "an alias points at $LATEST" },
+	{ "alias-split", LD_SEV_WARNING, "an alias routes weighted traffic to a second version" },
+	{ "latest-drift", LD_SEV_ERROR,
+	  "$LATEST differs (code or config) from the newest published version" },
+	{ "unpublished", LD_SEV_WARNING, "the function has no published version" },
+	{ "trigger-unqualified", LD_SEV_WARNING,
+	  "an event source mapping, URL or permission targets the unqualified ARN or $LATEST" },
+	{ "runtime-deprecated", LD_SEV_ERROR, "the runtime is past its deprecation date" },
+	{ "runtime-deprecating", LD_SEV_WARNING,
+	  "the runtime will be deprecated within the horizon" },
+	{ "runtime-unknown", LD_SEV_WARNING, "the runtime is not in the runtime lifecycle table" },
+	{ "code-drift", LD_SEV_ERROR, "served code differs from the tag's artifact" },
+	{ "code-repackaged", LD_SEV_NOTE, "package bytes differ, content is identical" },
+	{ "code-unverified", LD_SEV_WARNING, "package contents could not be compared" },
+	{ "package-integrity", LD_SEV_ERROR,
+	  "downloaded bytes do not hash to the CodeSha256 Lambda reports" },
+	{ "config-drift", LD_SEV_ERROR, "a declared setting differs from the deployed one" },
+	{ "function-missing", LD_SEV_ERROR, "a function declared in the spec is absent" },
+	{ "alias-missing", LD_SEV_ERROR, "an alias declared in the spec is absent" },
+	{ "layer-outdated", LD_SEV_WARNING, "a newer version of an attached layer exists" },
+	{ NULL, LD_SEV_NONE, NULL }
+};
+
+ld_severity ld_rule_severity(const char *slug)
+{
+	for (const ld_rule_info *r = ld_rules; slug && r->slug; r++)
+		if (!strcmp(r->slug, slug))
+			return r->severity;
+	return LD_SEV_NONE;
+}
+
+static const char *const severity_names[] = { "none", "note", "warning", "error" };
+
+const char *ld_severity_name(ld_severity s)
+{
+	return (int)s >= LD_SEV_NONE && (int)s <= LD_SEV_ERROR ? severity_names[(int)s] : "unknown";
+}
+
+int ld_severity_parse(ld_severity *out, const char *s)
+{
+	for (int i = LD_SEV_NONE; s && i <= LD_SEV_ERROR; i++) {
+		if (!strcmp(s, severity_names[i])) {
+			*out = (ld_severity)i;
+			return 0;
+		}
+	}
+	return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
+			     "unknown severity '%s'; use error, warning, note or none", s ? s : "");
+}
+
+void ld_finding_fingerprint(char out[33], const ld_finding_id *id)
+{
+	const char *parts[6] = { id->rule, id->account, id->region, id->function, id->qualifier,
+				 id->key };
+	uint8_t digest[LD_SHA256_LEN];
+	ld_sha256_ctx *ctx = ld_sha256_new();
+	char hex[LD_SHA256_HEX_LEN + 1];
+
+	memset(out, 0, 33);
+	if (!ctx)
+		return;
+	/* NUL-separated so ("ab","c") and ("a","bc") differ; NULL and "" hash alike. */
+	for (size_t i = 0; i < 6; i++) {
+		const char *p = parts[i] ? parts[i] : "";
+		ld_sha256_update(ctx, p, strlen(p) + (i < 5 ? 1 : 0));
+	}
+	ld_sha256_final(ctx, digest);
+	ld_hex(hex, digest, sizeof(digest));
+	memcpy(out, hex, 32);
+}
+
+static void finding_dispose(ld_finding *f)
+{
+	free(f->function);
+	free(f->region);
+	free(f->qualifier);
+	free(f->message);
+	free(f->evidence);
+	memset(f, 0, sizeof(*f));
+}
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *d;
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		*failed = true;
+	return d;
+}
+
+static int reserve_one(ld_findings *out)
+{
+	ld_finding *items;
+	size_t alloc;
+
+	if (out->count < out->alloc)
+		return 0;
+	alloc = out->alloc ? out->alloc * 2 : 16;
+	if (alloc > SIZE_MAX / sizeof(*items) || !(items = realloc(out->items, alloc * sizeof(*items))))
+		return ld_error_oom();
+	out->items = items;
+	out->alloc = alloc;
+	return 0;
+}
+
+int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evidence,
+		    const char *fmt, ...)
+{
+	ld_buf msg = LD_BUF_INIT_CAP(4096);
+	bool failed = false;
+	ld_finding f;
+	va_list ap;
+
+	memset(&f, 0, sizeof(f));
+	va_start(ap, fmt);
+	ld_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (msg.error == LD_ELIMIT) {
+		ld_buf_clear(&msg);
+		ld_buf_puts(&msg, "(message too long)");
+	}
+	f.rule = id->rule;
+	f.severity = id->severity;
+	f.function = dup_or_null(id->function, &failed);
+	f.region = dup_or_null(id->region, &failed);
+	f.qualifier = dup_or_null(id->qualifier, &failed);
+	f.evidence = dup_or_null(evidence, &failed);
+	if (!(f.message = ld_buf_detach(&msg)))
+		failed = true;
+	ld_buf_dispose(&msg);
+	if (failed || reserve_one(out) < 0) {
+		finding_dispose(&f);
+		return ld_error_oom();
+	}
+	for (char *p = f.message; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	ld_finding_fingerprint(f.fingerprint, id);
+	out->items[out->count++] = f;
+	return 0;
+}
+
+static int cmp_opt(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int cmp_findings(const void *pa, const void *pb)
+{
+	const ld_finding *a = pa, *b = pb;
+	int c;
+
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = cmp_opt(a->region, b->region)) || (c = cmp_opt(a->function, b->function)) ||
+	    (c = cmp_opt(a->rule, b->rule)) || (c = cmp_opt(a->qualifier, b->qualifier)))
+		return c;
+	/* Last, so the order is total and reports are byte-stable. */
+	return strcmp(a->fingerprint, b->fingerprint);
+}
+
+void ld_findings_sort(ld_findings *f)
+{
+	if (f && f->count > 1)
+		qsort(f->items, f->count, sizeof(*f->items), cmp_findings);
+}
+
+void ld_findings_dispose(ld_findings *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->count; i++)
+		finding_dispose(&f->items[i]);
+	free(f->items);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,38 @@
+/*
+ * Adding findings (private to the library): every rule, scan or verify, reports through
+ * ld_findings_add(), which copies the strings it is given and computes the fingerprint
+ * from the identity fields only, so a finding keeps its fingerprint when its message
+ * wording or evidence changes and baselines stay valid.
+ */
+#ifndef LD_AUDIT_FINDINGS_H
+#define LD_AUDIT_FINDINGS_H
+
+#include "lambdrift/audit.h"
+
+/* What identifies a finding across runs; `rule` must be a static slug (ld_rules[]). */
+typedef struct {
+	const char *rule;
+	ld_severity severity;
+	const char *account;   /* NULL reads as "" */
+	const char *region;
+	const char *function;
+	const char *qualifier; /* may be NULL */
+	const char *key;       /* rule-specific discriminator, NULL reads as "" */
+} ld_finding_id;
+
+/**
+ * Append a finding. The message is printf-formatted (one line; newlines become spaces).
+ * @param evidence compact JSON object, copied, or NULL
+ * @return 0, LD_ERROR without memory
+ */
+int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evidence,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/** The fingerprint alone: first 32 hex digits of sha256 over rule\0account\0region\0
+ *  function\0qualifier\0key. */
+void ld_finding_fingerprint(char out[33], const ld_finding_id *id);
+
+/** Default severity of a rule slug from ld_rules[], LD_SEV_NONE when unknown. */
+ld_severity ld_rule_severity(const char *slug);
+
+#endif

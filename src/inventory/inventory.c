@@ -1,0 +1,452 @@
+/*
+ * The inventory model (inventory.h, build.h): lifetime, the builders the collector and the
+ * snapshot loader fill it with, the canonical sort order every writer relies on for stable
+ * output, name filtering, and version lookups the rules use. Arrays grow by doubling and
+ * are bounded by what the caller adds; nothing here reads outside input.
+ */
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory/build.h"
+#include "lambdrift/errors.h"
+#include "util/hash.h"
+
+/* Arrays carry no separate capacity field in the public structs, so capacity is derived:
+ * the next power of two at or above the count (minimum 4). */
+static size_t capacity_for(size_t n)
+{
+	size_t c = 4;
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
+/* Make room for one more element in an array of `n` elements of `size` bytes, zeroing it. */
+static void *grow_one(void **arr, size_t n, size_t size)
+{
+	void *p = *arr;
+	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
+		size_t cap = capacity_for(n + 1);
+		if (cap > SIZE_MAX / size || !(p = realloc(*arr, cap * size))) {
+			ld_error_oom();
+			return NULL;
+		}
+		*arr = p;
+	}
+	p = (char *)*arr + n * size;
+	memset(p, 0, size);
+	return p;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+void ld_inventory_init(ld_inventory *inv)
+{
+	memset(inv, 0, sizeof(*inv));
+	inv->complete = true;
+}
+
+void ld_version_dispose(ld_version *v)
+{
+	if (!v)
+		return;
+	free(v->version);
+	free(v->arn);
+	free(v->code_sha256);
+	free(v->config_sha256);
+	free(v->runtime);
+	free(v->package_type);
+	free(v->last_modified);
+	for (size_t i = 0; i < v->nconfig; i++) {
+		free(v->config[i].name);
+		free(v->config[i].value);
+	}
+	free(v->config);
+	memset(v, 0, sizeof(*v));
+}
+
+static void alias_dispose(ld_alias *a)
+{
+	free(a->name);
+	free(a->arn);
+	free(a->function_version);
+	for (size_t i = 0; i < a->nweights; i++)
+		free(a->weights[i].version);
+	free(a->weights);
+	memset(a, 0, sizeof(*a));
+}
+
+static void function_dispose(ld_function *fn)
+{
+	free(fn->name);
+	free(fn->region);
+	free(fn->arn);
+	for (size_t i = 0; i < fn->nversions; i++)
+		ld_version_dispose(&fn->versions[i]);
+	free(fn->versions);
+	for (size_t i = 0; i < fn->naliases; i++)
+		alias_dispose(&fn->aliases[i]);
+	free(fn->aliases);
+	memset(fn, 0, sizeof(*fn));
+}
+
+static void trigger_dispose(ld_trigger *t)
+{
+	free(t->uuid);
+	free(t->region);
+	free(t->function_arn);
+	free(t->event_source_arn);
+	free(t->state);
+	memset(t, 0, sizeof(*t));
+}
+
+static void free_strings(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+void ld_inventory_dispose(ld_inventory *inv)
+{
+	if (!inv)
+		return;
+	free(inv->account);
+	free(inv->partition);
+	free_strings(inv->regions, inv->nregions);
+	for (size_t i = 0; i < inv->nfunctions; i++)
+		function_dispose(&inv->functions[i]);
+	free(inv->functions);
+	for (size_t i = 0; i < inv->ntriggers; i++)
+		trigger_dispose(&inv->triggers[i]);
+	free(inv->triggers);
+	free(inv->collected_at);
+	free(inv->digest_key_id);
+	free_strings(inv->problems, inv->nproblems);
+	memset(inv, 0, sizeof(*inv));
+}
+
+int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
+{
+	ld_buf b = LD_BUF_INIT_CAP(4096);
+	char **slot;
+	va_list ap;
+	char *line;
+
+	/* Incomplete first: even when the message cannot be stored, the run must not pass. */
+	inv->complete = false;
+	va_start(ap, fmt);
+	ld_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (b.error == LD_ELIMIT) {
+		ld_buf_clear(&b);
+		ld_buf_puts(&b, "(problem message too long)");
+	}
+	if (!(line = ld_buf_detach(&b)))
+		return ld_error_oom();
+	/* One line each: a newline in a server message would break text reports. */
+	for (char *p = line; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	if (!(slot = grow_one((void **)&inv->problems, inv->nproblems, sizeof(*slot)))) {
+		free(line);
+		return LD_ERROR;
+	}
+	*slot = line;
+	inv->nproblems++;
+	return 0;
+}
+
+ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const char *name,
+				   const char *arn)
+{
+	ld_function *fn;
+
+	for (size_t i = 0; i < inv->nfunctions; i++) {
+		fn = &inv->functions[i];
+		if (!strcmp(fn->name, name) && !strcmp(fn->region, region)) {
+			if (!fn->arn && arn && !(fn->arn = strdup(arn))) {
+				ld_error_oom();
+				return NULL;
+			}
+			return fn;
+		}
+	}
+	if (!(fn = grow_one((void **)&inv->functions, inv->nfunctions, sizeof(*fn))))
+		return NULL;
+	fn->name = strdup(name);
+	fn->region = strdup(region);
+	fn->arn = dup_or_null(arn);
+	if (!fn->name || !fn->region || (arn && !fn->arn)) {
+		function_dispose(fn);
+		ld_error_oom();
+		return NULL;
+	}
+	inv->nfunctions++;
+	return fn;
+}
+
+ld_version *ld_function_add_version(ld_function *fn)
+{
+	ld_version *v = grow_one((void **)&fn->versions, fn->nversions, sizeof(*v));
+	if (v)
+		fn->nversions++;
+	return v;
+}
+
+ld_alias *ld_function_add_alias(ld_function *fn)
+{
+	ld_alias *a = grow_one((void **)&fn->aliases, fn->naliases, sizeof(*a));
+	if (a)
+		fn->naliases++;
+	return a;
+}
+
+ld_trigger *ld_inventory_add_trigger(ld_inventory *inv)
+{
+	ld_trigger *t = grow_one((void **)&inv->triggers, inv->ntriggers, sizeof(*t));
+	if (t)
+		inv->ntriggers++;
+	return t;
+}
+
+int ld_inventory_add_region(ld_inventory *inv, const char *region)
+{
+	char **slot;
+	char *copy;
+
+	for (size_t i = 0; i < inv->nregions; i++)
+		if (!strcmp(inv->regions[i], region))
+			return 0;
+	if (!(copy = strdup(region)))
+		return ld_error_oom();
+	if (!(slot = grow_one((void **)&inv->regions, inv->nregions, sizeof(*slot)))) {
+		free(copy);
+		return LD_ERROR;
+	}
+	*slot = copy;
+	inv->nregions++;
+	return 0;
+}
+
+/* A published version's number, or -1 for "$LATEST" and anything not a plain decimal. */
+static long long version_number(const char *v)
+{
+	long long n = 0;
+	if (!v || !*v)
+		return -1;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9' || n > (LLONG_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	return n;
+}
+
+/* "$LATEST" first, published versions ascending by number, anything else last by text. */
+static int cmp_version_strings(const char *a, const char *b)
+{
+	long long na = version_number(a), nb = version_number(b);
+	bool la = a && !strcmp(a, "$LATEST"), lb = b && !strcmp(b, "$LATEST");
+
+	if (la != lb)
+		return la ? -1 : 1;
+	if ((na >= 0) != (nb >= 0))
+		return na >= 0 ? -1 : 1;
+	if (na >= 0)
+		return na < nb ? -1 : na > nb;
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int cmp_versions(const void *a, const void *b)
+{
+	return cmp_version_strings(((const ld_version *)a)->version, ((const ld_version *)b)->version);
+}
+
+static int cmp_weights(const void *a, const void *b)
+{
+	return cmp_version_strings(((const ld_alias_weight *)a)->version,
+				   ((const ld_alias_weight *)b)->version);
+}
+
+static int cmp_aliases(const void *a, const void *b)
+{
+	return strcmp(((const ld_alias *)a)->name ? ((const ld_alias *)a)->name : "",
+		      ((const ld_alias *)b)->name ? ((const ld_alias *)b)->name : "");
+}
+
+static int cmp_functions(const void *a, const void *b)
+{
+	const ld_function *x = a, *y = b;
+	int c = strcmp(x->region, y->region);
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static int cmp_triggers(const void *a, const void *b)
+{
+	const ld_trigger *x = a, *y = b;
+	int c = strcmp(x->region ? x->region : "", y->region ? y->region : "");
+	return c ? c : strcmp(x->uuid ? x->uuid : "", y->uuid ? y->uuid : "");
+}
+
+static int cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A failed ld_version_from_api leaves its slot zeroed; drop such slots so no reader ever
+ * meets a version without a qualifier. */
+static void drop_empty_versions(ld_function *fn)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < fn->nversions; i++) {
+		if (!fn->versions[i].version) {
+			ld_version_dispose(&fn->versions[i]);
+			continue;
+		}
+		if (keep != i)
+			fn->versions[keep] = fn->versions[i];
+		keep++;
+	}
+	fn->nversions = keep;
+}
+
+void ld_inventory_sort(ld_inventory *inv)
+{
+	for (size_t i = 0; i < inv->nfunctions; i++) {
+		ld_function *fn = &inv->functions[i];
+		drop_empty_versions(fn);
+		if (fn->nversions > 1)
+			qsort(fn->versions, fn->nversions, sizeof(*fn->versions), cmp_versions);
+		if (fn->naliases > 1)
+			qsort(fn->aliases, fn->naliases, sizeof(*fn->aliases), cmp_aliases);
+		for (size_t j = 0; j < fn->naliases; j++)
+			if (fn->aliases[j].nweights > 1)
+				qsort(fn->aliases[j].weights, fn->aliases[j].nweights,
+				      sizeof(ld_alias_weight), cmp_weights);
+	}
+	if (inv->nfunctions > 1)
+		qsort(inv->functions, inv->nfunctions, sizeof(*inv->functions), cmp_functions);
+	if (inv->ntriggers > 1)
+		qsort(inv->triggers, inv->ntriggers, sizeof(*inv->triggers), cmp_triggers);
+	if (inv->nregions > 1)
+		qsort(inv->regions, inv->nregions, sizeof(*inv->regions), cmp_strings);
+}
+
+bool ld_glob_match(const char *glob, const char *name)
+{
+	return glob && name && fnmatch(glob, name, 0) == 0;
+}
+
+static bool any_glob_matches(const char *const *globs, size_t nglobs, const char *name)
+{
+	for (size_t i = 0; i < nglobs; i++)
+		if (ld_glob_match(globs[i], name))
+			return true;
+	return false;
+}
+
+/* The function name and region a mapping's FunctionArn names; false when it is not a
+ * function ARN (arn:partition:lambda:region:account:function:name[:qualifier]). */
+static bool trigger_target(const ld_trigger *t, char *name, size_t name_len)
+{
+	const char *p = t->function_arn, *start, *end;
+	int colons = 0;
+
+	if (!p)
+		return false;
+	for (start = p; *start && colons < 6; start++)
+		if (*start == ':')
+			colons++;
+	if (colons < 6 || strncmp(p, "arn:", 4))
+		return false;
+	end = strchr(start, ':');
+	if (!end)
+		end = start + strlen(start);
+	if ((size_t)(end - start) >= name_len || end == start)
+		return false;
+	memcpy(name, start, (size_t)(end - start));
+	name[end - start] = '\0';
+	return true;
+}
+
+static bool function_kept(const ld_inventory *inv, const char *region, const char *name)
+{
+	for (size_t i = 0; i < inv->nfunctions; i++)
+		if (!strcmp(inv->functions[i].name, name) &&
+		    (!region || !strcmp(inv->functions[i].region, region)))
+			return true;
+	return false;
+}
+
+void ld_inventory_filter(ld_inventory *inv, const char *const *globs, size_t nglobs)
+{
+	size_t keep = 0;
+	char name[256];
+
+	if (!nglobs)
+		return;
+	for (size_t i = 0; i < inv->nfunctions; i++) {
+		if (!any_glob_matches(globs, nglobs, inv->functions[i].name)) {
+			function_dispose(&inv->functions[i]);
+			continue;
+		}
+		if (keep != i)
+			inv->functions[keep] = inv->functions[i];
+		keep++;
+	}
+	inv->nfunctions = keep;
+	keep = 0;
+	for (size_t i = 0; i < inv->ntriggers; i++) {
+		ld_trigger *t = &inv->triggers[i];
+		if (!trigger_target(t, name, sizeof(name)) || !function_kept(inv, t->region, name)) {
+			trigger_dispose(t);
+			continue;
+		}
+		if (keep != i)
+			inv->triggers[keep] = *t;
+		keep++;
+	}
+	inv->ntriggers = keep;
+}
+
+const ld_version *ld_function_latest_published(const ld_function *fn)
+{
+	const ld_version *best = NULL;
+	long long best_n = -1;
+
+	for (size_t i = 0; fn && i < fn->nversions; i++) {
+		long long n = version_number(fn->versions[i].version);
+		if (n > best_n) {
+			best_n = n;
+			best = &fn->versions[i];
+		}
+	}
+	return best;
+}
+
+const ld_version *ld_function_version(const ld_function *fn, const char *version)
+{
+	for (size_t i = 0; fn && version && i < fn->nversions; i++)
+		if (fn->versions[i].version && !strcmp(fn->versions[i].version, version))
+			return &fn->versions[i];
+	return NULL;
+}
+
+void ld_inventory_set_digest_key(ld_inventory *inv, const uint8_t *key, size_t key_len)
+{
+	uint8_t digest[LD_SHA256_LEN];
+	char hex[17];
+
+	ld_sha256(digest, key, key_len);
+	ld_hex(hex, digest, 8);
+	free(inv->digest_key_id);
+	/* On allocation failure the id is simply absent; it identifies, it does not protect. */
+	inv->digest_key_id = strdup(hex);
+}

@@ -1,0 +1,590 @@
+/*
+ * The inventory's JSON form, "lambdrift/inventory/v1": ld_inventory_write() for
+ * `lambdrift snapshot`, ld_inventory_load() for `scan/verify --inventory FILE`. The writer
+ * emits members in a fixed order from a sorted inventory, so equal inventories give equal
+ * bytes and write(load(write(x))) == write(x). The loader trusts nothing: the file size is
+ * bounded, every field is type-checked, and each error names the file and the JSON path of
+ * the offending field (e.g. "inv.json: functions[3].versions[0].version: expected a string").
+ * A version's config_sha256 is recomputed from its config and must match when present.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory/build.h"
+#include "lambdrift/errors.h"
+
+#define LD_INVENTORY_SCHEMA "lambdrift/inventory/v1"
+#define LD_INVENTORY_MAX_BYTES ((size_t)256 * 1024 * 1024)
+#define PATH_MAX_LEN 160
+
+/* ---------------------------------------------------------------- writing */
+
+static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
+{
+	ld_json *arr = ld_json_new_array();
+	int error = arr ? 0 : ld_error_oom();
+
+	for (size_t i = 0; i < n && error == 0; i++)
+		error = ld_json_append(arr, ld_json_new_string(items[i]));
+	if (error < 0) {
+		ld_json_free(arr);
+		return error;
+	}
+	return ld_json_add(obj, key, arr);
+}
+
+static int add_config(ld_json *obj, const ld_version *v)
+{
+	ld_json *config = ld_json_new_object(), *value = NULL;
+	int error = config ? 0 : ld_error_oom();
+
+	for (size_t i = 0; i < v->nconfig && error == 0; i++) {
+		const ld_config_field *f = &v->config[i];
+		if ((error = ld_json_parse(&value, f->value, strlen(f->value), f->name)) == 0)
+			error = ld_json_add(config, f->name, value);
+	}
+	if (error < 0) {
+		ld_json_free(config);
+		return error;
+	}
+	return ld_json_add(obj, "config", config);
+}
+
+static ld_json *version_json(const ld_version *v)
+{
+	ld_json *o = ld_json_new_object();
+	if (!o)
+		return NULL;
+	if (ld_json_add_str(o, "version", v->version) < 0 || ld_json_add_str(o, "arn", v->arn) < 0 ||
+	    ld_json_add_str(o, "code_sha256", v->code_sha256) < 0 ||
+	    ld_json_add_str(o, "config_sha256", v->config_sha256) < 0 ||
+	    ld_json_add_str(o, "runtime", v->runtime) < 0 ||
+	    ld_json_add_str(o, "package_type", v->package_type) < 0 ||
+	    ld_json_add_str(o, "last_modified", v->last_modified) < 0 || add_config(o, v) < 0) {
+		ld_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static ld_json *alias_json(const ld_alias *a)
+{
+	ld_json *o = ld_json_new_object(), *w = ld_json_new_object();
+	int error = o && w ? 0 : ld_error_oom();
+
+	for (size_t i = 0; i < a->nweights && error == 0; i++)
+		error = ld_json_add_num(w, a->weights[i].version, a->weights[i].weight);
+	if (error == 0 && (error = ld_json_add_str(o, "name", a->name)) == 0 &&
+	    (error = ld_json_add_str(o, "arn", a->arn)) == 0 &&
+	    (error = ld_json_add_str(o, "function_version", a->function_version)) == 0) {
+		error = ld_json_add(o, "weights", w);
+		w = NULL;
+	}
+	ld_json_free(w);
+	if (error < 0) {
+		ld_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static ld_json *function_json(const ld_function *fn)
+{
+	ld_json *o = ld_json_new_object(), *versions = ld_json_new_array(), *aliases = ld_json_new_array();
+	int error = o && versions && aliases ? 0 : ld_error_oom();
+
+	for (size_t i = 0; i < fn->nversions && error == 0; i++)
+		error = ld_json_append(versions, version_json(&fn->versions[i]));
+	for (size_t i = 0; i < fn->naliases && error == 0; i++)
+		error = ld_json_append(aliases, alias_json(&fn->aliases[i]));
+	if (error == 0 && (error = ld_json_add_str(o, "name", fn->name)) == 0 &&
+	    (error = ld_json_add_str(o, "region", fn->region)) == 0 &&
+	    (error = ld_json_add_str(o, "arn", fn->arn)) == 0) {
+		error = ld_json_add(o, "versions", versions);
+		versions = NULL;
+		if (error == 0)
+			error = ld_json_add(o, "aliases", aliases);
+		aliases = NULL;
+	}
+	ld_json_free(versions);
+	ld_json_free(aliases);
+	if (error < 0) {
+		ld_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static ld_json *trigger_json(const ld_trigger *t)
+{
+	ld_json *o = ld_json_new_object();
+	if (!o)
+		return NULL;
+	if (ld_json_add_str(o, "uuid", t->uuid) < 0 || ld_json_add_str(o, "region", t->region) < 0 ||
+	    ld_json_add_str(o, "function_arn", t->function_arn) < 0 ||
+	    ld_json_add_str(o, "event_source_arn", t->event_source_arn) < 0 ||
+	    ld_json_add_str(o, "state", t->state) < 0) {
+		ld_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static ld_json *calls_json(const ld_api_calls *c)
+{
+	ld_json *o = ld_json_new_object();
+	if (!o)
+		return NULL;
+	if (ld_json_add_num(o, "control", (double)c->control) < 0 ||
+	    ld_json_add_num(o, "get_function", (double)c->get_function) < 0 ||
+	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
+	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
+	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
+	    ld_json_add_num(o, "errors", (double)c->errors) < 0) {
+		ld_json_free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int add_lists(ld_json *root, const ld_inventory *inv)
+{
+	ld_json *fns = ld_json_new_array(), *trs = ld_json_new_array();
+	int error = fns && trs ? 0 : ld_error_oom();
+
+	for (size_t i = 0; i < inv->nfunctions && error == 0; i++)
+		error = ld_json_append(fns, function_json(&inv->functions[i]));
+	for (size_t i = 0; i < inv->ntriggers && error == 0; i++)
+		error = ld_json_append(trs, trigger_json(&inv->triggers[i]));
+	if (error == 0) {
+		error = ld_json_add(root, "functions", fns);
+		fns = NULL;
+		if (error == 0)
+			error = ld_json_add(root, "triggers", trs);
+		trs = NULL;
+	}
+	ld_json_free(fns);
+	ld_json_free(trs);
+	return error;
+}
+
+/* Members in a fixed order, arrays in the inventory's order: producers call
+ * ld_inventory_sort() (build.h), which is what makes the output byte-stable. */
+int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
+{
+	ld_json *root = ld_json_new_object();
+	int error = root ? 0 : ld_error_oom();
+
+	if (error == 0 && ((error = ld_json_add_str(root, "schema", LD_INVENTORY_SCHEMA)) < 0 ||
+			   (error = ld_json_add_str(root, "account", inv->account)) < 0 ||
+			   (error = ld_json_add_str(root, "partition",
+						    inv->partition ? inv->partition : "aws")) < 0 ||
+			   (error = add_strings(root, "regions", inv->regions, inv->nregions)) < 0 ||
+			   (error = ld_json_add_str(root, "collected_at", inv->collected_at)) < 0 ||
+			   (error = ld_json_add_str(root, "digest_key_id", inv->digest_key_id)) < 0 ||
+			   (error = ld_json_add_bool(root, "complete", inv->complete)) < 0 ||
+			   (error = add_strings(root, "problems", inv->problems, inv->nproblems)) < 0 ||
+			   (error = ld_json_add(root, "api_calls", calls_json(&inv->calls))) < 0 ||
+			   (error = add_lists(root, inv)) < 0))
+		goto done;
+	if (error == 0 && (error = ld_json_write(out, root, true)) == 0)
+		error = ld_buf_putc(out, '\n');
+done:
+	ld_json_free(root);
+	return error;
+}
+
+/* ---------------------------------------------------------------- loading */
+
+/* Where the loader is: the file, and the JSON path of the object being read. */
+typedef struct {
+	const char *file;
+	const char *path;
+} where;
+
+static int bad(const where *w, const char *member, const char *what)
+{
+	const char *sep = w->path[0] && member ? "." : "";
+
+	if (!w->path[0] && !member)
+		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "%s: %s", w->file, what);
+	return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "%s: %s%s%s: %s", w->file, w->path, sep,
+			     member ? member : "", what);
+}
+
+/* A string member into *out (strdup). Absent or null leaves *out NULL unless required. */
+static int get_str(const where *w, const ld_json *obj, const char *key, bool required, char **out)
+{
+	const ld_json *j = ld_json_get(obj, key);
+
+	if (!j || ld_json_is_null(j))
+		return required ? bad(w, key, "missing; expected a string") : 0;
+	if (!ld_json_is_string(j))
+		return bad(w, key, "expected a string");
+	if (required && !ld_json_str(j)[0])
+		return bad(w, key, "empty; expected a non-empty string");
+	if (!(*out = strdup(ld_json_str(j))))
+		return ld_error_oom();
+	return 0;
+}
+
+/* An optional array member; NULL when absent or null. */
+static int get_array(const where *w, const ld_json *obj, const char *key, const ld_json **out)
+{
+	const ld_json *j = ld_json_get(obj, key);
+	*out = NULL;
+	if (!j || ld_json_is_null(j))
+		return 0;
+	if (!ld_json_is_array(j))
+		return bad(w, key, "expected an array");
+	*out = j;
+	return 0;
+}
+
+static int load_count(const where *w, const ld_json *calls, const char *key, unsigned long *out)
+{
+	const ld_json *j = ld_json_get(calls, key);
+	double d;
+
+	if (!j)
+		return 0;
+	d = ld_json_num(j);
+	if (!ld_json_is_number(j) || d < 0 || d > 9007199254740992.0 || d != (double)(unsigned long)d)
+		return bad(w, key, "expected a non-negative integer");
+	*out = (unsigned long)d;
+	return 0;
+}
+
+static int load_calls(const where *top, const ld_json *root, ld_api_calls *c)
+{
+	const ld_json *calls = ld_json_get(root, "api_calls");
+	where w = { top->file, "api_calls" };
+	int error;
+
+	if (!calls || ld_json_is_null(calls))
+		return 0;
+	if (!ld_json_is_object(calls))
+		return bad(top, "api_calls", "expected an object");
+	if ((error = load_count(&w, calls, "control", &c->control)) < 0 ||
+	    (error = load_count(&w, calls, "get_function", &c->get_function)) < 0 ||
+	    (error = load_count(&w, calls, "sts", &c->sts)) < 0 ||
+	    (error = load_count(&w, calls, "throttled", &c->throttled)) < 0 ||
+	    (error = load_count(&w, calls, "retries", &c->retries)) < 0 ||
+	    (error = load_count(&w, calls, "errors", &c->errors)) < 0)
+		return error;
+	return 0;
+}
+
+/* Each item of a string array member, handed to `add`. */
+static int load_string_list(const where *w, const ld_json *root, const char *key, ld_inventory *inv,
+			    int (*add)(ld_inventory *, const char *))
+{
+	const ld_json *arr;
+	char path[PATH_MAX_LEN];
+	size_t i = 0;
+	int error;
+
+	if ((error = get_array(w, root, key, &arr)) < 0)
+		return error;
+	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
+		if (!ld_json_is_string(c)) {
+			where item = { w->file, "" };
+			snprintf(path, sizeof(path), "%s[%zu]", key, i);
+			return bad(&item, path, "expected a string");
+		}
+		if ((error = add(inv, ld_json_str(c))) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int add_problem(ld_inventory *inv, const char *line)
+{
+	return ld_inventory_problem(inv, "%s", line);
+}
+
+static int load_config(const where *w, const ld_json *obj, ld_version *v)
+{
+	const ld_json *config = ld_json_get(obj, "config");
+	ld_buf b = LD_BUF_INIT_CAP(1024 * 1024);
+	ld_config_field *f;
+	size_t n = ld_json_size(config), i = 0;
+	int error = 0;
+
+	if (!config || ld_json_is_null(config))
+		return 0;
+	if (!ld_json_is_object(config))
+		return bad(w, "config", "expected an object");
+	if (n && !(v->config = calloc(n, sizeof(*v->config))))
+		return ld_error_oom();
+	for (const ld_json *m = ld_json_first(config); m && error == 0; m = ld_json_next(m), i++) {
+		ld_buf_clear(&b);
+		if ((error = ld_json_canonical(&b, m)) < 0)
+			break;
+		f = &v->config[i];
+		f->name = strdup(ld_json_key(m));
+		f->value = strdup(b.ptr);
+		v->nconfig++;
+		if (!f->name || !f->value)
+			error = ld_error_oom();
+	}
+	ld_buf_dispose(&b);
+	return error;
+}
+
+/* Recompute the digest; a stored one must agree (it is what auditors compare). */
+static int check_digest(const where *w, const ld_json *obj, ld_version *v)
+{
+	char *stored = NULL;
+	int error;
+
+	if ((error = get_str(w, obj, "config_sha256", false, &stored)) < 0)
+		return error;
+	if ((error = ld_version_digest(v)) == 0) {
+		for (size_t i = 1; i < v->nconfig && error == 0; i++)
+			if (!strcmp(v->config[i - 1].name, v->config[i].name))
+				error = bad(w, "config", "a setting appears twice");
+		if (error == 0 && stored && strcmp(stored, v->config_sha256))
+			error = bad(w, "config_sha256", "does not match config; the snapshot was "
+				    "edited or corrupted");
+	}
+	free(stored);
+	return error;
+}
+
+static int load_version(const where *w, const ld_json *obj, ld_version *v)
+{
+	int error;
+
+	if (!ld_json_is_object(obj))
+		return bad(w, NULL, "expected an object");
+	if ((error = get_str(w, obj, "version", true, &v->version)) < 0 ||
+	    (error = get_str(w, obj, "arn", false, &v->arn)) < 0 ||
+	    (error = get_str(w, obj, "code_sha256", false, &v->code_sha256)) < 0 ||
+	    (error = get_str(w, obj, "runtime", false, &v->runtime)) < 0 ||
+	    (error = get_str(w, obj, "package_type", false, &v->package_type)) < 0 ||
+	    (error = get_str(w, obj, "last_modified", false, &v->last_modified)) < 0 ||
+	    (error = load_config(w, obj, v)) < 0 || (error = check_digest(w, obj, v)) < 0)
+		return error;
+	return 0;
+}
+
+static int load_weights(const where *w, const ld_json *obj, ld_alias *a)
+{
+	const ld_json *weights = ld_json_get(obj, "weights");
+	size_t n = ld_json_size(weights), i = 0;
+
+	if (!weights || ld_json_is_null(weights))
+		return 0;
+	if (!ld_json_is_object(weights))
+		return bad(w, "weights", "expected an object of version: weight");
+	if (n && !(a->weights = calloc(n, sizeof(*a->weights))))
+		return ld_error_oom();
+	for (const ld_json *m = ld_json_first(weights); m; m = ld_json_next(m), i++) {
+		double d = ld_json_num(m);
+		if (!ld_json_is_number(m) || !(d >= 0.0 && d <= 1.0))
+			return bad(w, "weights", "expected numbers between 0 and 1");
+		if (!(a->weights[i].version = strdup(ld_json_key(m))))
+			return ld_error_oom();
+		a->weights[i].weight = d;
+		a->nweights++;
+	}
+	return 0;
+}
+
+static int load_alias(const where *w, const ld_json *obj, ld_alias *a)
+{
+	int error;
+
+	if (!ld_json_is_object(obj))
+		return bad(w, NULL, "expected an object");
+	if ((error = get_str(w, obj, "name", true, &a->name)) < 0 ||
+	    (error = get_str(w, obj, "arn", false, &a->arn)) < 0 ||
+	    (error = get_str(w, obj, "function_version", true, &a->function_version)) < 0 ||
+	    (error = load_weights(w, obj, a)) < 0)
+		return error;
+	return 0;
+}
+
+static int load_versions(const where *w, const ld_json *obj, ld_function *fn)
+{
+	const ld_json *arr;
+	char path[PATH_MAX_LEN];
+	size_t i = 0;
+	ld_version *v;
+	int error;
+
+	if ((error = get_array(w, obj, "versions", &arr)) < 0)
+		return error;
+	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
+		where item = { w->file, path };
+		snprintf(path, sizeof(path), "%s.versions[%zu]", w->path, i);
+		if (!(v = ld_function_add_version(fn)))
+			return LD_ERROR;
+		if ((error = load_version(&item, c, v)) < 0)
+			return error;
+		if (ld_function_version(fn, v->version) != v)
+			return bad(&item, "version", "appears twice in this function");
+	}
+	return 0;
+}
+
+static int load_aliases(const where *w, const ld_json *obj, ld_function *fn)
+{
+	const ld_json *arr;
+	char path[PATH_MAX_LEN];
+	size_t i = 0;
+	ld_alias *a;
+	int error;
+
+	if ((error = get_array(w, obj, "aliases", &arr)) < 0)
+		return error;
+	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
+		where item = { w->file, path };
+		snprintf(path, sizeof(path), "%s.aliases[%zu]", w->path, i);
+		if (!(a = ld_function_add_alias(fn)))
+			return LD_ERROR;
+		if ((error = load_alias(&item, c, a)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int load_function(const where *w, const ld_json *obj, ld_inventory *inv)
+{
+	char *name = NULL, *region = NULL, *arn = NULL;
+	size_t before = inv->nfunctions;
+	ld_function *fn;
+	int error;
+
+	if (!ld_json_is_object(obj))
+		return bad(w, NULL, "expected an object");
+	if ((error = get_str(w, obj, "name", true, &name)) < 0 ||
+	    (error = get_str(w, obj, "region", true, &region)) < 0 ||
+	    (error = get_str(w, obj, "arn", false, &arn)) < 0)
+		goto done;
+	if (!(fn = ld_inventory_function(inv, region, name, arn))) {
+		error = LD_ERROR;
+		goto done;
+	}
+	if (inv->nfunctions == before) {
+		error = bad(w, "name", "function appears twice in this region");
+		goto done;
+	}
+	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0)
+		goto done;
+done:
+	free(name);
+	free(region);
+	free(arn);
+	return error;
+}
+
+static int load_trigger(const where *w, const ld_json *obj, ld_inventory *inv)
+{
+	ld_trigger *t;
+	int error;
+
+	if (!ld_json_is_object(obj))
+		return bad(w, NULL, "expected an object");
+	if (!(t = ld_inventory_add_trigger(inv)))
+		return LD_ERROR;
+	if ((error = get_str(w, obj, "uuid", true, &t->uuid)) < 0 ||
+	    (error = get_str(w, obj, "region", true, &t->region)) < 0 ||
+	    (error = get_str(w, obj, "function_arn", true, &t->function_arn)) < 0 ||
+	    (error = get_str(w, obj, "event_source_arn", false, &t->event_source_arn)) < 0 ||
+	    (error = get_str(w, obj, "state", false, &t->state)) < 0)
+		return error;
+	return 0;
+}
+
+static int load_items(const where *top, const ld_json *root, const char *key, ld_inventory *inv,
+		      int (*load)(const where *, const ld_json *, ld_inventory *))
+{
+	const ld_json *arr;
+	char path[PATH_MAX_LEN];
+	size_t i = 0;
+	int error;
+
+	if ((error = get_array(top, root, key, &arr)) < 0)
+		return error;
+	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
+		where item = { top->file, path };
+		snprintf(path, sizeof(path), "%s[%zu]", key, i);
+		if ((error = load(&item, c, inv)) < 0)
+			return error;
+	}
+	return 0;
+}
+
+static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
+{
+	const ld_json *complete = ld_json_get(root, "complete");
+	const char *schema = ld_json_get_str(root, "schema");
+	int error;
+
+	if (!ld_json_is_object(root))
+		return bad(w, NULL, "expected a JSON object (a lambdrift inventory snapshot)");
+	if (!schema || strcmp(schema, LD_INVENTORY_SCHEMA))
+		return bad(w, "schema", "expected \"" LD_INVENTORY_SCHEMA "\"; is this a snapshot "
+			   "written by `lambdrift snapshot`?");
+	if (complete && !ld_json_is_bool(complete))
+		return bad(w, "complete", "expected true or false");
+	if ((error = get_str(w, root, "account", false, &inv->account)) < 0 ||
+	    (error = get_str(w, root, "partition", false, &inv->partition)) < 0 ||
+	    (error = get_str(w, root, "collected_at", false, &inv->collected_at)) < 0 ||
+	    (error = get_str(w, root, "digest_key_id", false, &inv->digest_key_id)) < 0 ||
+	    (error = load_string_list(w, root, "regions", inv, ld_inventory_add_region)) < 0 ||
+	    (error = load_string_list(w, root, "problems", inv, add_problem)) < 0 ||
+	    (error = load_calls(w, root, &inv->calls)) < 0)
+		return error;
+	/* After the problems: adding one marks the inventory incomplete by itself. */
+	inv->complete = !complete || ld_json_is_true(complete);
+	return 0;
+}
+
+static int read_bounded(ld_buf *out, const char *path)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	int error = 0;
+
+	if (!f)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY,
+				     "%s: cannot open the inventory snapshot; check the path", path);
+	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		error = ld_buf_put(out, chunk, n);
+	if (error == LD_ELIMIT)
+		error = ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
+				      "%s: larger than %zu MiB; not an inventory snapshot", path,
+				      LD_INVENTORY_MAX_BYTES >> 20);
+	else if (error == 0 && ferror(f))
+		error = ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY, "%s: read error", path);
+	fclose(f);
+	return error;
+}
+
+int ld_inventory_load(ld_inventory *inv, const char *path)
+{
+	ld_buf text = LD_BUF_INIT_CAP(LD_INVENTORY_MAX_BYTES);
+	ld_json *root = NULL;
+	where top = { path, "" };
+	int error;
+
+	ld_inventory_init(inv);
+	if ((error = read_bounded(&text, path)) < 0 ||
+	    (error = ld_json_parse(&root, text.ptr, text.size, path)) < 0 ||
+	    (error = load_header(&top, root, inv)) < 0 ||
+	    (error = load_items(&top, root, "functions", inv, load_function)) < 0 ||
+	    (error = load_items(&top, root, "triggers", inv, load_trigger)) < 0)
+		goto done;
+	ld_inventory_sort(inv);
+done:
+	if (error < 0)
+		ld_inventory_dispose(inv);
+	ld_json_free(root);
+	ld_buf_dispose(&text);
+	return error;
+}
