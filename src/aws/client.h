@@ -1,0 +1,95 @@
+/*
+ * The AWS API client: one service (lambda or sts) in one region at one endpoint, with its
+ * own copy of the credentials. ld_aws_call() builds the URL, signs with SigV4, sends through
+ * the transport, paces requests under Lambda's per-class rate quotas, retries throttling,
+ * 5xx and transport failures with full-jitter exponential backoff inside the run's deadline,
+ * counts every request, and turns AWS error responses into one-line LD_E* errors.
+ * An ld_aws_client is caller-owned: ld_aws_client_init() fills it, ld_aws_client_dispose()
+ * frees what it owns (the credentials, wiped; the strings) but never the transport or the
+ * counters, which are borrowed. Only one thread may use a client (and its transport).
+ */
+#ifndef LD_AWS_CLIENT_H
+#define LD_AWS_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aws/config.h"
+#include "aws/http.h"
+#include "lambdrift/inventory.h"
+
+/* Lambda's quota classes (DESIGN.md): every request is counted and paced in one. */
+typedef enum {
+	LD_QUOTA_CONTROL = 0,  /* the shared 15 req/s class: List*, GetAlias, ... */
+	LD_QUOTA_GET_FUNCTION, /* 100 req/s */
+	LD_QUOTA_STS,
+	LD_QUOTA_COUNT
+} ld_quota_class;
+
+typedef struct {
+	int max_attempts;          /* including the first; 0 = 5 */
+	long throttle_base_ms;     /* backoff base after a 429 / throttling error: 1000 */
+	long transient_base_ms;    /* backoff base after 5xx / transport failure: 200 */
+	long cap_ms;               /* most one backoff may reach: 20000 */
+	long retry_after_cap_ms;   /* Retry-After is honoured as a floor up to this: 30000 */
+	long request_timeout_ms;   /* one attempt: 30000 (less when the deadline is closer) */
+	double rate[LD_QUOTA_COUNT]; /* requests per second allowed per class; 0 = unpaced */
+	/* Test seams, NULL for the real clock / sleep / randomness. */
+	void (*sleep_ms)(void *ctx, long ms);
+	int64_t (*now_ms)(void *ctx);        /* monotonic milliseconds */
+	double (*random01)(void *ctx);       /* uniform in [0, 1) */
+	void *ctx;
+} ld_retry_policy;
+
+/* Just under Lambda's quotas (15/s control, 100/s GetFunction), so a scan is not throttled. */
+#define LD_RETRY_POLICY_INIT { 0, 1000, 200, 20000, 30000, 30000, { 13.0, 90.0, 0.0 }, \
+			       NULL, NULL, NULL, NULL }
+
+typedef struct {
+	ld_transport *transport;  /* borrowed */
+	ld_credentials creds;     /* owned copy, wiped on dispose */
+	char *region;
+	char *service;            /* SigV4 service name: "lambda", "sts" */
+	char *endpoint;           /* scheme://host[:port][/prefix], no trailing slash */
+	char *host;               /* Host header: host, plus the port when not the default */
+	ld_api_calls *calls;      /* borrowed counters; may be NULL */
+	ld_retry_policy retry;
+	int64_t deadline_ms;      /* monotonic deadline of the run; 0 = none */
+	int64_t pace_next_ms[LD_QUOTA_COUNT]; /* pacing state per class */
+} ld_aws_client;
+
+/**
+ * Fill a client. `creds` is copied; `endpoint` is an absolute http(s) URL.
+ * @return 0; LD_EUSAGE for an endpoint that is not an http(s) URL; LD_ERROR without memory
+ */
+int ld_aws_client_init(ld_aws_client *c, ld_transport *transport, const ld_credentials *creds,
+		       const char *region, const char *service, const char *endpoint,
+		       ld_api_calls *calls, const ld_retry_policy *retry, int64_t deadline_ms);
+void ld_aws_client_dispose(ld_aws_client *c);
+
+/**
+ * Make one API call and retry it as the policy allows. `op` names the operation for
+ * messages ("ListFunctions"); `path` is the wire path (labels already percent-encoded);
+ * `query` is the encoded query without '?', or NULL; `body` is sent as is (NULL for none;
+ * form-encoded for sts, JSON otherwise). On success `resp` holds the 2xx response; it is
+ * initialised here and the caller disposes it either way.
+ * @return 0; LD_EAUTH (access denied, bad signature, unknown key, expired token);
+ *         LD_ENOTFOUND; LD_ETHROTTLED (throttled after every attempt); LD_ENET (transport
+ *         or 5xx after every attempt); LD_ELIMIT (deadline passed, body too large);
+ *         LD_ERROR (another 4xx), each with a one-line message
+ */
+int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const char *method,
+		const char *path, const char *query, const char *body, ld_quota_class quota);
+
+/** Monotonic milliseconds, for deadlines. */
+int64_t ld_aws_now_ms(void);
+
+/** Default endpoint of `service` in `region`: https://<service>.<region>.amazonaws.com,
+ *  .amazonaws.com.cn for cn-* regions. Appends to `out`. */
+int ld_aws_default_endpoint(ld_buf *out, const char *service, const char *region);
+
+/** "aws", "aws-cn" or "aws-us-gov" for a region name. */
+const char *ld_aws_partition_of(const char *region);
+
+#endif

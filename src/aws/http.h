@@ -1,0 +1,71 @@
+/*
+ * The HTTP transport seam, rio-style: an ld_transport is a struct of function pointers, so
+ * the AWS client runs the same against libcurl (ld_transport_curl_new, the only code that
+ * includes curl) and against scripted or replayed responses in tests. A transport is
+ * created by its constructor and freed with ld_transport_free() (NULL accepted); a
+ * response is initialised with ld_http_response_init() and released with
+ * ld_http_response_dispose(). Messages name a URL's host and path only, never its query
+ * (it may be presigned).
+ */
+#ifndef LD_AWS_HTTP_H
+#define LD_AWS_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws/sigv4.h"
+#include "lambdrift/buf.h"
+
+/* Default cap of one response body: an API page is far smaller. */
+#define LD_HTTP_MAX_RESPONSE_DEFAULT ((size_t)8 * 1024 * 1024)
+
+typedef struct {
+	const char *method;         /* "GET", "POST", ... */
+	const char *url;            /* absolute http(s) URL, query included */
+	const ld_header *headers;   /* sent as given (Host included) */
+	size_t nheaders;
+	const void *body;           /* NULL for none */
+	size_t body_len;
+	long timeout_ms;            /* whole request; 0 = transport default */
+	size_t max_response_bytes;  /* body cap; 0 = LD_HTTP_MAX_RESPONSE_DEFAULT */
+} ld_http_request;
+
+typedef struct {
+	long status;                /* HTTP status, 0 when no response arrived */
+	ld_buf body;                /* capped by max_response_bytes */
+	long retry_after;           /* Retry-After in seconds, -1 when absent */
+	char error_type[128];       /* x-amzn-ErrorType up to ':', "" when absent */
+	char request_id[128];       /* x-amzn-RequestId (or x-amz-request-id), "" when absent */
+	bool transient;             /* after a failed send: worth retrying (timeout, reset) */
+} ld_http_response;
+
+typedef struct ld_transport {
+	/* Send one request and fill `resp` (already initialised by the caller). Returns 0
+	 * when a response arrived, whatever its status; LD_ENET when none did (message set,
+	 * resp->transient says whether a retry may help); LD_ELIMIT when the body exceeded
+	 * the cap. */
+	int (*send)(struct ld_transport *t, const ld_http_request *req, ld_http_response *resp);
+	void (*free)(struct ld_transport *t);
+} ld_transport;
+
+void ld_http_response_init(ld_http_response *resp);
+/** Free the body (wiped first: bodies may hold secrets) and re-initialise. NULL accepted. */
+void ld_http_response_dispose(ld_http_response *resp);
+
+/** Send through `t` after initialising `resp` for `req` (body cap, no headers). */
+int ld_transport_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp);
+void ld_transport_free(ld_transport *t);
+
+/**
+ * The libcurl transport: one reused handle (connections are kept alive), TLS peer and host
+ * verification always on, `ca_bundle` (a PEM file) as the trust store when not NULL,
+ * proxies from the environment, no redirects, http and https only. Not thread-safe: one
+ * per thread.
+ * @return 0, or LD_ERROR when curl cannot be initialised
+ */
+int ld_transport_curl_new(ld_transport **out, const char *ca_bundle);
+
+/** Copy "host[:port]/path" of `url` (no scheme, query or userinfo) into `out` for messages. */
+void ld_http_url_for_message(char *out, size_t outlen, const char *url);
+
+#endif

@@ -1,0 +1,325 @@
+/*
+ * STS AssumeRole (query protocol: a signed form POST, an XML answer) and the bounded XML
+ * reader it needs. The reader only ever looks for the first element of a given name inside
+ * a span, which is all AssumeRole responses and query-protocol error bodies require; every
+ * scan is limited by the span's length, so a truncated or hostile body cannot make it read
+ * out of bounds. Credentials parsed here are wiped when released.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/sts.h"
+#include "lambdrift/errors.h"
+
+#define MAX_TAG 64
+
+static const char *find_bytes(const char *hay, size_t len, const char *needle, size_t nlen)
+{
+	if (nlen > len)
+		return NULL;
+	for (size_t i = 0; i + nlen <= len; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, nlen))
+			return hay + i;
+	return NULL;
+}
+
+bool ld_xml_find(const char *xml, size_t len, const char *tag, const char **val, size_t *vlen)
+{
+	char close[MAX_TAG + 4];
+	size_t tlen = strlen(tag), i = 0;
+	const char *start, *end, *gt;
+
+	if (!tlen || tlen > MAX_TAG)
+		return false;
+	snprintf(close, sizeof(close), "</%s>", tag);
+	while (i < len) {
+		const char *lt = memchr(xml + i, '<', len - i);
+		size_t at, after;
+		if (!lt)
+			return false;
+		at = (size_t)(lt - xml);
+		after = at + 1 + tlen;
+		i = at + 1;
+		if (after >= len || memcmp(lt + 1, tag, tlen) != 0)
+			continue;
+		if (xml[after] != '>' && xml[after] != '/' && !isspace((unsigned char)xml[after]))
+			continue; /* a longer name with this prefix */
+		if (!(gt = memchr(xml + after, '>', len - after)))
+			return false;
+		if (gt[-1] == '/') { /* <Tag/> */
+			*val = gt;
+			*vlen = 0;
+			return true;
+		}
+		start = gt + 1;
+		if (!(end = find_bytes(start, len - (size_t)(start - xml), close, tlen + 3)))
+			return false;
+		*val = start;
+		*vlen = (size_t)(end - start);
+		return true;
+	}
+	return false;
+}
+
+/* Append one code point as UTF-8; 0 or LD_ELIMIT. */
+static int put_utf8(char *out, size_t outlen, size_t *n, unsigned long cp)
+{
+	char tmp[4];
+	size_t k = 0;
+	if (cp < 0x80) {
+		tmp[k++] = (char)cp;
+	} else if (cp < 0x800) {
+		tmp[k++] = (char)(0xc0 | (cp >> 6));
+		tmp[k++] = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		tmp[k++] = (char)(0xe0 | (cp >> 12));
+		tmp[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		tmp[k++] = (char)(0x80 | (cp & 0x3f));
+	} else {
+		tmp[k++] = (char)(0xf0 | (cp >> 18));
+		tmp[k++] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		tmp[k++] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		tmp[k++] = (char)(0x80 | (cp & 0x3f));
+	}
+	if (*n + k >= outlen)
+		return LD_ELIMIT;
+	memcpy(out + *n, tmp, k);
+	*n += k;
+	return 0;
+}
+
+static int decode_entity(const char *e, size_t elen, unsigned long *cp)
+{
+	static const struct { const char *name; char ch; } named[] = {
+		{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' }, { "apos", '\'' }
+	};
+	char num[16];
+	char *end;
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (elen == strlen(named[i].name) && !memcmp(e, named[i].name, elen)) {
+			*cp = (unsigned char)named[i].ch;
+			return 0;
+		}
+	if (elen < 2 || elen >= sizeof(num) || e[0] != '#')
+		return LD_EINVALID;
+	memcpy(num, e + 1, elen - 1);
+	num[elen - 1] = '\0';
+	if (num[0] == 'x' || num[0] == 'X')
+		*cp = strtoul(num + 1, &end, 16);
+	else
+		*cp = strtoul(num, &end, 10);
+	if (*end || end == num || *cp == 0 || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return LD_EINVALID;
+	return 0;
+}
+
+int ld_xml_text(char *out, size_t outlen, const char *val, size_t vlen)
+{
+	size_t n = 0, i = 0;
+	unsigned long cp;
+
+	if (!outlen)
+		return LD_ELIMIT;
+	while (i < vlen) {
+		if (val[i] == '&') {
+			const char *semi = memchr(val + i, ';', vlen - i);
+			if (!semi || decode_entity(val + i + 1, (size_t)(semi - val - i - 1), &cp) < 0)
+				goto invalid;
+			if (put_utf8(out, outlen, &n, cp) < 0)
+				goto limit;
+			i = (size_t)(semi - val) + 1;
+			continue;
+		}
+		if (val[i] == '<')
+			goto invalid; /* markup where text was expected */
+		if (n + 1 >= outlen)
+			goto limit;
+		out[n++] = val[i++];
+	}
+	out[n] = '\0';
+	return 0;
+invalid:
+	out[0] = '\0';
+	return LD_EINVALID;
+limit:
+	out[0] = '\0';
+	return LD_ELIMIT;
+}
+
+/* --- time ------------------------------------------------------------------------- */
+
+/* days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm) */
+static long days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int ld_parse_iso8601(time_t *out, const char *s)
+{
+	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
+	const char *p;
+	long offset = 0;
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+	    n != 19)
+		goto invalid;
+	p = s + n;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2 && n == 5)
+			p += 6;
+		else if (sscanf(p + 1, "%2d%2d%n", &oh, &om, &n) == 2 && n == 4)
+			p += 5;
+		else
+			goto invalid;
+		offset = sign * (oh * 3600L + om * 60L);
+	}
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		goto invalid;
+	*out = (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + sec - offset);
+	return 0;
+invalid:
+	return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "malformed timestamp (want ISO 8601 UTC)");
+}
+
+/* --- AssumeRole ------------------------------------------------------------------- */
+
+static int take_field(char **out, const char *creds, size_t clen, const char *tag)
+{
+	const char *v;
+	size_t vlen;
+
+	if (!ld_xml_find(creds, clen, tag, &v, &vlen) || !vlen)
+		return ld_error_setc(LD_EINVALID, LD_ERR_AWS,
+				     "malformed AssumeRole response: no %s in Credentials", tag);
+	if (!(*out = malloc(vlen + 1)))
+		return ld_error_oom();
+	if (ld_xml_text(*out, vlen + 1, v, vlen) < 0 || !(*out)[0])
+		return ld_error_setc(LD_EINVALID, LD_ERR_AWS,
+				     "malformed AssumeRole response: bad %s text", tag);
+	return 0;
+}
+
+int ld_sts_parse_assume_role(ld_credentials *out, const char *xml, size_t len)
+{
+	const char *creds, *v;
+	size_t clen, vlen;
+	char when[64];
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (!ld_xml_find(xml, len, "Credentials", &creds, &clen)) {
+		error = ld_error_setc(LD_EINVALID, LD_ERR_AWS,
+				      "malformed AssumeRole response: no complete Credentials "
+				      "element (truncated?)");
+		goto done;
+	}
+	if ((error = take_field(&out->access_key_id, creds, clen, "AccessKeyId")) < 0 ||
+	    (error = take_field(&out->secret_access_key, creds, clen, "SecretAccessKey")) < 0 ||
+	    (error = take_field(&out->session_token, creds, clen, "SessionToken")) < 0)
+		goto done;
+	if (ld_xml_find(creds, clen, "Expiration", &v, &vlen)) {
+		if (ld_xml_text(when, sizeof(when), v, vlen) < 0 ||
+		    ld_parse_iso8601(&out->expiration, when) < 0) {
+			error = ld_error_setc(LD_EINVALID, LD_ERR_AWS,
+					      "malformed AssumeRole response: bad Expiration");
+			goto done;
+		}
+	}
+	error = 0;
+done:
+	if (error < 0)
+		ld_credentials_dispose(out);
+	return error;
+}
+
+bool ld_sts_parse_error(char *code, size_t codelen, char *message, size_t msglen,
+			const char *xml, size_t len)
+{
+	const char *err, *v;
+	size_t elen, vlen;
+
+	if (codelen)
+		code[0] = '\0';
+	if (msglen)
+		message[0] = '\0';
+	/* <ErrorResponse><Error>..</Error> for query services; S3-style bodies are a bare <Error> */
+	if (!ld_xml_find(xml, len, "Error", &err, &elen)) {
+		err = xml;
+		elen = len;
+	}
+	if (ld_xml_find(err, elen, "Message", &v, &vlen) && ld_xml_text(message, msglen, v, vlen) < 0)
+		message[0] = '\0';
+	if (!ld_xml_find(err, elen, "Code", &v, &vlen) || ld_xml_text(code, codelen, v, vlen) < 0) {
+		code[0] = '\0';
+		return false;
+	}
+	return code[0] != '\0';
+}
+
+static int form_param(ld_buf *body, const char *key, const char *value)
+{
+	ld_buf_printf(body, "&%s=", key);
+	return ld_sigv4_uri_encode(body, value, false);
+}
+
+static int assume_body(ld_buf *body, const ld_role_step *step)
+{
+	char session[64];
+
+	if (step->session_name && step->session_name[0])
+		snprintf(session, sizeof(session), "%s", step->session_name);
+	else
+		snprintf(session, sizeof(session), "lambdrift-%lld", (long long)time(NULL));
+	ld_buf_puts(body, "Action=AssumeRole&Version=2011-06-15");
+	form_param(body, "RoleArn", step->role_arn);
+	form_param(body, "RoleSessionName", session);
+	if (step->external_id)
+		form_param(body, "ExternalId", step->external_id);
+	if (step->duration_seconds > 0)
+		ld_buf_printf(body, "&DurationSeconds=%ld", step->duration_seconds);
+	return body->error ? body->error : 0;
+}
+
+int ld_sts_assume_role(ld_credentials *out, ld_aws_client *sts, const ld_role_step *step)
+{
+	ld_buf body = LD_BUF_INIT_CAP(16 * 1024);
+	ld_http_response resp;
+	char why[sizeof(((ld_error *)0)->message)];
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	ld_http_response_init(&resp);
+	if ((error = assume_body(&body, step)) < 0)
+		goto done;
+	error = ld_aws_call(sts, &resp, "AssumeRole", "POST", "/", NULL, body.ptr, LD_QUOTA_STS);
+	if (error == 0)
+		error = ld_sts_parse_assume_role(out, resp.body.ptr, resp.body.size);
+	if (error < 0) {
+		snprintf(why, sizeof(why), "%s", ld_error_last()->message);
+		error = ld_error_setc(error, LD_ERR_CREDS, "cannot assume role %s%s%s%s: %s",
+				      step->role_arn, step->profile ? " (profile " : "",
+				      step->profile ? step->profile : "", step->profile ? ")" : "",
+				      why);
+	}
+done:
+	/* the body names an external id, which is not for logs either */
+	ld_buf_dispose_secret(&body);
+	ld_http_response_dispose(&resp);
+	return error;
+}

@@ -1,0 +1,58 @@
+/*
+ * STS AssumeRole over the AWS client, and the small bounded XML reader its query-protocol
+ * responses (and the XML error bodies of query services) need. The reader is not a
+ * general XML parser: it finds the first <Tag>...</Tag> element (no attributes needed,
+ * namespaces on the root tolerated), never reads past the given length, and decodes the
+ * five predefined entities and numeric character references. Credentials written to an
+ * ld_credentials are owned by it and released with ld_credentials_dispose().
+ */
+#ifndef LD_AWS_STS_H
+#define LD_AWS_STS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "aws/client.h"
+#include "aws/config.h"
+
+/** Most bytes an STS response may have; a real one is about 2 KiB. */
+#define LD_STS_MAX_RESPONSE ((size_t)256 * 1024)
+
+/**
+ * Find the content of the first element named `tag` in xml[0..len) (the element name must
+ * match exactly, so "Code" does not match "CodeX"). Nested content is returned raw.
+ * @return true and the content's span, or false when absent or not closed within len
+ */
+bool ld_xml_find(const char *xml, size_t len, const char *tag, const char **val, size_t *vlen);
+
+/**
+ * Decode entities of an element's text into `out` (NUL-terminated, at most outlen-1 bytes).
+ * @return 0; LD_ELIMIT when it does not fit; LD_EINVALID for a malformed entity
+ */
+int ld_xml_text(char *out, size_t outlen, const char *val, size_t vlen);
+
+/**
+ * Parse an AssumeRole response body into `out`: AccessKeyId, SecretAccessKey, SessionToken
+ * (required) and Expiration (ISO 8601, UTC).
+ * @return 0, or LD_EINVALID when the XML is truncated or a credential field is missing
+ */
+int ld_sts_parse_assume_role(ld_credentials *out, const char *xml, size_t len);
+
+/**
+ * Parse an XML error body (<ErrorResponse><Error><Code>..</Code><Message>..</Message>).
+ * @return true when a Code was found; `code`/`message` are "" otherwise
+ */
+bool ld_sts_parse_error(char *code, size_t codelen, char *message, size_t msglen,
+			const char *xml, size_t len);
+
+/**
+ * Call sts:AssumeRole for `step` with the client's credentials (a client of service "sts").
+ * @return 0; LD_EAUTH when STS refuses (message names the role and profile), or the
+ *         client's errors; LD_EINVALID for a malformed response
+ */
+int ld_sts_assume_role(ld_credentials *out, ld_aws_client *sts, const ld_role_step *step);
+
+/** Parse "2019-11-09T13:34:41Z" (fraction and offset allowed) into *out. @return 0 or LD_EINVALID */
+int ld_parse_iso8601(time_t *out, const char *s);
+
+#endif

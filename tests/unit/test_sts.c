@@ -1,0 +1,225 @@
+/* STS: the bounded XML reader, AssumeRole and error parsing, timestamps, and an AssumeRole
+ * round trip through a one-shot fake transport (request form, error wrapping). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/client.h"
+#include "aws/sts.h"
+#include "harness.h"
+#include "lambdrift/errors.h"
+
+#define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
+
+static void test_sts__xml_find_exact_names(void)
+{
+	const char *x = "<R><CodeX>no</CodeX><Code a=\"1\">yes</Code><Empty/></R>";
+	const char *v;
+	size_t n;
+	char out[16];
+
+	LD_REQUIRE(ld_xml_find(x, strlen(x), "Code", &v, &n));
+	LD_CHECK_INT(n, 3);
+	LD_CHECK(!strncmp(v, "yes", 3));
+	LD_REQUIRE(ld_xml_find(x, strlen(x), "Empty", &v, &n));
+	LD_CHECK_INT(n, 0);
+	LD_CHECK(!ld_xml_find(x, strlen(x), "Missing", &v, &n));
+	/* the span bounds the search: the closing tag lies outside it */
+	LD_CHECK(!ld_xml_find(x, 40, "Code", &v, &n));
+	LD_CHECK_INT(ld_xml_text(out, sizeof(out), "a&amp;b&#65;&#x42;&lt;", 22), 0);
+	LD_CHECK_STR(out, "a&bAB<");
+	LD_CHECK_INT(ld_xml_text(out, sizeof(out), "a&bogus;", 8), LD_EINVALID);
+	LD_CHECK_INT(ld_xml_text(out, sizeof(out), "a&amp", 5), LD_EINVALID);
+	LD_CHECK_INT(ld_xml_text(out, 4, "abcdef", 6), LD_ELIMIT);
+}
+
+static void test_sts__parse_assume_role(void)
+{
+	ld_credentials c;
+	size_t len;
+	char *xml = ld_test_read_file("fixtures/aws/sts/assume-role.xml", &len);
+
+	LD_REQUIRE(xml);
+	LD_REQUIRE(ld_sts_parse_assume_role(&c, xml, len) == 0);
+	LD_CHECK_STR(c.access_key_id, "ASIAIOSFODNN7EXAMPLE");
+	LD_CHECK_STR(c.secret_access_key, SECRET);
+	LD_CHECK(c.session_token && !strncmp(c.session_token, "AQoDYXdzEPT//", 13));
+	LD_CHECK(c.session_token && c.session_token[strlen(c.session_token) - 1] == '=');
+	LD_CHECK_INT(c.expiration, 1573306481);
+	ld_credentials_dispose(&c);
+	free(xml);
+}
+
+static void test_sts__truncated_xml_is_invalid(void)
+{
+	ld_credentials c;
+	size_t len, cut;
+	char *xml = ld_test_read_file("fixtures/aws/sts/assume-role.xml", &len);
+
+	LD_REQUIRE(xml);
+	/* cut inside the session token, and just before </Credentials> */
+	cut = (size_t)(strstr(xml, "EXAMPLEtc764") - xml);
+	LD_CHECK_INT(ld_sts_parse_assume_role(&c, xml, cut), LD_EINVALID);
+	LD_CHECK(strstr(ld_error_last()->message, "truncated") != NULL);
+	LD_CHECK(strstr(ld_error_last()->message, SECRET) == NULL);
+	LD_CHECK(c.access_key_id == NULL && c.secret_access_key == NULL);
+	cut = (size_t)(strstr(xml, "</Credentials>") - xml);
+	LD_CHECK_INT(ld_sts_parse_assume_role(&c, xml, cut), LD_EINVALID);
+	LD_CHECK_INT(ld_sts_parse_assume_role(&c, xml, 0), LD_EINVALID);
+	free(xml);
+}
+
+static void test_sts__missing_field_names_it(void)
+{
+	const char *x = "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+			"<AccessKeyId>ASIA1</AccessKeyId><SessionToken>tok</SessionToken>"
+			"</Credentials></AssumeRoleResult></AssumeRoleResponse>";
+	ld_credentials c;
+	LD_CHECK_INT(ld_sts_parse_assume_role(&c, x, strlen(x)), LD_EINVALID);
+	LD_CHECK(strstr(ld_error_last()->message, "SecretAccessKey") != NULL);
+	LD_CHECK(strstr(ld_error_last()->message, "ASIA1") == NULL);
+	LD_CHECK(c.access_key_id == NULL);
+}
+
+static void test_sts__parse_error_xml(void)
+{
+	char code[64], msg[512];
+	size_t len;
+	char *xml = ld_test_read_file("fixtures/aws/sts/error-access-denied.xml", &len);
+
+	LD_REQUIRE(xml);
+	LD_CHECK(ld_sts_parse_error(code, sizeof(code), msg, sizeof(msg), xml, len));
+	LD_CHECK_STR(code, "AccessDenied");
+	LD_CHECK(strstr(msg, "is not authorized to perform: sts:AssumeRole") != NULL);
+	LD_CHECK(strstr(msg, "audit & more") != NULL);
+	/* truncated before the code closes: no code */
+	LD_CHECK(!ld_sts_parse_error(code, sizeof(code), msg, sizeof(msg), xml,
+				     (size_t)(strstr(xml, "</Code>") - xml)));
+	LD_CHECK_STR(code, "");
+	free(xml);
+}
+
+static void test_sts__iso8601(void)
+{
+	time_t t;
+	LD_CHECK_INT(ld_parse_iso8601(&t, "2011-07-15T23:28:33.359Z"), 0);
+	LD_CHECK_INT(t, 1310772513);
+	LD_CHECK_INT(ld_parse_iso8601(&t, "2011-07-16T01:28:33+02:00"), 0);
+	LD_CHECK_INT(t, 1310772513);
+	LD_CHECK_INT(ld_parse_iso8601(&t, "2020-04-10T19:06:32.563+0000"), 0);
+	LD_CHECK_INT(t, 1586545592);
+	LD_CHECK_INT(ld_parse_iso8601(&t, "2011-07-15 23:28:33Z"), LD_EINVALID);
+	LD_CHECK_INT(ld_parse_iso8601(&t, "2011-13-15T23:28:33Z"), LD_EINVALID);
+	LD_CHECK_INT(ld_parse_iso8601(&t, "2011-07-15T23:28:33Zjunk"), LD_EINVALID);
+}
+
+/* --- AssumeRole through a one-shot fake transport --------------------------------- */
+
+typedef struct {
+	ld_transport base;
+	long status;
+	const char *body;
+	char *sent_body;
+	char *sent_url;
+	char *content_type;
+} one_shot;
+
+static int one_shot_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
+{
+	one_shot *o = (one_shot *)t;
+	free(o->sent_body);
+	free(o->sent_url);
+	o->sent_body = strndup(req->body ? req->body : "", req->body_len);
+	o->sent_url = strdup(req->url);
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (!strcmp(req->headers[i].name, "Content-Type")) {
+			free(o->content_type);
+			o->content_type = strdup(req->headers[i].value);
+		}
+	resp->status = o->status;
+	return ld_buf_puts(&resp->body, o->body);
+}
+
+static void one_shot_dispose(one_shot *o)
+{
+	free(o->sent_body);
+	free(o->sent_url);
+	free(o->content_type);
+}
+
+static void no_sleep(void *ctx, long ms)
+{
+	(void)ctx;
+	(void)ms;
+}
+
+static int make_client(ld_aws_client *c, one_shot *o)
+{
+	ld_credentials base = { "AKIDEXAMPLE", "base-secret", NULL, 0 };
+	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	p.sleep_ms = no_sleep;
+	p.rate[LD_QUOTA_STS] = 0;
+	return ld_aws_client_init(c, &o->base, &base, "us-east-1", "sts",
+				  "https://sts.us-east-1.amazonaws.com/", NULL, &p, 0);
+}
+
+static void test_sts__assume_role_round_trip(void)
+{
+	size_t len;
+	char *xml = ld_test_read_file("fixtures/aws/sts/assume-role.xml", &len);
+	one_shot o = { { one_shot_send, NULL }, 200, xml, NULL, NULL, NULL };
+	ld_role_step step = { "arn:aws:iam::210987654321:role/audit", "ext 1", "lambdrift-test",
+			      900, "audit" };
+	ld_aws_client c;
+	ld_credentials out;
+
+	LD_REQUIRE(xml);
+	LD_REQUIRE(make_client(&c, &o) == 0);
+	LD_REQUIRE(ld_sts_assume_role(&out, &c, &step) == 0);
+	LD_CHECK_STR(out.access_key_id, "ASIAIOSFODNN7EXAMPLE");
+	LD_CHECK_STR(o.sent_url, "https://sts.us-east-1.amazonaws.com/");
+	LD_CHECK_STR(o.sent_body, "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A"
+				  "210987654321%3Arole%2Faudit&RoleSessionName=lambdrift-test"
+				  "&ExternalId=ext%201&DurationSeconds=900");
+	LD_CHECK_STR(o.content_type, "application/x-www-form-urlencoded; charset=utf-8");
+	ld_credentials_dispose(&out);
+	ld_aws_client_dispose(&c);
+	one_shot_dispose(&o);
+	free(xml);
+}
+
+static void test_sts__assume_role_denied(void)
+{
+	size_t len;
+	char *xml = ld_test_read_file("fixtures/aws/sts/error-access-denied.xml", &len);
+	one_shot o = { { one_shot_send, NULL }, 403, xml, NULL, NULL, NULL };
+	ld_role_step step = { "arn:aws:iam::210987654321:role/audit", NULL, NULL, 0, "audit" };
+	ld_aws_client c;
+	ld_credentials out;
+	const char *m;
+
+	LD_REQUIRE(xml);
+	LD_REQUIRE(make_client(&c, &o) == 0);
+	LD_CHECK_INT(ld_sts_assume_role(&out, &c, &step), LD_EAUTH);
+	m = ld_error_last()->message;
+	LD_CHECK(strstr(m, "cannot assume role arn:aws:iam::210987654321:role/audit (profile audit)"));
+	LD_CHECK(strstr(m, "access denied: User: arn:aws:iam::123456789012:user/ci"));
+	LD_CHECK(strstr(m, "sts:AssumeRole"));
+	LD_CHECK(!strstr(m, "base-secret"));
+	LD_CHECK(strstr(o.sent_body, "RoleSessionName=lambdrift-") != NULL);
+	LD_CHECK(out.access_key_id == NULL);
+	ld_aws_client_dispose(&c);
+	one_shot_dispose(&o);
+	free(xml);
+}
+
+const ld_test ld_tests[] = {
+	LD_TEST(test_sts__xml_find_exact_names),
+	LD_TEST(test_sts__parse_assume_role),
+	LD_TEST(test_sts__truncated_xml_is_invalid),
+	LD_TEST(test_sts__missing_field_names_it),
+	LD_TEST(test_sts__parse_error_xml),
+	LD_TEST(test_sts__iso8601),
+	LD_TEST(test_sts__assume_role_round_trip),
+	LD_TEST(test_sts__assume_role_denied),
+	{ NULL, NULL }
+};
