@@ -18,6 +18,16 @@
 #define LD_INVENTORY_MAX_BYTES ((size_t)256 * 1024 * 1024)
 #define PATH_MAX_LEN 160
 
+/* JSON path of an array item for messages; a path too long for the buffer is cut, which
+ * only shortens an error message. */
+static const char *item_path(char *out, size_t n, const char *parent, const char *key, size_t i)
+{
+	int len = snprintf(out, n, "%s%s%s[%zu]", parent, parent[0] ? "." : "", key, i);
+	if (len < 0 || (size_t)len >= n)
+		out[n - 1] = '\0';
+	return out;
+}
+
 /* ---------------------------------------------------------------- writing */
 
 static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
@@ -290,7 +300,7 @@ static int load_string_list(const where *w, const ld_json *root, const char *key
 	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
 		if (!ld_json_is_string(c)) {
 			where item = { w->file, "" };
-			snprintf(path, sizeof(path), "%s[%zu]", key, i);
+			item_path(path, sizeof(path), "", key, i);
 			return bad(&item, path, "expected a string");
 		}
 		if ((error = add(inv, ld_json_str(c))) < 0)
@@ -419,7 +429,7 @@ static int load_versions(const where *w, const ld_json *obj, ld_function *fn)
 		return error;
 	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
 		where item = { w->file, path };
-		snprintf(path, sizeof(path), "%s.versions[%zu]", w->path, i);
+		item_path(path, sizeof(path), w->path, "versions", i);
 		if (!(v = ld_function_add_version(fn)))
 			return LD_ERROR;
 		if ((error = load_version(&item, c, v)) < 0)
@@ -442,7 +452,7 @@ static int load_aliases(const where *w, const ld_json *obj, ld_function *fn)
 		return error;
 	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
 		where item = { w->file, path };
-		snprintf(path, sizeof(path), "%s.aliases[%zu]", w->path, i);
+		item_path(path, sizeof(path), w->path, "aliases", i);
 		if (!(a = ld_function_add_alias(fn)))
 			return LD_ERROR;
 		if ((error = load_alias(&item, c, a)) < 0)
@@ -511,7 +521,7 @@ static int load_items(const where *top, const ld_json *root, const char *key, ld
 		return error;
 	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
 		where item = { top->file, path };
-		snprintf(path, sizeof(path), "%s[%zu]", key, i);
+		item_path(path, sizeof(path), "", key, i);
 		if ((error = load(&item, c, inv)) < 0)
 			return error;
 	}
