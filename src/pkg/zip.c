@@ -1,0 +1,764 @@
+/*
+ * Zip reader (see zip.h). Reading goes in phases so that a hostile archive is refused before
+ * any inflating starts: find the end records, parse every central directory record and its
+ * local header (names, methods, limits, zip64 fields, data descriptors), check that the
+ * entries tile the bytes before the central directory exactly (no overlap, no hidden data)
+ * and that no path appears twice, and only then inflate the entries, in parallel, into
+ * SHA-256 and CRC-32. The archive is trusted for nothing: every offset and length is
+ * checked against the buffer and against the records that enclose it.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+#include "lambdrift/errors.h"
+#include "pkg/path.h"
+#include "pkg/zip.h"
+
+#define SIG_LOCAL 0x04034b50u
+#define SIG_CENTRAL 0x02014b50u
+#define SIG_EOCD 0x06054b50u
+#define SIG_EOCD64 0x06064b50u
+#define SIG_LOCATOR 0x07064b50u
+#define SIG_DESCRIPTOR 0x08074b50u
+
+#define LOCAL_LEN 30
+#define CENTRAL_LEN 46
+#define EOCD_LEN 22
+#define LOCATOR_LEN 20
+#define EOCD64_LEN 56
+
+#define FLAG_ENCRYPTED 0x0001u
+#define FLAG_DESCRIPTOR 0x0008u
+#define FLAG_STRONG 0x0040u
+#define FLAG_MASKED_CD 0x2000u
+
+#define HOST_UNIX 3
+#define EXTRA_ZIP64 0x0001u
+#define OUT_CHUNK ((size_t)128 * 1024)
+#define IN_CHUNK ((uint64_t)1 << 30)   /* z_stream counts are 32-bit */
+#define MAX_WORKERS 4
+#define PARALLEL_MIN_BYTES ((uint64_t)4 << 20)   /* below this, threads cost more than they save */
+
+enum { KIND_FILE, KIND_SYMLINK, KIND_DIR };
+
+typedef struct {
+	const uint8_t *raw_name;   /* into the archive, for messages and the local header */
+	size_t raw_len;
+	char *path;                /* normalised; NULL for directories */
+	int kind, exec;
+	uint16_t flags, method;
+	uint32_t crc;
+	uint64_t csize, usize, offset;
+	uint64_t data;             /* first byte of compressed data */
+	uint64_t end;              /* one past the data and its descriptor */
+	int local_zip64;           /* the local header carries a zip64 extra field */
+	uint8_t sha256[LD_SHA256_LEN];   /* of the content, filled in by a worker */
+} zentry;
+
+typedef struct {
+	const uint8_t *p;
+	uint64_t len;
+	ld_zip_limits lim;
+	uint64_t count, cd_offset, cd_size, cd_end;
+	zentry *ents;
+	size_t n;
+	uint64_t total;
+	char quoted[192];          /* scratch for messages while parsing */
+	atomic_size_t next;        /* next entry for a worker to take */
+	atomic_int stop;           /* set by a worker that failed */
+} zreader;
+
+static uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+	return (uint64_t)rd32(p) | ((uint64_t)rd32(p + 4) << 32);
+}
+
+/* [off, off+n) lies within [0, limit): written so no addition can overflow. */
+static int fits(uint64_t off, uint64_t n, uint64_t limit)
+{
+	return off <= limit && n <= limit - off;
+}
+
+static const char *qname(zreader *r, const zentry *e)
+{
+	ld_pkg_path_quote(r->quoted, sizeof(r->quoted), (const char *)e->raw_name, e->raw_len);
+	return r->quoted;
+}
+
+#define BAD(...) ld_error_setc(LD_EINVALID, LD_ERR_ZIP, __VA_ARGS__)
+#define OVER(...) ld_error_setc(LD_ELIMIT, LD_ERR_ZIP, __VA_ARGS__)
+
+/* Find extra field `id`; a malformed tail (some aligners pad with junk) ends the search. */
+static const uint8_t *find_extra(const uint8_t *ex, size_t len, uint16_t id, size_t *size)
+{
+	size_t pos = 0, sz;
+
+	while (pos + 4 <= len) {
+		sz = rd16(ex + pos + 2);
+		if (pos + 4 + sz > len)
+			return NULL;
+		if (rd16(ex + pos) == id) {
+			*size = sz;
+			return ex + pos + 4;
+		}
+		pos += 4 + sz;
+	}
+	return NULL;
+}
+
+/* ---- end of central directory ---- */
+
+/* The EOCD is the last signature in the file, and its comment length must account exactly
+ * for the bytes after it. Other readers (unzip, Python) also take the last signature, so an
+ * earlier record "repaired" by looking further back would be read differently by them:
+ * a comment holding a second end record is refused, not resolved. */
+static int find_eocd(zreader *r, uint64_t *pos)
+{
+	uint64_t i, lowest;
+
+	if (r->len < EOCD_LEN)
+		return BAD("zip archive is truncated: %llu bytes is too short to be a zip",
+			   (unsigned long long)r->len);
+	lowest = r->len > EOCD_LEN + 0xffff ? r->len - EOCD_LEN - 0xffff : 0;
+	for (i = r->len - EOCD_LEN + 1; i-- > lowest;) {
+		if (rd32(r->p + i) != SIG_EOCD)
+			continue;
+		if (i + EOCD_LEN + rd16(r->p + i + 20) != r->len)
+			return BAD("zip archive's comment length does not match its end (trailing "
+				   "data, or a comment holding a second end record)");
+		*pos = i;
+		return 0;
+	}
+	return BAD("zip archive has no end of central directory record (truncated or not a zip)");
+}
+
+/* Use the zip64 record when present; where both records give a value, they must agree. */
+static int read_eocd64(zreader *r, uint64_t eocd, const uint8_t *e)
+{
+	const uint8_t *loc = r->p + eocd - LOCATOR_LEN, *z;
+	uint64_t off = rd64(loc + 8), rec;
+
+	if (rd32(loc + 4) != 0 || rd32(loc + 16) > 1)
+		return BAD("zip archive spans several disks, which is not supported");
+	if (!fits(off, EOCD64_LEN, eocd - LOCATOR_LEN) || rd32(r->p + off) != SIG_EOCD64)
+		return BAD("zip64 end of central directory locator points outside the archive");
+	z = r->p + off;
+	rec = rd64(z + 4);
+	if (rec < EOCD64_LEN - 12 || off + 12 + rec != eocd - LOCATOR_LEN)
+		return BAD("zip64 end of central directory record has a bad size");
+	if (rd32(z + 16) != 0 || rd32(z + 20) != 0 || rd64(z + 24) != rd64(z + 32))
+		return BAD("zip archive spans several disks, which is not supported");
+	r->count = rd64(z + 32);
+	r->cd_size = rd64(z + 40);
+	r->cd_offset = rd64(z + 48);
+	r->cd_end = off;
+	if ((rd16(e + 10) != 0xffff && rd16(e + 10) != r->count) ||
+	    (rd32(e + 12) != 0xffffffffu && rd32(e + 12) != r->cd_size) ||
+	    (rd32(e + 16) != 0xffffffffu && rd32(e + 16) != r->cd_offset))
+		return BAD("zip archive's end records disagree about the central directory");
+	return 0;
+}
+
+static int read_end(zreader *r)
+{
+	uint64_t eocd = 0;
+	const uint8_t *e;
+	int error;
+
+	if ((error = find_eocd(r, &eocd)) < 0)
+		return error;
+	e = r->p + eocd;
+	if (eocd >= LOCATOR_LEN && rd32(r->p + eocd - LOCATOR_LEN) == SIG_LOCATOR) {
+		if ((error = read_eocd64(r, eocd, e)) < 0)
+			return error;
+	} else {
+		if (rd16(e + 4) != 0 || rd16(e + 6) != 0 || rd16(e + 8) != rd16(e + 10))
+			return BAD("zip archive spans several disks, which is not supported");
+		r->count = rd16(e + 10);
+		r->cd_size = rd32(e + 12);
+		r->cd_offset = rd32(e + 16);
+		r->cd_end = eocd;
+	}
+	if (!fits(r->cd_offset, r->cd_size, r->cd_end))
+		return BAD("zip archive's central directory (%llu bytes at offset %llu) lies outside "
+			   "the archive (truncated?)", (unsigned long long)r->cd_size,
+			   (unsigned long long)r->cd_offset);
+	if (r->cd_offset + r->cd_size != r->cd_end)
+		return BAD("zip archive has %llu unaccounted bytes after its central directory",
+			   (unsigned long long)(r->cd_end - r->cd_offset - r->cd_size));
+	if (r->count > r->lim.max_entries)
+		return OVER("zip archive claims %llu entries, more than the limit of %llu",
+			    (unsigned long long)r->count, (unsigned long long)r->lim.max_entries);
+	if (r->count > r->cd_size / CENTRAL_LEN)
+		return BAD("zip archive claims %llu entries but its central directory holds at most "
+			   "%llu", (unsigned long long)r->count,
+			   (unsigned long long)(r->cd_size / CENTRAL_LEN));
+	return 0;
+}
+
+/* ---- central directory records ---- */
+
+static int central_zip64(zreader *r, zentry *e, const uint8_t *ex, size_t exlen,
+			 uint16_t disk)
+{
+	size_t sz = 0, pos = 0;
+	const uint8_t *z = NULL;
+	uint64_t *want[3] = { &e->usize, &e->csize, &e->offset };
+
+	for (int i = 0; i < 3; i++) {
+		if (*want[i] != 0xffffffffu)
+			continue;
+		if (!z && !(z = find_extra(ex, exlen, EXTRA_ZIP64, &sz)))
+			sz = 0;
+		if (pos + 8 > sz)
+			return BAD("zip entry '%s' lacks the zip64 field its header calls for",
+				   qname(r, e));
+		*want[i] = rd64(z + pos);
+		pos += 8;
+	}
+	if (disk == 0xffff) {
+		if (!z && !(z = find_extra(ex, exlen, EXTRA_ZIP64, &sz)))
+			sz = 0;
+		if (pos + 4 > sz)
+			return BAD("zip entry '%s' lacks the zip64 field its header calls for",
+				   qname(r, e));
+		disk = (uint16_t)(rd32(z + pos) ? 1 : 0);
+	}
+	if (disk != 0)
+		return BAD("zip entry '%s' is on another disk (multi-disk archives are not "
+			   "supported)", qname(r, e));
+	return 0;
+}
+
+/* Entry type from the Unix mode when the maker was Unix; otherwise only a trailing '/' or
+ * the MS-DOS directory attribute makes a directory, and nothing is executable. A FIFO is
+ * content like any file: Info-ZIP records piped input (`... | zip z.zip -`) that way, and
+ * unzip extracts it as a regular file. Devices and sockets have no such excuse. */
+static int classify(zreader *r, zentry *e, uint16_t made_by, uint32_t attrs)
+{
+	unsigned mode = attrs >> 16, type = mode & 0170000;
+	int slash = e->raw_len && e->raw_name[e->raw_len - 1] == '/';
+
+	e->kind = KIND_FILE;
+	e->exec = 0;
+	if ((made_by >> 8) == HOST_UNIX && mode) {
+		if (type == 0120000)
+			e->kind = KIND_SYMLINK;
+		else if (type == 0040000)
+			e->kind = KIND_DIR;
+		else if (type != 0100000 && type != 0 && type != 0010000)
+			return BAD("zip entry '%s' is a device or socket (mode %06o)",
+				   qname(r, e), mode);
+		e->exec = e->kind == KIND_FILE && (mode & 0100);
+	} else if (attrs & 0x10) {
+		e->kind = KIND_DIR;
+	}
+	if (slash) {
+		if (e->kind == KIND_SYMLINK)
+			return BAD("zip entry '%s' is a symlink named like a directory",
+				   qname(r, e));
+		e->kind = KIND_DIR;
+	}
+	if (e->kind == KIND_DIR && e->usize != 0)
+		return BAD("zip entry '%s' is a directory with %llu bytes of content", qname(r, e),
+			   (unsigned long long)e->usize);
+	if (e->kind == KIND_SYMLINK && e->usize > LD_PKG_PATH_MAX)
+		return BAD("zip entry '%s' is a symlink with a target longer than %d bytes",
+			   qname(r, e), LD_PKG_PATH_MAX);
+	return 0;
+}
+
+static int check_name(zreader *r, zentry *e)
+{
+	char norm[LD_PKG_PATH_MAX + 1];
+	const char *why = NULL;
+	long n = ld_pkg_path_normalise(norm, (const char *)e->raw_name, e->raw_len, &why);
+
+	if (n < 0)
+		return BAD("zip entry '%s' is unsafe: %s", qname(r, e), why);
+	if (e->kind == KIND_DIR)
+		return 0;
+	if (n == 0)
+		return BAD("zip entry '%s' has an empty path", qname(r, e));
+	if (!(e->path = strdup(norm)))
+		return ld_error_oom();
+	return 0;
+}
+
+static int check_method_and_limits(zreader *r, zentry *e)
+{
+	if (e->flags & (FLAG_ENCRYPTED | FLAG_STRONG | FLAG_MASKED_CD))
+		return BAD("zip entry '%s' is encrypted", qname(r, e));
+	if (e->method != 0 && e->method != Z_DEFLATED)
+		return BAD("zip entry '%s' uses unsupported compression method %u", qname(r, e),
+			   e->method);
+	if (e->method == 0 && e->csize != e->usize)
+		return BAD("zip entry '%s' is stored but declares %llu bytes compressed and %llu "
+			   "uncompressed", qname(r, e), (unsigned long long)e->csize,
+			   (unsigned long long)e->usize);
+	if (e->usize > r->lim.max_total - r->total)
+		return OVER("zip archive inflates to more than the %llu-byte limit (at entry '%s')",
+			    (unsigned long long)r->lim.max_total, qname(r, e));
+	r->total += e->usize;
+	if (e->usize >= r->lim.ratio_min_size &&
+	    e->usize / r->lim.max_ratio > e->csize)
+		return OVER("zip entry '%s' claims a compression ratio above %u:1 (%llu bytes from "
+			    "%llu), refused as a zip bomb", qname(r, e), r->lim.max_ratio,
+			    (unsigned long long)e->usize, (unsigned long long)e->csize);
+	return 0;
+}
+
+/* ---- local headers and data descriptors ---- */
+
+/* The descriptor may or may not start with its signature and carries 32- or 64-bit sizes;
+ * accept whichever layout repeats exactly what the central directory says. */
+static int read_descriptor(zreader *r, zentry *e, uint64_t at, uint64_t limit)
+{
+	const uint8_t *p = r->p + at;
+	int sig, k, wide;
+
+	for (sig = 1; sig >= 0; sig--) {
+		if (sig && (!fits(at, 4, limit) || rd32(p) != SIG_DESCRIPTOR))
+			continue;
+		for (k = 0; k < 2; k++) {
+			wide = k ? !e->local_zip64 : e->local_zip64;
+			uint64_t len = 4u * sig + 4 + (wide ? 16 : 8);
+			const uint8_t *d = p + 4 * sig;
+			if (!fits(at, len, limit) || rd32(d) != e->crc)
+				continue;
+			if (wide ? rd64(d + 4) == e->csize && rd64(d + 12) == e->usize
+				 : rd32(d + 4) == e->csize && rd32(d + 8) == e->usize) {
+				e->end = at + len;
+				return 0;
+			}
+		}
+	}
+	return BAD("zip entry '%s' has a data descriptor that does not match the central "
+		   "directory (or is missing)", qname(r, e));
+}
+
+static int local_sizes(zreader *r, zentry *e, const uint8_t *h, const uint8_t *ex,
+		       size_t exlen, uint64_t *csize, uint64_t *usize)
+{
+	size_t sz = 0;
+	const uint8_t *z = find_extra(ex, exlen, EXTRA_ZIP64, &sz);
+
+	*csize = rd32(h + 18);
+	*usize = rd32(h + 22);
+	e->local_zip64 = z != NULL;
+	if (*usize == 0xffffffffu || *csize == 0xffffffffu) {
+		if (!z || sz < 16)
+			return BAD("zip entry '%s' lacks the zip64 field its local header calls for",
+				   qname(r, e));
+		*usize = rd64(z);
+		*csize = rd64(z + 8);
+	}
+	return 0;
+}
+
+static int same_or_zero(uint64_t local, uint64_t central, int descriptor)
+{
+	return local == central || (descriptor && local == 0);
+}
+
+static int check_local(zreader *r, zentry *e)
+{
+	const uint8_t *h;
+	uint64_t csize, usize, lname, lextra;
+	int dd = (e->flags & FLAG_DESCRIPTOR) != 0, error;
+
+	if (!fits(e->offset, LOCAL_LEN, r->cd_offset) || rd32(r->p + e->offset) != SIG_LOCAL)
+		return BAD("zip entry '%s' has no local header at offset %llu", qname(r, e),
+			   (unsigned long long)e->offset);
+	h = r->p + e->offset;
+	lname = rd16(h + 26);
+	lextra = rd16(h + 28);
+	e->data = e->offset + LOCAL_LEN + lname + lextra;
+	if (e->data > r->cd_offset)
+		return BAD("zip entry '%s' has a local header that runs into the central directory",
+			   qname(r, e));
+	if (lname != e->raw_len || memcmp(h + LOCAL_LEN, e->raw_name, e->raw_len))
+		return BAD("zip entry '%s' has a local header with a different name", qname(r, e));
+	if (rd16(h + 8) != e->method ||
+	    (rd16(h + 6) & (FLAG_ENCRYPTED | FLAG_DESCRIPTOR)) != (e->flags & (FLAG_ENCRYPTED | FLAG_DESCRIPTOR)))
+		return BAD("zip entry '%s' has a local header whose method or flags differ from the "
+			   "central directory", qname(r, e));
+	if ((error = local_sizes(r, e, h, h + LOCAL_LEN + lname, lextra, &csize, &usize)) < 0)
+		return error;
+	if (!same_or_zero(rd32(h + 14), e->crc, dd) || !same_or_zero(csize, e->csize, dd) ||
+	    !same_or_zero(usize, e->usize, dd))
+		return BAD("zip entry '%s' has a local header whose crc or sizes differ from the "
+			   "central directory", qname(r, e));
+	if (!fits(e->data, e->csize, r->cd_offset))
+		return BAD("zip entry '%s' has data running past the start of the central directory "
+			   "(truncated or overlapping)", qname(r, e));
+	e->end = e->data + e->csize;
+	return dd ? read_descriptor(r, e, e->end, r->cd_offset) : 0;
+}
+
+static int parse_central(zreader *r, uint64_t *pos, zentry *e)
+{
+	const uint8_t *c = r->p + *pos;
+	uint64_t limit = r->cd_offset + r->cd_size, lname, lextra, lcomment;
+	uint16_t made_by, disk;
+	uint32_t attrs;
+	int error;
+
+	if (!fits(*pos, CENTRAL_LEN, limit) || rd32(c) != SIG_CENTRAL)
+		return BAD("zip archive's central directory is malformed at entry %zu of %llu",
+			   r->n + 1, (unsigned long long)r->count);
+	lname = rd16(c + 28);
+	lextra = rd16(c + 30);
+	lcomment = rd16(c + 32);
+	if (!fits(*pos + CENTRAL_LEN, lname + lextra + lcomment, limit))
+		return BAD("zip archive's central directory is truncated at entry %zu of %llu",
+			   r->n + 1, (unsigned long long)r->count);
+	e->raw_name = c + CENTRAL_LEN;
+	e->raw_len = lname;
+	made_by = rd16(c + 4);
+	e->flags = rd16(c + 8);
+	e->method = rd16(c + 10);
+	e->crc = rd32(c + 16);
+	e->csize = rd32(c + 20);
+	e->usize = rd32(c + 24);
+	disk = rd16(c + 34);
+	attrs = rd32(c + 38);
+	e->offset = rd32(c + 42);
+	*pos += CENTRAL_LEN + lname + lextra + lcomment;
+	if ((error = central_zip64(r, e, c + CENTRAL_LEN + lname, lextra, disk)) < 0 ||
+	    (error = classify(r, e, made_by, attrs)) < 0 ||
+	    (error = check_name(r, e)) < 0 ||
+	    (error = check_method_and_limits(r, e)) < 0)
+		return error;
+	return check_local(r, e);
+}
+
+static int read_central(zreader *r)
+{
+	uint64_t pos = r->cd_offset;
+	int error;
+
+	if (r->count && !(r->ents = calloc((size_t)r->count, sizeof(*r->ents))))
+		return ld_error_oom();
+	for (r->n = 0; r->n < r->count;) {
+		zentry *e = &r->ents[r->n];
+		error = parse_central(r, &pos, e);
+		r->n++;   /* counted even on failure so its path is freed */
+		if (error < 0)
+			return error;
+	}
+	if (pos != r->cd_offset + r->cd_size)
+		return BAD("zip archive's central directory holds %llu bytes beyond its %llu "
+			   "entries", (unsigned long long)(r->cd_offset + r->cd_size - pos),
+			   (unsigned long long)r->count);
+	return 0;
+}
+
+/* ---- cross-entry checks ---- */
+
+static int cmp_offset(const void *a, const void *b)
+{
+	const zentry *x = a, *y = b;
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	const zentry *x = *(const zentry *const *)a, *y = *(const zentry *const *)b;
+	return strcmp(x->path, y->path);
+}
+
+/* Every byte before the central directory must belong to exactly one entry. Overlaps are
+ * how "quoted" zip bombs reuse one compressed stream many times; gaps can hide local
+ * entries that streaming readers (jar x, ZipInputStream) would extract but the central
+ * directory does not list. After sorting by offset, the entries must tile [0, cd_offset). */
+static int check_layout(zreader *r)
+{
+	char first[192];
+	uint64_t at = 0;
+
+	if (r->n)
+		qsort(r->ents, r->n, sizeof(*r->ents), cmp_offset);
+	for (size_t i = 0; i < r->n; i++) {
+		zentry *e = &r->ents[i];
+		if (e->offset > at)
+			return BAD("zip archive has %llu unaccounted bytes before entry '%s' (hidden "
+				   "data)", (unsigned long long)(e->offset - at), qname(r, e));
+		if (e->offset < at) {
+			memcpy(first, qname(r, &r->ents[i - 1]), sizeof(first));
+			return BAD("zip entries '%s' and '%s' overlap", first, qname(r, e));
+		}
+		at = e->end;
+	}
+	if (at != r->cd_offset)
+		return BAD("zip archive has %llu unaccounted bytes before its central directory "
+			   "(hidden data)", (unsigned long long)(r->cd_offset - at));
+	return 0;
+}
+
+static int check_duplicates(zreader *r)
+{
+	zentry **v = NULL;
+	size_t n = 0;
+	int error = 0;
+
+	if (r->n && !(v = malloc(r->n * sizeof(*v))))
+		return ld_error_oom();
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ents[i].path)
+			v[n++] = &r->ents[i];
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_path);
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(v[i - 1]->path, v[i]->path) == 0) {
+			ld_pkg_path_quote(r->quoted, sizeof(r->quoted), v[i]->path,
+					  strlen(v[i]->path));
+			error = BAD("zip archive holds path '%s' twice", r->quoted);
+			break;
+		}
+	}
+	free(v);
+	return error;
+}
+
+/* ---- content ---- */
+
+/* Entries are independent, so they are hashed by up to `threads` workers that take the next
+ * entry from a shared counter; inflate is the bottleneck and a package has thousands of
+ * entries. Each worker owns its z_stream, output chunk and message scratch. Workers finish
+ * the entry in hand before stopping, so every entry before a failing one is hashed and the
+ * lowest failing entry, reported, is the same whatever the scheduling. */
+typedef struct {
+	zreader *r;
+	z_stream zs;
+	int zinit;
+	uint8_t *out;
+	char quoted[192];
+	size_t fail;               /* index of the entry that failed, or SIZE_MAX */
+	int code;
+	char message[sizeof(((ld_error *)0)->message)];
+} zworker;
+
+static const char *wname(zworker *w, const zentry *e)
+{
+	ld_pkg_path_quote(w->quoted, sizeof(w->quoted), (const char *)e->raw_name, e->raw_len);
+	return w->quoted;
+}
+
+static void consume(ld_sha256_ctx *sha, uLong *crc, const uint8_t *p, uint64_t n)
+{
+	while (n) {
+		uInt k = n > IN_CHUNK ? (uInt)IN_CHUNK : (uInt)n;
+		ld_sha256_update(sha, p, k);
+		*crc = crc32(*crc, p, k);
+		p += k;
+		n -= k;
+	}
+}
+
+static int inflate_entry(zworker *w, zentry *e, ld_sha256_ctx *sha, uLong *crc)
+{
+	z_stream *zs = &w->zs;
+	uint64_t left = e->csize, produced = 0;
+	size_t got;
+	int ret;
+
+	if (inflateReset(zs) != Z_OK)
+		return ld_error_set(LD_ERR_ZIP, "zlib inflate reset failed");
+	zs->next_in = (Bytef *)(uintptr_t)(w->r->p + e->data);
+	zs->avail_in = 0;
+	for (;;) {
+		if (zs->avail_in == 0 && left) {
+			zs->avail_in = (uInt)(left > IN_CHUNK ? IN_CHUNK : left);
+			left -= zs->avail_in;
+		}
+		zs->next_out = w->out;
+		zs->avail_out = (uInt)OUT_CHUNK;
+		ret = inflate(zs, Z_NO_FLUSH);
+		got = OUT_CHUNK - zs->avail_out;
+		if (got > e->usize - produced)
+			return BAD("zip entry '%s' inflates to more than its declared %llu bytes",
+				   wname(w, e), (unsigned long long)e->usize);
+		produced += got;
+		consume(sha, crc, w->out, got);
+		if (ret == Z_STREAM_END)
+			break;
+		if (ret == Z_BUF_ERROR && zs->avail_in == 0 && left == 0)
+			return BAD("zip entry '%s' has truncated compressed data", wname(w, e));
+		if (ret != Z_OK && ret != Z_BUF_ERROR)
+			return BAD("zip entry '%s' has corrupt compressed data (%s)", wname(w, e),
+				   zs->msg ? zs->msg : "inflate failed");
+	}
+	if (left || zs->avail_in)
+		return BAD("zip entry '%s' has %llu bytes after the end of its compressed stream",
+			   wname(w, e), (unsigned long long)(left + zs->avail_in));
+	if (produced != e->usize)
+		return BAD("zip entry '%s' inflates to %llu bytes but declares %llu", wname(w, e),
+			   (unsigned long long)produced, (unsigned long long)e->usize);
+	return 0;
+}
+
+static int hash_entry(zworker *w, zentry *e)
+{
+	ld_sha256_ctx *sha = NULL;
+	uLong crc = crc32(0L, Z_NULL, 0);
+	int error = 0;
+
+	if (!(sha = ld_sha256_new()))
+		return ld_error_oom();
+	if (e->method == 0)
+		consume(sha, &crc, w->r->p + e->data, e->csize);
+	else if ((error = inflate_entry(w, e, sha, &crc)) < 0)
+		goto done;
+	if ((uint32_t)crc != e->crc) {
+		error = BAD("zip entry '%s' fails its CRC-32 check", wname(w, e));
+		goto done;
+	}
+	ld_sha256_final(sha, e->sha256);
+	sha = NULL;
+done:
+	ld_sha256_free(sha);
+	return error;
+}
+
+static void *worker_run(void *arg)
+{
+	zworker *w = arg;
+	zreader *r = w->r;
+	size_t i;
+	int error = 0;
+
+	if (!(w->out = malloc(OUT_CHUNK)) || inflateInit2(&w->zs, -MAX_WBITS) != Z_OK)
+		error = ld_error_oom();
+	else
+		w->zinit = 1;
+	while (error == 0 && !atomic_load(&r->stop)) {
+		if ((i = atomic_fetch_add(&r->next, 1)) >= r->n)
+			break;
+		if (r->ents[i].kind != KIND_DIR && (error = hash_entry(w, &r->ents[i])) < 0)
+			w->fail = i;
+	}
+	if (error < 0) {
+		w->code = error;
+		memcpy(w->message, ld_error_last()->message, sizeof(w->message));
+		atomic_store(&r->stop, 1);
+	}
+	return NULL;
+}
+
+static unsigned worker_count(const zreader *r)
+{
+	long cpus = 1;
+
+	if (r->lim.max_threads)
+		return r->lim.max_threads < MAX_WORKERS ? r->lim.max_threads : MAX_WORKERS;
+#ifdef _SC_NPROCESSORS_ONLN
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+	if (r->total < PARALLEL_MIN_BYTES || cpus < 2)
+		return 1;
+	return cpus < MAX_WORKERS ? (unsigned)cpus : MAX_WORKERS;
+}
+
+/* Run the workers (the calling thread is one of them) and report the lowest failure. */
+static int hash_all(zreader *r)
+{
+	zworker w[MAX_WORKERS];
+	pthread_t tid[MAX_WORKERS];
+	unsigned n = worker_count(r), started = 1, i, worst = 0;
+	int error = 0;
+
+	memset(w, 0, sizeof(w));
+	for (i = 0; i < n; i++) {
+		w[i].r = r;
+		w[i].fail = SIZE_MAX;
+	}
+	while (started < n && pthread_create(&tid[started], NULL, worker_run, &w[started]) == 0)
+		started++;
+	worker_run(&w[0]);
+	for (i = 0; i < started; i++) {
+		if (i)
+			pthread_join(tid[i], NULL);
+		if (w[i].code && (!error || w[i].fail < w[worst].fail)) {
+			error = w[i].code;
+			worst = i;
+		}
+		if (w[i].zinit)
+			inflateEnd(&w[i].zs);
+		free(w[i].out);
+	}
+	if (error)
+		ld_error_setc(error, LD_ERR_ZIP, "%s", w[worst].message);
+	return error;
+}
+
+static int build_manifest(zreader *r, ld_manifest *m)
+{
+	char hex[LD_SHA256_HEX_LEN + 1];
+	int error = 0;
+
+	for (size_t i = 0; i < r->n && error == 0; i++) {
+		zentry *e = &r->ents[i];
+		if (e->kind == KIND_DIR)
+			continue;
+		ld_hex(hex, e->sha256, LD_SHA256_LEN);
+		error = ld_manifest_add(m, e->path, e->kind == KIND_SYMLINK ? LD_MANIFEST_SYMLINK
+					: LD_MANIFEST_FILE, e->exec, e->usize, hex);
+	}
+	return error;
+}
+
+static void reader_dispose(zreader *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->ents[i].path);
+	free(r->ents);
+}
+
+int ld_zip_manifest(ld_manifest **out, const void *data, size_t len,
+		    const ld_zip_limits *limits)
+{
+	static const ld_zip_limits defaults = LD_ZIP_LIMITS_INIT;
+	zreader r;
+	ld_manifest *m = NULL;
+	int error;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	atomic_init(&r.next, 0);
+	atomic_init(&r.stop, 0);
+	r.p = data;
+	r.len = len;
+	r.lim = limits ? *limits : defaults;
+	if (r.lim.max_ratio == 0)
+		r.lim.max_ratio = 1;
+	if ((error = read_end(&r)) < 0 || (error = read_central(&r)) < 0 ||
+	    (error = check_layout(&r)) < 0 || (error = check_duplicates(&r)) < 0 ||
+	    (error = hash_all(&r)) < 0 || (error = ld_manifest_new(&m)) < 0 ||
+	    (error = build_manifest(&r, m)) < 0 ||
+	    (error = ld_manifest_finish(m)) < 0)
+		goto done;
+	*out = m;
+	m = NULL;
+done:
+	ld_manifest_free(m);
+	reader_dispose(&r);
+	return error;
+}
