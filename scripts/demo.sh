@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# lambdrift in two minutes, with no AWS account: start moto (a local AWS emulator) on a free
+# loopback port, deploy a small account into it with the AWS CLI the way a team would
+# (including the usual mistakes), then run `lambdrift scan` on it and show the report.
+# moto is stopped on exit, Ctrl-C included. The credentials are fake and exist only in this
+# script's environment; nothing leaves 127.0.0.1.
+#
+# usage: scripts/demo.sh [extra lambdrift scan options, e.g. --format json]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${LAMBDRIFT_BIN:-build/lambdrift}
+if [ ! -x "$BIN" ]; then
+	echo "demo: $BIN is not built; run scripts/setup.sh first" >&2
+	exit 2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/lambdrift-demo.XXXXXX")
+moto_pid=
+cleanup() {
+	if [ -n "$moto_pid" ]; then
+		kill "$moto_pid" 2>/dev/null || true
+		wait "$moto_pid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Fake credentials for this process only; no profile, config or endpoint from the caller.
+while IFS='=' read -r name _; do
+	case "$name" in AWS_*) unset "$name" ;; esac
+done < <(env)
+export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
+export AWS_SECRET_ACCESS_KEY=lambdrift-demo-not-a-real-secret
+export AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE="$work/aws-config" AWS_SHARED_CREDENTIALS_FILE="$work/aws-credentials"
+export AWS_EC2_METADATA_DISABLED=true AWS_PAGER=
+: >"$AWS_CONFIG_FILE"
+: >"$AWS_SHARED_CREDENTIALS_FILE"
+
+python3 scripts/moto_server.py --quiet --port-file "$work/port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+for _ in $(seq 300); do
+	[ -s "$work/port" ] && break
+	if ! kill -0 "$moto_pid" 2>/dev/null; then
+		echo "demo: moto failed to start:" >&2
+		cat "$work/moto.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+done
+[ -s "$work/port" ] || { echo "demo: moto did not start in 30s" >&2; exit 1; }
+EP="http://127.0.0.1:$(cat "$work/port")"
+
+if command -v aws >/dev/null 2>&1; then AWS=(aws); else AWS=(python3 -m awscli); fi
+# Show each AWS CLI command as a user would type it, and run it against moto.
+aws_() {
+	printf '  $ aws %s\n' "$*"
+	(cd "$work" && "${AWS[@]}" --endpoint-url "$EP" --output json "$@" >last.json) ||
+		{ echo "demo: aws $* failed" >&2; exit 1; }
+}
+
+echo "==> moto is listening on $EP; deploying a demo account with the AWS CLI"
+mkdir -p "$work/src"
+package() { # package NAME TEXT: a zip whose code says TEXT
+	printf 'def handler(event, context):\n    return %s\n' "$2" >"$work/src/app.py"
+	rm -f "$work/$1.zip"
+	(cd "$work/src" && zip -q -X "../$1.zip" app.py)
+}
+aws_ iam create-role --role-name demo-exec --assume-role-policy-document \
+	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+ROLE=arn:aws:iam::123456789012:role/demo-exec
+create() { # create NAME RUNTIME CODE
+	package "$1" "$3"
+	aws_ lambda create-function --function-name "$1" --runtime "$2" --role "$ROLE" \
+		--handler app.handler --zip-file "fileb://$1.zip"
+}
+release() { # release NAME: publish a version and point the "live" alias at it
+	aws_ lambda publish-version --function-name "$1"
+	aws_ lambda create-alias --function-name "$1" --name live --function-version 1
+}
+
+echo "-- orders-api: released properly (published, alias live -> 1)"
+create orders-api python3.12 '"orders v1"'
+release orders-api
+echo "-- payments: released, then hot-fixed in place (new code on \$LATEST, never published)"
+create payments python3.12 '"payments v1"'
+release payments
+package payments '"payments hotfix"'
+aws_ lambda update-function-code --function-name payments --zip-file fileb://payments.zip
+echo "-- reports: released, then its timeout raised in the console (config-only edit)"
+create reports python3.12 '"reports v1"'
+release reports
+aws_ lambda update-function-configuration --function-name reports --timeout 60
+echo "-- search: its alias serves \$LATEST, whatever was uploaded last"
+create search python3.12 '"search v1"'
+aws_ lambda publish-version --function-name search
+# shellcheck disable=SC2016 # the literal qualifier $LATEST
+aws_ lambda create-alias --function-name search --name live --function-version '$LATEST'
+echo "-- legacy-billing: still on python3.8, deprecated since 2024"
+create legacy-billing python3.8 '"billing"'
+release legacy-billing
+echo "-- thumbnails: created, never published"
+create thumbnails python3.12 '"thumbs"'
+echo "-- notifier: released, but its SQS trigger invokes the unqualified function"
+create notifier python3.12 '"notify v1"'
+release notifier
+aws_ sqs create-queue --queue-name notifications
+aws_ lambda create-event-source-mapping --function-name notifier \
+	--event-source-arn arn:aws:sqs:us-east-1:123456789012:notifications
+echo "-- checkout: canary release, alias live -> 2 with 10% of traffic still on 1"
+create checkout python3.12 '"checkout v1"'
+aws_ lambda publish-version --function-name checkout
+package checkout '"checkout v2"'
+aws_ lambda update-function-code --function-name checkout --zip-file fileb://checkout.zip
+aws_ lambda publish-version --function-name checkout
+aws_ lambda create-alias --function-name checkout --name live --function-version 2 \
+	--routing-config '{"AdditionalVersionWeights":{"1":0.1}}'
+
+echo
+echo "==> $BIN scan --endpoint-url $EP --region us-east-1 $*"
+echo
+set +e
+"$BIN" scan --endpoint-url "$EP" --region us-east-1 "$@"
+rc=$?
+set -e
+echo
+case "$rc" in
+0) echo "==> exit 0: nothing at or above --fail-on" ;;
+1) echo "==> exit 1: findings at or above --fail-on (error by default), as expected here" ;;
+*) echo "==> lambdrift failed with exit $rc (2: usage, 3: incomplete data)" >&2; exit "$rc" ;;
+esac
+echo "==> stopping moto"

@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Start moto's AWS emulator on 127.0.0.1 on a free port, for the demo and the integration tests.
+
+Usage: moto_server.py [--port-file FILE] [--auth] [--no-auth-actions N] [--port P]
+
+The port is chosen by the kernel (bind to port 0), so parallel runs never collide; it is
+printed as "port N" on stdout and, with --port-file, written to FILE (atomically: the file
+appears only once the server accepts connections). The server runs until SIGTERM/SIGINT.
+
+Pagination: moto 5.2 answers ListFunctions, ListAliases and ListEventSourceMappings with
+every item in one response, where Lambda pages them (50, 50 and 100 a page, NextMarker /
+Marker). The launcher pages them the same way, so clients' paging is exercised.
+
+Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
+verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
+of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
+request that reaches a service counts; the first INITIAL_NO_AUTH_ACTION_COUNT requests are
+accepted without any check, all later ones are authenticated. A caller therefore spends the
+free requests on bootstrapping an identity, e.g. with 3 of them:
+    aws iam create-user --user-name admin
+    aws iam create-access-key --user-name admin          -> AccessKeyId / SecretAccessKey
+    aws iam put-user-policy --user-name admin --policy-name admin \
+        --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+(an inline policy, because moto does not load AWS managed policies such as
+AdministratorAccess unless MOTO_IAM_LOAD_MANAGED_POLICIES is set). From then on every
+request must be signed with that key pair. moto also exposes POST /moto-api/reset-auth with
+a number in the body, which sets the count of free requests left and restarts the count:
+--auth with no --no-auth-actions starts with unlimited free requests, so a test can seed
+freely and then switch checking on with a POST of "0" (tests/integration/stack.py does).
+
+The patch: moto 5.2's IAMRequestBase._create_aws_request rebuilds the request to verify
+with `data=self._body or self._data`. For a body-less request (every Lambda GET), `_data` is
+the parsed query string (or, with no query, the request headers), so moto hashes those as
+the payload instead of the empty body that every real SigV4 signer (botocore included)
+hashes, and rejects a correct signature. We replace that one method, in this process only
+(site-packages is never edited), so that it hashes the raw body (b"" for a GET; a form
+body that Flask already consumed is re-encoded from `_data`, as before, which is what
+IAM/STS query-protocol clients signed). Its second flaw is fixed in the same place: moto
+passed the URL as werkzeug decoded it (%3A -> ':', %24 -> '$'), so an ARN in the path or
+`Qualifier=$LATEST` canonicalised differently from what the client signed; the method now
+uses the request target as it came off the wire (RawUriApp records it per request
+thread), with each query key and value URI-encoded as SigV4 specifies. Verified with
+boto3: correct keys pass, a wrong secret fails, for ListFunctions (with and without
+FunctionVersion=ALL and Marker), ListAliases by name and by ARN, GetFunction with
+Qualifier=$LATEST, ListEventSourceMappings, and STS AssumeRole sessions.
+"""
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import threading
+import urllib.parse
+
+
+def patch_moto_signature_check():
+    """Make moto hash the raw request body, as SigV4 requires (see the module docstring)."""
+    from botocore.awsrequest import AWSRequest
+    from moto.iam import access_control
+
+    base = access_control.IAMRequestBase
+
+    def wire_target(fallback):
+        # moto passes the URL as werkzeug rebuilt it, with %3A and %24 decoded; SigV4 signs
+        # the path as sent (encoded once more) and each query key/value URI-encoded, so
+        # use the request target as it came off the wire (see RawUriApp).
+        raw = getattr(_current, "raw_uri", None)
+        if not raw:
+            return fallback
+        parts = urllib.parse.urlsplit(raw)
+        pairs = []
+        for pair in parts.query.split("&") if parts.query else []:
+            k, _, v = pair.partition("=")
+            pairs.append(quote(unquote(k)) + "=" + quote(unquote(v)))
+        return parts.path + ("?" + "&".join(pairs) if pairs else "")
+
+    def payload(req):
+        body = req._body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        if body:
+            return body
+        # Flask has already parsed (and consumed) a form body: moto re-encodes the parsed
+        # form, in the order it was sent, which is what the query protocol (IAM, STS) signs.
+        ctype = next((v for k, v in req._headers.items() if k.lower() == "content-type"), "")
+        if ctype.lower().startswith("application/x-www-form-urlencoded"):
+            return req._data
+        return b""
+
+    def _create_aws_request(self):
+        signed_headers = self._get_string_between(
+            "SignedHeaders=", ",", self._headers["Authorization"]
+        ).split(";")
+        headers = self._create_headers_for_aws_request(signed_headers, self._headers)
+        request = AWSRequest(method=self._method, url=wire_target(self._path),
+                             data=payload(self), headers=headers)
+        request.context["timestamp"] = headers["X-Amz-Date"]
+        return request
+
+    if not hasattr(base, "_create_aws_request"):
+        raise SystemExit("moto_server.py: this moto has no IAMRequestBase._create_aws_request; "
+                         "the signature patch needs updating for moto " + moto_version())
+    base._create_aws_request = _create_aws_request
+
+
+_current = threading.local()
+
+
+def quote(s):
+    return urllib.parse.quote(s, safe="-_.~")
+
+
+def unquote(s):
+    return urllib.parse.unquote(s)
+
+
+class RawUriApp:
+    """WSGI wrapper that remembers, per request thread, the request target as sent."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        _current.raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        try:
+            return self.app(environ, start_response)
+        finally:
+            _current.raw_uri = None
+
+
+# Lambda's page sizes: ListFunctions returns at most 50 entries whatever MaxItems says,
+# ListAliases 50 by default, ListEventSourceMappings at most 100 (LAMBDA-API-NOTES.md).
+LAMBDA_PAGES = {
+    "list_functions": ("Functions", 50, 50),
+    "list_aliases": ("Aliases", 50, 10000),
+    "list_event_source_mappings": ("EventSourceMappings", 100, 100),
+}
+
+
+def patch_moto_lambda_pagination():
+    """Page moto's Lambda listings the way Lambda does (moto 5.2 returns one page of all).
+
+    The marker is opaque to clients, as on AWS; it is base64 with '=' padding, so clients
+    must URL-encode it in the next request (and sign it encoded)."""
+    import base64
+    import json
+    from moto.awslambda.responses import LambdaResponse
+
+    def encode(offset):
+        return base64.b64encode(f"lambdrift-moto-offset:{offset:06d}".encode()).decode()
+
+    def decode(marker):
+        try:
+            text = base64.b64decode(marker, validate=True).decode()
+            prefix, _, offset = text.partition(":")
+            if prefix != "lambdrift-moto-offset":
+                raise ValueError(marker)
+            return int(offset)
+        except ValueError:
+            return None
+
+    def error(message):
+        body = json.dumps({"Type": "User", "message": message})
+        return 400, {"status": 400, "x-amzn-ErrorType": "InvalidParameterValueException"}, body
+
+    def paged(method, key, default, cap):
+        def wrapper(self):
+            marker = self.querystring.get("Marker", [None])[0]
+            max_items = self.querystring.get("MaxItems", [None])[0]
+            start = 0
+            if marker:
+                start = decode(marker)
+                if start is None:
+                    return error("invalid Marker")
+            size = default
+            if max_items is not None:
+                if not max_items.isdigit() or not 1 <= int(max_items) <= 10000:
+                    return error("MaxItems must be between 1 and 10000")
+                size = min(int(max_items), cap)
+            result = method(self)
+            status, headers = 200, {}
+            if isinstance(result, tuple):
+                status, headers, result = result
+            if status != 200:
+                return status, headers, result
+            doc = json.loads(result)
+            items = doc.get(key, [])
+            doc[key] = items[start:start + size]
+            if start + size < len(items):
+                doc["NextMarker"] = encode(start + size)
+            else:
+                doc.pop("NextMarker", None)
+            return status, headers, json.dumps(doc)
+        return wrapper
+
+    for name, (key, default, cap) in LAMBDA_PAGES.items():
+        setattr(LambdaResponse, name, paged(getattr(LambdaResponse, name), key, default, cap))
+
+
+def moto_version():
+    import moto
+
+    return getattr(moto, "__version__", "?")
+
+
+def write_port_file(path, port):
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".moto-port.", dir=directory)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"{port}\n")
+    os.replace(tmp, path)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description="run moto on 127.0.0.1 on a free port")
+    p.add_argument("--port", type=int, default=0, help="port to bind (default: a free one)")
+    p.add_argument("--port-file", help="write the port to this file once listening")
+    p.add_argument("--auth", action="store_true",
+                   help="check SigV4 signatures and IAM policies (patched to hash the raw body)")
+    p.add_argument("--no-auth-actions", type=float, default=None,
+                   help="with --auth: requests accepted unchecked before checking starts "
+                        "(default: INITIAL_NO_AUTH_ACTION_COUNT, else unlimited until "
+                        "POST /moto-api/reset-auth)")
+    p.add_argument("--quiet", action="store_true", help="do not log requests")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    # moto reads these at import time.
+    os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+    env_count = os.environ.get("INITIAL_NO_AUTH_ACTION_COUNT")
+    auth = args.auth or env_count is not None
+
+    from moto import settings
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server, WSGIRequestHandler
+
+    patch_moto_lambda_pagination()
+    if auth:
+        patch_moto_signature_check()
+        count = args.no_auth_actions
+        if count is None:
+            count = float(env_count) if env_count is not None else float("inf")
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = count
+    else:
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
+
+    handler = WSGIRequestHandler
+    if args.quiet:
+        class QuietHandler(WSGIRequestHandler):
+            def log_request(self, *a, **k):
+                pass
+        handler = QuietHandler
+
+    app = DomainDispatcherApplication(create_backend_app)
+    if auth:
+        app = RawUriApp(app)
+    server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=handler)
+    port = server.server_port
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if args.port_file:
+        write_port_file(args.port_file, port)
+    print(f"port {port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
