@@ -143,24 +143,51 @@ void ld_json_remove(ld_json *obj, const char *key)
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
 }
 
+static void indent(ld_buf *out, int depth)
+{
+	for (int i = 0; i < depth; i++)
+		ld_buf_puts(out, "  ");
+}
+
+/* Pretty printing as people and diff tools expect it: two-space indent, "key": value, one
+ * array item per line, [] and {} when empty. */
+static int write_pretty(ld_buf *out, const ld_json *j, int depth)
+{
+	bool obj = ld_json_is_object(j);
+	const ld_json *c = ld_json_first(j);
+
+	if (!obj && !ld_json_is_array(j))
+		return ld_json_write(out, j, false);
+	if (!c)
+		return ld_buf_puts(out, obj ? "{}" : "[]");
+	ld_buf_putc(out, obj ? '{' : '[');
+	for (; c; c = ld_json_next(c)) {
+		ld_buf_putc(out, '\n');
+		indent(out, depth + 1);
+		if (obj) {
+			ld_json_quote(out, ld_json_key(c));
+			ld_buf_puts(out, ": ");
+		}
+		if (write_pretty(out, c, depth + 1) < 0)
+			return out->error;
+		if (ld_json_next(c))
+			ld_buf_putc(out, ',');
+	}
+	ld_buf_putc(out, '\n');
+	indent(out, depth);
+	return ld_buf_putc(out, obj ? '}' : ']');
+}
+
 int ld_json_write(ld_buf *out, const ld_json *j, bool pretty)
 {
-	char *s = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
+	char *s;
 	int error;
-	if (!s)
+
+	if (pretty)
+		return write_pretty(out, j, 0);
+	if (!(s = cJSON_PrintUnformatted(j)))
 		return ld_error_oom();
-	if (pretty) {
-		/* cJSON indents with tabs and puts a tab after ':'; two-space indents and one
-		 * space after the colon read better and diff cleanly. */
-		for (const char *p = s; *p; p++) {
-			const char *rep = *p != '\t' ? NULL : (p > s && p[-1] == ':') ? " " : "  ";
-			if ((error = rep ? ld_buf_puts(out, rep) : ld_buf_putc(out, *p)) < 0)
-				break;
-		}
-		error = out->error;
-	} else {
-		error = ld_buf_puts(out, s);
-	}
+	error = ld_buf_puts(out, s);
 	free(s);
 	return error;
 }

@@ -1,0 +1,222 @@
+/*
+ * The JSON report, schema "lambdrift/report/v1" (DESIGN.md): run metadata, every function
+ * with its versions and aliases, the findings with their evidence as real JSON objects,
+ * and a summary. The document is built as a tree and printed pretty with a final newline;
+ * nothing in the inventory is secret (env values are digested at collection), so the
+ * function data is copied as it is.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lambdrift/errors.h"
+#include "report/report.h"
+#include "util/json.h"
+
+#ifndef LD_VERSION
+#define LD_VERSION "0.0.0"
+#endif
+
+static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
+{
+	ld_json *arr = ld_json_new_array();
+	int error;
+
+	if ((error = ld_json_add(obj, key, arr)) < 0)
+		return error;
+	for (size_t i = 0; i < n; i++)
+		if ((error = ld_json_append(arr, ld_json_new_string(items[i]))) < 0)
+			return error;
+	return 0;
+}
+
+static int add_calls(ld_json *run, const ld_api_calls *c)
+{
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_add(run, "api_calls", o)) < 0)
+		return error;
+	if (ld_json_add_num(o, "total", (double)ld_report__total_calls(c)) < 0 ||
+	    ld_json_add_num(o, "control", (double)c->control) < 0 ||
+	    ld_json_add_num(o, "get_function", (double)c->get_function) < 0 ||
+	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
+	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
+	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
+	    ld_json_add_num(o, "errors", (double)c->errors) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+static int add_run(ld_json *root, const ld_report *r)
+{
+	const ld_inventory *inv = r->inv;
+	ld_json *run = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_add(root, "run", run)) < 0)
+		return error;
+	if (ld_json_add_str(run, "command", r->command) < 0 ||
+	    ld_json_add_str(run, "started", r->started) < 0 ||
+	    ld_json_add_str(run, "account", inv->account) < 0 ||
+	    add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||
+	    ld_json_add_bool(run, "complete", inv->complete) < 0 ||
+	    add_strings(run, "problems", inv->problems, inv->nproblems) < 0 ||
+	    add_calls(run, &inv->calls) < 0 ||
+	    ld_json_add_str(run, "runtime_table", r->runtimes ? r->runtimes->source : NULL) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+static int add_version(ld_json *arr, const ld_version *v)
+{
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_append(arr, o)) < 0)
+		return error;
+	if (ld_json_add_str(o, "version", v->version) < 0 ||
+	    ld_json_add_str(o, "code_sha256", v->code_sha256) < 0 ||
+	    ld_json_add_str(o, "config_sha256", v->config_sha256) < 0 ||
+	    ld_json_add_str(o, "runtime", v->runtime) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+static int add_alias(ld_json *arr, const ld_alias *a)
+{
+	ld_json *o = ld_json_new_object(), *w;
+	int error;
+
+	if ((error = ld_json_append(arr, o)) < 0)
+		return error;
+	if (ld_json_add_str(o, "name", a->name) < 0 ||
+	    ld_json_add_str(o, "function_version", a->function_version) < 0 ||
+	    ld_json_add(o, "weights", w = ld_json_new_object()) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < a->nweights; i++)
+		if ((error = ld_json_add_num(w, a->weights[i].version, a->weights[i].weight)) < 0)
+			return error;
+	return 0;
+}
+
+static int add_function(ld_json *arr, const ld_function *fn)
+{
+	/* The function-level hashes and runtime are those of $LATEST: what an unqualified
+	 * invoke runs. */
+	const ld_version *latest = ld_function_version(fn, "$LATEST");
+	ld_json *o = ld_json_new_object(), *versions, *aliases;
+	int error;
+
+	if ((error = ld_json_append(arr, o)) < 0)
+		return error;
+	if (ld_json_add_str(o, "name", fn->name) < 0 ||
+	    ld_json_add_str(o, "region", fn->region) < 0 ||
+	    ld_json_add_str(o, "arn", fn->arn) < 0 ||
+	    ld_json_add_str(o, "runtime", latest ? latest->runtime : NULL) < 0 ||
+	    ld_json_add_str(o, "code_sha256", latest ? latest->code_sha256 : NULL) < 0 ||
+	    ld_json_add_str(o, "config_sha256", latest ? latest->config_sha256 : NULL) < 0 ||
+	    ld_json_add(o, "versions", versions = ld_json_new_array()) < 0 ||
+	    ld_json_add(o, "aliases", aliases = ld_json_new_array()) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < fn->nversions; i++)
+		if ((error = add_version(versions, &fn->versions[i])) < 0)
+			return error;
+	for (size_t i = 0; i < fn->naliases; i++)
+		if ((error = add_alias(aliases, &fn->aliases[i])) < 0)
+			return error;
+	return 0;
+}
+
+/* Evidence arrives as compact JSON text; the report embeds it as a value so consumers
+ * need not parse a string inside a document. Anything but an object becomes null. */
+static ld_json *evidence_value(const char *evidence)
+{
+	ld_json *j = NULL;
+
+	if (!evidence || ld_json_parse(&j, evidence, strlen(evidence), "finding evidence") < 0) {
+		ld_error_clear();
+		return ld_json_new_null();
+	}
+	if (!ld_json_is_object(j)) {
+		ld_json_free(j);
+		return ld_json_new_null();
+	}
+	return j;
+}
+
+static int add_finding(ld_json *arr, const ld_finding *f)
+{
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_append(arr, o)) < 0)
+		return error;
+	if (ld_json_add_str(o, "rule", f->rule) < 0 ||
+	    ld_json_add_str(o, "severity", ld_report__sev_name(f->severity)) < 0 ||
+	    ld_json_add_str(o, "function", f->function) < 0 ||
+	    ld_json_add_str(o, "region", f->region) < 0 ||
+	    ld_json_add_str(o, "qualifier", f->qualifier) < 0 ||
+	    ld_json_add_str(o, "message", f->message) < 0 ||
+	    ld_json_add(o, "evidence", evidence_value(f->evidence)) < 0 ||
+	    ld_json_add_str(o, "fingerprint", f->fingerprint) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+static int add_summary(ld_json *root, const ld_report *r)
+{
+	ld_report__counts c;
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	ld_report__count(&c, r->findings);
+	if ((error = ld_json_add(root, "summary", o)) < 0)
+		return error;
+	if (ld_json_add_num(o, "functions", (double)r->inv->nfunctions) < 0 ||
+	    ld_json_add_num(o, "error", (double)c.by_sev[LD_SEV_ERROR]) < 0 ||
+	    ld_json_add_num(o, "warning", (double)c.by_sev[LD_SEV_WARNING]) < 0 ||
+	    ld_json_add_num(o, "note", (double)c.by_sev[LD_SEV_NOTE]) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+static int build(ld_json *root, const ld_report *r)
+{
+	const ld_inventory *inv = r->inv;
+	ld_json *tool, *functions, *findings;
+	int error;
+
+	if (ld_json_add_str(root, "schema", "lambdrift/report/v1") < 0 ||
+	    ld_json_add(root, "tool", tool = ld_json_new_object()) < 0 ||
+	    ld_json_add_str(tool, "name", "lambdrift") < 0 ||
+	    ld_json_add_str(tool, "version", LD_VERSION) < 0 ||
+	    add_run(root, r) < 0 ||
+	    ld_json_add(root, "functions", functions = ld_json_new_array()) < 0 ||
+	    ld_json_add(root, "findings", findings = ld_json_new_array()) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < inv->nfunctions; i++)
+		if ((error = add_function(functions, &inv->functions[i])) < 0)
+			return error;
+	for (size_t i = 0; r->findings && i < r->findings->count; i++)
+		if ((error = add_finding(findings, &r->findings->items[i])) < 0)
+			return error;
+	return add_summary(root, r);
+}
+
+int ld_report__json(ld_buf *out, const ld_report *r)
+{
+	ld_json *root = ld_json_new_object();
+	int error;
+
+	if (!root)
+		return ld_error_oom();
+	if ((error = build(root, r)) < 0)
+		goto done;
+	if ((error = ld_json_write(out, root, true)) < 0)
+		goto done;
+	error = ld_buf_putc(out, '\n');
+done:
+	ld_json_free(root);
+	return error;
+}

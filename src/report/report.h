@@ -1,0 +1,26 @@
+/*
+ * Private to src/report/: the per-format writers behind ld_report_write() and the small
+ * helpers they share. Each writer renders the whole document into `out` (a capped ld_buf),
+ * so a failure anywhere leaves nothing half-written on the caller's FILE.
+ */
+#ifndef LD_REPORT_REPORT_H
+#define LD_REPORT_REPORT_H
+
+#include "lambdrift/buf.h"
+#include "lambdrift/report.h"
+
+/* Findings per severity; index with ld_severity (LD_SEV_NOTE .. LD_SEV_ERROR). */
+typedef struct {
+	size_t by_sev[LD_SEV_ERROR + 1];
+} ld_report__counts;
+
+void ld_report__count(ld_report__counts *c, const ld_findings *f);
+/** Total API calls: every quota class (throttled responses and retries are counted inside). */
+unsigned long ld_report__total_calls(const ld_api_calls *c);
+/** "error", "warning", "note" (or "none"); never NULL. */
+const char *ld_report__sev_name(ld_severity s);
+
+int ld_report__json(ld_buf *out, const ld_report *r);
+int ld_report__text(ld_buf *out, const ld_report *r);
+
+#endif

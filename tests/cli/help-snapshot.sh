@@ -1,0 +1,2 @@
+# snapshot --help
+$LD snapshot -h

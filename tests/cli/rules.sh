@@ -1,0 +1,2 @@
+# the rule catalogue
+$LD rules

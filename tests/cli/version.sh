@@ -1,0 +1,2 @@
+# version
+$LD version && $LD --version
