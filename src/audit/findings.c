@@ -30,6 +30,8 @@ const ld_rule_info ld_rules[] = {
 	{ "package-integrity", LD_SEV_ERROR,
 	  "downloaded bytes do not hash to the CodeSha256 Lambda reports" },
 	{ "config-drift", LD_SEV_ERROR, "a declared setting differs from the deployed one" },
+	{ "config-unverified", LD_SEV_WARNING,
+	  "a declared setting could not be compared (e.g. environment offline)" },
 	{ "function-missing", LD_SEV_ERROR, "a function declared in the spec is absent" },
 	{ "alias-missing", LD_SEV_ERROR, "an alias declared in the spec is absent" },
 	{ "layer-outdated", LD_SEV_WARNING, "a newer version of an attached layer exists" },

@@ -40,6 +40,7 @@ void ld_http_response_init(ld_http_response *resp)
 	memset(resp, 0, sizeof(*resp));
 	ld_buf_init(&resp->body, LD_HTTP_MAX_RESPONSE_DEFAULT);
 	resp->retry_after = -1;
+	resp->content_length = -1;
 }
 
 void ld_http_response_dispose(ld_http_response *resp)
@@ -139,6 +140,22 @@ static long parse_retry_after(const char *v, size_t len)
 	return secs;
 }
 
+static int64_t parse_content_length(const char *v, size_t len)
+{
+	char tmp[32];
+	char *end;
+	long long n;
+
+	copy_trimmed(tmp, sizeof(tmp), v, len, '\0');
+	if (!tmp[0] || !isdigit((unsigned char)tmp[0]))
+		return -1;
+	errno = 0;
+	n = strtoll(tmp, &end, 10);
+	if (errno || *end || n < 0)
+		return -1;
+	return (int64_t)n;
+}
+
 static bool header_is(const char *line, size_t len, const char *name, const char **value,
 		      size_t *vlen)
 {
@@ -163,7 +180,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
 		/* a new response (after 100-continue or a proxy CONNECT): forget the last */
 		r->retry_after = -1;
+		r->content_length = -1;
 		r->error_type[0] = r->request_id[0] = '\0';
+	} else if (header_is(data, len, "content-length", &v, &vlen)) {
+		r->content_length = parse_content_length(v, vlen);
 	} else if (header_is(data, len, "retry-after", &v, &vlen)) {
 		r->retry_after = parse_retry_after(v, vlen);
 	} else if (header_is(data, len, "x-amzn-errortype", &v, &vlen)) {

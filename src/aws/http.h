@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "aws/sigv4.h"
 #include "lambdrift/buf.h"
@@ -37,6 +38,9 @@ typedef struct {
 	char error_type[128];       /* x-amzn-ErrorType up to ':', "" when absent */
 	char request_id[128];       /* x-amzn-RequestId (or x-amz-request-id), "" when absent */
 	bool transient;             /* after a failed send: worth retrying (timeout, reset) */
+	int64_t content_length;     /* Content-Length of the final response, -1 when absent;
+				       callers that need every byte (package downloads) compare
+				       it with body.size, so a cut transfer is never taken whole */
 } ld_http_response;
 
 typedef struct ld_transport {

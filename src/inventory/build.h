@@ -32,7 +32,8 @@ void ld_inventory_sort(ld_inventory *inv);
 /**
  * Fill `out` from one FunctionConfiguration JSON object (a ListFunctions item or the
  * Configuration of GetFunction): identity fields, and the behaviour-defining config fields
- * canonicalised with environment values replaced by HMAC-SHA256(key, name "\0" value).
+ * canonicalised (inventory/config.h) with environment values replaced by
+ * HMAC-SHA256(key, name "\0" hex(sha256(value))).
  * @return 0, LD_EINVALID when required fields (Version, FunctionArn) are missing
  */
 int ld_version_from_api(ld_version *out, const ld_json *cfg, const uint8_t *key, size_t key_len);

@@ -5,7 +5,8 @@
  * API spelled it: a setting at its default (absent, null, empty, or the documented default
  * value) is omitted, unordered lists are sorted, volatile fields (LastModified, RevisionId,
  * State*, CodeSize, Description, VpcId, ...) never enter, and environment values are
- * replaced by an HMAC under the inventory's key so secrets never leave this file. Observed
+ * replaced by an HMAC under the inventory's key so secrets never leave this file. The same
+ * code canonicalises a spec's "config" object (config.h), so verify compares like with like. Observed
  * against moto 5.2 (fixtures/aws/moto-listfunctions-all.json): an unchanged $LATEST and its
  * published version give the same digest even though one says "VpcConfig": null and
  * the other omits it.
@@ -15,10 +16,9 @@
 #include <string.h>
 
 #include "inventory/build.h"
+#include "inventory/config.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
-
-#define ENV_DIGEST_PREFIX "hmac-sha256:"
 
 static bool nonempty_str(const ld_json *j)
 {
@@ -152,33 +152,62 @@ done:
 	return error;
 }
 
-static int env_digest(ld_json **out, const char *name, const char *value, const uint8_t *key,
-		      size_t key_len)
+void ld_env_digest(char *out, const char *name, const char *value_sha256_hex,
+		   const uint8_t *key, size_t key_len)
 {
 	static const uint8_t no_key[1];
 	uint8_t mac[LD_SHA256_LEN];
-	char text[sizeof(ENV_DIGEST_PREFIX) + LD_SHA256_HEX_LEN];
-	size_t nlen = strlen(name), vlen = strlen(value);
+	size_t nlen = strlen(name);
 	uint8_t *msg;
 
-	/* name "\0" value: the NUL keeps ("A","BC") and ("AB","C") apart. */
-	if (!(msg = malloc(nlen + 1 + vlen + 1)))
-		return ld_error_oom();
+	out[0] = '\0';
+	/* name "\0" hex(sha256(value)): the NUL keeps ("A","BC") and ("AB","C") apart, and
+	 * hashing the value first lets a spec state a secret by its sha256 alone. */
+	if (!(msg = malloc(nlen + 1 + LD_SHA256_HEX_LEN)))
+		return;
 	memcpy(msg, name, nlen + 1);
-	memcpy(msg + nlen + 1, value, vlen);
-	ld_hmac_sha256(mac, key ? key : no_key, key ? key_len : 0, msg, nlen + 1 + vlen);
-	memset(msg, 0, nlen + 1 + vlen);
+	memcpy(msg + nlen + 1, value_sha256_hex, LD_SHA256_HEX_LEN);
+	ld_hmac_sha256(mac, key ? key : no_key, key ? key_len : 0, msg, nlen + 1 + LD_SHA256_HEX_LEN);
 	free(msg);
-	memcpy(text, ENV_DIGEST_PREFIX, sizeof(ENV_DIGEST_PREFIX) - 1);
-	ld_hex(text + sizeof(ENV_DIGEST_PREFIX) - 1, mac, sizeof(mac));
-	*out = ld_json_new_string(text);
-	return *out ? 0 : ld_error_oom();
+	memcpy(out, LD_ENV_DIGEST_PREFIX, sizeof(LD_ENV_DIGEST_PREFIX) - 1);
+	ld_hex(out + sizeof(LD_ENV_DIGEST_PREFIX) - 1, mac, sizeof(mac));
 }
 
-static int add_environment(ld_version *v, const ld_json *cfg, const uint8_t *key, size_t key_len)
+static bool is_hex64(const char *s)
+{
+	size_t i = 0;
+	for (; s && i < LD_SHA256_HEX_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s && s[i] == '\0';
+}
+
+/* The sha256 hex of one variable's value: hashed here for a plaintext value, taken as
+ * given for the spec's {"sha256": "<hex>"} form. */
+static int env_value_sha256(char hex[LD_SHA256_HEX_LEN + 1], const ld_json *m,
+			    const ld_config_opts *o)
+{
+	const char *given;
+
+	if (ld_json_is_string(m)) {
+		ld_sha256_hex(hex, ld_json_str(m), strlen(ld_json_str(m)));
+		return 0;
+	}
+	given = o->spec && ld_json_is_object(m) ? ld_json_get_str(m, "sha256") : NULL;
+	if (!is_hex64(given))
+		/* the name only: the value may be a secret */
+		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
+				     "Environment.Variables.%s is not a string%s", ld_json_key(m),
+				     o->spec ? " or {\"sha256\": \"<hex>\"}" : "");
+	memcpy(hex, given, LD_SHA256_HEX_LEN + 1);
+	return 0;
+}
+
+static int add_environment(ld_version *v, const ld_json *cfg, const ld_config_opts *o)
 {
 	const ld_json *vars = ld_json_get(ld_json_get(cfg, "Environment"), "Variables");
-	ld_json *env = NULL, *digests = NULL, *d = NULL;
+	char hex[LD_SHA256_HEX_LEN + 1], digest[LD_ENV_DIGEST_LEN + 1];
+	ld_json *env = NULL, *digests = NULL;
 	int error = 0;
 
 	if (!ld_json_is_object(vars) || ld_json_size(vars) == 0)
@@ -188,15 +217,15 @@ static int add_environment(ld_version *v, const ld_json *cfg, const uint8_t *key
 		goto done;
 	}
 	for (ld_json *m = ld_json_first(vars); m && error == 0; m = ld_json_next(m)) {
-		if (!ld_json_is_string(m)) {
-			error = ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
-					      "Environment.Variables.%s is not a string",
-					      ld_json_key(m));
+		if ((error = env_value_sha256(hex, m, o)) < 0)
 			break;
-		}
-		if ((error = env_digest(&d, ld_json_key(m), ld_json_str(m), key, key_len)) == 0)
-			error = ld_json_add(digests, ld_json_key(m), d);
+		ld_env_digest(digest, ld_json_key(m), hex, o->key, o->key_len);
+		if (!digest[0])
+			error = ld_error_oom();
+		else
+			error = ld_json_add_str(digests, ld_json_key(m), digest);
 	}
+	memset(hex, 0, sizeof(hex));
 	if (error == 0 && (error = ld_json_add(env, "Variables", digests)) == 0) {
 		digests = NULL;
 		error = add_field(v, "Environment", env);
@@ -335,10 +364,10 @@ static int add_pruned(ld_version *v, const char *name, const ld_json *obj, const
 	return add_owned(v, name, copy);
 }
 
-static int add_logging(ld_version *v, const ld_json *cfg)
+static int add_logging(ld_version *v, const ld_json *cfg, const char *fn)
 {
 	const ld_json *lc = ld_json_get(cfg, "LoggingConfig");
-	const char *fn = ld_json_get_str(cfg, "FunctionName"), *group = ld_json_get_str(lc, "LogGroup");
+	const char *group = ld_json_get_str(lc, "LogGroup");
 	char def[128];
 	ld_json *copy;
 	int error;
@@ -404,8 +433,66 @@ static int fill_identity(ld_version *out, const ld_json *cfg)
 	return 0;
 }
 
+/* Every behaviour-defining setting, each canonicalised by its own helper. */
+static int add_settings(ld_version *out, const ld_json *cfg, const ld_config_opts *o)
+{
+	const char *fn = ld_json_get_str(cfg, "FunctionName");
+	const ld_json *image = o->spec ? ld_json_get(cfg, "ImageConfig")
+				       : ld_json_get(ld_json_get(cfg, "ImageConfigResponse"),
+						     "ImageConfig");
+	int error;
+
+	if ((error = add_scalar(out, cfg, "Runtime")) < 0 ||
+	    (error = add_scalar(out, cfg, "Handler")) < 0 ||
+	    (error = add_scalar(out, cfg, "MemorySize")) < 0 ||
+	    (error = add_scalar(out, cfg, "Timeout")) < 0 ||
+	    (error = add_scalar(out, cfg, "Role")) < 0 ||
+	    (error = add_scalar(out, cfg, "KMSKeyArn")) < 0 ||
+	    (error = add_environment(out, cfg, o)) < 0 ||
+	    (error = add_layers(out, cfg)) < 0 ||
+	    (error = add_vpc(out, cfg)) < 0 ||
+	    (error = add_architectures(out, cfg)) < 0 ||
+	    (error = add_ephemeral_storage(out, cfg)) < 0 ||
+	    (error = add_tracing(out, cfg)) < 0 ||
+	    (error = add_dead_letter(out, cfg)) < 0 ||
+	    (error = add_file_systems(out, cfg)) < 0 ||
+	    (error = add_pruned(out, "ImageConfig", image, NULL, NULL)) < 0 ||
+	    (error = add_logging(out, cfg, fn ? fn : o->function_name)) < 0 ||
+	    (error = add_snapstart(out, cfg)) < 0)
+		return error;
+	return 0;
+}
+
+static void dispose_config(ld_version *v)
+{
+	for (size_t i = 0; i < v->nconfig; i++) {
+		free(v->config[i].name);
+		free(v->config[i].value);
+	}
+	free(v->config);
+	free(v->config_sha256);
+	v->config = NULL;
+	v->config_sha256 = NULL;
+	v->nconfig = 0;
+}
+
+int ld_config_canonical(ld_version *v, const ld_json *cfg, const ld_config_opts *opts)
+{
+	int error;
+
+	if (!ld_json_is_object(cfg))
+		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
+				     "function configuration is not a JSON object");
+	if ((error = add_settings(v, cfg, opts)) < 0 ||
+	    (!opts->spec && v->package_type && (error = add_package_type(v)) < 0) ||
+	    (error = ld_version_digest(v)) < 0)
+		dispose_config(v);
+	return error;
+}
+
 int ld_version_from_api(ld_version *out, const ld_json *cfg, const uint8_t *key, size_t key_len)
 {
+	ld_config_opts opts = { key, key_len, false, NULL };
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -414,28 +501,9 @@ int ld_version_from_api(ld_version *out, const ld_json *cfg, const uint8_t *key,
 				      "function configuration is not a JSON object");
 		goto done;
 	}
-	if ((error = fill_identity(out, cfg)) < 0 ||
-	    (error = add_scalar(out, cfg, "Runtime")) < 0 ||
-	    (error = add_scalar(out, cfg, "Handler")) < 0 ||
-	    (error = add_scalar(out, cfg, "MemorySize")) < 0 ||
-	    (error = add_scalar(out, cfg, "Timeout")) < 0 ||
-	    (error = add_scalar(out, cfg, "Role")) < 0 ||
-	    (error = add_scalar(out, cfg, "KMSKeyArn")) < 0 ||
-	    (error = add_environment(out, cfg, key, key_len)) < 0 ||
-	    (error = add_layers(out, cfg)) < 0 ||
-	    (error = add_vpc(out, cfg)) < 0 ||
-	    (error = add_architectures(out, cfg)) < 0 ||
-	    (error = add_ephemeral_storage(out, cfg)) < 0 ||
-	    (error = add_tracing(out, cfg)) < 0 ||
-	    (error = add_dead_letter(out, cfg)) < 0 ||
-	    (error = add_file_systems(out, cfg)) < 0 ||
-	    (error = add_pruned(out, "ImageConfig", ld_json_get(ld_json_get(cfg, "ImageConfigResponse"),
-							       "ImageConfig"), NULL, NULL)) < 0 ||
-	    (error = add_logging(out, cfg)) < 0 ||
-	    (error = add_snapstart(out, cfg)) < 0 ||
-	    (error = add_package_type(out)) < 0)
+	if ((error = fill_identity(out, cfg)) < 0)
 		goto done;
-	error = ld_version_digest(out);
+	error = ld_config_canonical(out, cfg, &opts);
 done:
 	/* A failed version is left zeroed; ld_inventory_sort() drops such slots. */
 	if (error < 0)

@@ -2,12 +2,18 @@
  * Deterministic zip writer (see zipwrite.h). Every field that other writers fill from the
  * clock, the file system or the platform is a constant here, and deflate runs with fixed
  * parameters in one pass per entry, so the only inputs to the bytes are the entries and
- * the zlib implementation. Paths are checked with the manifest rules (pkg/path.h) so the
- * writer cannot produce an archive that the reader would refuse.
+ * the zlib implementation. Each entry is deflated on its own (a fresh stream state per
+ * entry), which lets large packages be deflated by several threads: the bytes are the same
+ * whichever thread deflates which entry, and they are written out in path order. Paths
+ * are checked with the manifest rules (pkg/path.h) so the writer cannot produce an archive
+ * that the reader would refuse.
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -18,10 +24,11 @@
 
 #define MADE_BY ((3u << 8) | 30u)      /* Unix, spec 3.0, as Info-ZIP writes */
 #define DOS_DATE_1980 0x0021u          /* 1980-01-01: year 0, month 1, day 1 */
-#define FLAG_MAX_DEFLATE 0x0002u       /* deflate option bits: level 9 */
+#define LEVEL 6                        /* zlib's default: git archive's and Info-ZIP's too */
 #define FLAG_UTF8 0x0800u
 #define ZIP32_MAX 0xfffffffeu          /* 0xffffffff means "see zip64" */
-#define OUT_STEP ((size_t)1 << 20)
+#define MAX_WORKERS 4
+#define PARALLEL_MIN_BYTES ((uint64_t)1 << 20)
 
 static const char ZERO_SHA[LD_SHA256_HEX_LEN + 1] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -30,6 +37,7 @@ typedef struct {
 	const ld_zipw_entry *in;
 	uint16_t method, flags, needed;
 	uint32_t crc, csize, offset;
+	uint8_t *cdata;                    /* the deflated bytes, until written */
 } wentry;
 
 static void wr16(uint8_t *p, uint32_t v)
@@ -124,36 +132,136 @@ static int put_header(ld_buf *out, const wentry *w, int central)
 	return 0;
 }
 
-static int deflate_into(ld_buf *out, z_stream *zs, const ld_zipw_entry *e, size_t *written)
-{
-	size_t start = out->size, room;
-	int ret, error;
+/* ---- deflating: every entry on its own, so threads can share the work ---- */
 
+typedef struct {
+	wentry *w;
+	size_t n;
+	atomic_size_t next;        /* next entry for a worker to take */
+	atomic_int stop;           /* set by a worker that failed */
+} dctx;
+
+typedef struct {
+	dctx *d;
+	size_t fail;               /* index of the entry that failed, SIZE_MAX when none */
+	int code;
+	char message[sizeof(((ld_error *)0)->message)];
+} dworker;
+
+static int deflate_one(z_stream *zs, wentry *w)
+{
+	const ld_zipw_entry *e = w->in;
+	uLong bound;
+	uint8_t *shrunk;
+	int ret;
+
+	w->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), e->data, (uInt)e->len);
+	if (!e->len)
+		return 0;
 	if (deflateReset(zs) != Z_OK)
 		return ld_error_set(LD_ERR_ZIP, "zlib deflate reset failed");
+	/* deflateBound is enough for one Z_FINISH call to complete */
+	bound = deflateBound(zs, (uLong)e->len);
+	if (bound > ZIP32_MAX)
+		return ld_error_setc(LD_ELIMIT, LD_ERR_ZIP,
+				     "package entry compresses past 4 GiB (zip64 not supported)");
+	if (!(w->cdata = malloc(bound)))
+		return ld_error_oom();
 	zs->next_in = (Bytef *)(uintptr_t)e->data;
 	zs->avail_in = (uInt)e->len;
-	do {
-		room = OUT_STEP + (size_t)zs->avail_in / 2;
-		if ((error = ld_buf_grow(out, room)) < 0)
-			return error;
-		zs->next_out = (Bytef *)out->ptr + out->size;
-		zs->avail_out = (uInt)room;
-		ret = deflate(zs, Z_FINISH);
-		out->size += room - zs->avail_out;
-		out->ptr[out->size] = '\0';
-		if (ret != Z_OK && ret != Z_STREAM_END)
-			return ld_error_set(LD_ERR_ZIP, "zlib deflate failed (%d)", ret);
-	} while (ret != Z_STREAM_END);
-	*written = out->size - start;
+	zs->next_out = w->cdata;
+	zs->avail_out = (uInt)bound;
+	if ((ret = deflate(zs, Z_FINISH)) != Z_STREAM_END)
+		return ld_error_set(LD_ERR_ZIP, "zlib deflate failed (%d)", ret);
+	w->csize = (uint32_t)(bound - zs->avail_out);
+	if (w->csize && (shrunk = realloc(w->cdata, w->csize)))
+		w->cdata = shrunk;
 	return 0;
 }
 
-static int write_entry(ld_buf *out, size_t base, z_stream *zs, wentry *w)
+static void *deflate_worker(void *arg)
+{
+	dworker *k = arg;
+	dctx *d = k->d;
+	z_stream zs;
+	size_t i;
+	int error = 0;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, LEVEL, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		error = ld_error_oom();
+	while (error == 0 && !atomic_load(&d->stop)) {
+		if ((i = atomic_fetch_add(&d->next, 1)) >= d->n)
+			break;
+		if ((error = deflate_one(&zs, &d->w[i])) < 0)
+			k->fail = i;
+	}
+	if (error < 0) {
+		k->code = error;
+		memcpy(k->message, ld_error_last()->message, sizeof(k->message));
+		atomic_store(&d->stop, 1);
+	}
+	deflateEnd(&zs);
+	return NULL;
+}
+
+static unsigned worker_count(const wentry *w, size_t n, unsigned threads)
+{
+	uint64_t total = 0;
+	long cpus = 1;
+
+	if (threads)
+		return threads < MAX_WORKERS ? threads : MAX_WORKERS;
+	for (size_t i = 0; i < n; i++)
+		total += w[i].in->len;
+#ifdef _SC_NPROCESSORS_ONLN
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+#endif
+	if (total < PARALLEL_MIN_BYTES || cpus < 2)
+		return 1;
+	return cpus < MAX_WORKERS ? (unsigned)cpus : MAX_WORKERS;
+}
+
+/* Deflate every entry (the calling thread is one of the workers); on failure report the
+ * lowest failing entry, so the message does not depend on scheduling. */
+static int deflate_all(wentry *w, size_t n, unsigned threads)
+{
+	dworker k[MAX_WORKERS];
+	dctx d;
+	pthread_t tid[MAX_WORKERS];
+	unsigned nk = worker_count(w, n, threads), started = 1, worst = 0;
+	int error = 0;
+
+	d.w = w;
+	d.n = n;
+	atomic_init(&d.next, 0);
+	atomic_init(&d.stop, 0);
+	memset(k, 0, sizeof(k));
+	for (unsigned i = 0; i < nk; i++) {
+		k[i].d = &d;
+		k[i].fail = SIZE_MAX;
+	}
+	while (started < nk && pthread_create(&tid[started], NULL, deflate_worker, &k[started]) == 0)
+		started++;
+	deflate_worker(&k[0]);
+	for (unsigned i = 0; i < started; i++) {
+		if (i)
+			pthread_join(tid[i], NULL);
+		if (k[i].code && (!error || k[i].fail < k[worst].fail)) {
+			error = k[i].code;
+			worst = i;
+		}
+	}
+	if (error)
+		ld_error_setc(error, LD_ERR_ZIP, "%s", k[worst].message);
+	return error;
+}
+
+/* ---- writing: headers and the deflated bytes, in path order ---- */
+
+static int write_entry(ld_buf *out, size_t base, wentry *w)
 {
 	const ld_zipw_entry *e = w->in;
-	size_t hdr = out->size, csize = 0;
-	int error;
 
 	if (out->size - base > ZIP32_MAX)
 		return ld_error_setc(LD_ELIMIT, LD_ERR_ZIP,
@@ -161,21 +269,12 @@ static int write_entry(ld_buf *out, size_t base, z_stream *zs, wentry *w)
 	w->offset = (uint32_t)(out->size - base);
 	w->method = e->len ? Z_DEFLATED : 0;
 	w->needed = e->len ? 20 : 10;
-	w->flags = (uint16_t)((e->len ? FLAG_MAX_DEFLATE : 0));
+	w->flags = 0;             /* deflate option bits 0: "normal" (levels 3 to 7) */
 	for (const unsigned char *s = (const unsigned char *)e->path; *s; s++)
 		if (*s >= 0x80)
 			w->flags |= FLAG_UTF8;
-	w->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), e->data, (uInt)e->len);
-	w->csize = 0;
-	if ((error = put_header(out, w, 0)) < 0)
-		return error;
-	if (e->len && (error = deflate_into(out, zs, e, &csize)) < 0)
-		return error;
-	if (csize > ZIP32_MAX)
-		return ld_error_setc(LD_ELIMIT, LD_ERR_ZIP,
-				     "package entry compresses past 4 GiB (zip64 not supported)");
-	w->csize = (uint32_t)csize;
-	wr32((uint8_t *)out->ptr + hdr + 18, w->csize);   /* known only after deflating */
+	if (put_header(out, w, 0) < 0 || ld_buf_put(out, w->cdata, w->csize) < 0)
+		return out->error;
 	return 0;
 }
 
@@ -196,14 +295,13 @@ static int put_end(ld_buf *out, size_t base, size_t cd_start, size_t count)
 	return ld_buf_put(out, e, sizeof(e));
 }
 
-int ld_zip_write(ld_buf *out, const ld_zipw_entry *entries, size_t count)
+int ld_zip_write_threads(ld_buf *out, const ld_zipw_entry *entries, size_t count,
+			 unsigned threads)
 {
 	wentry *w = NULL;
-	z_stream zs;
 	size_t base = out->size, cd_start, i;
-	int error, zinit = 0;
+	int error;
 
-	memset(&zs, 0, sizeof(zs));
 	if ((error = check_all(entries, count)) < 0)
 		goto done;
 	if (count && !(w = calloc(count, sizeof(*w)))) {
@@ -214,23 +312,28 @@ int ld_zip_write(ld_buf *out, const ld_zipw_entry *entries, size_t count)
 		w[i].in = &entries[i];
 	if (count)
 		qsort(w, count, sizeof(*w), cmp_wentry);
-	if (deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		error = ld_error_oom();
+	if ((error = deflate_all(w, count, threads)) < 0)
 		goto done;
+	for (i = 0; i < count && error == 0; i++) {
+		error = write_entry(out, base, &w[i]);
+		free(w[i].cdata);   /* each deflated copy goes as soon as it is in `out` */
+		w[i].cdata = NULL;
 	}
-	zinit = 1;
-	for (i = 0; i < count && error == 0; i++)
-		error = write_entry(out, base, &zs, &w[i]);
 	cd_start = out->size;
 	for (i = 0; i < count && error == 0; i++)
 		error = put_header(out, &w[i], 1);
 	if (error == 0)
 		error = put_end(out, base, cd_start, count);
 done:
-	if (zinit)
-		deflateEnd(&zs);
+	for (i = 0; w && i < count; i++)
+		free(w[i].cdata);
 	free(w);
 	return error;
+}
+
+int ld_zip_write(ld_buf *out, const ld_zipw_entry *entries, size_t count)
+{
+	return ld_zip_write_threads(out, entries, count, 0);
 }
 
 const char *ld_zip_writer_deflate(void)

@@ -2,8 +2,8 @@
  * The deterministic package writer, DESIGN.md format v1: the same entries give the same zip
  * bytes on any machine with the same lambdrift and zlib. Entries are written sorted
  * bytewise by path, dated 1980-01-01 00:00, made by Unix (host 3) with the mode in the
- * external attributes (0100644, 0100755 or 0120777 for symlinks), deflated at level 9 with
- * fixed zlib parameters (stored when empty), with no extra fields, no comments, no data
+ * external attributes (0100644, 0100755 or 0120777 for symlinks), deflated at level 6 with
+ * fixed zlib parameters, each entry on its own (stored when empty), with no extra fields, no comments, no data
  * descriptors and no zip64: archives that would need zip64 (an entry or the archive past
  * 4 GiB, more than 65535 entries) are refused. The caller owns the input; the output is
  * appended to the caller's ld_buf, whose cap bounds the archive.
@@ -34,6 +34,11 @@ typedef struct {
  *         needed or `out`'s cap is reached; LD_ERROR without memory
  */
 int ld_zip_write(ld_buf *out, const ld_zipw_entry *entries, size_t count);
+
+/** As ld_zip_write(), deflating with `threads` threads (0: one per CPU, at most 4, when the
+ *  input is large enough to gain from it). The bytes never depend on `threads`. */
+int ld_zip_write_threads(ld_buf *out, const ld_zipw_entry *entries, size_t count,
+			 unsigned threads);
 
 /** The zlib version the writer's output depends on, for provenance ("zlib 1.2.13"). */
 const char *ld_zip_writer_deflate(void);

@@ -1,0 +1,811 @@
+/*
+ * verify and package (include/lambdrift/verify.h): the compare stage that joins the tag's
+ * expectations (pkg/expect.h, spec/spec.h) with the inventory. Preparing opens the
+ * repository, resolves the tag and loads the spec; running walks the selected spec
+ * functions one by one: is the function there, which version does the alias serve, is that
+ * version's code the tag's artifact (one hash compare when the team packages with
+ * lambdrift, else a download and a per-file manifest diff), does each declared setting
+ * match (audit/configcmp.h), and has $LATEST moved past the served version. Anything that
+ * could not be checked is said so (code-unverified, config-unverified) and, when data was
+ * missing rather than not asked for, marks the inventory incomplete so the run exits 3.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/configcmp.h"
+#include "audit/findings.h"
+#include "aws/code.h"
+#include "aws/session.h"
+#include "git/repo.h"
+#include "lambdrift/errors.h"
+#include "lambdrift/verify.h"
+#include "pkg/expect.h"
+#include "pkg/zip.h"
+#include "spec/spec.h"
+#include "util/hash.h"
+#include "util/json.h"
+
+#define SPEC_FILE "lambdrift.json"
+
+struct ld_verify {
+	ld_git_repo *repo;
+	ld_git_rev rev;
+	ld_spec *spec;
+	char *tag;
+	char *alias;                        /* --alias, or NULL */
+	bool allow_build, strict;
+	size_t max_package;
+	const ld_spec_function **selected;  /* borrowed from spec, in file order */
+	size_t nselected;
+	const char **names;                 /* unique selected names, borrowed from spec */
+	size_t nnames;
+	const char **regions;               /* room for nselected; filled by ld_verify_regions */
+};
+
+/* ---------------------------------------------------------------- preparing */
+
+static bool selected_by(const ld_verify_opts *opts, const char *name)
+{
+	if (!opts->nglobs)
+		return true;
+	for (size_t i = 0; i < opts->nglobs; i++)
+		if (ld_glob_match(opts->function_globs[i], name))
+			return true;
+	return false;
+}
+
+static int select_functions(ld_verify *v, const ld_verify_opts *opts)
+{
+	size_t n = v->spec->nfunctions;
+
+	if (!(v->selected = calloc(n + 1, sizeof(*v->selected))) ||
+	    !(v->names = calloc(n + 1, sizeof(*v->names))) ||
+	    !(v->regions = calloc(n + 1, sizeof(*v->regions))))
+		return ld_error_oom();
+	for (size_t i = 0; i < n; i++) {
+		const ld_spec_function *fn = &v->spec->functions[i];
+		bool seen = false;
+		if (!selected_by(opts, fn->name))
+			continue;
+		v->selected[v->nselected++] = fn;
+		for (size_t k = 0; k < v->nnames && !seen; k++)
+			seen = !strcmp(v->names[k], fn->name);
+		if (!seen)
+			v->names[v->nnames++] = fn->name;
+	}
+	if (n && !v->nselected)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
+				     "no function in %s matches the --function patterns given",
+				     v->spec->file);
+	return 0;
+}
+
+static int load_spec_from_tag(ld_verify *v)
+{
+	ld_buf text = LD_BUF_INIT_CAP(LD_SPEC_MAX_BYTES);
+	char file[320];
+	int error;
+
+	snprintf(file, sizeof(file), "%s:%s", v->rev.name, SPEC_FILE);
+	error = ld_git_read_file(&text, v->repo, &v->rev, SPEC_FILE);
+	if (error == LD_ENOTFOUND)
+		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
+				      "%s has no %s at its root: add one to the release or pass "
+				      "--spec FILE", v->rev.name, SPEC_FILE);
+	else if (error == LD_ELIMIT)
+		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s is larger than %zu bytes", file,
+				      LD_SPEC_MAX_BYTES);
+	else if (error == LD_EINVALID)
+		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s is not a regular file", file);
+	if (error == 0)
+		error = ld_spec_parse(&v->spec, text.ptr, text.size, file);
+	ld_buf_dispose(&text);
+	return error;
+}
+
+int ld_verify_prepare(ld_verify **out, const ld_verify_opts *opts)
+{
+	ld_verify *v = NULL;
+	int error;
+
+	*out = NULL;
+	if (!opts->tag || !*opts->tag)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "no tag: pass --tag TAG");
+	if (!(v = calloc(1, sizeof(*v))) || !(v->tag = strdup(opts->tag)) ||
+	    (opts->alias && !(v->alias = strdup(opts->alias)))) {
+		error = ld_error_oom();
+		goto done;
+	}
+	v->allow_build = opts->allow_build;
+	v->strict = opts->strict;
+	v->max_package = opts->max_package_bytes ? opts->max_package_bytes : LD_VERIFY_MAX_PACKAGE;
+	if ((error = ld_git_open(&v->repo, opts->repo_path ? opts->repo_path : ".")) < 0 ||
+	    (error = ld_git_resolve(&v->rev, v->repo, opts->tag, opts->allow_ref)) < 0)
+		goto done;
+	if (opts->spec_path)
+		error = ld_spec_load(&v->spec, opts->spec_path);
+	else
+		error = load_spec_from_tag(v);
+	if (error < 0) {
+		/* every spec problem is the user's to fix: exit 2, not 3 */
+		if (error != LD_ERROR && error != LD_EUSAGE) {
+			char msg[sizeof(ld_error_last()->message)];
+			snprintf(msg, sizeof(msg), "%s", ld_error_last()->message);
+			error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s", msg);
+		}
+		goto done;
+	}
+	if ((error = select_functions(v, opts)) < 0)
+		goto done;
+	*out = v;
+	v = NULL;
+done:
+	ld_verify_free(v);
+	return error;
+}
+
+void ld_verify_free(ld_verify *v)
+{
+	if (!v)
+		return;
+	ld_git_free(v->repo);
+	ld_spec_free(v->spec);
+	free(v->tag);
+	free(v->alias);
+	free(v->selected);
+	free(v->names);
+	free(v->regions);
+	free(v);
+}
+
+const char *ld_verify_commit(const ld_verify *v)
+{
+	return v ? v->rev.commit : NULL;
+}
+
+const char *ld_verify_tag(const ld_verify *v)
+{
+	return v ? v->tag : NULL;
+}
+
+size_t ld_verify_regions(const ld_verify *v, const char *default_region, const char ***out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->nselected; i++) {
+		const char *r = v->selected[i]->region ? v->selected[i]->region : default_region;
+		bool seen = !r;
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = !strcmp(v->regions[k], r);
+		if (!seen)
+			v->regions[n++] = r;
+	}
+	v->regions[n] = NULL;
+	*out = v->regions;
+	return n;
+}
+
+size_t ld_verify_functions(const ld_verify *v, const char *const **out)
+{
+	*out = v->names;
+	return v->nnames;
+}
+
+/* ---------------------------------------------------------------- package */
+
+int ld_package_build(ld_buf *zip, const ld_verify *v, const char *function)
+{
+	const ld_spec_function *fn = NULL;
+
+	for (size_t i = 0; i < v->spec->nfunctions && !fn; i++)
+		if (!strcmp(v->spec->functions[i].name, function))
+			fn = &v->spec->functions[i];
+	if (!fn)
+		return ld_error_setc(LD_ENOTFOUND, LD_ERR_USAGE, "%s declares no function named '%s'",
+				     v->spec->file, function);
+	return ld_expect_source(NULL, zip, v->repo, &v->rev, fn);
+}
+
+/* ---------------------------------------------------------------- compare */
+
+#define EVIDENCE_MAX ((size_t)1 << 20)
+#define EVIDENCE_PATHS 500  /* paths listed per change kind; counts are always complete */
+#define MESSAGE_PATHS 3     /* paths named in a code-drift message */
+
+typedef struct {
+	ld_findings *out;
+	ld_inventory *inv;
+	ld_aws_session *session;        /* NULL offline */
+	const ld_verify *v;
+	const uint8_t *key;             /* env digest key the inventory was made with, or NULL */
+	const char *default_region;
+} run_ctx;
+
+/* What one spec function is compared against. */
+typedef struct {
+	const ld_spec_function *sf;
+	const ld_function *fn;
+	const ld_version *served;       /* the version the alias serves (or the newest one) */
+	const char *alias;              /* declared alias, or NULL */
+	const char *qualifier;          /* alias name, else the served version */
+	const char *served_by;          /* "alias live" or "the newest published version" */
+} target;
+
+static ld_finding_id target_id(const run_ctx *r, const target *t, const char *rule,
+			       const char *key)
+{
+	ld_finding_id id = { rule, ld_rule_severity(rule), r->inv->account,
+			     t->fn ? t->fn->region : t->sf->region, t->sf->name, t->qualifier, key };
+	if (!strcmp(rule, "code-unverified") && r->v->strict)
+		id.severity = LD_SEV_ERROR;
+	return id;
+}
+
+static char *evidence_of(ld_json *obj)
+{
+	ld_buf b = LD_BUF_INIT_CAP(EVIDENCE_MAX);
+	char *s = NULL;
+	if (obj && ld_json_canonical(&b, obj) == 0)
+		s = ld_buf_detach(&b);
+	ld_buf_dispose(&b);
+	ld_json_free(obj);
+	return s;
+}
+
+/* code-unverified; `incomplete` also marks the inventory, so the run cannot pass. */
+static int unverified(const run_ctx *r, const target *t, bool incomplete, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int unverified(const run_ctx *r, const target *t, bool incomplete, const char *fmt, ...)
+{
+	ld_finding_id id = target_id(r, t, "code-unverified", t->served ? t->served->version : NULL);
+	ld_buf msg = LD_BUF_INIT_CAP(2048);
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	ld_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (incomplete &&
+	    (error = ld_inventory_problem(r->inv, "%s: code not verified: %s", t->sf->name,
+					  msg.ptr)) < 0)
+		goto done;
+	error = ld_findings_add(r->out, &id, NULL, "%s", msg.ptr);
+done:
+	ld_buf_dispose(&msg);
+	return error;
+}
+
+/* ---- code: manifests ---- */
+
+static const char *what_name(unsigned what)
+{
+	if (what & LD_CHANGED_KIND)
+		return "kind";
+	if ((what & LD_CHANGED_CONTENT) && (what & LD_CHANGED_EXEC))
+		return "content+exec";
+	return what & LD_CHANGED_EXEC ? "exec" : "content";
+}
+
+static int diff_evidence(char **out, const ld_manifest_diff *d, const char *expected_digest,
+			 const char *actual_digest)
+{
+	ld_json *ev = ld_json_new_object(), *added = ld_json_new_array();
+	ld_json *removed = ld_json_new_array(), *modified = ld_json_new_array(), *item;
+	size_t na = 0, nr = 0, nm = 0;
+	int error = 0;
+
+	*out = NULL;
+	if (!ev || !added || !removed || !modified) {
+		error = ld_error_oom();
+		goto done;
+	}
+	for (size_t i = 0; i < d->count && error == 0; i++) {
+		const ld_manifest_change *c = &d->changes[i];
+		if (c->kind == LD_CHANGE_ADDED && na++ < EVIDENCE_PATHS)
+			error = ld_json_append(added, ld_json_new_string(c->path));
+		else if (c->kind == LD_CHANGE_REMOVED && nr++ < EVIDENCE_PATHS)
+			error = ld_json_append(removed, ld_json_new_string(c->path));
+		else if (c->kind == LD_CHANGE_MODIFIED && nm++ < EVIDENCE_PATHS) {
+			if (!(item = ld_json_new_object()) ||
+			    ld_json_add_str(item, "path", c->path) < 0 ||
+			    ld_json_add_str(item, "what", what_name(c->what)) < 0)
+				error = ld_error_oom();
+			if (error == 0)
+				error = ld_json_append(modified, item);
+			else
+				ld_json_free(item);
+		}
+	}
+	if (error < 0)
+		goto done;
+	/* adders take ownership, on failure too */
+	error = ld_json_add(ev, "added", added);
+	added = NULL;
+	if (error == 0) {
+		error = ld_json_add(ev, "removed", removed);
+		removed = NULL;
+	}
+	if (error == 0) {
+		error = ld_json_add(ev, "modified", modified);
+		modified = NULL;
+	}
+	if (error < 0 ||
+	    (error = ld_json_add_str(ev, "expected_digest", expected_digest)) < 0 ||
+	    (error = ld_json_add_str(ev, "actual_digest", actual_digest)) < 0 ||
+	    (error = ld_json_add_bool(ev, "truncated", na > EVIDENCE_PATHS ||
+				     nr > EVIDENCE_PATHS || nm > EVIDENCE_PATHS)) < 0)
+		goto done;
+	*out = evidence_of(ev);
+	ev = NULL;
+	if (!*out)
+		error = ld_error_oom();
+done:
+	ld_json_free(ev);
+	ld_json_free(added);
+	ld_json_free(removed);
+	ld_json_free(modified);
+	return error;
+}
+
+/* "2 added, 1 removed, 1 modified: app.py (content), lib/x.py (exec), new.py (added), ..." */
+static void describe_diff(ld_buf *msg, const ld_manifest_diff *d)
+{
+	size_t shown = 0;
+
+	ld_buf_printf(msg, "%zu added, %zu removed, %zu modified:", d->added, d->removed,
+		      d->modified);
+	for (size_t i = 0; i < d->count && shown < MESSAGE_PATHS; i++, shown++) {
+		const ld_manifest_change *c = &d->changes[i];
+		ld_buf_printf(msg, "%s %.200s (%s)", shown ? "," : "", c->path,
+			      c->kind == LD_CHANGE_ADDED ? "added"
+			      : c->kind == LD_CHANGE_REMOVED ? "removed"
+						       : ld_manifest_change_what(c->what));
+	}
+	if (d->count > shown)
+		ld_buf_printf(msg, ", and %zu more", d->count - shown);
+}
+
+static int compare_manifests(const run_ctx *r, const target *t, const ld_manifest *expected,
+			     const ld_manifest *actual, const char *expected_sha,
+			     const char *deployed_sha)
+{
+	char ed[LD_SHA256_HEX_LEN + 1], ad[LD_SHA256_HEX_LEN + 1];
+	ld_buf msg = LD_BUF_INIT_CAP(4096);
+	ld_manifest_diff d;
+	char *evidence = NULL;
+	ld_finding_id id;
+	int error;
+
+	memset(&d, 0, sizeof(d));
+	if ((error = ld_manifest_digest(ed, expected)) < 0 ||
+	    (error = ld_manifest_digest(ad, actual)) < 0)
+		goto done;
+	if (!strcmp(ed, ad)) {
+		ld_json *ev = ld_json_new_object();
+		ld_json_add_str(ev, "expected_code_sha256", expected_sha);
+		ld_json_add_str(ev, "deployed_code_sha256", deployed_sha);
+		ld_json_add_str(ev, "manifest_digest", ad);
+		evidence = evidence_of(ev);
+		id = target_id(r, t, "code-repackaged", t->served->version);
+		error = ld_findings_add(r->out, &id, evidence,
+					"version %s (%s) has the same files as %s but was zipped "
+					"differently (CodeSha256 %s, lambdrift package gives %s); "
+					"deploy `lambdrift package` output to make this a hash compare",
+					t->served->version, t->served_by, r->v->rev.name, deployed_sha,
+					expected_sha);
+		goto done;
+	}
+	if ((error = ld_manifest_diff_compute(&d, expected, actual)) < 0 ||
+	    (error = diff_evidence(&evidence, &d, ed, ad)) < 0)
+		goto done;
+	describe_diff(&msg, &d);
+	id = target_id(r, t, "code-drift", t->served->version);
+	error = ld_findings_add(r->out, &id, evidence, "version %s (%s) differs from %s: %s",
+				t->served->version, t->served_by, r->v->rev.name, msg.ptr);
+done:
+	free(evidence);
+	ld_manifest_diff_dispose(&d);
+	ld_buf_dispose(&msg);
+	return error;
+}
+
+/* ---- code: fetching the deployed package ---- */
+
+static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expected *exp)
+{
+	ld_buf bytes = LD_BUF_INIT_CAP(r->v->max_package);
+	char got[LD_CODE_SHA256_LEN + 1];
+	const char *reported;
+	ld_manifest *actual = NULL;
+	ld_code_info info;
+	char *evidence = NULL;
+	ld_finding_id id;
+	int error;
+
+	memset(&info, 0, sizeof(info));
+	if ((error = ld_code_get(&info, r->session, t->fn->region, t->fn->name, t->served->version,
+				 &r->inv->calls)) < 0) {
+		error = unverified(r, t, true, "GetFunction for version %s failed: %s",
+				   t->served->version, ld_error_last()->message);
+		goto done;
+	}
+	reported = info.code_sha256 ? info.code_sha256 : t->served->code_sha256;
+	if (reported && !strcmp(reported, exp->code_sha256))
+		goto done; /* changed since collection into exactly the tag's package */
+	if (!info.location) {
+		error = unverified(r, t, true, "GetFunction for version %s returned no code "
+				   "location", t->served->version);
+		goto done;
+	}
+	if ((error = ld_code_download(&bytes, r->session, info.location, r->v->max_package)) < 0) {
+		error = unverified(r, t, true, "%s", ld_error_last()->message);
+		goto done;
+	}
+	ld_code_sha256(got, bytes.ptr, bytes.size);
+	if (!reported || strcmp(got, reported)) {
+		ld_json *ev = ld_json_new_object();
+		ld_json_add_str(ev, "reported_code_sha256", reported);
+		ld_json_add_str(ev, "downloaded_code_sha256", got);
+		ld_json_add_num(ev, "downloaded_bytes", (double)bytes.size);
+		evidence = evidence_of(ev);
+		id = target_id(r, t, "package-integrity", t->served->version);
+		error = ld_findings_add(r->out, &id, evidence,
+					"the package downloaded for version %s hashes to %s, but "
+					"Lambda reports CodeSha256 %s; its contents were not compared",
+					t->served->version, got, reported ? reported : "(none)");
+		goto done;
+	}
+	if ((error = ld_zip_manifest(&actual, bytes.ptr, bytes.size, NULL)) < 0) {
+		error = unverified(r, t, true, "the deployed package of version %s cannot be read: "
+				   "%s", t->served->version, ld_error_last()->message);
+		goto done;
+	}
+	error = compare_manifests(r, t, exp->manifest, actual, exp->code_sha256, got);
+done:
+	free(evidence);
+	ld_manifest_free(actual);
+	ld_code_info_dispose(&info);
+	ld_buf_dispose_secret(&bytes);
+	return error;
+}
+
+/* ---- code: the expected side ---- */
+
+static int build_failed(const run_ctx *r, const target *t, const ld_build_log *log)
+{
+	char why[sizeof(ld_error_last()->message)];
+	ld_finding_id id = target_id(r, t, "code-unverified", t->served->version);
+	ld_json *ev = ld_json_new_object();
+	char *evidence;
+	int error;
+
+	snprintf(why, sizeof(why), "%s", ld_error_last()->message);
+	if (log->ran) {
+		ld_json_add_num(ev, "exit_status", log->status);
+		ld_json_add_bool(ev, "timed_out", log->timed_out);
+	}
+	if (log->tail)
+		ld_json_add_str(ev, "output_tail", log->tail);
+	evidence = evidence_of(ev);
+	if ((error = ld_inventory_problem(r->inv, "%s: code not verified: the build failed",
+					  t->sf->name)) == 0)
+		error = ld_findings_add(r->out, &id, evidence,
+					"the build of %s at %s failed, so the code was not compared: "
+					"%s%s%.300s", t->sf->name, r->v->rev.name, why,
+					log->tail ? "; output ends: " : "", log->tail ? log->tail : "");
+	free(evidence);
+	return error;
+}
+
+/* The tag's artifact for a zip function; *have is false when a finding already says why
+ * there is none. */
+static int expected_package(const run_ctx *r, const target *t, ld_expected *exp, bool *have)
+{
+	ld_buf artifact = LD_BUF_INIT_CAP(r->v->max_package);
+	ld_build_log log;
+	int error;
+
+	memset(&log, 0, sizeof(log));
+	*have = false;
+	if (t->sf->kind == LD_SPEC_SOURCE) {
+		if ((error = ld_expect_source(exp, NULL, r->v->repo, &r->v->rev, t->sf)) < 0)
+			return unverified(r, t, true, "the package of %s cannot be built from %s: %s",
+					  t->sf->name, r->v->rev.name, ld_error_last()->message);
+		*have = true;
+		return 0;
+	}
+	if (!r->v->allow_build)
+		return unverified(r, t, false, "%s is built by a command (\"build\" in the spec); "
+				  "pass --allow-build to run it and compare the artifact",
+				  t->sf->name);
+	error = ld_expect_build(exp, &artifact, &log, r->v->repo, &r->v->rev, t->sf,
+				r->v->max_package);
+	if (error < 0)
+		error = build_failed(r, t, &log);
+	else if (error == 0)
+		*have = true;
+	ld_build_log_dispose(&log);
+	ld_buf_dispose(&artifact);
+	return error;
+}
+
+static int compare_zip_code(const run_ctx *r, const target *t)
+{
+	const ld_version *v = t->served;
+	ld_expected exp;
+	ld_finding_id id;
+	bool have;
+	int error;
+
+	memset(&exp, 0, sizeof(exp));
+	if (v->package_type && !strcmp(v->package_type, "Image")) {
+		id = target_id(r, t, "code-drift", v->version);
+		return ld_findings_add(r->out, &id, NULL,
+				       "version %s (%s) is a container image, but %s declares a "
+				       "zip package", v->version, t->served_by, r->v->rev.name);
+	}
+	if ((error = expected_package(r, t, &exp, &have)) < 0 || !have)
+		goto done;
+	if (v->code_sha256 && !strcmp(v->code_sha256, exp.code_sha256))
+		goto done; /* identical: the one hash compare */
+	if (!r->session) {
+		error = unverified(r, t, false, "version %s (%s) has CodeSha256 %s, not %s as "
+				   "`lambdrift package` builds it from %s; this run is offline, run "
+				   "verify live to download the package and compare its files",
+				   v->version, t->served_by, v->code_sha256 ? v->code_sha256 : "(none)",
+				   exp.code_sha256, r->v->rev.name);
+		goto done;
+	}
+	error = fetch_and_compare(r, t, &exp);
+done:
+	ld_expected_dispose(&exp);
+	return error;
+}
+
+/* "sha256:<hex>" from a CodeSha256 that holds an image digest (hex, maybe prefixed). */
+static void image_digest_of(char out[72], const char *code_sha256)
+{
+	const char *hex = code_sha256 && !strncmp(code_sha256, "sha256:", 7) ? code_sha256 + 7
+									       : code_sha256;
+	size_t n = 0;
+
+	out[0] = '\0';
+	while (hex && n < 64 && ((hex[n] >= '0' && hex[n] <= '9') || (hex[n] >= 'a' && hex[n] <= 'f')))
+		n++;
+	if (n == 64 && hex[n] == '\0')
+		snprintf(out, 72, "sha256:%s", hex);
+}
+
+static int compare_image(const run_ctx *r, const target *t)
+{
+	const ld_version *v = t->served;
+	char deployed[72];
+	ld_code_info info;
+	ld_finding_id id = target_id(r, t, "code-drift", v->version);
+	int error = 0;
+
+	memset(&info, 0, sizeof(info));
+	if (!v->package_type || strcmp(v->package_type, "Image"))
+		return ld_findings_add(r->out, &id, NULL,
+				       "version %s (%s) is a zip package, but %s declares the "
+				       "container image %s", v->version, t->served_by,
+				       r->v->rev.name, t->sf->image_digest);
+	image_digest_of(deployed, v->code_sha256);
+	if (!strcmp(deployed, t->sf->image_digest))
+		return 0;
+	if (r->session) {
+		if (ld_code_get(&info, r->session, t->fn->region, t->fn->name, v->version,
+				&r->inv->calls) < 0) {
+			error = unverified(r, t, true, "GetFunction for version %s failed: %s",
+					   v->version, ld_error_last()->message);
+			goto done;
+		}
+		if (info.resolved_image_uri)
+			ld_code_image_digest(deployed, info.resolved_image_uri);
+	}
+	if (!deployed[0]) {
+		error = unverified(r, t, !!r->session, "the image digest of version %s is not "
+				   "known%s", v->version, r->session ? "" : "; run verify live");
+		goto done;
+	}
+	if (strcmp(deployed, t->sf->image_digest)) {
+		ld_json *ev = ld_json_new_object();
+		char *evidence;
+		ld_json_add_str(ev, "expected_digest", t->sf->image_digest);
+		ld_json_add_str(ev, "actual_digest", deployed);
+		evidence = evidence_of(ev);
+		error = ld_findings_add(r->out, &id, evidence,
+					"version %s (%s) runs image %s, but %s declares %s",
+					v->version, t->served_by, deployed, r->v->rev.name,
+					t->sf->image_digest);
+		free(evidence);
+	}
+done:
+	ld_code_info_dispose(&info);
+	return error;
+}
+
+/* ---- latest-drift against the served version ---- */
+
+static int compare_latest(const run_ctx *r, const target *t)
+{
+	const ld_version *latest = ld_function_version(t->fn, "$LATEST");
+	const ld_version *newest = ld_function_latest_published(t->fn);
+	const ld_version *v = t->served;
+	ld_buf names = LD_BUF_INIT_CAP(2048);
+	ld_json *ev = NULL, *fields = NULL;
+	ld_finding_id id = target_id(r, t, "latest-drift", v->version);
+	char *evidence = NULL;
+	bool code_changed;
+	size_t i = 0, j = 0;
+	int error = 0;
+
+	/* the scan rule already compares $LATEST with the newest published version */
+	if (!latest || latest == v || v == newest)
+		return 0;
+	id.qualifier = "$LATEST";
+	code_changed = latest->code_sha256 && v->code_sha256 &&
+		       strcmp(latest->code_sha256, v->code_sha256) != 0;
+	if (!(ev = ld_json_new_object()) || !(fields = ld_json_new_array())) {
+		error = ld_error_oom();
+		goto done;
+	}
+	while (i < latest->nconfig || j < v->nconfig) {
+		const ld_config_field *x = i < latest->nconfig ? &latest->config[i] : NULL;
+		const ld_config_field *y = j < v->nconfig ? &v->config[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : strcmp(x->name, y->name);
+		const char *name = c <= 0 ? x->name : y->name;
+		bool differ = c != 0 || strcmp(x->value, y->value) != 0;
+		i += c <= 0;
+		j += c >= 0;
+		if (!differ)
+			continue;
+		ld_buf_printf(&names, "%s%s", names.size ? ", " : "", name);
+		if ((error = ld_json_append(fields, ld_json_new_string(name))) < 0)
+			goto done;
+	}
+	if (!code_changed && names.size == 0)
+		goto done;
+	ld_json_add_str(ev, "served_version", v->version);
+	ld_json_add_bool(ev, "code_changed", code_changed);
+	ld_json_add(ev, "config_fields", fields);
+	fields = NULL;
+	evidence = evidence_of(ev);
+	ev = NULL;
+	error = ld_findings_add(r->out, &id, evidence,
+				"$LATEST differs from version %s, which %s serves: %s%s%s%s",
+				v->version, t->alias ? t->served_by : "verify compared",
+				code_changed ? "code changed" : "",
+				code_changed && names.size ? "; " : "",
+				names.size ? "config changed: " : "", names.ptr);
+done:
+	free(evidence);
+	ld_json_free(ev);
+	ld_json_free(fields);
+	ld_buf_dispose(&names);
+	return error;
+}
+
+/* ---- one spec function ---- */
+
+static const ld_function *find_function(const run_ctx *r, const char *region, const char *name)
+{
+	for (size_t i = 0; i < r->inv->nfunctions; i++) {
+		const ld_function *fn = &r->inv->functions[i];
+		if (!strcmp(fn->name, name) && (!region || !fn->region || !strcmp(fn->region, region)))
+			return fn;
+	}
+	return NULL;
+}
+
+static const ld_alias *find_alias(const ld_function *fn, const char *name)
+{
+	for (size_t i = 0; i < fn->naliases; i++)
+		if (!strcmp(fn->aliases[i].name, name))
+			return &fn->aliases[i];
+	return NULL;
+}
+
+/* Find the function and the version it serves; false when a finding says why not. */
+static int resolve_target(const run_ctx *r, target *t, char *served_by, size_t len, bool *ok)
+{
+	const char *region = t->sf->region ? t->sf->region : r->default_region;
+	ld_finding_id id;
+	const ld_alias *a;
+
+	*ok = false;
+	t->alias = r->v->alias ? r->v->alias : t->sf->alias;
+	t->qualifier = t->alias;
+	if (!(t->fn = find_function(r, region, t->sf->name))) {
+		id = target_id(r, t, "function-missing", NULL);
+		id.region = region;
+		return ld_findings_add(r->out, &id, NULL,
+				       "function %s is declared in %s but does not exist in %s%s",
+				       t->sf->name, r->v->spec->file, region ? region : "the inventory",
+				       r->inv->complete ? "" : " (the inventory is incomplete)");
+	}
+	if (t->alias) {
+		if (!(a = find_alias(t->fn, t->alias))) {
+			id = target_id(r, t, "alias-missing", NULL);
+			return ld_findings_add(r->out, &id, NULL,
+					       "function %s has no alias %s; %s expects the release "
+					       "to be served through it", t->sf->name, t->alias,
+					       r->v->rev.name);
+		}
+		snprintf(served_by, len, "alias %s", t->alias);
+		t->served = ld_function_version(t->fn, a->function_version);
+	} else {
+		/* no alias declared anywhere: the newest publish is what a release would be */
+		snprintf(served_by, len, "the newest published version; no alias is declared");
+		t->served = ld_function_latest_published(t->fn);
+		if (!t->served) {
+			snprintf(served_by, len, "$LATEST; no alias is declared and nothing is "
+				 "published");
+			t->served = ld_function_version(t->fn, "$LATEST");
+		}
+	}
+	t->served_by = served_by;
+	if (!t->served)
+		return unverified(r, t, true, "the version %s serves is not in the inventory",
+				  t->alias ? served_by : "verify would compare");
+	if (!t->qualifier)
+		t->qualifier = t->served->version;
+	*ok = true;
+	return 0;
+}
+
+static int verify_function(const run_ctx *r, const ld_spec_function *sf)
+{
+	char served_by[160];
+	ld_finding_id id;
+	target t;
+	bool ok;
+	int error;
+
+	memset(&t, 0, sizeof(t));
+	t.sf = sf;
+	if ((error = resolve_target(r, &t, served_by, sizeof(served_by), &ok)) < 0 || !ok)
+		return error;
+	if (sf->kind == LD_SPEC_IMAGE)
+		error = compare_image(r, &t);
+	else
+		error = compare_zip_code(r, &t);
+	id = target_id(r, &t, "config-drift", NULL);
+	if (error == 0)
+		error = ld_configcmp(r->out, &id, sf, t.served, r->key, LD_DIGEST_KEY_LEN);
+	if (error == 0)
+		error = compare_latest(r, &t);
+	return error;
+}
+
+/* The session's digest key when the inventory's env digests were made with it. */
+static const uint8_t *digest_key(const ld_inventory *inv, const ld_aws_session *s)
+{
+	uint8_t digest[LD_SHA256_LEN];
+	char hex[17];
+
+	if (!s || !inv->digest_key_id)
+		return NULL;
+	ld_sha256(digest, s->digest_key, sizeof(s->digest_key));
+	ld_hex(hex, digest, 8);
+	return strcmp(hex, inv->digest_key_id) ? NULL : s->digest_key;
+}
+
+int ld_verify_run(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
+		  const ld_verify *v, const ld_audit_opts *audit)
+{
+	run_ctx r = { out, inv, session, v, digest_key(inv, session), NULL };
+	int error = 0;
+
+	if (session)
+		r.default_region = ld_aws_session_region(session);
+	else if (inv->nregions == 1)
+		r.default_region = inv->regions[0];
+	for (size_t i = 0; i < v->nselected && error == 0; i++)
+		error = verify_function(&r, v->selected[i]);
+	if (error == 0)
+		error = ld_audit_scan(out, inv, audit);
+	return error;
+}
