@@ -27,8 +27,10 @@ typedef struct {
 typedef struct ld_aws_session ld_aws_session;
 
 /**
- * Resolve credentials (env, profile files, role_arn + source_profile via STS), region and
- * endpoint.
+ * Resolve credentials in the AWS CLI's order (environment, assume-role profiles, web
+ * identity, shared credentials file, credential_process, config file, container
+ * credentials, EC2 instance metadata), region and endpoint. Expiring credentials are
+ * refreshed before they lapse.
  * @return 0; LD_EAUTH when no credentials can be found or STS refuses; LD_EUSAGE for a
  *         missing region, an unknown profile or a malformed config file
  */

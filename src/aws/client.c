@@ -160,6 +160,12 @@ done:
 	return error;
 }
 
+void ld_aws_client_use_credentials(ld_aws_client *c, ld_credentials_fn fn, void *ctx)
+{
+	c->creds_fn = fn;
+	c->creds_ctx = fn ? ctx : NULL;
+}
+
 void ld_aws_client_dispose(ld_aws_client *c)
 {
 	if (!c)
@@ -364,9 +370,15 @@ static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *met
 	ld_sigv4_params p;
 	ld_sigv4_request sreq;
 	ld_http_request hreq;
+	const ld_credentials *cr = &c->creds;
 	int error;
 
 	memset(&sig, 0, sizeof(sig));
+	/* a session's accessor refreshes credentials that are about to expire */
+	if (c->creds_fn && (error = c->creds_fn(c->creds_ctx, &cr)) < 0) {
+		resp->transient = false; /* nothing was sent: no retry helps */
+		goto done;
+	}
 	hdrs[nh++] = (ld_header){ "Host", c->host };
 	if (body)
 		hdrs[nh++] = (ld_header){ "Content-Type",
@@ -376,8 +388,8 @@ static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *met
 	nsigned = nh;
 	sreq = (ld_sigv4_request){ method, path, query, hdrs, nsigned, body,
 				   body ? strlen(body) : 0 };
-	p = (ld_sigv4_params){ c->creds.access_key_id, c->creds.secret_access_key,
-			       c->creds.session_token, c->region, c->service, time(NULL),
+	p = (ld_sigv4_params){ cr->access_key_id, cr->secret_access_key,
+			       cr->session_token, c->region, c->service, time(NULL),
 			       true, false, false };
 	if ((error = ld_sigv4_sign(&sig, &sreq, &p)) < 0)
 		goto done;

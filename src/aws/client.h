@@ -5,8 +5,9 @@
  * 5xx and transport failures with full-jitter exponential backoff inside the run's deadline,
  * counts every request, and turns AWS error responses into one-line LD_E* errors.
  * An ld_aws_client is caller-owned: ld_aws_client_init() fills it, ld_aws_client_dispose()
- * frees what it owns (the credentials, wiped; the strings) but never the transport or the
- * counters, which are borrowed. Only one thread may use a client (and its transport).
+ * frees what it owns (the credentials, wiped; the strings) but never the transport, the
+ * counters or a credentials source, which are borrowed. Only one thread may use a client
+ * (and its transport).
  */
 #ifndef LD_AWS_CLIENT_H
 #define LD_AWS_CLIENT_H
@@ -46,6 +47,10 @@ typedef struct {
 #define LD_RETRY_POLICY_INIT { 0, 1000, 200, 20000, 30000, 30000, { 13.0, 90.0, 0.0 }, \
 			       NULL, NULL, NULL, NULL }
 
+/* Where a client takes its credentials before every attempt, when set: a session's
+ * accessor, which refreshes expiring credentials. *out is borrowed from ctx. */
+typedef int (*ld_credentials_fn)(void *ctx, const ld_credentials **out);
+
 typedef struct {
 	ld_transport *transport;  /* borrowed */
 	ld_credentials creds;     /* owned copy, wiped on dispose */
@@ -57,6 +62,8 @@ typedef struct {
 	ld_retry_policy retry;
 	int64_t deadline_ms;      /* monotonic deadline of the run; 0 = none */
 	int64_t pace_next_ms[LD_QUOTA_COUNT]; /* pacing state per class */
+	ld_credentials_fn creds_fn; /* NULL: sign with `creds` */
+	void *creds_ctx;
 } ld_aws_client;
 
 /**
@@ -67,6 +74,13 @@ int ld_aws_client_init(ld_aws_client *c, ld_transport *transport, const ld_crede
 		       const char *region, const char *service, const char *endpoint,
 		       ld_api_calls *calls, const ld_retry_policy *retry, int64_t deadline_ms);
 void ld_aws_client_dispose(ld_aws_client *c);
+
+/**
+ * Sign every later attempt with the credentials `fn(ctx)` returns instead of the copy made
+ * by ld_aws_client_init (fn NULL: back to the copy). A failure of `fn` fails the call with
+ * its error (LD_EAUTH when credentials could not be refreshed in time).
+ */
+void ld_aws_client_use_credentials(ld_aws_client *c, ld_credentials_fn fn, void *ctx);
 
 /**
  * Make one API call and retry it as the policy allows. `op` names the operation for

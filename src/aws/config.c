@@ -2,13 +2,16 @@
  * AWS configuration resolution behind config.h, in the order botocore (the AWS CLI) uses:
  * the profile from --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE; credentials from the
  * environment (unless --profile named a profile), then the profile's role_arn (chained
- * through source_profile, or credential_source = Environment), then static keys from the
- * shared credentials file and the config file; region, Lambda and STS endpoints, CA bundle
- * and max attempts from options, environment and profile. Like botocore, a profile's keys
- * are the config file's section overlaid with the credentials file's. Nothing here talks
- * to the network: role steps are returned for the STS code to execute, and sources that
- * need a call (credential_process, web identity, SSO, containers, instance metadata) are
- * refused with a clear message instead of being skipped.
+ * through source_profile, or credential_source = Environment, EcsContainer or
+ * Ec2InstanceMetadata), then web identity (profile or AWS_WEB_IDENTITY_TOKEN_FILE), static
+ * keys from the shared credentials file, credential_process, static keys from the config
+ * file, the container endpoint (AWS_CONTAINER_CREDENTIALS_*), and last the EC2 instance
+ * metadata service unless AWS_EC2_METADATA_DISABLED; region, Lambda and STS endpoints, CA
+ * bundle and max attempts from options, environment and profile. Like botocore, a
+ * profile's keys are the config file's section overlaid with the credentials file's.
+ * Nothing here talks to the network or runs a process: role steps are returned for the
+ * STS code to execute and a fetched provider is only named (providers.c fetches it). SSO
+ * and MFA-protected roles are refused with a clear message instead of being skipped.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -27,6 +30,9 @@
 #define MAX_CHAIN 16      /* profiles in one source_profile chain */
 #define NAME_MAX_LEN 256  /* longest profile or services name in a section header */
 #define MAX_ATTEMPTS_LIMIT 100
+#define CONTAINER_HOST "http://169.254.170.2"
+#define IMDS_IPV4 "http://169.254.169.254"
+#define IMDS_IPV6 "http://[fd00:ec2::254]"
 
 /* A profile as botocore sees it: the config file's section overlaid by the credentials
  * file's. Either may be NULL. */
@@ -44,6 +50,7 @@ typedef struct {
 	size_t nchain;
 	char *base_source;           /* where cfg->base came from */
 	bool by_option;              /* --profile named the profile: skip env credentials */
+	profile top;                 /* the selected profile, whose settings IMDS reads */
 } resolver;
 
 static void wipe_free(char *s)
@@ -323,31 +330,6 @@ static int from_section(resolver *r, const ld_ini_section *sec, const ld_ini *fi
 	return 1;
 }
 
-/*
- * The providers botocore runs for a profile without role_arn (or a source profile with
- * keys): web identity, SSO, credentials file, credential_process, config file.
- * @return 1 found, 0 none, <0 error
- */
-static int from_profile_keys(resolver *r, const char *name, profile p, bool top)
-{
-	char where[NAME_MAX_LEN + 16];
-	int found;
-
-	snprintf(where, sizeof(where), "profile '%s'", name);
-	if (pget(p, "web_identity_token_file"))
-		return unsupported("web identity (web_identity_token_file)", where);
-	if (top && env("AWS_WEB_IDENTITY_TOKEN_FILE"))
-		return unsupported("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE");
-	if (pget(p, "sso_session") || pget(p, "sso_start_url") || pget(p, "sso_account_id") ||
-	    pget(p, "sso_role_name"))
-		return unsupported("sso (IAM Identity Center)", where);
-	if ((found = from_section(r, p.cred, &r->cred, "shared credentials file", name)) != 0)
-		return found;
-	if (pget(p, "credential_process"))
-		return unsupported("credential_process", where);
-	return from_section(r, p.conf, &r->conf, "config file", name);
-}
-
 static int parse_long(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -360,6 +342,195 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* A web identity setting: the environment variable first unless `profile_only`. */
+static const char *webid_get(profile p, bool profile_only, const char *var, const char *key)
+{
+	const char *v = profile_only ? NULL : env(var);
+	return v ? v : pget(p, key);
+}
+
+/*
+ * Web identity, key by key from the environment and the profile as botocore does; a source
+ * profile (or a profile named by --profile) reads only the profile.
+ * @return 1 chosen, 0 not configured, <0 error
+ */
+static int from_web_identity(resolver *r, const char *name, profile p, bool top)
+{
+	bool profile_only = !top || r->by_option;
+	ld_provider *pv = &r->cfg->provider;
+	const char *file = webid_get(p, profile_only, "AWS_WEB_IDENTITY_TOKEN_FILE",
+				     "web_identity_token_file");
+	const char *arn = webid_get(p, profile_only, "AWS_ROLE_ARN", "role_arn");
+	const char *session = webid_get(p, profile_only, "AWS_ROLE_SESSION_NAME",
+					"role_session_name");
+	int error;
+
+	if (!file || !*file)
+		return 0;
+	if (!arn || !*arn)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
+				     "web identity is configured for profile '%s' (a token file is "
+				     "set) but no role is: set AWS_ROLE_ARN or role_arn in the "
+				     "profile", name);
+	pv->kind = LD_PROVIDER_WEB_IDENTITY;
+	if ((error = dup_to(&pv->profile, name)) < 0 ||
+	    (error = dup_to(&pv->role_arn, arn)) < 0 ||
+	    (error = expand_home(&pv->token_file, file)) < 0)
+		return error;
+	if (session && *session)
+		error = dup_to(&pv->session_name, session);
+	else
+		error = printf_to(&pv->session_name, "lambdrift-%lld", (long long)time(NULL));
+	if (error < 0 || (error = printf_to(&r->base_source, "web identity (role %s, token file "
+					    "%s)", arn, pv->token_file)) < 0)
+		return error;
+	return 1;
+}
+
+static int from_process(resolver *r, const char *name, const char *command)
+{
+	ld_provider *pv = &r->cfg->provider;
+	int error;
+
+	pv->kind = LD_PROVIDER_PROCESS;
+	if ((error = dup_to(&pv->profile, name)) < 0 ||
+	    (error = dup_to(&pv->command, command)) < 0 ||
+	    (error = printf_to(&r->base_source, "credential_process (profile %s)", name)) < 0)
+		return error;
+	return 1;
+}
+
+/*
+ * The providers botocore runs for a profile without role_arn (or a source profile with
+ * keys): web identity, SSO, credentials file, credential_process, config file.
+ * @return 1 found, 0 none, <0 error
+ */
+static int from_profile_keys(resolver *r, const char *name, profile p, bool top)
+{
+	char where[NAME_MAX_LEN + 16];
+	const char *command;
+	int found;
+
+	snprintf(where, sizeof(where), "profile '%s'", name);
+	if ((found = from_web_identity(r, name, p, top)) != 0)
+		return found;
+	if (pget(p, "sso_session") || pget(p, "sso_start_url") || pget(p, "sso_account_id") ||
+	    pget(p, "sso_role_name"))
+		return unsupported("sso (IAM Identity Center)", where);
+	if ((found = from_section(r, p.cred, &r->cred, "shared credentials file", name)) != 0)
+		return found;
+	if ((command = pget(p, "credential_process")) && *command)
+		return from_process(r, name, command);
+	return from_section(r, p.conf, &r->conf, "config file", name);
+}
+
+/* The container endpoint from the environment. @return 1 chosen, 0 not configured, <0 */
+static int from_container(resolver *r, const char *profile_name)
+{
+	ld_provider *pv = &r->cfg->provider;
+	const char *rel = env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	const char *full = env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	int error;
+
+	if (!rel && !full)
+		return 0;
+	pv->kind = LD_PROVIDER_CONTAINER;
+	pv->url_from = rel ? "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+			   : "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+	if (rel)
+		error = printf_to(&pv->url, CONTAINER_HOST "%s%s", rel[0] == '/' ? "" : "/", rel);
+	else
+		error = dup_to(&pv->url, full);
+	if (error < 0 || (error = dup_to(&pv->profile, profile_name)) < 0 ||
+	    (error = dup_to(&pv->auth_token_file,
+			    env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"))) < 0 ||
+	    (error = dup_to(&pv->auth_token, env("AWS_CONTAINER_AUTHORIZATION_TOKEN"))) < 0 ||
+	    (error = printf_to(&r->base_source, "container credentials (%s)", pv->url_from)) < 0)
+		return error;
+	return 1;
+}
+
+/* An IMDS setting from the environment, else the selected profile. */
+static const char *imds_get(const resolver *r, const char *var, const char *key,
+			    const char **from)
+{
+	const char *v = env(var);
+	*from = var;
+	if (v)
+		return v;
+	*from = key;
+	return pget(r->top, key);
+}
+
+static int imds_endpoint(resolver *r, ld_provider *pv)
+{
+	const char *mode_from, *from;
+	const char *mode = imds_get(r, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
+				    "ec2_metadata_service_endpoint_mode", &mode_from);
+	const char *url = imds_get(r, "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+				   "ec2_metadata_service_endpoint", &from);
+	size_t len;
+
+	if (mode && *mode && strcasecmp(mode, "IPv4") && strcasecmp(mode, "IPv6"))
+		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "%s must be IPv4 or IPv6",
+				     mode_from);
+	if (!url || !*url)
+		return dup_to(&pv->imds_endpoint,
+			      mode && !strcasecmp(mode, "IPv6") ? IMDS_IPV6 : IMDS_IPV4);
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
+				     "%s must be an http:// or https:// url", from);
+	len = strlen(url);
+	while (len > 8 && url[len - 1] == '/')
+		len--;
+	if (!(pv->imds_endpoint = strndup(url, len)))
+		return ld_error_oom();
+	return 0;
+}
+
+static int imds_number(const resolver *r, const char *var, const char *key, long hi,
+		       long *out)
+{
+	const char *from, *v = imds_get(r, var, key, &from);
+
+	*out = 0;
+	if (v && *v && parse_long(v, 1, hi, out) < 0)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
+				     "%s must be a whole number from 1 to %ld", from, hi);
+	return 0;
+}
+
+/* The instance metadata service, named by credential_source (profile) or as the last
+ * resort (looked: where else credentials were looked for). */
+static int from_imds(resolver *r, const char *profile_name, const char *looked)
+{
+	ld_provider *pv = &r->cfg->provider;
+	const char *from, *v1 = imds_get(r, "AWS_EC2_METADATA_V1_DISABLED",
+					 "ec2_metadata_v1_disabled", &from);
+	long timeout_s, attempts;
+	int error;
+
+	pv->kind = LD_PROVIDER_IMDS;
+	pv->imds_v1_disabled = is_true(v1);
+	if ((error = imds_endpoint(r, pv)) < 0 ||
+	    (error = imds_number(r, "AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout",
+				 300, &timeout_s)) < 0 ||
+	    (error = imds_number(r, "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
+				 "metadata_service_num_attempts", 10, &attempts)) < 0 ||
+	    (error = dup_to(&pv->profile, profile_name)) < 0 ||
+	    (error = dup_to(&pv->looked, looked)) < 0 ||
+	    (error = dup_to(&r->base_source, "ec2 instance metadata")) < 0)
+		return error;
+	pv->timeout_ms = timeout_s * 1000;
+	pv->attempts = (int)attempts;
+	return 1;
+}
+
+static bool imds_disabled(void)
+{
+	return is_true(env("AWS_EC2_METADATA_DISABLED"));
 }
 
 static int add_role(resolver *r, const char *name, profile p)
@@ -392,14 +563,26 @@ static int add_role(resolver *r, const char *name, profile p)
 
 static int from_credential_source(resolver *r, const char *name, const char *source)
 {
-	char where[NAME_MAX_LEN + 16];
 	int found;
 
-	snprintf(where, sizeof(where), "profile '%s'", name);
-	if (!strcmp(source, "Ec2InstanceMetadata"))
-		return unsupported("credential_source = Ec2InstanceMetadata", where);
-	if (!strcmp(source, "EcsContainer"))
-		return unsupported("credential_source = EcsContainer", where);
+	if (!strcmp(source, "Ec2InstanceMetadata")) {
+		if (imds_disabled())
+			return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
+					     "profile '%s' has credential_source = "
+					     "Ec2InstanceMetadata but AWS_EC2_METADATA_DISABLED is "
+					     "true; unset it or change the profile", name);
+		found = from_imds(r, name, NULL);
+		return found < 0 ? found : 0;
+	}
+	if (!strcmp(source, "EcsContainer")) {
+		if ((found = from_container(r, name)) == 0)
+			return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
+					     "profile '%s' has credential_source = EcsContainer but "
+					     "neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor "
+					     "AWS_CONTAINER_CREDENTIALS_FULL_URI is set (not in a "
+					     "container?)", name);
+		return found < 0 ? found : 0;
+	}
 	if (strcmp(source, "Environment"))
 		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
 				     "credential_source in profile '%s' must be Environment, "
@@ -485,19 +668,45 @@ static int assume_role(resolver *r, const char *name, profile p)
 	return add_role(r, name, p);
 }
 
-static int no_credentials(const resolver *r)
+/* Where the resolver looked before instance metadata, for "no credentials" messages. */
+static int looked_where(const resolver *r, char **out)
 {
 	if (r->by_option)
-		return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
-				     "no aws credentials found for profile '%s' in '%s' or '%s' "
-				     "(--profile skips the environment); add keys or a role_arn to "
-				     "the profile", r->cfg->profile, r->cred.path, r->conf.path);
-	return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
-			     "no aws credentials found: looked in the environment "
-			     "(AWS_ACCESS_KEY_ID), '%s' and '%s' for profile '%s'; set "
-			     "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or add keys or a role_arn "
-			     "to the profile (instance metadata is not supported yet)",
-			     r->cred.path, r->conf.path, r->cfg->profile);
+		return printf_to(out, "'%s' and '%s' for profile '%s' (--profile skips the "
+				 "environment)", r->cred.path, r->conf.path, r->cfg->profile);
+	return printf_to(out, "the environment (AWS_ACCESS_KEY_ID), '%s' and '%s' for profile "
+			 "'%s'", r->cred.path, r->conf.path, r->cfg->profile);
+}
+
+static int no_credentials(const resolver *r)
+{
+	char *looked = NULL;
+	int error;
+
+	if ((error = looked_where(r, &looked)) < 0)
+		return error;
+	error = ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
+			      "no aws credentials found: looked in %s; set AWS_ACCESS_KEY_ID and "
+			      "AWS_SECRET_ACCESS_KEY, or add keys or a role_arn to the profile "
+			      "(instance metadata is off: AWS_EC2_METADATA_DISABLED=true)", looked);
+	free(looked);
+	return error;
+}
+
+/* Container, then instance metadata: botocore's last two providers. */
+static int from_machine(resolver *r)
+{
+	char *looked = NULL;
+	int found;
+
+	if ((found = from_container(r, NULL)) != 0)
+		return found < 0 ? found : 0;
+	if (imds_disabled())
+		return no_credentials(r);
+	if ((found = looked_where(r, &looked)) >= 0)
+		found = from_imds(r, NULL, looked);
+	free(looked);
+	return found < 0 ? found : 0;
 }
 
 static int resolve_credentials(resolver *r)
@@ -506,6 +715,7 @@ static int resolve_credentials(resolver *r)
 	profile p = find_profile(r, name);
 	int found;
 
+	r->top = p;
 	if (!r->by_option && (found = from_env(r)) != 0)
 		return found < 0 ? found : 0;
 	r->chain[r->nchain++] = name;
@@ -513,11 +723,7 @@ static int resolve_credentials(resolver *r)
 		return assume_role(r, name, p);
 	if ((found = from_profile_keys(r, name, p, true)) != 0)
 		return found < 0 ? found : 0;
-	if (env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"))
-		return unsupported("container credentials", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	if (env("AWS_CONTAINER_CREDENTIALS_FULL_URI"))
-		return unsupported("container credentials", "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	return no_credentials(r);
+	return from_machine(r);
 }
 
 static int make_source(resolver *r)
@@ -706,10 +912,28 @@ void ld_credentials_dispose(ld_credentials *c)
 	memset(c, 0, sizeof(*c));
 }
 
+void ld_provider_dispose(ld_provider *p)
+{
+	if (!p)
+		return;
+	free(p->profile);
+	free(p->role_arn);
+	free(p->token_file);
+	free(p->session_name);
+	wipe_free(p->command); /* a command line may carry a secret argument */
+	free(p->url);
+	wipe_free(p->auth_token);
+	free(p->auth_token_file);
+	free(p->imds_endpoint);
+	free(p->looked);
+	memset(p, 0, sizeof(*p));
+}
+
 void ld_aws_config_dispose(ld_aws_config *cfg)
 {
 	if (!cfg)
 		return;
+	ld_provider_dispose(&cfg->provider);
 	for (size_t i = 0; i < cfg->nroles; i++) {
 		free(cfg->roles[i].role_arn);
 		wipe_free(cfg->roles[i].external_id);

@@ -1,15 +1,18 @@
 /*
  * The AWS session (include/lambdrift/aws.h): resolve the configuration, require a region,
- * open the transport, assume each role of the chain in order (each step signed with the
- * credentials of the one before), and keep the final credentials for Lambda clients. The
- * session also fixes the run's deadline and a random environment-digest key, so every
- * region collected with it into one inventory shares one key.
+ * open the transport, fetch the base credentials when a provider names them (web
+ * identity, credential_process, container, instance metadata), assume each role of the
+ * chain in order (each step signed with the credentials of the one before), and keep the
+ * final credentials for Lambda clients, refreshing them before they expire. The session
+ * also fixes the run's deadline and a random environment-digest key, so every region
+ * collected with it into one inventory shares one key.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws/http.h"
+#include "aws/providers.h"
 #include "aws/session.h"
 #include "aws/sts.h"
 #include "lambdrift/errors.h"
@@ -35,33 +38,128 @@ static int sts_endpoint(ld_buf *out, const ld_aws_session *s)
 	return ld_aws_default_endpoint(out, "sts", s->cfg.region);
 }
 
-/* Replace s->creds by those of each role in turn. */
-static int assume_chain(ld_aws_session *s)
+static time_t wall_now(const ld_aws_session *s)
+{
+	return s->now ? s->now() : time(NULL);
+}
+
+/* Replace s->base by a fresh fetch from the configured provider. */
+static int fetch_base(ld_aws_session *s, time_t now)
+{
+	ld_buf endpoint = LD_BUF_INIT_CAP(4096);
+	ld_provider_ctx ctx;
+	ld_credentials next;
+	int error;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (s->cfg.provider.kind == LD_PROVIDER_WEB_IDENTITY &&
+	    (error = sts_endpoint(&endpoint, s)) < 0)
+		goto done;
+	ctx.transport = s->transport;
+	ctx.region = s->cfg.region;
+	ctx.sts_endpoint = endpoint.size ? endpoint.ptr : NULL;
+	ctx.calls = &s->sts_calls;
+	ctx.retry = &s->retry;
+	ctx.deadline_ms = s->deadline_ms;
+	ctx.now = now;
+	if ((error = ld_provider_fetch(&next, &s->cfg.provider, &ctx)) < 0)
+		goto done;
+	ld_credentials_dispose(&s->base);
+	s->base = next;
+done:
+	ld_buf_dispose(&endpoint);
+	return error;
+}
+
+/* Fill `out` with the credentials at the end of the role chain, starting from s->base. */
+static int run_chain(ld_aws_session *s, ld_credentials *out)
 {
 	ld_buf endpoint = LD_BUF_INIT_CAP(4096);
 	ld_aws_client sts;
-	ld_credentials next;
-	int error = 0;
+	ld_credentials cur, next;
+	int error;
 
 	memset(&sts, 0, sizeof(sts));
-	if (!s->cfg.nroles)
-		goto done;
-	if ((error = sts_endpoint(&endpoint, s)) < 0)
+	if ((error = copy_creds(&cur, &s->base)) < 0 || !s->cfg.nroles ||
+	    (error = sts_endpoint(&endpoint, s)) < 0)
 		goto done;
 	for (size_t i = 0; i < s->cfg.nroles; i++) {
-		if ((error = ld_aws_client_init(&sts, s->transport, &s->creds, s->cfg.region, "sts",
+		if ((error = ld_aws_client_init(&sts, s->transport, &cur, s->cfg.region, "sts",
 						endpoint.ptr, &s->sts_calls, &s->retry,
 						s->deadline_ms)) < 0 ||
 		    (error = ld_sts_assume_role(&next, &sts, &s->cfg.roles[i])) < 0)
 			goto done;
 		ld_aws_client_dispose(&sts);
-		ld_credentials_dispose(&s->creds);
-		s->creds = next;
+		ld_credentials_dispose(&cur);
+		cur = next;
 	}
 done:
 	ld_aws_client_dispose(&sts);
 	ld_buf_dispose(&endpoint);
+	if (error < 0)
+		ld_credentials_dispose(&cur);
+	else
+		*out = cur;
 	return error;
+}
+
+static bool fetched(const ld_aws_session *s)
+{
+	return s->cfg.provider.kind != LD_PROVIDER_STATIC;
+}
+
+static bool expiring(const ld_credentials *c, time_t now, long window)
+{
+	return c->expiration && now >= c->expiration - window;
+}
+
+/* Fetch the base when it comes from a provider and is due, then run the chain again. */
+static int refresh(ld_aws_session *s, time_t now)
+{
+	ld_credentials fresh;
+	int error;
+
+	if (fetched(s) && (!s->base.access_key_id ||
+			   expiring(&s->base, now, LD_CREDS_ADVISORY_REFRESH)) &&
+	    (error = fetch_base(s, now)) < 0)
+		return error;
+	if ((error = run_chain(s, &fresh)) < 0)
+		return error;
+	ld_credentials_dispose(&s->creds);
+	s->creds = fresh;
+	return 0;
+}
+
+int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out)
+{
+	char why[sizeof(((ld_error *)0)->message)];
+	time_t now = wall_now(s);
+	int error;
+
+	*out = &s->creds;
+	if ((!fetched(s) && !s->cfg.nroles) ||
+	    !expiring(&s->creds, now, LD_CREDS_ADVISORY_REFRESH))
+		return 0;
+	/* a source handing out short-lived (or, to our clock, expired) keys is not asked on
+	 * every request; AWS rejects what is really expired */
+	if (now - s->refresh_tried_at < LD_CREDS_MIN_REFRESH_INTERVAL)
+		return 0;
+	s->refresh_tried_at = now;
+	if ((error = refresh(s, now)) == 0)
+		return 0;
+	if (!expiring(&s->creds, now, LD_CREDS_MANDATORY_REFRESH)) {
+		ld_error_clear(); /* still valid for a while: try again later */
+		return 0;
+	}
+	snprintf(why, sizeof(why), "%s", ld_error_last()->message);
+	return ld_error_setc(error, LD_ERR_CREDS,
+			     "cannot refresh the credentials from %s before they expire: %s",
+			     s->source, why);
+}
+
+static int session_creds(void *ctx, const ld_credentials **out)
+{
+	return ld_aws_session__credentials(ctx, out);
 }
 
 static int describe_source(ld_aws_session *s)
@@ -101,10 +199,11 @@ static int setup(ld_aws_session *s, const ld_aws_opts *opts, const ld_retry_poli
 	if (s->cfg.endpoint_url && !(s->endpoint = strdup(s->cfg.endpoint_url)))
 		return ld_error_oom();
 	if ((error = ld_random_bytes(s->digest_key, sizeof(s->digest_key))) < 0 ||
-	    (error = copy_creds(&s->creds, &s->cfg.base)) < 0 ||
-	    (error = describe_source(s)) < 0)
+	    (error = describe_source(s)) < 0 ||
+	    (!fetched(s) && (error = copy_creds(&s->base, &s->cfg.base)) < 0))
 		return error;
-	return assume_chain(s);
+	s->refresh_tried_at = wall_now(s);
+	return refresh(s, s->refresh_tried_at);
 }
 
 int ld_aws_session__new_with(ld_aws_session **out, const ld_aws_opts *opts, ld_aws_config *cfg,
@@ -167,6 +266,7 @@ void ld_aws_session_free(ld_aws_session *s)
 		return;
 	ld_transport_free(s->transport);
 	ld_aws_config_dispose(&s->cfg);
+	ld_credentials_dispose(&s->base);
 	ld_credentials_dispose(&s->creds);
 	free(s->endpoint);
 	free(s->source);
@@ -200,6 +300,8 @@ int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *re
 	if (error == 0)
 		error = ld_aws_client_init(out, s->transport, &s->creds, region, "lambda",
 					   endpoint.ptr, calls, &s->retry, s->deadline_ms);
+	if (error == 0)
+		ld_aws_client_use_credentials(out, session_creds, s);
 	ld_buf_dispose(&endpoint);
 	return error;
 }

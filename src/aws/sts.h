@@ -1,5 +1,7 @@
 /*
- * STS AssumeRole over the AWS client, and the small bounded XML reader its query-protocol
+ * STS AssumeRole over the AWS client, AssumeRoleWithWebIdentity (sent unsigned through the
+ * client's transport, endpoint and retry policy), and the small bounded XML reader their
+ * query-protocol
  * responses (and the XML error bodies of query services) need. The reader is not a
  * general XML parser: it finds the first <Tag>...</Tag> element (no attributes needed,
  * namespaces on the root tolerated), never reads past the given length, and decodes the
@@ -51,6 +53,25 @@ bool ld_sts_parse_error(char *code, size_t codelen, char *message, size_t msglen
  *         client's errors; LD_EINVALID for a malformed response
  */
 int ld_sts_assume_role(ld_credentials *out, ld_aws_client *sts, const ld_role_step *step);
+
+/* One AssumeRoleWithWebIdentity request. */
+typedef struct {
+	const char *role_arn;
+	const char *session_name;
+	const char *token;      /* the JWT itself: a secret, never in messages */
+	const char *token_file; /* where it was read, for messages */
+} ld_web_identity;
+
+/**
+ * Call sts:AssumeRoleWithWebIdentity, unsigned (the token is the proof), through the
+ * transport, endpoint, counters, deadline and retry policy of `sts` (its credentials are
+ * not used). Throttling, 5xx, IDPCommunicationError and transport failures are retried.
+ * @return 0; LD_EAUTH when STS refuses the token or the role (the message names the role
+ *         and the token file, never the token); LD_ENET, LD_ETHROTTLED after the last
+ *         attempt; LD_EINVALID for a malformed response; LD_ELIMIT past the deadline
+ */
+int ld_sts_assume_role_with_web_identity(ld_credentials *out, ld_aws_client *sts,
+					 const ld_web_identity *req);
 
 /** Parse "2019-11-09T13:34:41Z" (fraction and offset allowed) into *out. @return 0 or LD_EINVALID */
 int ld_parse_iso8601(time_t *out, const char *s);

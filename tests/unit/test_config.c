@@ -1,8 +1,9 @@
 /*
  * AWS configuration resolution (src/aws/config.c) and the INI reader (src/aws/ini.c):
- * every precedence rule of the AWS CLI that lambdrift follows, checked with a scratch HOME,
- * temporary credentials/config files and setenv. Every secret is a canary that must never
- * show up in an error message.
+ * every precedence rule of the AWS CLI that lambdrift follows, including which provider
+ * (web identity, credential_process, container, instance metadata) is chosen and with
+ * which parameters, checked with a scratch HOME, temporary credentials/config files and
+ * setenv. Every secret is a canary that must never show up in an error message.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,11 @@ static const char *const vars[] = {
 	"AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA",
 	"AWS_ENDPOINT_URL_STS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_CA_BUNDLE",
 	"AWS_MAX_ATTEMPTS", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN",
-	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	"AWS_ROLE_SESSION_NAME", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+	"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "AWS_EC2_METADATA_V1_DISABLED",
+	"AWS_METADATA_SERVICE_TIMEOUT", "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
 	"AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE", NULL
 };
 
@@ -42,11 +47,13 @@ static void write_file(char *path, const char *text)
 		close(fd);
 }
 
-/* A clean environment with a scratch HOME (no ~/.aws) and the given files, if any. */
+/* A clean environment with a scratch HOME (no ~/.aws) and the given files, if any.
+ * Instance metadata is off unless a test turns it back on. */
 static void setup(const char *cred, const char *conf)
 {
 	for (size_t i = 0; vars[i]; i++)
 		unsetenv(vars[i]);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
 	strcpy(home, "/tmp/ld-home-XXXXXX");
 	if (!mkdtemp(home))
 		ld_test_fail(__FILE__, __LINE__, "mkdtemp failed");
@@ -377,6 +384,8 @@ static void test_config__credential_source(void)
 		    "credential_source = Environment\n"
 		    "[profile imds]\nrole_arn = arn:aws:iam::1:role/i\n"
 		    "credential_source = Ec2InstanceMetadata\n"
+		    "[profile ecs]\nrole_arn = arn:aws:iam::1:role/c\n"
+		    "credential_source = EcsContainer\n"
 		    "[profile bogus]\nrole_arn = arn:aws:iam::1:role/b\n"
 		    "credential_source = Elsewhere\n");
 	LD_CHECK_INT(resolve(&cfg, "envrole"), LD_EAUTH);
@@ -390,8 +399,31 @@ static void test_config__credential_source(void)
 	LD_CHECK_STR(cfg.source, "assume role arn:aws:iam::1:role/e via profile envrole "
 				 "from environment");
 	ld_aws_config_dispose(&cfg);
+	/* Ec2InstanceMetadata: refused while instance metadata is disabled. */
 	LD_CHECK_INT(resolve(&cfg, "imds"), LD_EAUTH);
-	CHECK_MSG("not support");
+	CHECK_MSG("AWS_EC2_METADATA_DISABLED");
+	CHECK_MSG("'imds'");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	LD_REQUIRE(resolve(&cfg, "imds") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_IMDS);
+	LD_CHECK_STR(cfg.provider.profile, "imds");
+	LD_CHECK(cfg.provider.looked == NULL); /* asked for: failing is not "no credentials" */
+	LD_CHECK(cfg.base.access_key_id == NULL);
+	LD_REQUIRE(cfg.nroles == 1);
+	LD_CHECK_STR(cfg.roles[0].role_arn, "arn:aws:iam::1:role/i");
+	LD_CHECK_STR(cfg.source, "assume role arn:aws:iam::1:role/i via profile imds from ec2 "
+				 "instance metadata");
+	ld_aws_config_dispose(&cfg);
+	/* EcsContainer: needs a container variable. */
+	LD_CHECK_INT(resolve(&cfg, "ecs"), LD_EAUTH);
+	CHECK_MSG("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	CHECK_MSG("'ecs'");
+	setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc", 1);
+	LD_REQUIRE(resolve(&cfg, "ecs") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_CONTAINER);
+	LD_CHECK_STR(cfg.provider.url, "http://169.254.170.2/v2/credentials/abc");
+	LD_CHECK_INT(cfg.nroles, 1);
+	ld_aws_config_dispose(&cfg);
 	LD_CHECK_INT(resolve(&cfg, "bogus"), LD_EUSAGE);
 	CHECK_MSG("credential_source");
 	teardown(&cfg);
@@ -400,34 +432,240 @@ static void test_config__credential_source(void)
 static void test_config__unsupported_sources(void)
 {
 	ld_aws_config cfg;
-	static const char *const profiles[] = { "proc", "sso", "legacysso", "webid", "mfa" };
-	setup(NULL, "[profile proc]\ncredential_process = /bin/echo " CANARY "\n"
-		    "[profile sso]\nsso_session = corp\nsso_account_id = 1\n"
+	static const char *const profiles[] = { "sso", "legacysso", "mfa" };
+	setup(NULL, "[profile sso]\nsso_session = corp\nsso_account_id = 1\n"
 		    "[profile legacysso]\nsso_start_url = https://x\n"
-		    "[profile webid]\nrole_arn = arn:aws:iam::1:role/w\n"
-		    "web_identity_token_file = /tmp/token\n"
 		    "[profile mfa]\nrole_arn = arn:aws:iam::1:role/m\nsource_profile = keys\n"
 		    "mfa_serial = arn:aws:iam::1:mfa/me\n"
-		    "[profile keys]\naws_access_key_id = AKID\naws_secret_access_key = " CANARY "\n"
-		    "[profile procandkeys]\ncredential_process = /bin/false\n"
-		    "aws_access_key_id = AKIDPK\naws_secret_access_key = " CANARY "\n");
+		    "[profile keys]\naws_access_key_id = AKID\naws_secret_access_key = " CANARY "\n");
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(*profiles); i++) {
 		LD_CHECK_INT(resolve(&cfg, profiles[i]), LD_EAUTH);
 		CHECK_MSG("does not support yet");
 		CHECK_MSG(profiles[i]);
 	}
-	/* credential_process comes after the credentials file but before config-file keys. */
-	LD_CHECK_INT(resolve(&cfg, "procandkeys"), LD_EAUTH);
-	CHECK_MSG("credential_process");
-	/* Container and web identity environments, with no profile keys to use first. */
-	setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x", 1);
-	LD_CHECK_INT(resolve(&cfg, NULL), LD_EAUTH);
-	CHECK_MSG("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-	LD_REQUIRE(resolve(&cfg, "keys") == 0);
+	teardown(&cfg);
+}
+
+static const char webid_conf[] =
+	"[profile webid]\nrole_arn = arn:aws:iam::1:role/w\n"
+	"web_identity_token_file = ~/token\nrole_session_name = ci\n"
+	"[profile noarn]\nweb_identity_token_file = /tmp/token\n"
+	"[profile arnonly]\nregion = us-east-1\nrole_arn = arn:aws:iam::1:role/p\n"
+	"source_profile = webid\n"
+	"[profile chained]\nrole_arn = arn:aws:iam::2:role/next\nsource_profile = webid\n";
+
+static void test_config__web_identity(void)
+{
+	ld_aws_config cfg;
+	char want[128];
+
+	setup("[keys]\naws_access_key_id = AKIDFILE\naws_secret_access_key = " CANARY "\n",
+	      webid_conf);
+	/* From the profile, `~` expanded; web identity comes before the credentials file. */
+	LD_REQUIRE(resolve(&cfg, "webid") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_WEB_IDENTITY);
+	LD_CHECK_STR(cfg.provider.role_arn, "arn:aws:iam::1:role/w");
+	snprintf(want, sizeof(want), "%s/token", home);
+	LD_CHECK_STR(cfg.provider.token_file, want);
+	LD_CHECK_STR(cfg.provider.session_name, "ci");
+	LD_CHECK_INT(cfg.nroles, 0);
+	LD_CHECK(cfg.base.access_key_id == NULL);
+	LD_CHECK(strstr(cfg.source, "web identity (role arn:aws:iam::1:role/w") != NULL);
 	ld_aws_config_dispose(&cfg);
-	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/tmp/token", 1);
-	LD_CHECK_INT(resolve(&cfg, "keys"), LD_EAUTH);
-	CHECK_MSG("AWS_WEB_IDENTITY_TOKEN_FILE");
+
+	/* A token file without any role is a configuration error. */
+	LD_CHECK_INT(resolve(&cfg, "noarn"), LD_EUSAGE);
+	CHECK_MSG("AWS_ROLE_ARN");
+	CHECK_MSG("'noarn'");
+
+	/* A web identity profile as a source profile starts a role chain. */
+	LD_REQUIRE(resolve(&cfg, "chained") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_WEB_IDENTITY);
+	LD_CHECK_STR(cfg.provider.role_arn, "arn:aws:iam::1:role/w");
+	LD_REQUIRE(cfg.nroles == 1);
+	LD_CHECK_STR(cfg.roles[0].role_arn, "arn:aws:iam::2:role/next");
+	ld_aws_config_dispose(&cfg);
+
+	/* The environment, key by key: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN win over
+	 * the profile's keys and over the credentials file. */
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token", 1);
+	setenv("AWS_ROLE_ARN", "arn:aws:iam::9:role/gha", 1);
+	setenv("AWS_ROLE_SESSION_NAME", "run-42", 1);
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_WEB_IDENTITY);
+	LD_CHECK_STR(cfg.provider.token_file, "/var/run/token");
+	LD_CHECK_STR(cfg.provider.role_arn, "arn:aws:iam::9:role/gha");
+	LD_CHECK_STR(cfg.provider.session_name, "run-42");
+	ld_aws_config_dispose(&cfg);
+	setenv("AWS_PROFILE", "keys", 1);
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_WEB_IDENTITY);
+	ld_aws_config_dispose(&cfg);
+	/* ... but --profile reads only the profile: the file's keys win then. */
+	LD_REQUIRE(resolve(&cfg, "keys") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_STATIC);
+	LD_CHECK_STR(cfg.base.access_key_id, "AKIDFILE");
+	ld_aws_config_dispose(&cfg);
+	/* An assume-role profile comes before web identity from the environment. */
+	LD_REQUIRE(resolve(&cfg, "arnonly") == 0);
+	LD_REQUIRE(cfg.nroles == 1);
+	LD_CHECK_STR(cfg.roles[0].role_arn, "arn:aws:iam::1:role/p");
+	/* its source profile reads only its own web identity keys */
+	LD_CHECK_STR(cfg.provider.role_arn, "arn:aws:iam::1:role/w");
+	LD_CHECK_STR(cfg.provider.session_name, "ci");
+	ld_aws_config_dispose(&cfg);
+	/* Env keys beat everything; the default session name is generated. */
+	unsetenv("AWS_PROFILE");
+	unsetenv("AWS_ROLE_SESSION_NAME");
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK(!strncmp(cfg.provider.session_name, "lambdrift-", 10));
+	ld_aws_config_dispose(&cfg);
+	unsetenv("AWS_ROLE_ARN");
+	LD_CHECK_INT(resolve(&cfg, NULL), LD_EUSAGE);
+	CHECK_MSG("AWS_ROLE_ARN");
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", CANARY "env", 1);
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_STATIC);
+	LD_CHECK_STR(cfg.source, "environment");
+	teardown(&cfg);
+}
+
+static void test_config__credential_process(void)
+{
+	ld_aws_config cfg;
+	setup("[filekeys]\naws_access_key_id = AKIDFILE\naws_secret_access_key = " CANARY "f\n"
+	      "credential_process = /bin/false\n",
+	      "[profile proc]\ncredential_process = /usr/bin/helper --secret " CANARY "\n"
+	      "[profile procandkeys]\ncredential_process = /bin/echo hi\n"
+	      "aws_access_key_id = AKIDPK\naws_secret_access_key = " CANARY "\n"
+	      "[profile viaproc]\nrole_arn = arn:aws:iam::1:role/v\nsource_profile = proc\n");
+	LD_REQUIRE(resolve(&cfg, "proc") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_PROCESS);
+	LD_CHECK_STR(cfg.provider.command, "/usr/bin/helper --secret " CANARY);
+	LD_CHECK_STR(cfg.provider.profile, "proc");
+	LD_CHECK_STR(cfg.source, "credential_process (profile proc)");
+	ld_aws_config_dispose(&cfg);
+	/* credential_process comes after the credentials file but before config-file keys. */
+	LD_REQUIRE(resolve(&cfg, "procandkeys") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_PROCESS);
+	LD_CHECK(cfg.base.access_key_id == NULL);
+	ld_aws_config_dispose(&cfg);
+	LD_REQUIRE(resolve(&cfg, "filekeys") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_STATIC);
+	LD_CHECK_STR(cfg.base.access_key_id, "AKIDFILE");
+	ld_aws_config_dispose(&cfg);
+	/* A process profile can be a source profile. */
+	LD_REQUIRE(resolve(&cfg, "viaproc") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_PROCESS);
+	LD_CHECK_INT(cfg.nroles, 1);
+	LD_CHECK_STR(cfg.source, "assume role arn:aws:iam::1:role/v via profile viaproc from "
+				 "credential_process (profile proc)");
+	teardown(&cfg);
+}
+
+static void test_config__container(void)
+{
+	ld_aws_config cfg;
+	setup("[keys]\naws_access_key_id = AKIDFILE\naws_secret_access_key = " CANARY "\n",
+	      "[profile conf]\naws_access_key_id = AKIDCONF\naws_secret_access_key = "
+	      CANARY "c\n[profile bare]\nregion = us-east-1\n");
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds", 1);
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", CANARY "auth", 1);
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_CONTAINER);
+	LD_CHECK_STR(cfg.provider.url, "http://127.0.0.1:9/creds");
+	LD_CHECK_STR(cfg.provider.url_from, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	LD_CHECK_STR(cfg.provider.auth_token, CANARY "auth");
+	LD_CHECK(cfg.provider.auth_token_file == NULL);
+	LD_CHECK_STR(cfg.source, "container credentials (AWS_CONTAINER_CREDENTIALS_FULL_URI)");
+	ld_aws_config_dispose(&cfg);
+	/* The relative URI wins and goes to 169.254.170.2; the token file is kept too. */
+	setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/id", 1);
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/var/run/pod-token", 1);
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK_STR(cfg.provider.url, "http://169.254.170.2/v2/credentials/id");
+	LD_CHECK_STR(cfg.provider.url_from, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	LD_CHECK_STR(cfg.provider.auth_token_file, "/var/run/pod-token");
+	ld_aws_config_dispose(&cfg);
+	/* Profile keys from either file come first; --profile does not skip the container. */
+	LD_REQUIRE(resolve(&cfg, "keys") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_STATIC);
+	ld_aws_config_dispose(&cfg);
+	LD_REQUIRE(resolve(&cfg, "conf") == 0);
+	LD_CHECK_STR(cfg.base.access_key_id, "AKIDCONF");
+	ld_aws_config_dispose(&cfg);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", CANARY "env", 1);
+	LD_REQUIRE(resolve(&cfg, "bare") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_CONTAINER);
+	ld_aws_config_dispose(&cfg);
+	/* The container comes before instance metadata. */
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	LD_REQUIRE(resolve(&cfg, "bare") == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_CONTAINER);
+	teardown(&cfg);
+}
+
+static void test_config__instance_metadata(void)
+{
+	ld_aws_config cfg;
+	setup(NULL, "[profile v6]\nec2_metadata_service_endpoint_mode = ipv6\n"
+		    "ec2_metadata_v1_disabled = true\nmetadata_service_timeout = 3\n"
+		    "metadata_service_num_attempts = 2\n"
+		    "[profile custom]\nec2_metadata_service_endpoint = http://127.0.0.1:8/\n"
+		    "[profile badmode]\nec2_metadata_service_endpoint_mode = ipv5\n"
+		    "[profile badtimeout]\nmetadata_service_timeout = soon\n"
+		    "[profile badurl]\nec2_metadata_service_endpoint = 169.254.169.254\n");
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	/* The last resort: it remembers where else was looked, for "no credentials found". */
+	LD_REQUIRE(resolve(&cfg, NULL) == 0);
+	LD_CHECK_INT(cfg.provider.kind, LD_PROVIDER_IMDS);
+	LD_CHECK_STR(cfg.provider.imds_endpoint, "http://169.254.169.254");
+	LD_CHECK(!cfg.provider.imds_v1_disabled);
+	LD_CHECK_INT(cfg.provider.timeout_ms, 0);
+	LD_CHECK_INT(cfg.provider.attempts, 0);
+	LD_REQUIRE(cfg.provider.looked != NULL);
+	LD_CHECK(strstr(cfg.provider.looked, "AWS_ACCESS_KEY_ID") != NULL);
+	LD_CHECK(strstr(cfg.provider.looked, ".aws/credentials") != NULL);
+	LD_CHECK_STR(cfg.source, "ec2 instance metadata");
+	ld_aws_config_dispose(&cfg);
+	/* Settings from the profile... */
+	LD_REQUIRE(resolve(&cfg, "v6") == 0);
+	LD_CHECK_STR(cfg.provider.imds_endpoint, "http://[fd00:ec2::254]");
+	LD_CHECK(cfg.provider.imds_v1_disabled);
+	LD_CHECK_INT(cfg.provider.timeout_ms, 3000);
+	LD_CHECK_INT(cfg.provider.attempts, 2);
+	LD_CHECK(strstr(cfg.provider.looked, "--profile skips the environment") != NULL);
+	ld_aws_config_dispose(&cfg);
+	LD_REQUIRE(resolve(&cfg, "custom") == 0);
+	LD_CHECK_STR(cfg.provider.imds_endpoint, "http://127.0.0.1:8");
+	ld_aws_config_dispose(&cfg);
+	/* ... and the environment, which wins. */
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://localhost:1338", 1);
+	setenv("AWS_EC2_METADATA_V1_DISABLED", "false", 1);
+	setenv("AWS_METADATA_SERVICE_TIMEOUT", "5", 1);
+	LD_REQUIRE(resolve(&cfg, "v6") == 0);
+	LD_CHECK_STR(cfg.provider.imds_endpoint, "http://localhost:1338");
+	LD_CHECK(!cfg.provider.imds_v1_disabled);
+	LD_CHECK_INT(cfg.provider.timeout_ms, 5000);
+	ld_aws_config_dispose(&cfg);
+	LD_CHECK_INT(resolve(&cfg, "badmode"), LD_EUSAGE);
+	CHECK_MSG("ec2_metadata_service_endpoint_mode");
+	setenv("AWS_METADATA_SERVICE_TIMEOUT", "soon", 1);
+	LD_CHECK_INT(resolve(&cfg, "custom"), LD_EUSAGE);
+	CHECK_MSG("AWS_METADATA_SERVICE_TIMEOUT");
+	unsetenv("AWS_METADATA_SERVICE_TIMEOUT");
+	LD_CHECK_INT(resolve(&cfg, "badtimeout"), LD_EUSAGE);
+	CHECK_MSG("metadata_service_timeout");
+	unsetenv("AWS_EC2_METADATA_SERVICE_ENDPOINT");
+	LD_CHECK_INT(resolve(&cfg, "badurl"), LD_EUSAGE);
+	CHECK_MSG("ec2_metadata_service_endpoint");
+	/* Disabled: the plain "no credentials" error, which says so. */
+	setenv("AWS_EC2_METADATA_DISABLED", "TRUE", 1);
+	LD_CHECK_INT(resolve(&cfg, NULL), LD_EAUTH);
+	CHECK_MSG("no aws credentials found");
+	CHECK_MSG("AWS_EC2_METADATA_DISABLED");
 	teardown(&cfg);
 }
 
@@ -784,6 +1022,10 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_config__role_chain_errors),
 	LD_TEST(test_config__credential_source),
 	LD_TEST(test_config__unsupported_sources),
+	LD_TEST(test_config__web_identity),
+	LD_TEST(test_config__credential_process),
+	LD_TEST(test_config__container),
+	LD_TEST(test_config__instance_metadata),
 	LD_TEST(test_config__missing_profile),
 	LD_TEST(test_config__no_credentials),
 	LD_TEST(test_config__region_precedence),
