@@ -1,7 +1,9 @@
 /*
- * What the commands share: the exit codes, error printing, the AWS options common to scan
- * and snapshot, collection with progress, the clock, and atomic output files. Each command
- * lives in cmd/cmd_<name>.c and is listed in main.c's command table.
+ * What the commands share: the exit codes, error printing, the AWS options common to scan,
+ * snapshot and verify, the session and collection over regions with progress, the report
+ * options and the one path from findings to a written report and an exit code, the clock,
+ * and atomic output files. Each command lives in cmd/cmd_<name>.c and is listed in main.c's
+ * command table.
  */
 #ifndef LD_CMD_CLI_H
 #define LD_CMD_CLI_H
@@ -10,7 +12,10 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <lambdrift/audit.h>
+#include <lambdrift/aws.h>
 #include <lambdrift/inventory.h>
+#include <lambdrift/report.h>
 
 #include "opts.h"
 
@@ -27,6 +32,8 @@ typedef int (*ld_cmd_fn)(int argc, char **argv);
 int ld_cmd_scan(int argc, char **argv);
 int ld_cmd_snapshot(int argc, char **argv);
 int ld_cmd_rules(int argc, char **argv);
+int ld_cmd_verify(int argc, char **argv);
+int ld_cmd_package(int argc, char **argv);
 
 /** Print "lambdrift: <message>" to stderr. */
 void ld_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -44,20 +51,31 @@ typedef struct {
 	bool quiet;
 } ld_cli_aws;
 
-#define LD_CLI_AWS_OPTS(a) \
+/* The option rows, one macro each, so a command can word --region and --function its own way
+ * (verify) while scan and snapshot share LD_CLI_AWS_OPTS. */
+#define LD_CLI_OPT_PROFILE(a) \
 	{ "profile", 0, LD_OPT_STRING, "NAME", \
-	  "AWS profile (default: AWS_PROFILE, else \"default\")", &(a).profile }, \
+	  "AWS profile (default: AWS_PROFILE, else \"default\")", &(a).profile }
+#define LD_CLI_OPT_ENDPOINT(a) \
+	{ "endpoint-url", 0, LD_OPT_STRING, "URL", \
+	  "Lambda endpoint, e.g. a local emulator\n" \
+	  "(default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL)", &(a).endpoint_url }
+#define LD_CLI_OPT_TIMEOUT(a) \
+	{ "timeout", 0, LD_OPT_STRING, "SECONDS", \
+	  "total deadline for collecting (default: none)", &(a).timeout }
+#define LD_CLI_OPT_QUIET(a) \
+	{ "quiet", 'q', LD_OPT_FLAG, NULL, "no progress line on stderr", &(a).quiet }
+
+#define LD_CLI_AWS_OPTS(a) \
+	LD_CLI_OPT_PROFILE(a), \
 	{ "region", 0, LD_OPT_CSV_LIST, "REGION", \
 	  "region to scan; repeat or use commas for several\n" \
 	  "(default: AWS_REGION, AWS_DEFAULT_REGION, the profile)", &(a).regions }, \
-	{ "endpoint-url", 0, LD_OPT_STRING, "URL", \
-	  "Lambda endpoint, e.g. a local emulator\n" \
-	  "(default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL)", &(a).endpoint_url }, \
-	{ "timeout", 0, LD_OPT_STRING, "SECONDS", \
-	  "total deadline for collecting (default: none)", &(a).timeout }, \
+	LD_CLI_OPT_ENDPOINT(a), \
+	LD_CLI_OPT_TIMEOUT(a), \
 	{ "function", 0, LD_OPT_LIST, "GLOB", \
 	  "only functions whose name matches; repeatable (default: all)", &(a).functions }, \
-	{ "quiet", 'q', LD_OPT_FLAG, NULL, "no progress line on stderr", &(a).quiet }
+	LD_CLI_OPT_QUIET(a)
 
 /* The ENVIRONMENT section of --help for commands that reach AWS. */
 #define LD_CLI_AWS_ENV_DOC \
@@ -79,14 +97,90 @@ typedef struct {
 bool ld_cli_aws_used(const ld_cli_aws *a, const char **which);
 
 /**
- * Collect the inventory for the options: one session (the first --region sets its
- * region), then every region in turn into `inv`. A region that fails as a whole becomes a
- * problem line, and the run goes on. Errors are printed.
+ * Make the AWS session for the options: --profile, --endpoint-url, --timeout, and the first
+ * --region as its region. Errors are printed; `cmd` names the command in usage hints.
+ * @return LD_EXIT_OK; LD_EXIT_USAGE for bad options, profile or config; LD_EXIT_INCOMPLETE
+ *         when no credentials could be found
+ */
+int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd);
+
+/**
+ * Collect `regions` in turn into `inv` (one NULL region: the session's), keeping only the
+ * functions matching `globs` (none: all), with a progress line on a terminal unless
+ * a->quiet. A region that fails as a whole becomes a problem line, and the run goes on.
+ * @return LD_EXIT_OK when complete, else LD_EXIT_INCOMPLETE
+ */
+int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aws *a,
+			   const char *const *regions, size_t nregions,
+			   const char *const *globs, size_t nglobs);
+
+/**
+ * Collect the inventory for the options: one session (ld_cli_session), then every --region
+ * (none: the session's) with the --function globs. Errors are printed.
  * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true when something
  *         was gathered but data is missing, false when no session could be made;
  *         LD_EXIT_USAGE for bad options, profile or config
  */
-int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, bool *collected);
+int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected);
+
+/**
+ * Load a snapshot (--inventory) and keep the functions matching `globs`.
+ * @return LD_EXIT_OK; LD_EXIT_INCOMPLETE for a snapshot marked incomplete (loaded, with a
+ *         warning printed); LD_EXIT_USAGE when it cannot be read (nothing loaded)
+ */
+int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const *globs,
+			  size_t nglobs);
+
+/* The report options shared by scan and verify, as given. */
+typedef struct {
+	const char *format;
+	const char *output;
+	const char *fail_on;
+	const char *horizon;
+	const char *runtime_table;
+} ld_cli_report_args;
+
+#define LD_CLI_REPORT_ARGS_INIT { "text", NULL, "error", "180", NULL }
+
+#define LD_CLI_REPORT_OPTS(r) \
+	{ "format", 0, LD_OPT_STRING, "FORMAT", "text or json (default: text)", &(r).format }, \
+	{ "output", 'o', LD_OPT_STRING, "FILE", \
+	  "write the report to FILE, atomically (default: stdout)", &(r).output }, \
+	{ "fail-on", 0, LD_OPT_STRING, "SEVERITY", \
+	  "exit 1 on findings at or above: error, warning,\nnote or none (default: error)", \
+	  &(r).fail_on }, \
+	{ "runtime-horizon", 0, LD_OPT_STRING, "DAYS", \
+	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon }, \
+	{ "runtime-table", 0, LD_OPT_STRING, "FILE", \
+	  "runtime dates TSV replacing the built-in table", &(r).runtime_table }
+
+/* What the report options mean once checked, and what the audit needs from them. */
+typedef struct {
+	ld_format format;
+	ld_severity fail_on;
+	ld_runtime_table runtimes;
+	ld_audit_opts audit;     /* runtimes, horizon and "today" filled in */
+	char started[32];        /* RFC 3339 start of the run */
+} ld_cli_report_plan;
+
+/**
+ * Check the report options, read the clock (ld_cli_now) and load the runtime table.
+ * Errors are printed with a hint to 'lambdrift CMD --help'. Dispose the plan with
+ * ld_cli_report_plan_dispose() whatever the result.
+ * @return LD_EXIT_OK or LD_EXIT_USAGE
+ */
+int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
+			    const char *cmd);
+void ld_cli_report_plan_dispose(ld_cli_report_plan *p);
+
+/**
+ * The end of scan and verify: sort the findings, write the report (r->color decided here)
+ * to --output, and turn the outcome into the exit code. Missing data outranks findings:
+ * an incomplete inventory (or `gathered` == LD_EXIT_INCOMPLETE) gives 3 once the report is
+ * written. @return the exit code
+ */
+int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_args *a,
+		  const ld_cli_report_plan *p, int gathered);
 
 /** Parse a non-negative decimal integer no larger than `max`. @return 0 or -1 */
 int ld_cli_parse_count(long *out, const char *s, long max);

@@ -1,7 +1,9 @@
 /*
- * Helpers shared by the commands (cli.h): error printing with hints, collection from AWS
- * with a progress line, the run's clock, and output files that appear atomically. Nothing
- * here prints secrets: messages come from ld_error_last(), which never holds any.
+ * Helpers shared by the commands (cli.h): error printing with hints, the AWS session and
+ * collection over regions with a progress line, snapshot loading, the report options and
+ * the write-report-then-exit-code ending of scan and verify, the run's clock, and output
+ * files that appear atomically. Nothing here prints secrets: messages come from
+ * ld_error_last(), which never holds any.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -117,14 +119,6 @@ static bool progress_wanted(const ld_cli_aws *a)
 
 /* ---- collection ---- */
 
-static bool seen_before(const ld_opt_list *l, size_t i)
-{
-	for (size_t j = 0; j < i; j++)
-		if (!strcmp(l->items[j], l->items[i]))
-			return true;
-	return false;
-}
-
 static void collect_region(ld_inventory *inv, ld_aws_session *s, const char *region,
 			   const ld_collect_opts *co, progress_line *p)
 {
@@ -143,43 +137,192 @@ static void collect_region(ld_inventory *inv, ld_aws_session *s, const char *reg
 	ld_inventory_problem(inv, "region %s: %s", region ? region : "(default)", msg);
 }
 
-int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, bool *collected)
+int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 {
 	ld_aws_opts ao = LD_AWS_OPTS_INIT;
-	ld_collect_opts co = LD_COLLECT_OPTS_INIT;
-	ld_aws_session *s = NULL;
-	progress_line line = { 0 };
 	long timeout = 0;
 	int error;
 
-	*collected = false;
+	*out = NULL;
 	if (a->timeout && ld_cli_parse_count(&timeout, a->timeout, 7L * 86400) < 0) {
 		ld_cli_errorf("--timeout '%s' is not a whole number of seconds (0 to 604800); "
-			      "see 'lambdrift scan --help'", a->timeout);
+			      "see 'lambdrift %s --help'", a->timeout, cmd);
 		return LD_EXIT_USAGE;
 	}
 	ao.profile = a->profile;
 	ao.region = a->regions.count ? a->regions.items[0] : NULL;
 	ao.endpoint_url = a->endpoint_url;
 	ao.timeout_seconds = timeout;
-	if ((error = ld_aws_session_new(&s, &ao)) < 0)
+	if ((error = ld_aws_session_new(out, &ao)) < 0)
 		return ld_cli_fail(error);
-	co.function_globs = (const char *const *)a->functions.items;
-	co.nglobs = a->functions.count;
+	return LD_EXIT_OK;
+}
+
+/* Whether regions[i] already appeared earlier in the list (NULL matches NULL). */
+static bool seen_before(const char *const *regions, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if ((!regions[j] && !regions[i]) ||
+		    (regions[j] && regions[i] && !strcmp(regions[j], regions[i])))
+			return true;
+	return false;
+}
+
+int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aws *a,
+			   const char *const *regions, size_t nregions,
+			   const char *const *globs, size_t nglobs)
+{
+	ld_collect_opts co = LD_COLLECT_OPTS_INIT;
+	progress_line line = { 0 };
+
+	co.function_globs = globs;
+	co.nglobs = nglobs;
 	if (progress_wanted(a)) {
 		co.progress = progress_cb;
 		co.progress_ctx = &line;
 	}
-	*collected = true;
-	if (!a->regions.count)
-		collect_region(inv, s, NULL, &co, &line);
-	for (size_t i = 0; i < a->regions.count; i++)
-		if (!seen_before(&a->regions, i))
-			collect_region(inv, s, a->regions.items[i], &co, &line);
+	for (size_t i = 0; i < nregions; i++)
+		if (!seen_before(regions, i))
+			collect_region(inv, s, regions[i], &co, &line);
 	progress_clear(&line);
-	ld_inventory_filter(inv, co.function_globs, co.nglobs);
-	ld_aws_session_free(s);
+	ld_inventory_filter(inv, globs, nglobs);
 	return inv->complete ? LD_EXIT_OK : LD_EXIT_INCOMPLETE;
+}
+
+int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected)
+{
+	static const char *const session_region[] = { NULL };
+	ld_aws_session *s = NULL;
+	int rc;
+
+	*collected = false;
+	if ((rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
+		return rc;
+	*collected = true;
+	if (a->regions.count)
+		rc = ld_cli_collect_regions(inv, s, a, (const char *const *)a->regions.items,
+					    a->regions.count,
+					    (const char *const *)a->functions.items,
+					    a->functions.count);
+	else
+		rc = ld_cli_collect_regions(inv, s, a, session_region, 1,
+					    (const char *const *)a->functions.items,
+					    a->functions.count);
+	ld_aws_session_free(s);
+	return rc;
+}
+
+int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const *globs,
+			  size_t nglobs)
+{
+	int error;
+
+	if ((error = ld_inventory_load(inv, path)) < 0) {
+		ld_cli_fail(error);
+		return LD_EXIT_USAGE;
+	}
+	ld_inventory_filter(inv, globs, nglobs);
+	if (!inv->complete) {
+		ld_cli_errorf("'%s' is an incomplete snapshot (%zu %s); findings may be missing",
+			      path, inv->nproblems, inv->nproblems == 1 ? "problem" : "problems");
+		return LD_EXIT_INCOMPLETE;
+	}
+	return LD_EXIT_OK;
+}
+
+/* ---- the report and the exit code ---- */
+
+#define HORIZON_MAX_DAYS 36500L
+
+int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
+			    const char *cmd)
+{
+	ld_audit_opts init = LD_AUDIT_OPTS_INIT;
+	int error;
+
+	memset(p, 0, sizeof(*p));
+	p->audit = init;
+	if (ld_format_parse(&p->format, a->format) < 0) {
+		ld_cli_errorf("--format '%s' is not one of text, json; see 'lambdrift %s --help'",
+			      a->format, cmd);
+		return LD_EXIT_USAGE;
+	}
+	if (ld_severity_parse(&p->fail_on, a->fail_on) < 0) {
+		ld_cli_errorf("--fail-on '%s' is not one of error, warning, note, none; "
+			      "see 'lambdrift %s --help'", a->fail_on, cmd);
+		return LD_EXIT_USAGE;
+	}
+	if (ld_cli_parse_count(&p->audit.horizon_days, a->horizon, HORIZON_MAX_DAYS) < 0) {
+		ld_cli_errorf("--runtime-horizon '%s' is not a number of days (0 to %ld); "
+			      "see 'lambdrift %s --help'", a->horizon, HORIZON_MAX_DAYS, cmd);
+		return LD_EXIT_USAGE;
+	}
+	if (ld_cli_now(&p->audit.now, p->started) != 0)
+		return LD_EXIT_USAGE;
+	error = a->runtime_table ? ld_runtime_table_load(&p->runtimes, a->runtime_table)
+				 : ld_runtime_table_default(&p->runtimes);
+	if (error < 0)
+		return ld_cli_fail(error);
+	p->audit.runtimes = &p->runtimes;
+	return LD_EXIT_OK;
+}
+
+void ld_cli_report_plan_dispose(ld_cli_report_plan *p)
+{
+	if (!p)
+		return;
+	ld_runtime_table_dispose(&p->runtimes);
+	p->audit.runtimes = NULL;
+}
+
+static bool want_color(const ld_cli_report_args *a, const ld_cli_report_plan *p)
+{
+	const char *no_color = getenv("NO_COLOR");
+	return p->format == LD_FORMAT_TEXT && (!a->output || !strcmp(a->output, "-")) &&
+	       (!no_color || !*no_color) && isatty(STDOUT_FILENO);
+}
+
+static int write_report(const ld_report *r, const ld_cli_report_args *a,
+			const ld_cli_report_plan *p)
+{
+	ld_cli_out out;
+	int error;
+
+	if (ld_cli_out_open(&out, a->output) < 0)
+		return LD_EXIT_USAGE;
+	if ((error = ld_report_write(out.fp, r, p->format)) < 0) {
+		ld_cli_fail(error);
+		ld_cli_out_abort(&out);
+		return LD_EXIT_USAGE;
+	}
+	return ld_cli_out_commit(&out) < 0 ? LD_EXIT_USAGE : LD_EXIT_OK;
+}
+
+static bool fails(const ld_findings *f, ld_severity fail_on)
+{
+	for (size_t i = 0; fail_on != LD_SEV_NONE && i < f->count; i++)
+		if (f->items[i].severity >= fail_on)
+			return true;
+	return false;
+}
+
+int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_args *a,
+		  const ld_cli_report_plan *p, int gathered)
+{
+	int rc;
+
+	ld_findings_sort(findings);
+	r->findings = findings;
+	r->started = p->started;
+	r->runtimes = &p->runtimes;
+	r->fail_on = p->fail_on;
+	r->color = want_color(a, p);
+	if ((rc = write_report(r, a, p)) != LD_EXIT_OK)
+		return rc;
+	/* Missing data outranks findings: exit 3 even when the report is written. */
+	if (gathered == LD_EXIT_INCOMPLETE || !r->inv->complete)
+		return LD_EXIT_INCOMPLETE;
+	return fails(findings, p->fail_on) ? LD_EXIT_FINDINGS : LD_EXIT_OK;
 }
 
 /* ---- the clock ---- */

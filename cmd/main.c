@@ -20,6 +20,8 @@ typedef struct {
 
 static const command commands[] = {
 	{ "scan", ld_cmd_scan, "audit the functions of an account and report findings" },
+	{ "verify", ld_cmd_verify, "check that deployed code and config are what a git tag builds" },
+	{ "package", ld_cmd_package, "write the deterministic zip of a function of a git tag" },
 	{ "snapshot", ld_cmd_snapshot, "write the inventory of an account to a JSON file" },
 	{ "rules", ld_cmd_rules, "list the rules, their severities and what they mean" },
 	{ "version", cmd_version, "print the version" },
@@ -39,16 +41,18 @@ static void main_help(FILE *out)
 {
 	fputs("usage: lambdrift <command> [options]\n\n"
 	      "lambdrift audits what runs in AWS Lambda: functions edited after publish, aliases\n"
-	      "on $LATEST or split across versions, unqualified triggers and runtime deadlines.\n\n"
+	      "on $LATEST or split across versions, unqualified triggers and runtime deadlines;\n"
+	      "and it verifies that a release's functions serve what its git tag builds.\n\n"
 	      "COMMANDS\n", out);
 	for (const command *c = commands; c->name; c++)
 		fprintf(out, "  %-10s%s\n", c->name, c->summary);
 	fputs("\nRun 'lambdrift <command> --help' (or 'lambdrift help <command>') for its options,\n"
 	      "exit codes and the environment variables it reads.\n\n"
 	      "EXIT CODES\n"
-	      "  0 clean, 1 findings at or above --fail-on, 2 usage error, 3 incomplete data\n\n"
-	      "EXAMPLE\n"
-	      "  lambdrift scan --region us-east-1 --fail-on warning\n", out);
+	      "  0 clean, 1 findings at or above --fail-on, 2 usage or spec error, 3 incomplete data\n\n"
+	      "EXAMPLES\n"
+	      "  lambdrift scan --region us-east-1 --fail-on warning\n"
+	      "  lambdrift verify --repo . --tag v1.4.2\n", out);
 }
 
 static int cmd_help(int argc, char **argv)

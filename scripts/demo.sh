@@ -2,6 +2,10 @@
 # lambdrift in two minutes, with no AWS account: start moto (a local AWS emulator) on a free
 # loopback port, deploy a small account into it with the AWS CLI the way a team would
 # (including the usual mistakes), then run `lambdrift scan` on it and show the report.
+# Then a release: a git repository tagged v1.0.0 declares three functions in its
+# lambdrift.json; they are deployed (with `lambdrift package`, and one with plain `zip -r`),
+# one is edited "in the console" afterwards, and `lambdrift verify --tag v1.0.0` says which
+# function serves what the tag builds and, for the edited one, which file differs.
 # moto is stopped on exit, Ctrl-C included. The credentials are fake and exist only in this
 # script's environment; nothing leaves 127.0.0.1.
 #
@@ -131,5 +135,78 @@ case "$rc" in
 0) echo "==> exit 0: nothing at or above --fail-on" ;;
 1) echo "==> exit 1: findings at or above --fail-on (error by default), as expected here" ;;
 *) echo "==> lambdrift failed with exit $rc (2: usage, 3: incomplete data)" >&2; exit "$rc" ;;
+esac
+
+# ---- part 2: a release, verified against its git tag ----
+echo
+echo "==> a release: a git repository whose tag v1.0.0 declares three functions"
+repo="$work/shop"
+git_() { git -C "$repo" -c user.name=Demo -c user.email=demo@example.com "$@"; }
+mkdir -p "$repo"
+git init -q "$repo"
+for fn in cart-api invoices catalog; do
+	mkdir -p "$repo/services/$fn/lib" "$repo/services/$fn/bin"
+	printf 'from lib.util import greet\n\ndef handler(event, context):\n    return greet("%s")\n' \
+		"$fn" >"$repo/services/$fn/app.py"
+	printf 'def greet(name):\n    return {"hello": name}\n' >"$repo/services/$fn/lib/util.py"
+	printf '#!/bin/sh\nexec python3 -c "import app"\n' >"$repo/services/$fn/bin/warmup.sh"
+	chmod 755 "$repo/services/$fn/bin/warmup.sh"
+done
+spec_fn() { # spec_fn NAME: one function of lambdrift.json
+	printf '    { "name": "%s", "source": "services/%s",\n' "$1" "$1"
+	printf '      "config": { "Runtime": "python3.12", "Handler": "app.handler", "MemorySize": 256,\n'
+	printf '                  "Timeout": 15, "Environment": { "Variables": { "LOG_LEVEL": "info" } } } }'
+}
+{
+	printf '{ "lambdrift": 1, "region": "us-east-1", "alias": "live",\n  "functions": [\n'
+	spec_fn cart-api; printf ',\n'; spec_fn invoices; printf ',\n'; spec_fn catalog
+	printf ' ] }\n'
+} >"$repo/lambdrift.json"
+git_ add -A
+git_ commit -q -m "shop 1.0.0"
+git_ tag -a v1.0.0 -m "release 1.0.0"
+echo "  lambdrift.json at v1.0.0:"
+sed 's/^/    /' "$repo/lambdrift.json"
+
+# Deploy as the release pipeline would; the configuration matches the spec's.
+deploy() { # deploy NAME ZIP: create, publish version 1, point alias live at it
+	aws_ lambda create-function --function-name "$1" --runtime python3.12 --role "$ROLE" \
+		--handler app.handler --memory-size 256 --timeout 15 \
+		--environment 'Variables={LOG_LEVEL=info}' --zip-file "fileb://$2" --publish
+	aws_ lambda create-alias --function-name "$1" --name live --function-version 1
+}
+echo "-- cart-api: deployed with the package 'lambdrift package' makes from the tag"
+printf '  $ %s package --repo shop --tag v1.0.0 --function cart-api -o cart-api.zip\n' "$BIN"
+"$BIN" package --repo "$repo" --tag v1.0.0 --function cart-api -o "$work/cart-api.zip"
+deploy cart-api cart-api.zip
+echo "-- invoices: deployed the same way, then hot-fixed in the console: app.py edited,"
+echo "   published as version 2 and alias live moved to it"
+"$BIN" package --repo "$repo" --tag v1.0.0 --function invoices -o "$work/invoices.zip"
+deploy invoices invoices.zip
+mkdir -p "$work/hotfix"
+(cd "$work/hotfix" && unzip -q ../invoices.zip)
+printf '\n# hotfix: skip tax for now\n' >>"$work/hotfix/app.py"
+(cd "$work/hotfix" && zip -q -r ../invoices-hotfix.zip .)
+aws_ lambda update-function-code --function-name invoices --zip-file fileb://invoices-hotfix.zip \
+	--publish
+aws_ lambda update-alias --function-name invoices --name live --function-version 2
+echo "-- catalog: the same files as the tag, zipped with 'zip -r' (other timestamps and order)"
+(cd "$repo/services/catalog" && touch -d '2001-02-03 04:05' app.py &&
+	zip -q -r "$work/catalog.zip" bin lib app.py)
+deploy catalog catalog.zip
+
+echo
+echo "==> $BIN verify --repo $repo --tag v1.0.0 --endpoint-url $EP --region us-east-1"
+echo
+set +e
+"$BIN" verify --repo "$repo" --tag v1.0.0 --endpoint-url "$EP" --region us-east-1
+rc=$?
+set -e
+echo
+case "$rc" in
+0) echo "==> exit 0: every function serves what v1.0.0 builds" ;;
+1) echo "==> exit 1: invoices serves code that v1.0.0 does not build, as expected here" ;;
+*) echo "==> lambdrift verify failed with exit $rc (2: usage or spec, 3: incomplete data)" >&2
+   exit "$rc" ;;
 esac
 echo "==> stopping moto"

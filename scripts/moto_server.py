@@ -11,6 +11,19 @@ Pagination: moto 5.2 answers ListFunctions, ListAliases and ListEventSourceMappi
 every item in one response, where Lambda pages them (50, 50 and 100 a page, NextMarker /
 Marker). The launcher pages them the same way, so clients' paging is exercised.
 
+Code downloads: moto's GetFunction answers Code.Location with a URL on a real S3 host, which
+cannot be downloaded, so content verification could not be exercised. The launcher rewrites
+Code.Location (zip functions only; image functions and layers' Content.Location are left as
+they are) to a URL on this same server,
+    http://127.0.0.1:PORT/_lambdrift/code/ACCOUNT/REGION/FUNCTION/VERSION?X-Amz-Signature=TOKEN
+which serves exactly the zip bytes moto stored for that version, so they hash to the
+CodeSha256 it reports. TOKEN is random per server (so tests can check that a presigned-URL
+secret is never printed). A test can make the served bytes differ from CodeSha256:
+    POST /_lambdrift/corrupt?function=F&version=V[&region=R][&account=A]
+flips the last byte served for that version from then on (POST /_lambdrift/uncorrupt with the
+same parameters undoes it). Verified with boto3 + urllib: the served bytes hash to CodeSha256
+for $LATEST and published versions, and no longer do once corrupted.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -197,6 +210,105 @@ def patch_moto_lambda_pagination():
         setattr(LambdaResponse, name, paged(getattr(LambdaResponse, name), key, default, cap))
 
 
+# Code serving (see the module docstring): where the code routes live, the random token
+# that stands in for a presigned URL's signature, the versions whose bytes are corrupted.
+CODE_PREFIX = "/_lambdrift/code/"
+_code = {"port": None, "token": None, "corrupt": set(), "lock": threading.Lock()}
+
+
+def patch_moto_lambda_code_location():
+    """Point GetFunction's Code.Location at this server (moto's is an undownloadable S3 URL)."""
+    import json
+    import secrets
+    from moto.awslambda.models import lambda_backends
+    from moto.awslambda.responses import LambdaResponse
+
+    _code["token"] = secrets.token_hex(16)
+    original = LambdaResponse.get_function
+
+    def get_function(self):
+        result = original(self)
+        if not isinstance(result, str) or _code["port"] is None:
+            return result
+        doc = json.loads(result)
+        code = doc.get("Code") or {}
+        conf = doc.get("Configuration") or {}
+        if code.get("RepositoryType") != "S3" or conf.get("PackageType", "Zip") != "Zip":
+            return result
+        # Resolve the function the same way moto's handler did, to learn its real version
+        # (an alias qualifier names a version).
+        name = urllib.parse.unquote(self.path.rsplit("/", 1)[-1])
+        qualifier = self._get_param("Qualifier", None)
+        fn = self.backend.get_function(name, qualifier)
+        code["Location"] = "http://127.0.0.1:%d%s%s/%s/%s/%s?%s" % (
+            _code["port"], CODE_PREFIX, quote(fn.account_id), quote(fn.region),
+            quote(fn.function_name), quote(str(fn.version)),
+            urllib.parse.urlencode({"X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+                                    "X-Amz-Expires": "600",
+                                    "X-Amz-Signature": _code["token"]}))
+        doc["Code"] = code
+        return json.dumps(doc)
+
+    LambdaResponse.get_function = get_function
+    return lambda_backends
+
+
+class CodeApp:
+    """WSGI wrapper serving /_lambdrift/code/... and the corrupt/uncorrupt controls."""
+
+    def __init__(self, app, backends):
+        self.app = app
+        self.backends = backends
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith(CODE_PREFIX):
+            return self.serve(environ, start_response, path[len(CODE_PREFIX):])
+        if path in ("/_lambdrift/corrupt", "/_lambdrift/uncorrupt"):
+            return self.control(environ, start_response, path.endswith("/corrupt"))
+        return self.app(environ, start_response)
+
+    @staticmethod
+    def reply(start_response, status, body, ctype="text/plain"):
+        start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def lookup(self, account, region, function, version):
+        fn = self.backends[account][region].get_function(function, version)
+        return fn.code_bytes
+
+    def serve(self, environ, start_response, rest):
+        parts = [urllib.parse.unquote(p) for p in rest.split("/")]
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        if len(parts) != 4 or query.get("X-Amz-Signature") != [_code["token"]]:
+            return self.reply(start_response, "403 Forbidden", b"AccessDenied")
+        try:
+            data = self.lookup(*parts)
+        except Exception:  # noqa: BLE001 - any lookup failure is S3's NoSuchKey
+            return self.reply(start_response, "404 Not Found", b"NoSuchKey")
+        with _code["lock"]:
+            corrupt = tuple(parts) in _code["corrupt"]
+        if corrupt and data:
+            data = data[:-1] + bytes([data[-1] ^ 0xFF])
+        return self.reply(start_response, "200 OK", data, "application/zip")
+
+    def control(self, environ, start_response, corrupt):
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        get = lambda k, d=None: (query.get(k) or [d])[0]  # noqa: E731
+        if environ.get("REQUEST_METHOD") != "POST" or not get("function") or not get("version"):
+            return self.reply(start_response, "400 Bad Request",
+                              b"POST with function= and version= (region=, account=)")
+        key = (get("account", "123456789012"), get("region", "us-east-1"), get("function"),
+               get("version"))
+        try:
+            self.lookup(*key)
+        except Exception:  # noqa: BLE001
+            return self.reply(start_response, "404 Not Found", b"no such function version")
+        with _code["lock"]:
+            (_code["corrupt"].add if corrupt else _code["corrupt"].discard)(key)
+        return self.reply(start_response, "200 OK", b"ok")
+
+
 def moto_version():
     import moto
 
@@ -237,6 +349,7 @@ def main(argv=None):
     from werkzeug.serving import make_server, WSGIRequestHandler
 
     patch_moto_lambda_pagination()
+    backends = patch_moto_lambda_code_location()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions
@@ -256,8 +369,10 @@ def main(argv=None):
     app = DomainDispatcherApplication(create_backend_app)
     if auth:
         app = RawUriApp(app)
+    app = CodeApp(app, backends)
     server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=handler)
     port = server.server_port
+    _code["port"] = port
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -1,6 +1,8 @@
 /*
  * Reports: findings and inventory in, a document out (text, json). The report borrows
- * everything it is given; output goes to a FILE the caller owns.
+ * everything it is given; output goes to a FILE the caller owns. A verify report also names
+ * the tag and commit it compared against (run.tag, run.commit in JSON; the text header);
+ * a scan report leaves both NULL and carries neither.
  */
 #ifndef LAMBDRIFT_REPORT_H
 #define LAMBDRIFT_REPORT_H
@@ -24,6 +26,8 @@ typedef struct {
 	const ld_runtime_table *runtimes; /* for the source line; may be NULL */
 	bool color;                 /* text only: ANSI colours */
 	ld_severity fail_on;
+	const char *tag;            /* verify: the tag (or ref) as given, else NULL */
+	const char *commit;         /* verify: the commit it resolved to (40 hex), else NULL */
 } ld_report;
 
 /** Parse "text" | "json". @return LD_EUSAGE when unknown */

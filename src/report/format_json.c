@@ -1,7 +1,8 @@
 /*
- * The JSON report, schema "lambdrift/report/v1" (DESIGN.md): run metadata, every function
- * with its versions and aliases, the findings with their evidence as real JSON objects,
- * and a summary. The document is built as a tree and printed pretty with a final newline;
+ * The JSON report, schema "lambdrift/report/v1" (DESIGN.md): run metadata (with run.tag
+ * and run.commit for verify only, so scan documents are unchanged), every function with its
+ * versions and aliases, the findings with their evidence as real JSON objects, and a
+ * summary. The document is built as a tree and printed pretty with a final newline;
  * nothing in the inventory is secret (env values are digested at collection), so the
  * function data is copied as it is.
  */
@@ -57,6 +58,8 @@ static int add_run(ld_json *root, const ld_report *r)
 	if ((error = ld_json_add(root, "run", run)) < 0)
 		return error;
 	if (ld_json_add_str(run, "command", r->command) < 0 ||
+	    (r->tag && ld_json_add_str(run, "tag", r->tag) < 0) ||
+	    (r->commit && ld_json_add_str(run, "commit", r->commit) < 0) ||
 	    ld_json_add_str(run, "started", r->started) < 0 ||
 	    ld_json_add_str(run, "account", inv->account) < 0 ||
 	    add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||

@@ -1,18 +1,26 @@
 /*
- * The text report, for people at a terminal: one header line saying what was scanned,
- * findings grouped under their function (severity, rule slug, qualifier, message) in
- * aligned columns, the problems that made the run incomplete, and a closing summary.
- * ANSI colour only when the caller asks (it decides TTY / NO_COLOR).
+ * The text report, for people at a terminal: one header line saying what was scanned (and,
+ * for verify, against which tag and commit), findings grouped under their function
+ * (severity, rule slug, qualifier, message) in aligned columns, a code-drift finding's
+ * changed files listed under it, the problems that made the run incomplete, and a closing
+ * summary. ANSI colour only when the caller asks (it decides TTY / NO_COLOR).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lambdrift/errors.h"
 #include "report/report.h"
+#include "util/json.h"
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
 #define QUALIFIER_MAX_WIDTH 24
+/* A code-drift finding lists at most this many changed files; the rest are counted. */
+#define FILES_MAX_LINES 20
+/* The file list sits under the rule column: two spaces plus the severity cell. */
+#define FILES_INDENT "           "
+/* Longest path shown in the list; the evidence in JSON keeps the whole path. */
+#define FILES_PATH_MAX 300
 
 typedef struct {
 	ld_buf *out;
@@ -60,15 +68,18 @@ static void header(text_ctx *t)
 {
 	const ld_inventory *inv = t->r->inv;
 
-	ld_buf_printf(t->out, "lambdrift %s: account %s, ", t->r->command ? t->r->command : "scan",
-		      inv->account ? inv->account : "unknown");
+	ld_buf_printf(t->out, "lambdrift %s: ", t->r->command ? t->r->command : "scan");
+	if (t->r->tag)
+		ld_buf_printf(t->out, "tag %s (commit %s), ", t->r->tag, or_dash(t->r->commit));
+	ld_buf_printf(t->out, "account %s, ", inv->account ? inv->account : "unknown");
 	ld_buf_puts(t->out, plural(inv->nregions, "region ", "regions "));
 	for (size_t i = 0; i < inv->nregions; i++)
 		ld_buf_printf(t->out, "%s%s", i ? ", " : "", inv->regions[i]);
 	if (!inv->nregions)
 		ld_buf_puts(t->out, "none");
-	ld_buf_printf(t->out, "; %zu %s scanned, %lu API %s\n", inv->nfunctions,
+	ld_buf_printf(t->out, "; %zu %s %s, %lu API %s\n", inv->nfunctions,
 		      plural(inv->nfunctions, "function", "functions"),
+		      t->r->tag ? "verified" : "scanned",
 		      ld_report__total_calls(&inv->calls),
 		      plural(ld_report__total_calls(&inv->calls), "call", "calls"));
 }
@@ -114,6 +125,84 @@ static void finding_line(text_ctx *t, const ld_finding *f)
 	ld_buf_printf(t->out, "%s\n", or_dash(f->message));
 }
 
+/* ---- a code-drift finding's changed files ---- */
+
+typedef struct {
+	const char *key;   /* evidence member holding the paths */
+	char mark;
+} change_kind;
+
+static const change_kind change_kinds[] = {
+	{ "added", '+' }, { "removed", '-' }, { "modified", '~' }
+};
+
+/* Package paths are checked when read, but a report must not let any string steer the
+ * terminal: control bytes become '?', and a very long path is cut. */
+static void put_path(text_ctx *t, const char *path)
+{
+	size_t n = 0;
+
+	for (; path[n] && n < FILES_PATH_MAX; n++)
+		ld_buf_putc(t->out, (unsigned char)path[n] < 0x20 || path[n] == 0x7f ? '?' : path[n]);
+	if (path[n])
+		ld_buf_puts(t->out, "...");
+}
+
+/* An item is a path, or an object with "path" and (for a modification) "what". */
+static void file_line(text_ctx *t, char mark, const ld_json *item)
+{
+	const char *path = ld_json_is_string(item) ? ld_json_str(item) : ld_json_get_str(item, "path");
+	const char *what = ld_json_is_object(item) ? ld_json_get_str(item, "what") : NULL;
+
+	ld_buf_printf(t->out, FILES_INDENT "%c ", mark);
+	put_path(t, path ? path : "?");
+	if (mark == '~')
+		ld_buf_printf(t->out, " (%s)", what ? what : "content");
+	ld_buf_putc(t->out, '\n');
+}
+
+/* How many paths of one kind changed: the evidence's "counts" when it has them (the lists
+ * may be cut short), else the length of the list. */
+static size_t change_count(const ld_json *ev, const change_kind *k)
+{
+	const ld_json *list = ld_json_get(ev, k->key);
+	size_t listed = ld_json_is_array(list) ? ld_json_size(list) : 0;
+	double n;
+
+	if (ld_json_get_num(ld_json_get(ev, "counts"), k->key, &n) && n >= (double)listed &&
+	    n < 1e15)
+		return (size_t)n;
+	return listed;
+}
+
+static void drift_files(text_ctx *t, const ld_finding *f)
+{
+	ld_json *ev = NULL;
+	size_t shown = 0, total = 0;
+
+	if (!f->rule || strcmp(f->rule, "code-drift") || !f->evidence)
+		return;
+	/* Evidence that is not JSON just has no list; the message still says what changed. */
+	if (ld_json_parse(&ev, f->evidence, strlen(f->evidence), "finding evidence") < 0) {
+		ld_error_clear();
+		return;
+	}
+	for (size_t k = 0; k < sizeof(change_kinds) / sizeof(change_kinds[0]); k++) {
+		const ld_json *list = ld_json_get(ev, change_kinds[k].key);
+		total += change_count(ev, &change_kinds[k]);
+		for (size_t i = 0; ld_json_is_array(list) && i < ld_json_size(list); i++)
+			if (shown < FILES_MAX_LINES) {
+				file_line(t, change_kinds[k].mark, ld_json_at(list, i));
+				shown++;
+			}
+	}
+	if (total > shown)
+		ld_buf_printf(t->out, FILES_INDENT "... and %zu more\n", total - shown);
+	else if (ld_json_is_true(ld_json_get(ev, "truncated")))
+		ld_buf_puts(t->out, FILES_INDENT "... and more (the message gives the counts)\n");
+	ld_json_free(ev);
+}
+
 static int findings(text_ctx *t)
 {
 	size_t n = t->r->findings ? t->r->findings->count : 0;
@@ -136,6 +225,7 @@ static int findings(text_ctx *t)
 			ld_buf_printf(t->out, " (%s)\n", or_dash(f->region));
 		}
 		finding_line(t, f);
+		drift_files(t, f);
 		prev = f;
 	}
 	free(order);
