@@ -100,7 +100,7 @@ static int compare_field(ld_findings *out, const ld_finding_id *base, const char
 /* ---- Environment, per variable ---- */
 
 typedef struct {
-	ld_buf text;    /* "missing A, B; extra C; different D" */
+	ld_buf text;    /* "A, B not deployed; C deployed but not declared; D differs" */
 	ld_json *missing, *extra, *different;
 } env_diff;
 
@@ -112,12 +112,13 @@ static const ld_json *env_vars(ld_json **root, const char *canonical)
 	return ld_json_get(*root, "Variables");
 }
 
-static void list_names(ld_buf *text, const char *label, const ld_json *names)
+static void list_names(ld_buf *text, const ld_json *names, const char *one, const char *many)
 {
 	size_t n = ld_json_size(names), i = 0;
 	if (!n)
 		return;
-	ld_buf_printf(text, "%s%s ", text->size ? "; " : "", label);
+	if (text->size)
+		ld_buf_puts(text, "; ");
 	for (const ld_json *c = ld_json_first(names); c; c = ld_json_next(c), i++) {
 		if (i == 8) {
 			ld_buf_printf(text, " and %zu more", n - i);
@@ -125,6 +126,7 @@ static void list_names(ld_buf *text, const char *label, const ld_json *names)
 		}
 		ld_buf_printf(text, "%s%s", i ? ", " : "", ld_json_str(c));
 	}
+	ld_buf_printf(text, " %s", n == 1 ? one : many);
 }
 
 static int env_compare(env_diff *d, const char *declared, const char *deployed)
@@ -143,9 +145,9 @@ static int env_compare(env_diff *d, const char *declared, const char *deployed)
 	for (const ld_json *m = ld_json_first(xv); m && error == 0; m = ld_json_next(m))
 		if (!ld_json_get(dv, ld_json_key(m)))
 			error = ld_json_append(d->extra, ld_json_new_string(ld_json_key(m)));
-	list_names(&d->text, "missing", d->missing);
-	list_names(&d->text, "extra", d->extra);
-	list_names(&d->text, "different value for", d->different);
+	list_names(&d->text, d->missing, "is declared but not deployed", "are declared but not deployed");
+	list_names(&d->text, d->extra, "is deployed but not declared", "are deployed but not declared");
+	list_names(&d->text, d->different, "has a different value", "have different values");
 	ld_json_free(droot);
 	ld_json_free(xroot);
 	return error < 0 ? error : d->text.error;
@@ -175,8 +177,8 @@ static int compare_environment(ld_findings *out, const ld_finding_id *base, cons
 	evidence = evidence_of(ev);
 	ev = NULL;
 	error = ld_findings_add(out, &id, evidence,
-				"Environment: variables %s (values are compared by digest, never "
-				"shown)", d.text.ptr);
+				"Environment: %s (values are compared by digest, never shown)",
+				d.text.ptr);
 done:
 	free(evidence);
 	ld_json_free(ev);

@@ -1029,8 +1029,8 @@ static void test_verify__config_drift(void)
 	LD_REQUIRE(mem && env);
 	LD_CHECK_STR(mem->message, "MemorySize: deployed 512, tag declares 256");
 	LD_CHECK_STR(mem->qualifier, "live");
-	LD_CHECK(strstr(env->message, "extra EXTRA_ONE") != NULL);
-	LD_CHECK(strstr(env->message, "different value for LOG_LEVEL") != NULL);
+	LD_CHECK(strstr(env->message, "EXTRA_ONE is deployed but not declared") != NULL);
+	LD_CHECK(strstr(env->message, "LOG_LEVEL has a different value") != NULL);
 	LD_CHECK(strstr(env->message, "API_TOKEN") == NULL); /* its sha256 form matches */
 	LD_CHECK(strstr(env->message, "debug") == NULL && strstr(env->message, "info") == NULL);
 	LD_REQUIRE(env->evidence != NULL);
