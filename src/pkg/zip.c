@@ -5,7 +5,10 @@
  * entries tile the bytes before the central directory exactly (no overlap, no hidden data)
  * and that no path appears twice, and only then inflate the entries, in parallel, into
  * SHA-256 and CRC-32. The archive is trusted for nothing: every offset and length is
- * checked against the buffer and against the records that enclose it.
+ * checked against the buffer and against the records that enclose it. Content access adds
+ * one phase before inflating (ask `want` about every file, in archive order, and decide
+ * there which wanted entries fit the bounds, so the decisions never depend on threads) and
+ * one after (hand the kept contents to the callback, in the same order).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -44,8 +47,36 @@
 #define IN_CHUNK ((uint64_t)1 << 30)   /* z_stream counts are 32-bit */
 #define MAX_WORKERS 4
 #define PARALLEL_MIN_BYTES ((uint64_t)4 << 20)   /* below this, threads cost more than they save */
+#define CONTENT_ENTRY_DEFAULT ((uint64_t)16 << 20)
+#define CONTENT_TOTAL_DEFAULT ((uint64_t)64 << 20)
+/* What one nested archive may keep for callbacks. Reserved from the total before any
+ * reading, since what a jar holds is only known once a thread has opened it: 64 KiB holds
+ * hundreds of pom.properties, and the default total still admits a thousand jars. */
+#define NESTED_KEEP ((uint64_t)64 << 10)
 
 enum { KIND_FILE, KIND_SYMLINK, KIND_DIR };
+
+/* A kept entry of a nested archive, delivered in place of the archive. */
+typedef struct {
+	char *path;
+	ld_zip_item_status status;
+	uint8_t *data;
+	size_t len;
+	uint64_t size;
+} zitem;
+
+/* What the caller asked for an entry, and what was read for it. */
+typedef struct {
+	ld_zip_want mode;
+	ld_zip_item_status status;
+	const uint8_t *data;       /* LD_ZIP_TAKE: the content (into the archive when stored) */
+	uint8_t *owned;            /* inflated content */
+	size_t len;
+	uint64_t keep;             /* LD_ZIP_OPEN: bytes its entries may keep */
+	zitem *items;              /* LD_ZIP_OPEN: the nested archive's wanted entries */
+	size_t nitems, aitems;
+	char *why;                 /* LD_ZIP_ITEM_BAD_NESTED */
+} zcap;
 
 typedef struct {
 	const uint8_t *raw_name;   /* into the archive, for messages and the local header */
@@ -59,6 +90,7 @@ typedef struct {
 	uint64_t end;              /* one past the data and its descriptor */
 	int local_zip64;           /* the local header carries a zip64 extra field */
 	uint8_t sha256[LD_SHA256_LEN];   /* of the content, filled in by a worker */
+	zcap *cap;                 /* content wanted by the caller, or NULL */
 } zentry;
 
 typedef struct {
@@ -72,6 +104,14 @@ typedef struct {
 	char quoted[192];          /* scratch for messages while parsing */
 	atomic_size_t next;        /* next entry for a worker to take */
 	atomic_int stop;           /* set by a worker that failed */
+	/* content access */
+	ld_zip_want_fn want;
+	void *want_payload;
+	ld_zip_item_fn cb;
+	void *cb_payload;
+	const char *container;     /* path of this archive inside the outer one, or NULL */
+	int content_only;          /* ld_zip_visit: no hashing, only wanted entries inflate */
+	uint64_t reserved;         /* content bytes promised to wanted entries so far */
 } zreader;
 
 static uint16_t rd16(const uint8_t *p)
@@ -485,6 +525,17 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* Writers list entries in the order of their data, so the sort below is usually not needed;
+ * only a strictly increasing order is taken as is (equal offsets go through the sort, so
+ * an overlap is reported exactly as before). */
+static int strictly_by_offset(const zreader *r)
+{
+	for (size_t i = 1; i < r->n; i++)
+		if (r->ents[i - 1].offset >= r->ents[i].offset)
+			return 0;
+	return 1;
+}
+
 /* Every byte before the central directory must belong to exactly one entry. Overlaps are
  * how "quoted" zip bombs reuse one compressed stream many times; gaps can hide local
  * entries that streaming readers (jar x, ZipInputStream) would extract but the central
@@ -494,7 +545,7 @@ static int check_layout(zreader *r)
 	char first[192];
 	uint64_t at = 0;
 
-	if (r->n)
+	if (!strictly_by_offset(r))
 		qsort(r->ents, r->n, sizeof(*r->ents), cmp_offset);
 	for (size_t i = 0; i < r->n; i++) {
 		zentry *e = &r->ents[i];
@@ -510,6 +561,48 @@ static int check_layout(zreader *r)
 	if (at != r->cd_offset)
 		return BAD("zip archive has %llu unaccounted bytes before its central directory "
 			   "(hidden data)", (unsigned long long)(r->cd_offset - at));
+	return 0;
+}
+
+/* Entries under "a/" sort after "a" but possibly after "a-x" and "a.js" too (bytes below
+ * '/'), so a file used as a directory is found with one lower-bound search for "a/" per
+ * entry, as ld_manifest_finish() does it. */
+static const char *dir_clash(zentry *const *v, size_t n, size_t i)
+{
+	const char *p = v[i]->path, *q;
+	size_t len = strlen(p), lo = i + 1, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		q = v[mid]->path;
+		c = strncmp(q, p, len);
+		if (c < 0 || (c == 0 && (unsigned char)q[len] < '/'))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < n && strncmp(v[lo]->path, p, len) == 0 && v[lo]->path[len] == '/')
+		return v[lo]->path;
+	return NULL;
+}
+
+/* ld_zip_visit builds no manifest, so it makes the manifest's path check itself, with the
+ * manifest's message: both readings refuse the same archives the same way. */
+static int check_clashes(zentry *const *v, size_t n)
+{
+	char quoted[160], quoted2[160];
+	const char *clash;
+
+	for (size_t i = 0; i < n; i++) {
+		if ((clash = dir_clash(v, n, i)) != NULL) {
+			ld_pkg_path_quote(quoted, sizeof(quoted), v[i]->path,
+					  strlen(v[i]->path));
+			ld_pkg_path_quote(quoted2, sizeof(quoted2), clash, strlen(clash));
+			return BAD("path '%s' is a file but '%s' uses it as a directory",
+				   quoted, quoted2);
+		}
+	}
 	return 0;
 }
 
@@ -534,6 +627,8 @@ static int check_duplicates(zreader *r)
 			break;
 		}
 	}
+	if (error == 0 && r->content_only)
+		error = check_clashes(v, n);
 	free(v);
 	return error;
 }
@@ -544,7 +639,9 @@ static int check_duplicates(zreader *r)
  * entry from a shared counter; inflate is the bottleneck and a package has thousands of
  * entries. Each worker owns its z_stream, output chunk and message scratch. Workers finish
  * the entry in hand before stopping, so every entry before a failing one is hashed and the
- * lowest failing entry, reported, is the same whatever the scheduling. */
+ * lowest failing entry, reported, is the same whatever the scheduling. A worker that reads
+ * a wanted entry keeps a copy of it in the entry's own record (or opens it, for a nested
+ * archive), so workers never share what they keep. */
 typedef struct {
 	zreader *r;
 	z_stream zs;
@@ -554,6 +651,8 @@ typedef struct {
 	size_t fail;               /* index of the entry that failed, or SIZE_MAX */
 	int code;
 	char message[sizeof(((ld_error *)0)->message)];
+	uint8_t *scratch;          /* a nested archive being read, reused so that each jar */
+	size_t scratch_size;       /* costs no fresh pages (at most max_content_entry bytes) */
 } zworker;
 
 static const char *wname(zworker *w, const zentry *e)
@@ -562,22 +661,69 @@ static const char *wname(zworker *w, const zentry *e)
 	return w->quoted;
 }
 
+static int worker_init(zworker *w)
+{
+	if (!(w->out = malloc(OUT_CHUNK)) || inflateInit2(&w->zs, -MAX_WBITS) != Z_OK)
+		return ld_error_oom();
+	w->zinit = 1;
+	return 0;
+}
+
+static void worker_dispose(zworker *w)
+{
+	if (w->zinit)
+		inflateEnd(&w->zs);
+	w->zinit = 0;
+	free(w->out);
+	w->out = NULL;
+	free(w->scratch);
+	w->scratch = NULL;
+	w->scratch_size = 0;
+}
+
+/* Where a wanted, deflated entry inflates to: its own buffer when it is kept for delivery,
+ * the worker's scratch when it is a nested archive, read and dropped at once. */
+static int copy_buffer(zworker *w, const zentry *e, uint8_t **copy)
+{
+	size_t need = e->usize ? (size_t)e->usize : 1;
+	uint8_t *p;
+
+	if (e->cap->mode == LD_ZIP_TAKE) {
+		if (!(*copy = malloc(need)))
+			return ld_error_oom();
+		return 0;
+	}
+	if (need > w->scratch_size) {
+		if (!(p = realloc(w->scratch, need)))
+			return ld_error_oom();
+		w->scratch = p;
+		w->scratch_size = need;
+	}
+	*copy = w->scratch;
+	return 0;
+}
+
+/* The hash is absent when only contents are read. */
 static void consume(ld_sha256_ctx *sha, uLong *crc, const uint8_t *p, uint64_t n)
 {
 	while (n) {
 		uInt k = n > IN_CHUNK ? (uInt)IN_CHUNK : (uInt)n;
-		ld_sha256_update(sha, p, k);
+		if (sha)
+			ld_sha256_update(sha, p, k);
 		*crc = crc32(*crc, p, k);
 		p += k;
 		n -= k;
 	}
 }
 
-static int inflate_entry(zworker *w, zentry *e, ld_sha256_ctx *sha, uLong *crc)
+/* A kept entry inflates straight into its copy (`copy`, usize bytes), hashed from there;
+ * once the copy is full, any further output goes to the scratch chunk, only to be refused. */
+static int inflate_entry(zworker *w, zentry *e, ld_sha256_ctx *sha, uLong *crc, uint8_t *copy)
 {
 	z_stream *zs = &w->zs;
-	uint64_t left = e->csize, produced = 0;
-	size_t got;
+	uint64_t left = e->csize, produced = 0, room;
+	size_t got, cap;
+	uint8_t *dst;
 	int ret;
 
 	if (inflateReset(zs) != Z_OK)
@@ -589,15 +735,18 @@ static int inflate_entry(zworker *w, zentry *e, ld_sha256_ctx *sha, uLong *crc)
 			zs->avail_in = (uInt)(left > IN_CHUNK ? IN_CHUNK : left);
 			left -= zs->avail_in;
 		}
-		zs->next_out = w->out;
-		zs->avail_out = (uInt)OUT_CHUNK;
+		room = copy ? e->usize - produced : 0;
+		dst = room ? copy + produced : w->out;
+		cap = room && room < OUT_CHUNK ? (size_t)room : OUT_CHUNK;
+		zs->next_out = dst;
+		zs->avail_out = (uInt)cap;
 		ret = inflate(zs, Z_NO_FLUSH);
-		got = OUT_CHUNK - zs->avail_out;
+		got = cap - zs->avail_out;
 		if (got > e->usize - produced)
 			return BAD("zip entry '%s' inflates to more than its declared %llu bytes",
 				   wname(w, e), (unsigned long long)e->usize);
+		consume(sha, crc, dst, got);
 		produced += got;
-		consume(sha, crc, w->out, got);
 		if (ret == Z_STREAM_END)
 			break;
 		if (ret == Z_BUF_ERROR && zs->avail_in == 0 && left == 0)
@@ -615,26 +764,267 @@ static int inflate_entry(zworker *w, zentry *e, ld_sha256_ctx *sha, uLong *crc)
 	return 0;
 }
 
+static int read_entry(zworker *w, zentry *e, ld_sha256_ctx *sha, uint8_t *copy)
+{
+	uLong crc = crc32(0L, Z_NULL, 0);
+	int error;
+
+	if (e->method == 0)
+		consume(sha, &crc, w->r->p + e->data, e->csize);
+	else if ((error = inflate_entry(w, e, sha, &crc, copy)) < 0)
+		return error;
+	if ((uint32_t)crc != e->crc)
+		return BAD("zip entry '%s' fails its CRC-32 check", wname(w, e));
+	return 0;
+}
+
+/* ---- kept contents ---- */
+
+static void items_free(zcap *c)
+{
+	for (size_t i = 0; i < c->nitems; i++) {
+		free(c->items[i].path);
+		free(c->items[i].data);
+	}
+	free(c->items);
+	c->items = NULL;
+	c->nitems = c->aitems = 0;
+}
+
+/* Drop what was kept for an entry once it has been delivered (or the reading failed). */
+static void cap_release(zcap *c)
+{
+	if (!c)
+		return;
+	free(c->owned);
+	c->owned = NULL;
+	c->data = NULL;
+	items_free(c);
+	free(c->why);
+	c->why = NULL;
+}
+
+/* Ask `want` about every file, in archive order, and settle here which wanted entries are
+ * read: one past max_content_entry or the budget left is delivered as a status only. A
+ * nested archive reserves what its entries may keep, since that is unknown until a worker
+ * opens it; inside it, the records of its wanted entries come out of that reservation
+ * before any content does, so a jar of countless tiny wanted entries cannot make the
+ * reader hold more than it reserved. Deciding before any thread runs keeps every decision
+ * independent of them. */
+static int plan_content(zreader *r)
+{
+	uint64_t left;
+	ld_zip_want mode;
+	zcap *c;
+
+	for (size_t i = 0; r->want && i < r->n; i++) {
+		zentry *e = &r->ents[i];
+		if (e->kind != KIND_FILE)
+			continue;
+		mode = r->want(r->container, e->path, e->usize, r->want_payload);
+		if (mode == LD_ZIP_OPEN && r->container)
+			mode = LD_ZIP_SKIP;
+		if (mode != LD_ZIP_TAKE && mode != LD_ZIP_OPEN)
+			continue;
+		if (!(c = e->cap = calloc(1, sizeof(*c))))
+			return ld_error_oom();
+		c->mode = mode;
+		/* a nested archive's records outlive it (zitem, path): they are paid first */
+		if (r->container)
+			r->reserved += sizeof(zitem) + strlen(e->path) + 1;
+	}
+	if (r->reserved > r->lim.max_content_total)
+		return OVER("zip archive holds more wanted entries than fit in the %llu "
+			    "bytes it may keep", (unsigned long long)r->lim.max_content_total);
+	for (size_t i = 0; i < r->n; i++) {
+		zentry *e = &r->ents[i];
+		if (!(c = e->cap))
+			continue;
+		mode = c->mode;
+		left = r->lim.max_content_total - r->reserved;
+		if (e->usize > r->lim.max_content_entry || e->usize >= SIZE_MAX)
+			c->status = LD_ZIP_ITEM_TOO_LARGE;
+		else if ((mode == LD_ZIP_TAKE ? e->usize : NESTED_KEEP) > left)
+			c->status = LD_ZIP_ITEM_OVER_BUDGET;
+		else
+			r->reserved += mode == LD_ZIP_TAKE ? e->usize : (c->keep = NESTED_KEEP);
+	}
+	return 0;
+}
+
+static int capturing(const zentry *e)
+{
+	return e->cap && e->cap->status == LD_ZIP_ITEM_OK;
+}
+
+/* A nested reading's callback: copy each item into the outer entry's record. */
+static int collect_item(const ld_zip_item *it, void *payload)
+{
+	zcap *c = payload;
+	zitem *x;
+
+	if (c->nitems == c->aitems) {
+		size_t na = c->aitems ? 2 * c->aitems : 8;
+		if (!(x = realloc(c->items, na * sizeof(*x))))
+			return ld_error_oom();
+		c->items = x;
+		c->aitems = na;
+	}
+	x = &c->items[c->nitems];
+	memset(x, 0, sizeof(*x));
+	x->status = it->status;
+	x->size = it->size;
+	if (!(x->path = strdup(it->path)))
+		return ld_error_oom();
+	c->nitems++;
+	if (it->data) {
+		if (!(x->data = malloc(it->len ? it->len : 1)))
+			return ld_error_oom();
+		memcpy(x->data, it->data, it->len);
+		x->len = it->len;
+	}
+	return 0;
+}
+
+static void reader_init(zreader *r, const void *data, size_t len, const ld_zip_limits *limits);
+static void reader_dispose(zreader *r);
+static int visit_archive(zreader *r);
+
+/* Read an archive found inside the package, one level deep (LD_ZIP_OPEN means skip in
+ * there). One that cannot be read costs the package only its own contents, recorded with
+ * the reason; only running out of memory stops the outer reading. */
+static int open_nested(zworker *w, zentry *e, const uint8_t *data, size_t len)
+{
+	zreader *outer = w->r;
+	zcap *c = e->cap;
+	zreader r;
+	int error;
+
+	reader_init(&r, data, len, &outer->lim);
+	r.lim.max_threads = 1;
+	r.lim.max_content_total = c->keep;
+	r.want = outer->want;
+	r.want_payload = outer->want_payload;
+	r.cb = collect_item;
+	r.cb_payload = c;
+	r.container = e->path;
+	r.content_only = 1;
+	error = visit_archive(&r);
+	reader_dispose(&r);
+	if (error != LD_EINVALID && error != LD_ELIMIT)
+		return error;
+	items_free(c);
+	c->status = LD_ZIP_ITEM_BAD_NESTED;
+	return (c->why = strdup(ld_error_last()->message)) ? 0 : ld_error_oom();
+}
+
+/* The entry has been read and checked: keep its content, or what its archive yields. */
+static int capture(zworker *w, zentry *e, uint8_t *copy)
+{
+	zcap *c = e->cap;
+	const uint8_t *data = e->method == 0 ? w->r->p + e->data : copy;
+
+	if (c->mode == LD_ZIP_TAKE) {
+		c->owned = copy;
+		c->data = data;
+		c->len = (size_t)e->usize;
+		return 0;
+	}
+	return open_nested(w, e, data, (size_t)e->usize);   /* `copy` is the scratch */
+}
+
 static int hash_entry(zworker *w, zentry *e)
 {
 	ld_sha256_ctx *sha = NULL;
-	uLong crc = crc32(0L, Z_NULL, 0);
+	uint8_t *copy = NULL;
 	int error = 0;
 
-	if (!(sha = ld_sha256_new()))
+	if (!w->r->content_only && !(sha = ld_sha256_new()))
 		return ld_error_oom();
-	if (e->method == 0)
-		consume(sha, &crc, w->r->p + e->data, e->csize);
-	else if ((error = inflate_entry(w, e, sha, &crc)) < 0)
+	if (capturing(e) && e->method != 0 && (error = copy_buffer(w, e, &copy)) < 0)
 		goto done;
-	if ((uint32_t)crc != e->crc) {
-		error = BAD("zip entry '%s' fails its CRC-32 check", wname(w, e));
+	if ((error = read_entry(w, e, sha, copy)) < 0)
 		goto done;
+	if (sha) {
+		ld_sha256_final(sha, e->sha256);
+		sha = NULL;
 	}
-	ld_sha256_final(sha, e->sha256);
-	sha = NULL;
+	if (capturing(e)) {
+		error = capture(w, e, copy);
+		copy = NULL;
+	}
 done:
+	if (copy != w->scratch)
+		free(copy);
 	ld_sha256_free(sha);
+	return error;
+}
+
+/* Hand an entry's kept content (or a nested archive's items) to the callback, then drop it. */
+static int deliver(zreader *r, zentry *e)
+{
+	zcap *c = e->cap;
+	ld_zip_item it;
+	int error = 0;
+
+	memset(&it, 0, sizeof(it));
+	it.container = r->container;
+	it.path = e->path;
+	it.status = c->status;
+	it.size = e->usize;
+	it.why = c->why;
+	if (c->mode == LD_ZIP_TAKE || c->status != LD_ZIP_ITEM_OK) {
+		it.data = c->status == LD_ZIP_ITEM_OK ? c->data : NULL;
+		it.len = it.data ? c->len : 0;
+		error = r->cb ? r->cb(&it, r->cb_payload) : 0;
+	}
+	for (size_t i = 0; c->mode == LD_ZIP_OPEN && i < c->nitems && error >= 0; i++) {
+		it.container = e->path;
+		it.path = c->items[i].path;
+		it.status = c->items[i].status;
+		it.data = c->items[i].data;
+		it.len = c->items[i].len;
+		it.size = c->items[i].size;
+		error = r->cb ? r->cb(&it, r->cb_payload) : 0;
+	}
+	cap_release(c);
+	return error < 0 ? error : 0;
+}
+
+static int deliver_all(zreader *r)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < r->n && error == 0; i++)
+		if (r->ents[i].cap)
+			error = deliver(r, &r->ents[i]);
+	return error;
+}
+
+/* ld_zip_visit's reading: the structure is checked whole first, then each wanted entry is
+ * read and delivered before the next, so only one is held at a time. */
+static int visit_archive(zreader *r)
+{
+	zworker w;
+	int error;
+
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	if ((error = read_end(r)) < 0 || (error = read_central(r)) < 0 ||
+	    (error = check_layout(r)) < 0 || (error = check_duplicates(r)) < 0 ||
+	    (error = plan_content(r)) < 0)
+		goto done;
+	for (size_t i = 0; i < r->n && error == 0; i++) {
+		zentry *e = &r->ents[i];
+		if (!e->cap)
+			continue;
+		if (capturing(e) && ((!w.zinit && (error = worker_init(&w)) < 0) ||
+				     (error = hash_entry(&w, e)) < 0))
+			break;
+		error = deliver(r, e);
+	}
+done:
+	worker_dispose(&w);
 	return error;
 }
 
@@ -643,12 +1033,9 @@ static void *worker_run(void *arg)
 	zworker *w = arg;
 	zreader *r = w->r;
 	size_t i;
-	int error = 0;
+	int error;
 
-	if (!(w->out = malloc(OUT_CHUNK)) || inflateInit2(&w->zs, -MAX_WBITS) != Z_OK)
-		error = ld_error_oom();
-	else
-		w->zinit = 1;
+	error = worker_init(w);
 	while (error == 0 && !atomic_load(&r->stop)) {
 		if ((i = atomic_fetch_add(&r->next, 1)) >= r->n)
 			break;
@@ -700,9 +1087,7 @@ static int hash_all(zreader *r)
 			error = w[i].code;
 			worst = i;
 		}
-		if (w[i].zinit)
-			inflateEnd(&w[i].zs);
-		free(w[i].out);
+		worker_dispose(&w[i]);
 	}
 	if (error)
 		ld_error_setc(error, LD_ERR_ZIP, "%s", w[worst].message);
@@ -725,40 +1110,79 @@ static int build_manifest(zreader *r, ld_manifest *m)
 	return error;
 }
 
+static void reader_init(zreader *r, const void *data, size_t len, const ld_zip_limits *limits)
+{
+	static const ld_zip_limits defaults = LD_ZIP_LIMITS_INIT;
+
+	memset(r, 0, sizeof(*r));
+	atomic_init(&r->next, 0);
+	atomic_init(&r->stop, 0);
+	r->p = data;
+	r->len = len;
+	r->lim = limits ? *limits : defaults;
+	if (r->lim.max_ratio == 0)
+		r->lim.max_ratio = 1;
+	if (r->lim.max_content_entry == 0)
+		r->lim.max_content_entry = CONTENT_ENTRY_DEFAULT;
+	if (r->lim.max_content_total == 0)
+		r->lim.max_content_total = CONTENT_TOTAL_DEFAULT;
+}
+
 static void reader_dispose(zreader *r)
 {
-	for (size_t i = 0; i < r->n; i++)
+	for (size_t i = 0; i < r->n; i++) {
 		free(r->ents[i].path);
+		cap_release(r->ents[i].cap);
+		free(r->ents[i].cap);
+	}
 	free(r->ents);
 }
 
-int ld_zip_manifest(ld_manifest **out, const void *data, size_t len,
-		    const ld_zip_limits *limits)
+int ld_zip_manifest_visit(ld_manifest **out, const void *data, size_t len,
+			  const ld_zip_limits *limits, ld_zip_want_fn want, ld_zip_item_fn cb,
+			  void *payload)
 {
-	static const ld_zip_limits defaults = LD_ZIP_LIMITS_INIT;
 	zreader r;
 	ld_manifest *m = NULL;
 	int error;
 
 	*out = NULL;
-	memset(&r, 0, sizeof(r));
-	atomic_init(&r.next, 0);
-	atomic_init(&r.stop, 0);
-	r.p = data;
-	r.len = len;
-	r.lim = limits ? *limits : defaults;
-	if (r.lim.max_ratio == 0)
-		r.lim.max_ratio = 1;
+	reader_init(&r, data, len, limits);
+	r.want = want;
+	r.want_payload = r.cb_payload = payload;
+	r.cb = cb;
 	if ((error = read_end(&r)) < 0 || (error = read_central(&r)) < 0 ||
 	    (error = check_layout(&r)) < 0 || (error = check_duplicates(&r)) < 0 ||
-	    (error = hash_all(&r)) < 0 || (error = ld_manifest_new(&m)) < 0 ||
-	    (error = build_manifest(&r, m)) < 0 ||
-	    (error = ld_manifest_finish(m)) < 0)
+	    (error = plan_content(&r)) < 0 || (error = hash_all(&r)) < 0 ||
+	    (error = ld_manifest_new(&m)) < 0 || (error = build_manifest(&r, m)) < 0 ||
+	    (error = ld_manifest_finish(m)) < 0 || (error = deliver_all(&r)) < 0)
 		goto done;
 	*out = m;
 	m = NULL;
 done:
 	ld_manifest_free(m);
+	reader_dispose(&r);
+	return error;
+}
+
+int ld_zip_manifest(ld_manifest **out, const void *data, size_t len,
+		    const ld_zip_limits *limits)
+{
+	return ld_zip_manifest_visit(out, data, len, limits, NULL, NULL, NULL);
+}
+
+int ld_zip_visit(const void *data, size_t len, const ld_zip_limits *limits,
+		 ld_zip_want_fn want, ld_zip_item_fn cb, void *payload)
+{
+	zreader r;
+	int error;
+
+	reader_init(&r, data, len, limits);
+	r.want = want;
+	r.want_payload = r.cb_payload = payload;
+	r.cb = cb;
+	r.content_only = 1;
+	error = visit_archive(&r);
 	reader_dispose(&r);
 	return error;
 }
