@@ -1,8 +1,8 @@
 /*
  * What the commands share: the exit codes, error printing, the AWS options common to scan,
  * snapshot and verify, the session and collection over regions with progress, the report
- * options and the one path from findings to a written report and an exit code, the clock,
- * and atomic output files. Each command lives in cmd/cmd_<name>.c and is listed in main.c's
+ * options and the one path from findings to written reports and an exit code (outputs.c),
+ * the clock, and atomic output files. Each command lives in cmd/cmd_<name>.c and is listed in main.c's
  * command table.
  */
 #ifndef LD_CMD_CLI_H
@@ -14,6 +14,7 @@
 
 #include <lambdrift/audit.h>
 #include <lambdrift/aws.h>
+#include <lambdrift/baseline.h>
 #include <lambdrift/inventory.h>
 #include <lambdrift/report.h>
 
@@ -34,6 +35,8 @@ int ld_cmd_snapshot(int argc, char **argv);
 int ld_cmd_rules(int argc, char **argv);
 int ld_cmd_verify(int argc, char **argv);
 int ld_cmd_package(int argc, char **argv);
+int ld_cmd_baseline(int argc, char **argv);
+int ld_cmd_explain(int argc, char **argv);
 
 /** Print "lambdrift: <message>" to stderr. */
 void ld_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -133,38 +136,66 @@ int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const
 
 /* The report options shared by scan and verify, as given. */
 typedef struct {
-	const char *format;
-	const char *output;
+	ld_opt_list outputs;       /* --format and --output in the order given, as
+				      "format=VALUE" / "output=VALUE" (LD_OPT_SEQ) */
 	const char *fail_on;
 	const char *horizon;
 	const char *runtime_table;
+	const char *baseline;      /* --baseline FILE */
 } ld_cli_report_args;
 
-#define LD_CLI_REPORT_ARGS_INIT { "text", NULL, "error", "180", NULL }
+#define LD_CLI_REPORT_ARGS_INIT { { NULL, 0 }, "error", "180", NULL, NULL }
 
 #define LD_CLI_REPORT_OPTS(r) \
-	{ "format", 0, LD_OPT_STRING, "FORMAT", "text or json (default: text)", &(r).format }, \
-	{ "output", 'o', LD_OPT_STRING, "FILE", \
-	  "write the report to FILE, atomically (default: stdout)", &(r).output }, \
+	{ "format", 0, LD_OPT_SEQ, "FORMAT", \
+	  "text, json, sarif, junit, markdown or github\n" \
+	  "(default: text); repeat, each with its --output,\n" \
+	  "to write several formats from one run", &(r).outputs }, \
+	{ "output", 'o', LD_OPT_SEQ, "FILE", \
+	  "write the --format before it to FILE, atomically\n(default: stdout)", &(r).outputs }, \
 	{ "fail-on", 0, LD_OPT_STRING, "SEVERITY", \
 	  "exit 1 on findings at or above: error, warning,\nnote or none (default: error)", \
 	  &(r).fail_on }, \
+	{ "baseline", 0, LD_OPT_STRING, "FILE", \
+	  "hide the findings FILE accepts ('lambdrift baseline\n" \
+	  "create'); expired ones are shown again, entries\nthat match nothing are listed", \
+	  &(r).baseline }, \
 	{ "runtime-horizon", 0, LD_OPT_STRING, "DAYS", \
 	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon }, \
 	{ "runtime-table", 0, LD_OPT_STRING, "FILE", \
 	  "runtime dates TSV replacing the built-in table", &(r).runtime_table }
 
-/* What the report options mean once checked, and what the audit needs from them. */
+/* The ENVIRONMENT lines of the report options. */
+#define LD_CLI_REPORT_ENV_DOC \
+	"  NO_COLOR                  when set and not empty, no colour in text output\n" \
+	"  GITHUB_ACTIONS            when \"true\", also print a workflow annotation per\n" \
+	"                            finding (on stdout, or on stderr when a report\n" \
+	"                            goes to stdout)\n"
+
+#define LD_CLI_MAX_OUTPUTS 8
+
+/* One report to write: a format and where (NULL: stdout). */
 typedef struct {
 	ld_format format;
+	const char *path;
+} ld_cli_output;
+
+/* What the report options mean once checked, and what the audit needs from them. */
+typedef struct {
+	ld_cli_output outputs[LD_CLI_MAX_OUTPUTS]; /* in the order given; paths borrowed */
+	size_t noutputs;
+	bool annotate;           /* GITHUB_ACTIONS=true: workflow annotations as well */
 	ld_severity fail_on;
 	ld_runtime_table runtimes;
 	ld_audit_opts audit;     /* runtimes, horizon and "today" filled in */
+	ld_baseline baseline;    /* --baseline, loaded (count 0 and path NULL without) */
 	char started[32];        /* RFC 3339 start of the run */
 } ld_cli_report_plan;
 
 /**
- * Check the report options, read the clock (ld_cli_now) and load the runtime table.
+ * Check the report options, pair each --output with the --format before it (a single
+ * --format and --output pair in any order; a --format without --output goes to stdout, and
+ * only one may), read the clock (ld_cli_now), load the runtime table and the baseline.
  * Errors are printed with a hint to 'lambdrift CMD --help'. Dispose the plan with
  * ld_cli_report_plan_dispose() whatever the result.
  * @return LD_EXIT_OK or LD_EXIT_USAGE
@@ -174,13 +205,15 @@ int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
 void ld_cli_report_plan_dispose(ld_cli_report_plan *p);
 
 /**
- * The end of scan and verify: sort the findings, write the report (r->color decided here)
- * to --output, and turn the outcome into the exit code. Missing data outranks findings:
- * an incomplete inventory (or `gathered` == LD_EXIT_INCOMPLETE) gives 3 once the report is
- * written. @return the exit code
+ * The end of scan and verify: sort the findings, apply the baseline (its scope: the
+ * command's rules, the inventory's regions, `globs`, the functions the run looked at), write
+ * every planned report from these same findings (r->color decided here), the workflow
+ * annotations under GITHUB_ACTIONS, and turn the outcome into the exit code. Missing data
+ * outranks findings: an incomplete inventory (or `gathered` == LD_EXIT_INCOMPLETE) gives 3
+ * once the reports are written. @return the exit code
  */
-int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_args *a,
-		  const ld_cli_report_plan *p, int gathered);
+int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_plan *p,
+		  int gathered, const char *const *globs, size_t nglobs);
 
 /** Parse a non-negative decimal integer no larger than `max`. @return 0 or -1 */
 int ld_cli_parse_count(long *out, const char *s, long max);
@@ -197,11 +230,13 @@ int ld_cli_now(time_t *today, char stamp[32]);
 typedef struct {
 	FILE *fp;
 	char *path; /* NULL for stdout */
-	char *tmp;
+	char *tmp;  /* NULL when writing to `path` directly (a device or FIFO) */
 	bool created; /* tmp exists on disk and must be removed unless renamed */
 } ld_cli_out;
 
-/** Open `path` ("-" or NULL: stdout). @return 0, or -1 after printing an error */
+/** Open `path` ("-" or NULL: stdout). A path that exists and is not a regular file
+ *  (/dev/null, a FIFO) is written directly: renaming over it would replace the device.
+ *  @return 0, or -1 after printing an error */
 int ld_cli_out_open(ld_cli_out *o, const char *path);
 /** Flush, close and rename into place. @return 0, or -1 after printing an error */
 int ld_cli_out_commit(ld_cli_out *o);

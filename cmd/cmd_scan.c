@@ -33,13 +33,15 @@ static const ld_cmd_doc scan_doc = {
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
-	"  NO_COLOR                  when set and not empty, no colour in text output\n"
+	LD_CLI_REPORT_ENV_DOC
 	"  LAMBDRIFT_NOW             YYYY-MM-DD: the date runtime deadlines are judged at\n"
 	"                            (default: today in UTC); also pins run.started\n"
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift scan --region us-east-1,eu-west-1\n"
 	"  lambdrift scan --profile prod --format json --output report.json --fail-on warning\n"
+	"  lambdrift scan --format json -o scan.json --format sarif -o scan.sarif \\\n"
+	"      --format markdown -o \"$GITHUB_STEP_SUMMARY\" --baseline accepted.json\n"
 	"  lambdrift snapshot -o inv.json && lambdrift scan --inventory inv.json --function 'orders-*'\n",
 };
 
@@ -82,7 +84,8 @@ static int audit_and_report(const ld_inventory *inv, const scan_args *a,
 	if ((error = ld_audit_scan(&findings, inv, &p->audit)) < 0)
 		rc = ld_cli_fail(error);
 	else
-		rc = ld_cli_finish(&r, &findings, &a->report, p, gathered);
+		rc = ld_cli_finish(&r, &findings, p, gathered,
+				   (const char *const *)a->aws.functions.items, a->aws.functions.count);
 	ld_findings_dispose(&findings);
 	return rc;
 }

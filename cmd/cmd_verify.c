@@ -53,14 +53,15 @@ static const ld_cmd_doc verify_doc = {
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
-	"  NO_COLOR                  when set and not empty, no colour in text output\n"
+	LD_CLI_REPORT_ENV_DOC
 	"  LAMBDRIFT_NOW             YYYY-MM-DD: the date runtime deadlines are judged at\n"
 	"                            (default: today in UTC); also pins run.started\n"
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift verify --tag v1.4.2\n"
 	"  lambdrift verify --repo ~/src/shop --tag v1.4.2 --alias prod --format json -o verify.json\n"
-	"  lambdrift verify --tag v1.4.2 --function 'orders-*' --strict --fail-on warning\n",
+	"  lambdrift verify --tag v1.4.2 --function 'orders-*' --strict --fail-on warning\n"
+	"  lambdrift verify --tag v1.4.2 --format sarif -o verify.sarif --format junit -o verify.xml\n",
 };
 
 static int check_args(const verify_args *a)
@@ -144,21 +145,35 @@ static int gather(ld_inventory *inv, ld_aws_session **s, const verify_args *a,
 	return rc;
 }
 
+/* Where findings point in SARIF and annotations: lambdrift.json at the root of the tag's
+ * tree, or a --spec file given relative to the working directory (in CI, the checkout). An
+ * absolute --spec path is outside any repository: findings then carry no file location. */
+static const char *spec_uri(const verify_args *a)
+{
+	if (!a->spec)
+		return "lambdrift.json";
+	return a->spec[0] == '/' ? NULL : a->spec;
+}
+
 static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_verify *v,
 			      const verify_args *a, const ld_cli_report_plan *p, int gathered)
 {
 	ld_findings findings = { NULL, 0, 0 };
 	ld_report r = { 0 };
+	const char *const *names;
+	size_t nnames;
 	int error, rc;
 
 	r.command = "verify";
 	r.inv = inv;
 	r.tag = ld_verify_tag(v);
 	r.commit = ld_verify_commit(v);
+	r.spec_uri = spec_uri(a);
+	nnames = ld_verify_functions(v, &names);
 	if ((error = ld_verify_run(&findings, inv, s, v, &p->audit)) < 0)
 		rc = ld_cli_fail(error);
 	else
-		rc = ld_cli_finish(&r, &findings, &a->report, p, gathered);
+		rc = ld_cli_finish(&r, &findings, p, gathered, names, nnames);
 	ld_findings_dispose(&findings);
 	return rc;
 }

@@ -1,8 +1,8 @@
 /*
  * Helpers shared by the commands (cli.h): error printing with hints, the AWS session and
- * collection over regions with a progress line, snapshot loading, the report options and
- * the write-report-then-exit-code ending of scan and verify, the run's clock, and output
- * files that appear atomically. Nothing here prints secrets: messages come from
+ * collection over regions with a progress line, snapshot loading, the run's clock, and
+ * output files that appear atomically. The report options and the ending of scan and
+ * verify live in outputs.c. Nothing here prints secrets: messages come from
  * ld_error_last(), which never holds any.
  */
 #include <errno.h>
@@ -230,101 +230,6 @@ int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const
 	return LD_EXIT_OK;
 }
 
-/* ---- the report and the exit code ---- */
-
-#define HORIZON_MAX_DAYS 36500L
-
-int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
-			    const char *cmd)
-{
-	ld_audit_opts init = LD_AUDIT_OPTS_INIT;
-	int error;
-
-	memset(p, 0, sizeof(*p));
-	p->audit = init;
-	if (ld_format_parse(&p->format, a->format) < 0) {
-		ld_cli_errorf("--format '%s' is not one of text, json; see 'lambdrift %s --help'",
-			      a->format, cmd);
-		return LD_EXIT_USAGE;
-	}
-	if (ld_severity_parse(&p->fail_on, a->fail_on) < 0) {
-		ld_cli_errorf("--fail-on '%s' is not one of error, warning, note, none; "
-			      "see 'lambdrift %s --help'", a->fail_on, cmd);
-		return LD_EXIT_USAGE;
-	}
-	if (ld_cli_parse_count(&p->audit.horizon_days, a->horizon, HORIZON_MAX_DAYS) < 0) {
-		ld_cli_errorf("--runtime-horizon '%s' is not a number of days (0 to %ld); "
-			      "see 'lambdrift %s --help'", a->horizon, HORIZON_MAX_DAYS, cmd);
-		return LD_EXIT_USAGE;
-	}
-	if (ld_cli_now(&p->audit.now, p->started) != 0)
-		return LD_EXIT_USAGE;
-	error = a->runtime_table ? ld_runtime_table_load(&p->runtimes, a->runtime_table)
-				 : ld_runtime_table_default(&p->runtimes);
-	if (error < 0)
-		return ld_cli_fail(error);
-	p->audit.runtimes = &p->runtimes;
-	return LD_EXIT_OK;
-}
-
-void ld_cli_report_plan_dispose(ld_cli_report_plan *p)
-{
-	if (!p)
-		return;
-	ld_runtime_table_dispose(&p->runtimes);
-	p->audit.runtimes = NULL;
-}
-
-static bool want_color(const ld_cli_report_args *a, const ld_cli_report_plan *p)
-{
-	const char *no_color = getenv("NO_COLOR");
-	return p->format == LD_FORMAT_TEXT && (!a->output || !strcmp(a->output, "-")) &&
-	       (!no_color || !*no_color) && isatty(STDOUT_FILENO);
-}
-
-static int write_report(const ld_report *r, const ld_cli_report_args *a,
-			const ld_cli_report_plan *p)
-{
-	ld_cli_out out;
-	int error;
-
-	if (ld_cli_out_open(&out, a->output) < 0)
-		return LD_EXIT_USAGE;
-	if ((error = ld_report_write(out.fp, r, p->format)) < 0) {
-		ld_cli_fail(error);
-		ld_cli_out_abort(&out);
-		return LD_EXIT_USAGE;
-	}
-	return ld_cli_out_commit(&out) < 0 ? LD_EXIT_USAGE : LD_EXIT_OK;
-}
-
-static bool fails(const ld_findings *f, ld_severity fail_on)
-{
-	for (size_t i = 0; fail_on != LD_SEV_NONE && i < f->count; i++)
-		if (f->items[i].severity >= fail_on)
-			return true;
-	return false;
-}
-
-int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_args *a,
-		  const ld_cli_report_plan *p, int gathered)
-{
-	int rc;
-
-	ld_findings_sort(findings);
-	r->findings = findings;
-	r->started = p->started;
-	r->runtimes = &p->runtimes;
-	r->fail_on = p->fail_on;
-	r->color = want_color(a, p);
-	if ((rc = write_report(r, a, p)) != LD_EXIT_OK)
-		return rc;
-	/* Missing data outranks findings: exit 3 even when the report is written. */
-	if (gathered == LD_EXIT_INCOMPLETE || !r->inv->complete)
-		return LD_EXIT_INCOMPLETE;
-	return fails(findings, p->fail_on) ? LD_EXIT_FINDINGS : LD_EXIT_OK;
-}
-
 /* ---- the clock ---- */
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm), so no
@@ -381,8 +286,26 @@ int ld_cli_now(time_t *today, char stamp[32])
 
 /* ---- output files ---- */
 
+/* A device or FIFO (-o /dev/null): no temp file and no rename, which would put a regular
+ * file in its place. */
+static int open_direct(ld_cli_out *o, const char *path)
+{
+	if (!(o->path = strdup(path))) {
+		ld_cli_errorf("out of memory");
+		return -1;
+	}
+	if (!(o->fp = fopen(path, "w"))) {
+		ld_cli_errorf("cannot open '%s': %s", path, strerror(errno));
+		free(o->path);
+		memset(o, 0, sizeof(*o));
+		return -1;
+	}
+	return 0;
+}
+
 int ld_cli_out_open(ld_cli_out *o, const char *path)
 {
+	struct stat st;
 	mode_t mask;
 	size_t len;
 	int fd;
@@ -392,6 +315,8 @@ int ld_cli_out_open(ld_cli_out *o, const char *path)
 		o->fp = stdout;
 		return 0;
 	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		return open_direct(o, path);
 	len = strlen(path);
 	if (!(o->tmp = malloc(len + sizeof(".XXXXXX"))) || !(o->path = strdup(path))) {
 		ld_cli_errorf("out of memory");
@@ -430,12 +355,12 @@ int ld_cli_out_commit(ld_cli_out *o)
 		}
 		return 0;
 	}
-	if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
+	if (fflush(o->fp) != 0 || ferror(o->fp) || (o->tmp && fsync(fileno(o->fp)) != 0))
 		error = -1;
 	if (fclose(o->fp) != 0)
 		error = -1;
 	o->fp = NULL;
-	if (!error && rename(o->tmp, o->path) != 0)
+	if (!error && o->tmp && rename(o->tmp, o->path) != 0)
 		error = -1;
 	if (error) {
 		ld_cli_errorf("cannot write '%s': %s", o->path, strerror(errno));

@@ -24,6 +24,8 @@ static const command commands[] = {
 	{ "package", ld_cmd_package, "write the deterministic zip of a function of a git tag" },
 	{ "snapshot", ld_cmd_snapshot, "write the inventory of an account to a JSON file" },
 	{ "rules", ld_cmd_rules, "list the rules, their severities and what they mean" },
+	{ "explain", ld_cmd_explain, "show what a rule means and how to fix or accept it" },
+	{ "baseline", ld_cmd_baseline, "record accepted findings of a JSON report (baseline create)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for lambdrift or for a command" },
 	{ NULL, NULL, NULL }

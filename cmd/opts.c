@@ -74,6 +74,21 @@ static int store(const ld_opt *o, const char *value, const char *spelled, const 
 		if (list_add(o->value, value, strlen(value)) < 0)
 			goto oom;
 		return 0;
+	case LD_OPT_SEQ: {
+		size_t nlen = strlen(o->name), vlen = strlen(value);
+		char *item = malloc(nlen + vlen + 2);
+		int failed;
+		if (!item)
+			goto oom;
+		memcpy(item, o->name, nlen);
+		item[nlen] = '=';
+		memcpy(item + nlen + 1, value, vlen + 1);
+		failed = list_add(o->value, item, nlen + vlen + 1);
+		free(item);
+		if (failed < 0)
+			goto oom;
+		return 0;
+	}
 	case LD_OPT_CSV_LIST:
 		do {
 			size_t len;
@@ -150,7 +165,21 @@ static int parse_short(const ld_opt *opts, int argc, char **argv, int *i, const 
 	return store(o, argv[++*i], arg, cmd);
 }
 
-int ld_opts_parse(const ld_opt *opts, int argc, char **argv, const char *cmd)
+static int positional_arg(ld_opt_list *positional, const char *arg, const char *cmd)
+{
+	if (!positional) {
+		usage_error(cmd, "unexpected argument '%s'", arg);
+		return LD_OPTS_USAGE;
+	}
+	if (list_add(positional, arg, strlen(arg)) < 0) {
+		fputs("lambdrift: out of memory\n", stderr);
+		return LD_OPTS_USAGE;
+	}
+	return 0;
+}
+
+int ld_opts_parse_args(const ld_opt *opts, int argc, char **argv, const char *cmd,
+		       ld_opt_list *positional)
 {
 	int error;
 
@@ -159,24 +188,26 @@ int ld_opts_parse(const ld_opt *opts, int argc, char **argv, const char *cmd)
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
 			return LD_OPTS_HELP;
 		if (!strcmp(arg, "--")) {
-			if (i + 1 < argc) {
-				usage_error(cmd, "unexpected argument '%s'", argv[i + 1]);
-				return LD_OPTS_USAGE;
-			}
+			for (i++; i < argc; i++)
+				if ((error = positional_arg(positional, argv[i], cmd)) != 0)
+					return error;
 			break;
 		}
 		if (!strncmp(arg, "--", 2))
 			error = parse_long(opts, argc, argv, &i, cmd);
 		else if (arg[0] == '-' && arg[1])
 			error = parse_short(opts, argc, argv, &i, cmd);
-		else {
-			usage_error(cmd, "unexpected argument '%s'", arg);
-			return LD_OPTS_USAGE;
-		}
+		else
+			error = positional_arg(positional, arg, cmd);
 		if (error)
 			return error;
 	}
 	return 0;
+}
+
+int ld_opts_parse(const ld_opt *opts, int argc, char **argv, const char *cmd)
+{
+	return ld_opts_parse_args(opts, argc, argv, cmd, NULL);
 }
 
 /* Print help text, indenting every line after the first to the help column. */
@@ -235,6 +266,7 @@ void ld_opt_list_dispose(ld_opt_list *l)
 void ld_opts_dispose(const ld_opt *opts)
 {
 	for (; opts && opts->name; opts++)
-		if (opts->kind == LD_OPT_LIST || opts->kind == LD_OPT_CSV_LIST)
+		if (opts->kind == LD_OPT_LIST || opts->kind == LD_OPT_CSV_LIST ||
+		    opts->kind == LD_OPT_SEQ)
 			ld_opt_list_dispose(opts->value);
 }

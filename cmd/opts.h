@@ -3,7 +3,8 @@
  * in a table (long name, optional short letter, kind, metavar, help text, where the value
  * goes) and gets parsing, usage errors and the OPTIONS section of --help from it, so the
  * help can never drift from what is accepted. Values are borrowed from argv, except list
- * items, which the list owns and ld_opt_list_dispose() frees.
+ * items, which the list owns and ld_opt_list_dispose() frees (a list shared by several
+ * options is freed once; disposing it again is harmless).
  */
 #ifndef LD_CMD_OPTS_H
 #define LD_CMD_OPTS_H
@@ -16,7 +17,9 @@ typedef enum {
 	LD_OPT_FLAG,     /* bool *: set when present, takes no value */
 	LD_OPT_STRING,   /* const char **: the last occurrence wins */
 	LD_OPT_LIST,     /* ld_opt_list *: repeatable */
-	LD_OPT_CSV_LIST  /* ld_opt_list *: repeatable, and each value is split at commas */
+	LD_OPT_CSV_LIST, /* ld_opt_list *: repeatable, and each value is split at commas */
+	LD_OPT_SEQ       /* ld_opt_list * shared by several options, which keeps their order
+			    across them: each occurrence adds "name=value" (--format/--output) */
 } ld_opt_kind;
 
 typedef struct {
@@ -52,6 +55,11 @@ typedef struct {
  * @return 0, LD_OPTS_HELP, or LD_OPTS_USAGE
  */
 int ld_opts_parse(const ld_opt *opts, int argc, char **argv, const char *cmd);
+
+/** As ld_opts_parse(), but positional arguments (and everything after "--") are added to
+ *  `positional` (owned by the caller, freed with ld_opt_list_dispose) instead of refused. */
+int ld_opts_parse_args(const ld_opt *opts, int argc, char **argv, const char *cmd,
+		       ld_opt_list *positional);
 
 /** Print the full help of a command: usage, about, options (from the table), after. */
 void ld_opts_help(FILE *out, const ld_cmd_doc *doc, const ld_opt *opts);

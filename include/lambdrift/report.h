@@ -1,21 +1,31 @@
 /*
- * Reports: findings and inventory in, a document out (text, json). The report borrows
- * everything it is given; output goes to a FILE the caller owns. A verify report also names
- * the tag and commit it compared against (run.tag, run.commit in JSON; the text header);
- * a scan report leaves both NULL and carries neither.
+ * Reports: findings and inventory in, a document out: text, json, sarif (2.1.0), junit
+ * (XML), markdown (for CI job pages) or github (workflow annotations). Every format is
+ * rendered from the same ld_report, so one scan can be written in several formats. The
+ * report borrows everything it is given; output goes to a FILE the caller owns. A verify
+ * report also names the tag and commit it compared against (run.tag, run.commit in JSON;
+ * the text header) and the spec file findings point into (SARIF physical locations); a scan
+ * report leaves these NULL and carries none of them. With a baseline, r->findings holds
+ * only what it did not hide, and every format counts what it hid.
  */
 #ifndef LAMBDRIFT_REPORT_H
 #define LAMBDRIFT_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "lambdrift/audit.h"
+#include "lambdrift/baseline.h"
 #include "lambdrift/inventory.h"
 
 typedef enum {
 	LD_FORMAT_TEXT = 0,
-	LD_FORMAT_JSON
+	LD_FORMAT_JSON,
+	LD_FORMAT_SARIF,
+	LD_FORMAT_JUNIT,
+	LD_FORMAT_MARKDOWN,
+	LD_FORMAT_GITHUB          /* "::error ..." workflow commands, one line per finding */
 } ld_format;
 
 typedef struct {
@@ -28,11 +38,24 @@ typedef struct {
 	ld_severity fail_on;
 	const char *tag;            /* verify: the tag (or ref) as given, else NULL */
 	const char *commit;         /* verify: the commit it resolved to (40 hex), else NULL */
+	const char *spec_uri;       /* verify: the spec's path relative to the repository root
+				       ("lambdrift.json"), for findings' spec_line; else NULL */
+	const ld_baseline_result *baseline; /* --baseline: what it hid, expired, found stale */
 } ld_report;
 
-/** Parse "text" | "json". @return LD_EUSAGE when unknown */
+/** Parse "text" | "json" | "sarif" | "junit" | "markdown" | "github".
+ *  @return LD_EUSAGE when unknown */
 int ld_format_parse(ld_format *out, const char *s);
+/** The name ld_format_parse() accepts for `format`. */
+const char *ld_format_name(ld_format format);
 /** Write the report. @return 0, or LD_ERROR when writing failed */
 int ld_report_write(FILE *out, const ld_report *r, ld_format format);
+
+/**
+ * A rule's section of the rule documentation (docs/rules.md, compiled in): Markdown from
+ * its "## slug" heading up to the next rule. Borrowed, static; not NUL-terminated at `len`.
+ * @return the section, or NULL (len 0) for an unknown slug
+ */
+const char *ld_rule_doc(const char *slug, size_t *len);
 
 #endif

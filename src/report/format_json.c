@@ -2,15 +2,18 @@
  * The JSON report, schema "lambdrift/report/v1" (DESIGN.md): run metadata (with run.tag
  * and run.commit for verify only, so scan documents are unchanged), every function with its
  * versions and aliases, the findings with their evidence as real JSON objects, and a
- * summary. The document is built as a tree and printed pretty with a final newline;
- * nothing in the inventory is secret (env values are digested at collection), so the
- * function data is copied as it is.
+ * summary. With --baseline only: a "baseline" object (suppressed findings as entries,
+ * expired and stale entries), summary.suppressed/expired/stale, and a "baseline" member on
+ * each finding whose entry expired. The document is built as a tree and printed pretty
+ * with a final newline; nothing in the inventory is secret (env values are digested at
+ * collection), so the function data is copied as it is.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lambdrift/errors.h"
+#include "report/baseline.h"
 #include "report/report.h"
 #include "util/json.h"
 
@@ -148,7 +151,23 @@ static ld_json *evidence_value(const char *evidence)
 	return j;
 }
 
-static int add_finding(ld_json *arr, const ld_finding *f)
+/* A finding shown again because its baseline entry expired says so. */
+static int add_expired(ld_json *o, const ld_report *r, const ld_finding *f)
+{
+	const ld_baseline_entry *e = ld_baseline_expired_for(r->baseline, f->fingerprint);
+	ld_json *b;
+
+	if (!e)
+		return 0;
+	if (ld_json_add(o, "baseline", b = ld_json_new_object()) < 0 ||
+	    ld_json_add_str(b, "status", "expired") < 0 ||
+	    ld_json_add_str(b, "expires", e->expires) < 0 ||
+	    ld_json_add_str(b, "reason", e->reason) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+static int add_finding(ld_json *arr, const ld_report *r, const ld_finding *f)
 {
 	ld_json *o = ld_json_new_object();
 	int error;
@@ -162,7 +181,56 @@ static int add_finding(ld_json *arr, const ld_finding *f)
 	    ld_json_add_str(o, "qualifier", f->qualifier) < 0 ||
 	    ld_json_add_str(o, "message", f->message) < 0 ||
 	    ld_json_add(o, "evidence", evidence_value(f->evidence)) < 0 ||
-	    ld_json_add_str(o, "fingerprint", f->fingerprint) < 0)
+	    ld_json_add_str(o, "fingerprint", f->fingerprint) < 0 || add_expired(o, r, f) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+/* A suppressed finding as a baseline entry: what it is now, why and until when it is
+ * accepted; `lambdrift baseline create` reads these back to carry the entries over. */
+static ld_json *suppressed_json(const ld_finding *f, const ld_baseline_entry *e)
+{
+	ld_baseline_entry now = *e;
+
+	now.rule = (char *)f->rule;
+	now.function = f->function;
+	now.region = f->region;
+	now.qualifier = f->qualifier;
+	now.message = f->message;
+	return ld_report__entry_json(&now);
+}
+
+static int add_entries(ld_json *obj, const char *key, const ld_baseline_entry *const *items,
+		       size_t n)
+{
+	ld_json *arr;
+
+	if (ld_json_add(obj, key, arr = ld_json_new_array()) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < n; i++)
+		if (ld_json_append(arr, ld_report__entry_json(items[i])) < 0)
+			return LD_ERROR;
+	return 0;
+}
+
+/* Only with --baseline: what it hid, what expired, what matched nothing. */
+static int add_baseline(ld_json *root, const ld_baseline_result *b)
+{
+	ld_json *o, *hidden;
+
+	if (!b)
+		return 0;
+	if (ld_json_add(root, "baseline", o = ld_json_new_object()) < 0 ||
+	    ld_json_add_str(o, "file", b->path) < 0 ||
+	    ld_json_add(o, "suppressed", hidden = ld_json_new_array()) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < b->suppressed.count; i++)
+		if (ld_json_append(hidden, suppressed_json(&b->suppressed.items[i],
+							    b->suppressed_by[i])) < 0)
+			return LD_ERROR;
+	if (add_entries(o, "expired", b->expired, b->nexpired) < 0 ||
+	    add_entries(o, "stale", b->stale, b->nstale) < 0 ||
+	    ld_json_add_bool(o, "stale_known", b->stale_known) < 0)
 		return LD_ERROR;
 	return 0;
 }
@@ -180,6 +248,11 @@ static int add_summary(ld_json *root, const ld_report *r)
 	    ld_json_add_num(o, "error", (double)c.by_sev[LD_SEV_ERROR]) < 0 ||
 	    ld_json_add_num(o, "warning", (double)c.by_sev[LD_SEV_WARNING]) < 0 ||
 	    ld_json_add_num(o, "note", (double)c.by_sev[LD_SEV_NOTE]) < 0)
+		return LD_ERROR;
+	if (r->baseline &&
+	    (ld_json_add_num(o, "suppressed", (double)r->baseline->suppressed.count) < 0 ||
+	     ld_json_add_num(o, "expired", (double)r->baseline->nexpired) < 0 ||
+	     ld_json_add_num(o, "stale", (double)r->baseline->nstale) < 0))
 		return LD_ERROR;
 	return 0;
 }
@@ -202,8 +275,10 @@ static int build(ld_json *root, const ld_report *r)
 		if ((error = add_function(functions, &inv->functions[i])) < 0)
 			return error;
 	for (size_t i = 0; r->findings && i < r->findings->count; i++)
-		if ((error = add_finding(findings, &r->findings->items[i])) < 0)
+		if ((error = add_finding(findings, r, &r->findings->items[i])) < 0)
 			return error;
+	if ((error = add_baseline(root, r->baseline)) < 0)
+		return error;
 	return add_summary(root, r);
 }
 

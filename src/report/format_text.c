@@ -3,7 +3,8 @@
  * for verify, against which tag and commit), findings grouped under their function
  * (severity, rule slug, qualifier, message) in aligned columns, a code-drift finding's
  * changed files listed under it, the problems that made the run incomplete, and a closing
- * summary. ANSI colour only when the caller asks (it decides TTY / NO_COLOR).
+ * summary (with --baseline: what it hid, what expired, which entries are stale). ANSI
+ * colour only when the caller asks (it decides TTY / NO_COLOR).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -118,11 +119,16 @@ static void measure(text_ctx *t, size_t n)
 
 static void finding_line(text_ctx *t, const ld_finding *f)
 {
+	const ld_baseline_entry *e = ld_baseline_expired_for(t->r->baseline, f->fingerprint);
+
 	ld_buf_puts(t->out, "  ");
 	put_cell(t, sev_color(f->severity), ld_report__sev_name(f->severity), 9);
 	put_cell(t, "", or_dash(f->rule), t->rule_w + 2);
 	put_cell(t, "", or_dash(f->qualifier), t->qual_w + 2);
-	ld_buf_printf(t->out, "%s\n", or_dash(f->message));
+	ld_buf_puts(t->out, or_dash(f->message));
+	if (e)
+		ld_buf_printf(t->out, " [baseline entry expired %s]", e->expires);
+	ld_buf_putc(t->out, '\n');
 }
 
 /* ---- a code-drift finding's changed files ---- */
@@ -245,6 +251,29 @@ static void problems(text_ctx *t)
 		ld_buf_puts(t->out, "  - the inventory is marked incomplete\n");
 }
 
+/* With --baseline: what it hid, what expired, and the entries that match nothing. */
+static void baseline_summary(text_ctx *t)
+{
+	const ld_baseline_result *b = t->r->baseline;
+
+	if (!b)
+		return;
+	ld_buf_printf(t->out, "baseline %s: %zu accepted %s hidden, %zu expired (shown again)",
+		      b->path, b->suppressed.count,
+		      plural(b->suppressed.count, "finding", "findings"), b->nexpired);
+	if (b->stale_known)
+		ld_buf_printf(t->out, ", %zu stale %s\n", b->nstale,
+			      plural(b->nstale, "entry", "entries"));
+	else
+		ld_buf_puts(t->out, "; stale entries not judged (run incomplete)\n");
+	for (size_t i = 0; i < b->nstale; i++) {
+		const ld_baseline_entry *e = b->stale[i];
+		ld_buf_printf(t->out, "  stale: %s %s %s (%s) matches no finding; remove it\n",
+			      e->fingerprint, or_dash(e->rule), e->function ? e->function : "(account)",
+			      or_dash(e->region));
+	}
+}
+
 static void summary(text_ctx *t)
 {
 	const ld_inventory *inv = t->r->inv;
@@ -256,12 +285,14 @@ static void summary(text_ctx *t)
 	ld_buf_putc(t->out, '\n');
 	if (!total && inv->complete) {
 		ld_buf_puts(t->out, "no findings\n");
+		baseline_summary(t);
 		return;
 	}
 	ld_buf_printf(t->out, "%zu %s, %zu %s, %zu %s\n",
 		      c.by_sev[LD_SEV_ERROR], plural(c.by_sev[LD_SEV_ERROR], "error", "errors"),
 		      c.by_sev[LD_SEV_WARNING], plural(c.by_sev[LD_SEV_WARNING], "warning", "warnings"),
 		      c.by_sev[LD_SEV_NOTE], plural(c.by_sev[LD_SEV_NOTE], "note", "notes"));
+	baseline_summary(t);
 	if (!inv->complete) {
 		put_cell(t, sev_color(LD_SEV_ERROR), "run INCOMPLETE", 0);
 		ld_buf_printf(t->out, ": %zu %s; findings may be missing, so this is not a clean result\n",

@@ -1,28 +1,42 @@
 /*
  * The report entry points (include/lambdrift/report.h): format names, and the one write
  * path shared by every format: render into a bounded buffer, then hand the bytes to the
- * caller's FILE and check that they got there.
+ * caller's FILE and check that they got there, so a failed render never leaves half a
+ * document behind.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lambdrift/errors.h"
+#include "report/formats.h"
 #include "report/report.h"
 
 /* A report holds the inventory and every finding; 256 MiB is far past any real account. */
 #define REPORT_CAP ((size_t)256 * 1024 * 1024)
 
+static const char *const format_names[] = {
+	[LD_FORMAT_TEXT] = "text", [LD_FORMAT_JSON] = "json", [LD_FORMAT_SARIF] = "sarif",
+	[LD_FORMAT_JUNIT] = "junit", [LD_FORMAT_MARKDOWN] = "markdown", [LD_FORMAT_GITHUB] = "github"
+};
+
+#define NFORMATS (sizeof(format_names) / sizeof(format_names[0]))
+
 int ld_format_parse(ld_format *out, const char *s)
 {
-	if (s && !strcmp(s, "text"))
-		*out = LD_FORMAT_TEXT;
-	else if (s && !strcmp(s, "json"))
-		*out = LD_FORMAT_JSON;
-	else
-		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
-				     "unknown format '%s'; use text or json", s ? s : "");
-	return 0;
+	for (size_t i = 0; s && i < NFORMATS; i++) {
+		if (!strcmp(s, format_names[i])) {
+			*out = (ld_format)i;
+			return 0;
+		}
+	}
+	return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "unknown format '%s'; use text, json, sarif, "
+			     "junit, markdown or github", s ? s : "");
+}
+
+const char *ld_format_name(ld_format format)
+{
+	return (size_t)format < NFORMATS ? format_names[format] : "unknown";
 }
 
 const char *ld_report__sev_name(ld_severity s)
@@ -55,7 +69,14 @@ int ld_report_write(FILE *out, const ld_report *r, ld_format format)
 	ld_buf doc = LD_BUF_INIT_CAP(REPORT_CAP);
 	int error;
 
-	error = format == LD_FORMAT_JSON ? ld_report__json(&doc, r) : ld_report__text(&doc, r);
+	switch (format) {
+	case LD_FORMAT_JSON: error = ld_report__json(&doc, r); break;
+	case LD_FORMAT_SARIF: error = ld_report__sarif(&doc, r); break;
+	case LD_FORMAT_JUNIT: error = ld_report__junit(&doc, r); break;
+	case LD_FORMAT_MARKDOWN: error = ld_report__markdown(&doc, r); break;
+	case LD_FORMAT_GITHUB: error = ld_report__annotations(&doc, r); break;
+	default: error = ld_report__text(&doc, r); break;
+	}
 	if (error < 0)
 		goto done;
 	if (fwrite(doc.ptr, 1, doc.size, out) != doc.size || fflush(out) != 0 || ferror(out)) {

@@ -1,0 +1,37 @@
+/*
+ * Private to src/report/: the CI-facing writers (SARIF 2.1.0, JUnit XML, Markdown, GitHub
+ * workflow annotations) and the helpers they share with each other. Like the text and JSON
+ * writers, each renders the whole document into a capped ld_buf.
+ */
+#ifndef LD_REPORT_FORMATS_H
+#define LD_REPORT_FORMATS_H
+
+#include <stddef.h>
+
+#include "lambdrift/baseline.h"
+#include "lambdrift/report.h"
+
+int ld_report__sarif(ld_buf *out, const ld_report *r);
+int ld_report__junit(ld_buf *out, const ld_report *r);
+int ld_report__markdown(ld_buf *out, const ld_report *r);
+/** GitHub workflow commands (::error/::warning/::notice), one line per finding. */
+int ld_report__annotations(ld_buf *out, const ld_report *r);
+
+/** The function's ARN, qualified when the finding has a qualifier, into `out`; falls back
+ *  to the bare name when neither the inventory nor the account gives an ARN. */
+void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_finding *f);
+
+/** The first paragraph after "**What it means.**" in a rule's section, into `out`
+ *  (unwrapped to one line); false when the section has none. */
+bool ld_report__rule_meaning(ld_buf *out, const char *slug);
+
+/* The spec line a verify finding comes from (0: none). Reads as 0 until ld_finding carries
+ * a spec_line (set from ld_spec_function.line by src/audit/verify.c); then this becomes
+ * `return f->spec_line;` and SARIF, JUnit and annotations point at that line. */
+static inline unsigned ld_report__spec_line(const ld_finding *f)
+{
+	(void)f;
+	return 0;
+}
+
+#endif

@@ -1,0 +1,1 @@
+$LD explain --help
