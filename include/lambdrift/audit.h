@@ -27,6 +27,7 @@ typedef struct {
 	char *qualifier;      /* "$LATEST", a version, an alias name, or NULL */
 	char *message;        /* one line, no secrets */
 	char *evidence;       /* compact JSON object, or NULL */
+	unsigned spec_line;   /* verify: line of the function in the spec, 0 when none */
 	char fingerprint[33]; /* 32 hex digits: sha256 of rule, account, region, function,
 				 qualifier and a rule-specific key; stable across runs */
 } ld_finding;

@@ -139,6 +139,7 @@ int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evide
 	}
 	f.rule = id->rule;
 	f.severity = id->severity;
+	f.spec_line = id->spec_line;
 	f.function = dup_or_null(id->function, &failed);
 	f.region = dup_or_null(id->region, &failed);
 	f.qualifier = dup_or_null(id->qualifier, &failed);

@@ -18,6 +18,7 @@ typedef struct {
 	const char *function;
 	const char *qualifier; /* may be NULL */
 	const char *key;       /* rule-specific discriminator, NULL reads as "" */
+	unsigned spec_line;    /* verify: the function's line in the spec, 0 when none */
 } ld_finding_id;
 
 /**

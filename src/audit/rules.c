@@ -27,7 +27,7 @@ static ld_finding_id fid(const scan_ctx *s, const char *rule, const ld_function 
 			 const char *qualifier, const char *key)
 {
 	ld_finding_id id = { rule, ld_rule_severity(rule), s->inv->account, fn->region, fn->name,
-			     qualifier, key };
+			     qualifier, key, 0 };
 	return id;
 }
 

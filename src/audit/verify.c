@@ -237,7 +237,8 @@ static ld_finding_id target_id(const run_ctx *r, const target *t, const char *ru
 			       const char *key)
 {
 	ld_finding_id id = { rule, ld_rule_severity(rule), r->inv->account,
-			     t->fn ? t->fn->region : t->sf->region, t->sf->name, t->qualifier, key };
+			     t->fn ? t->fn->region : t->sf->region, t->sf->name, t->qualifier, key,
+			     t->sf->line };
 	if (!strcmp(rule, "code-unverified") && r->v->strict)
 		id.severity = LD_SEV_ERROR;
 	return id;
@@ -807,5 +808,15 @@ int ld_verify_run(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
 		error = verify_function(&r, v->selected[i]);
 	if (error == 0)
 		error = ld_audit_scan(out, inv, audit);
+	/* Scan-rule findings on spec functions point at the spec too. */
+	for (size_t i = 0; error == 0 && i < out->count; i++) {
+		ld_finding *f = &out->items[i];
+		const ld_spec_function *sf = NULL;
+		if (!f->spec_line && f->function &&
+		    !(sf = ld_spec_find(v->spec, f->function, f->region)))
+			sf = ld_spec_find(v->spec, f->function, NULL);
+		if (sf)
+			f->spec_line = sf->line;
+	}
 	return error;
 }

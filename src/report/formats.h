@@ -25,13 +25,10 @@ void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_
  *  (unwrapped to one line); false when the section has none. */
 bool ld_report__rule_meaning(ld_buf *out, const char *slug);
 
-/* The spec line a verify finding comes from (0: none). Reads as 0 until ld_finding carries
- * a spec_line (set from ld_spec_function.line by src/audit/verify.c); then this becomes
- * `return f->spec_line;` and SARIF, JUnit and annotations point at that line. */
+/* The spec line a verify finding comes from (0: none), set by src/audit/verify.c. */
 static inline unsigned ld_report__spec_line(const ld_finding *f)
 {
-	(void)f;
-	return 0;
+	return f->spec_line;
 }
 
 #endif

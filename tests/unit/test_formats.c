@@ -274,12 +274,12 @@ static void test_formats__fingerprints_survive_new_finding(void)
 static ld_finding hostile[] = {
 	{ "alias-unpinned", LD_SEV_ERROR, "fn_<script>|x", "us-east-1", "live",
 	  "line one\nline two & 100% <b>bold</b> | pipe, comma: colon \"quoted\" \x01", NULL,
-	  "0123456789abcdef0123456789abcdef" },
+	  0, "0123456789abcdef0123456789abcdef" },
 	{ "code-drift", LD_SEV_WARNING, "orders", "us-east-1", "live", "code differs",
 	  "{\"added\":[\"a<b>.py\"],\"removed\":[{\"path\":\"old|x.py\"}],"
 	  "\"modified\":[{\"path\":\"app.py\",\"what\":\"content\"}],"
 	  "\"counts\":{\"added\":1,\"removed\":1,\"modified\":40}}",
-	  "fedcba9876543210fedcba9876543210" },
+	  0, "fedcba9876543210fedcba9876543210" },
 };
 
 static void hostile_report(ld_inventory *inv, ld_findings *f, ld_report *r)

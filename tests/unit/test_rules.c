@@ -164,7 +164,7 @@ static void test_rules__fingerprints_are_stable(void)
 {
 	ld_inventory inv;
 	ld_findings a, b;
-	ld_finding_id id = { "latest-drift", LD_SEV_ERROR, "1", "r", "f", "$LATEST", "2" };
+	ld_finding_id id = { "latest-drift", LD_SEV_ERROR, "1", "r", "f", "$LATEST", "2", 0 };
 	ld_findings c = { NULL, 0, 0 };
 	char fp[33], hex[65];
 
@@ -401,10 +401,10 @@ static void test_findings__severity_and_catalogue(void)
 static void test_findings__sort(void)
 {
 	ld_findings f = { NULL, 0, 0 };
-	ld_finding_id a = { "unpublished", LD_SEV_WARNING, NULL, "us-east-1", "b", NULL, NULL };
-	ld_finding_id b = { "latest-drift", LD_SEV_ERROR, NULL, "us-east-1", "z", "$LATEST", NULL };
-	ld_finding_id c = { "alias-split", LD_SEV_WARNING, NULL, "eu-west-1", "z", "live", NULL };
-	ld_finding_id d = { "alias-split", LD_SEV_WARNING, NULL, "us-east-1", "b", "live", NULL };
+	ld_finding_id a = { "unpublished", LD_SEV_WARNING, NULL, "us-east-1", "b", NULL, NULL, 0 };
+	ld_finding_id b = { "latest-drift", LD_SEV_ERROR, NULL, "us-east-1", "z", "$LATEST", NULL, 0 };
+	ld_finding_id c = { "alias-split", LD_SEV_WARNING, NULL, "eu-west-1", "z", "live", NULL, 0 };
+	ld_finding_id d = { "alias-split", LD_SEV_WARNING, NULL, "us-east-1", "b", "live", NULL, 0 };
 
 	ld_findings_add(&f, &a, NULL, "a");
 	ld_findings_add(&f, &b, NULL, "b");

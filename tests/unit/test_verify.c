@@ -743,7 +743,7 @@ static void test_verify__added_removed_and_exec(void)
 	/* the fingerprint is the rule's identity: alias and version, not the wording */
 	{
 		ld_finding_id id = { "code-drift", LD_SEV_ERROR, "123456789012", "us-east-1",
-				     "orders", "live", "1" };
+				     "orders", "live", "1", 0 };
 		ld_finding_fingerprint(fp, &id);
 		LD_CHECK_STR(f->fingerprint, fp);
 	}
@@ -1039,7 +1039,7 @@ static void test_verify__config_drift(void)
 	LD_CHECK(strstr(env->evidence, "\"different\":[\"LOG_LEVEL\"]") != NULL);
 	{
 		ld_finding_id id = { "config-drift", LD_SEV_ERROR, "123456789012", "us-east-1",
-				     "orders", "live", "MemorySize" };
+				     "orders", "live", "MemorySize", 0 };
 		char fp[33];
 		ld_finding_fingerprint(fp, &id);
 		LD_CHECK_STR(mem->fingerprint, fp);
