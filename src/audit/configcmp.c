@@ -26,17 +26,6 @@ static const char *field_value(const ld_version *v, const char *name)
 	return NULL;
 }
 
-static char *evidence_of(ld_json *obj)
-{
-	ld_buf b = LD_BUF_INIT_CAP(64 * 1024);
-	char *s = NULL;
-	if (obj && ld_json_canonical(&b, obj) == 0)
-		s = ld_buf_detach(&b);
-	ld_buf_dispose(&b);
-	ld_json_free(obj);
-	return s;
-}
-
 /* A canonical value for a message: strings without their quotes, long values cut. */
 static void show(char *out, size_t outlen, const char *canonical)
 {
@@ -89,7 +78,7 @@ static int compare_field(ld_findings *out, const ld_finding_id *base, const char
 	ld_json_add_str(ev, "field", name);
 	ld_json_add(ev, "declared", dv ? dv : ld_json_new_null());
 	ld_json_add(ev, "deployed", xv ? xv : ld_json_new_null());
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	show(a, sizeof(a), deployed);
 	show(b, sizeof(b), declared);
 	error = ld_findings_add(out, &id, evidence, "%s: deployed %s, tag declares %s", name, a, b);
@@ -174,7 +163,7 @@ static int compare_environment(ld_findings *out, const ld_finding_id *base, cons
 	ld_json_add(ev, "extra", d.extra);
 	ld_json_add(ev, "different", d.different);
 	d.missing = d.extra = d.different = NULL;
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	ev = NULL;
 	error = ld_findings_add(out, &id, evidence,
 				"Environment: %s (values are compared by digest, never shown)",

@@ -121,6 +121,17 @@ static int reserve_one(ld_findings *out)
 	return 0;
 }
 
+char *ld_findings_evidence(ld_json *obj)
+{
+	ld_buf b = LD_BUF_INIT_CAP((size_t)1 << 20);
+	char *s = NULL;
+	if (obj && ld_json_canonical(&b, obj) == 0)
+		s = ld_buf_detach(&b);
+	ld_buf_dispose(&b);
+	ld_json_free(obj);
+	return s;
+}
+
 int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evidence,
 		    const char *fmt, ...)
 {

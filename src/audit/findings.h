@@ -8,6 +8,7 @@
 #define LD_AUDIT_FINDINGS_H
 
 #include "lambdrift/audit.h"
+#include "util/json.h"
 
 /* What identifies a finding across runs; `rule` must be a static slug (ld_rules[]). */
 typedef struct {
@@ -26,6 +27,10 @@ typedef struct {
  * @param evidence compact JSON object, copied, or NULL
  * @return 0, LD_ERROR without memory
  */
+/** Evidence as compact canonical JSON (at most 1 MiB), consuming `obj`; NULL on failure,
+ *  which callers tolerate (a finding without evidence). */
+char *ld_findings_evidence(ld_json *obj);
+
 int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evidence,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

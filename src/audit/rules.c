@@ -31,18 +31,6 @@ static ld_finding_id fid(const scan_ctx *s, const char *rule, const ld_function 
 	return id;
 }
 
-/* Evidence as compact JSON; NULL evidence on failure is tolerated by the caller. */
-static char *evidence_of(ld_json *obj)
-{
-	ld_buf b = LD_BUF_INIT_CAP(64 * 1024);
-	char *s = NULL;
-	if (obj && ld_json_canonical(&b, obj) == 0)
-		s = ld_buf_detach(&b);
-	ld_buf_dispose(&b);
-	ld_json_free(obj);
-	return s;
-}
-
 /* ------------------------------------------------------------------ aliases */
 
 static int check_alias_unpinned(const scan_ctx *s, const ld_function *fn, const ld_alias *a)
@@ -83,7 +71,7 @@ static int check_alias_split(const scan_ctx *s, const ld_function *fn, const ld_
 		w = NULL;
 	}
 	ld_json_free(w);
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	error = msg.error ? msg.error
 			  : ld_findings_add(s->out, &id, evidence,
 					    "alias %s splits traffic: %g%% to version %s%s", a->name,
@@ -152,7 +140,7 @@ static int check_latest_drift(const scan_ctx *s, const ld_function *fn)
 	fields = NULL;
 	if (error < 0)
 		goto done;
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	ev = NULL;
 	id = fid(s, "latest-drift", fn, "$LATEST", pub->version);
 	error = ld_findings_add(s->out, &id, evidence,
@@ -202,7 +190,7 @@ static char *runtime_evidence(const ld_runtime *rt, const scan_ctx *s, long days
 	ld_json_add_str(ev, "block_update", rt->block_update);
 	ld_json_add_num(ev, "days_until_deprecation", (double)days);
 	ld_json_add_str(ev, "table_source", s->runtimes->source);
-	return evidence_of(ev);
+	return ld_findings_evidence(ev);
 }
 
 /* `served` is "" for $LATEST, or "version 3 (alias live): " for an alias target. */
@@ -352,7 +340,7 @@ static int check_trigger(const scan_ctx *s, const ld_trigger *t)
 		ld_json_add_str(ev, "event_source_arn", t->event_source_arn);
 		ld_json_add_str(ev, "function_arn", t->function_arn);
 	}
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	id = fid(s, "trigger-unqualified", fn, "$LATEST", t->uuid);
 	error = ld_findings_add(s->out, &id, evidence,
 				"event source mapping %s from %s invokes %s, so it runs whatever "

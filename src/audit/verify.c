@@ -210,8 +210,7 @@ int ld_package_build(ld_buf *zip, const ld_verify *v, const char *function)
 
 /* ---------------------------------------------------------------- compare */
 
-#define EVIDENCE_MAX ((size_t)1 << 20)
-#define EVIDENCE_PATHS 500  /* paths listed per change kind; counts are always complete */
+#define EVIDENCE_PATHS 500  /* paths listed per change kind; beyond it "truncated" is set */
 #define MESSAGE_PATHS 3     /* paths named in a code-drift message */
 
 typedef struct {
@@ -242,17 +241,6 @@ static ld_finding_id target_id(const run_ctx *r, const target *t, const char *ru
 	if (!strcmp(rule, "code-unverified") && r->v->strict)
 		id.severity = LD_SEV_ERROR;
 	return id;
-}
-
-static char *evidence_of(ld_json *obj)
-{
-	ld_buf b = LD_BUF_INIT_CAP(EVIDENCE_MAX);
-	char *s = NULL;
-	if (obj && ld_json_canonical(&b, obj) == 0)
-		s = ld_buf_detach(&b);
-	ld_buf_dispose(&b);
-	ld_json_free(obj);
-	return s;
 }
 
 /* code-unverified; `incomplete` also marks the inventory, so the run cannot pass. */
@@ -338,7 +326,7 @@ static int diff_evidence(char **out, const ld_manifest_diff *d, const char *expe
 	    (error = ld_json_add_bool(ev, "truncated", na > EVIDENCE_PATHS ||
 				     nr > EVIDENCE_PATHS || nm > EVIDENCE_PATHS)) < 0)
 		goto done;
-	*out = evidence_of(ev);
+	*out = ld_findings_evidence(ev);
 	ev = NULL;
 	if (!*out)
 		error = ld_error_oom();
@@ -388,7 +376,7 @@ static int compare_manifests(const run_ctx *r, const target *t, const ld_manifes
 		ld_json_add_str(ev, "expected_code_sha256", expected_sha);
 		ld_json_add_str(ev, "deployed_code_sha256", deployed_sha);
 		ld_json_add_str(ev, "manifest_digest", ad);
-		evidence = evidence_of(ev);
+		evidence = ld_findings_evidence(ev);
 		id = target_id(r, t, "code-repackaged", t->served->version);
 		error = ld_findings_add(r->out, &id, evidence,
 					"version %s (%s) has the same files as %s but was zipped "
@@ -450,7 +438,7 @@ static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expecte
 		ld_json_add_str(ev, "reported_code_sha256", reported);
 		ld_json_add_str(ev, "downloaded_code_sha256", got);
 		ld_json_add_num(ev, "downloaded_bytes", (double)bytes.size);
-		evidence = evidence_of(ev);
+		evidence = ld_findings_evidence(ev);
 		id = target_id(r, t, "package-integrity", t->served->version);
 		error = ld_findings_add(r->out, &id, evidence,
 					"the package downloaded for version %s hashes to %s, but "
@@ -489,7 +477,7 @@ static int build_failed(const run_ctx *r, const target *t, const ld_build_log *l
 	}
 	if (log->tail)
 		ld_json_add_str(ev, "output_tail", log->tail);
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	if ((error = ld_inventory_problem(r->inv, "%s: code not verified: the build failed",
 					  t->sf->name)) == 0)
 		error = ld_findings_add(r->out, &id, evidence,
@@ -616,7 +604,7 @@ static int compare_image(const run_ctx *r, const target *t)
 		char *evidence;
 		ld_json_add_str(ev, "expected_digest", t->sf->image_digest);
 		ld_json_add_str(ev, "actual_digest", deployed);
-		evidence = evidence_of(ev);
+		evidence = ld_findings_evidence(ev);
 		error = ld_findings_add(r->out, &id, evidence,
 					"version %s (%s) runs image %s, but %s declares %s",
 					v->version, t->served_by, deployed, r->v->rev.name,
@@ -673,7 +661,7 @@ static int compare_latest(const run_ctx *r, const target *t)
 	ld_json_add_bool(ev, "code_changed", code_changed);
 	ld_json_add(ev, "config_fields", fields);
 	fields = NULL;
-	evidence = evidence_of(ev);
+	evidence = ld_findings_evidence(ev);
 	ev = NULL;
 	error = ld_findings_add(r->out, &id, evidence,
 				"$LATEST differs from version %s, which %s serves: %s%s%s%s",
