@@ -162,7 +162,7 @@ def clean_env(work, extra):
 
 def account_args(estate):
     """lambdrift's (future) multi-account arguments: one profile per account."""
-    return ["--accounts", ",".join(f"bench-{a['id']}" for a in estate["accounts"])]
+    return ["--accounts", ",".join(a["id"] for a in estate["accounts"]), "--role-name", "bench"]
 
 
 def write_profiles(work, estate):
@@ -181,7 +181,8 @@ def lambdrift_runs(binary, endpoint, estate, work, multi):
         write_profiles(work, estate)
         out = Path(work) / "lambdrift-all.json"
         return [("all accounts", base + account_args(estate) + ["-o", str(out)],
-                 clean_env(work, {}), out)]
+                 clean_env(work, {"AWS_ACCESS_KEY_ID": "AKIDBASEBENCH", "AWS_SECRET_ACCESS_KEY": "bench",
+                                  "AWS_ENDPOINT_URL_STS": endpoint}), out)]
     runs = []
     for a in estate["accounts"]:
         out = Path(work) / f"lambdrift-{a['id']}.json"
@@ -217,9 +218,15 @@ def run_lambdrift(binary, port, estate, work, multi, timeout):
         res["own_throttled"] += calls.get("throttled", 0)
         res["functions"] += len(report.get("functions", []))
         acct = run.get("account")
+        owner = {}
+        for fn in report.get("functions", []):
+            owner.setdefault((fn["region"], fn["name"]), set()).add(fn.get("account") or fn["arn"].split(":")[4])
         for f in report.get("findings", []):
+            fa = acct
+            if fa is None and len(owner.get((f["region"], f["function"]), ())) == 1:
+                fa = next(iter(owner[(f["region"], f["function"])]))
             res["by_rule"][f["rule"]] = res["by_rule"].get(f["rule"], 0) + 1
-            res["findings"].append([f["rule"], acct, f["region"], f["function"],
+            res["findings"].append([f["rule"], fa, f["region"], f["function"],
                                     f.get("qualifier")])
     res["stats"] = proxy_call(port, "/_bench/stats")
     res["label"] = ("lambdrift (all accounts, one process)" if multi else

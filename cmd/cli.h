@@ -52,6 +52,12 @@ typedef struct {
 	const char *timeout;
 	ld_opt_list functions;
 	bool quiet;
+	const char *accounts;          /* --accounts FILE|ID,... */
+	const char *role_name;
+	const char *role_arn_template;
+	const char *external_id;
+	ld_opt_list rates;             /* --rate CLASS=N,... */
+	const char *parallel;
 } ld_cli_aws;
 
 /* The option rows, one macro each, so a command can word --region and --function its own way
@@ -72,12 +78,30 @@ typedef struct {
 #define LD_CLI_AWS_OPTS(a) \
 	LD_CLI_OPT_PROFILE(a), \
 	{ "region", 0, LD_OPT_CSV_LIST, "REGION", \
-	  "region to scan; repeat or use commas for several\n" \
+	  "region to scan; repeat or use commas for several, or\n" \
+	  "\"all\" for every region of the partition, in parallel\n" \
 	  "(default: AWS_REGION, AWS_DEFAULT_REGION, the profile)", &(a).regions }, \
 	LD_CLI_OPT_ENDPOINT(a), \
 	LD_CLI_OPT_TIMEOUT(a), \
 	{ "function", 0, LD_OPT_LIST, "GLOB", \
 	  "only functions whose name matches; repeatable (default: all)", &(a).functions }, \
+	{ "accounts", 0, LD_OPT_STRING, "FILE|ID,...", \
+	  "scan these accounts, each through sts:AssumeRole from\n" \
+	  "the base credentials (a file: one id per line, # comments)", &(a).accounts }, \
+	{ "role-name", 0, LD_OPT_STRING, "NAME", \
+	  "role to assume in each of --accounts", &(a).role_name }, \
+	{ "role-arn-template", 0, LD_OPT_STRING, "ARN", \
+	  "role to assume, {account} replaced by each account,\n" \
+	  "e.g. 'arn:aws:iam::{account}:role/Audit'", &(a).role_arn_template }, \
+	{ "external-id", 0, LD_OPT_STRING, "ID", \
+	  "external id for those AssumeRole calls", &(a).external_id }, \
+	{ "parallel", 0, LD_OPT_STRING, "N", \
+	  "requests in flight at once, 1 to 64 (default: 4 per\n" \
+	  "account-region, at most 64; 1 scans one request at a time)", &(a).parallel }, \
+	{ "rate", 0, LD_OPT_CSV_LIST, "CLASS=N", \
+	  "requests per second per account-region and quota class\n" \
+	  "(default: control=14.5,get_function=95, just under\n" \
+	  "Lambda's 15/s and 100/s)", &(a).rates }, \
 	LD_CLI_OPT_QUIET(a)
 
 /* The ENVIRONMENT section of --help for commands that reach AWS. */
@@ -108,9 +132,10 @@ bool ld_cli_aws_used(const ld_cli_aws *a, const char **which);
 int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd);
 
 /**
- * Collect `regions` in turn into `inv` (one NULL region: the session's), keeping only the
- * functions matching `globs` (none: all), with a progress line on a terminal unless
- * a->quiet. A region that fails as a whole becomes a problem line, and the run goes on.
+ * Collect `regions` concurrently into `inv` (none: the session's; "all": every region of
+ * the session's partition), keeping only the functions matching `globs` (none: all), with
+ * a progress line on a terminal unless a->quiet or CI. A region that fails as a whole
+ * becomes a problem line (and a line on stderr), and the others go on.
  * @return LD_EXIT_OK when complete, else LD_EXIT_INCOMPLETE
  */
 int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aws *a,
@@ -119,7 +144,8 @@ int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aw
 
 /**
  * Collect the inventory for the options: one session (ld_cli_session), then every --region
- * (none: the session's) with the --function globs. Errors are printed.
+ * (none: the session's) with the --function globs, in every --accounts account through
+ * its role (else the session's own account). Errors are printed.
  * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true when something
  *         was gathered but data is missing, false when no session could be made;
  *         LD_EXIT_USAGE for bad options, profile or config

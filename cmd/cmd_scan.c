@@ -23,7 +23,9 @@ static const ld_cmd_doc scan_doc = {
 	"lambdrift scan [options]",
 	"Audit the Lambda functions of an account: collect their inventory from AWS (or read\n"
 	"a snapshot with --inventory), run the rules listed by 'lambdrift rules' and report\n"
-	"the findings. Several regions are scanned in turn and reported together.",
+	"the findings. Several regions, or every region (--region all), and several\n"
+	"accounts (--accounts, through a role) are scanned at once, each account-region\n"
+	"just under Lambda's rate quota, and reported together.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
@@ -39,6 +41,8 @@ static const ld_cmd_doc scan_doc = {
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift scan --region us-east-1,eu-west-1\n"
+	"  lambdrift scan --region all --accounts accounts.txt --role-name Audit \\\n"
+	"      --format json -o org.json\n"
 	"  lambdrift scan --profile prod --format json --output report.json --fail-on warning\n"
 	"  lambdrift scan --format json -o scan.json --format sarif -o scan.sarif \\\n"
 	"      --format markdown -o \"$GITHUB_STEP_SUMMARY\" --baseline accepted.json\n"

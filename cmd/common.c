@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lambdrift/aws.h>
@@ -60,7 +61,10 @@ int ld_cli_fail(int error)
 bool ld_cli_aws_used(const ld_cli_aws *a, const char **which)
 {
 	*which = a->profile ? "--profile" : a->regions.count ? "--region" :
-		 a->endpoint_url ? "--endpoint-url" : a->timeout ? "--timeout" : NULL;
+		 a->endpoint_url ? "--endpoint-url" : a->timeout ? "--timeout" :
+		 a->accounts ? "--accounts" : a->role_name ? "--role-name" :
+		 a->role_arn_template ? "--role-arn-template" : a->external_id ? "--external-id" :
+		 a->rates.count ? "--rate" : a->parallel ? "--parallel" : NULL;
 	return *which != NULL;
 }
 
@@ -81,20 +85,42 @@ int ld_cli_parse_count(long *out, const char *s, long max)
 	return 0;
 }
 
-/* ---- progress: one \r-updated line on a terminal ---- */
+/* ---- progress: one \r-updated line on a terminal, at most ten times a second ---- */
 
 typedef struct {
-	size_t width; /* columns of the line now shown, to blank it out */
+	size_t width;       /* columns of the line now shown, to blank it out */
+	struct timespec last;
+	bool shown;
 } progress_line;
 
-static void progress_cb(void *ctx, const ld_inventory *inv, const char *region)
+static bool progress_due(progress_line *p, bool final)
+{
+	struct timespec now;
+	long ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - p->last.tv_sec) * 1000 + (now.tv_nsec - p->last.tv_nsec) / 1000000;
+	if (p->shown && ms < 100 && !final)
+		return false;
+	p->last = now;
+	p->shown = true;
+	return true;
+}
+
+/* Called by the collector with its lock held, so lines never interleave. */
+static void progress_cb(void *ctx, const ld_scan_status *st)
 {
 	progress_line *p = ctx;
-	const ld_api_calls *c = &inv->calls;
-	unsigned long calls = c->control + c->get_function + c->sts;
-	int n = fprintf(stderr, "\rscanning %s: %zu function%s, %lu call%s", region ? region : "",
-			inv->nfunctions, inv->nfunctions == 1 ? "" : "s", calls, calls == 1 ? "" : "s");
+	int n;
 
+	if (!progress_due(p, st->targets_done == st->targets_total))
+		return;
+	n = fprintf(stderr, "\raccount-regions %zu/%zu \xc2\xb7 %zu function%s \xc2\xb7 %lu call%s "
+		    "\xc2\xb7 %lu throttled", st->targets_done, st->targets_total, st->functions,
+		    st->functions == 1 ? "" : "s", st->calls, st->calls == 1 ? "" : "s",
+		    st->throttled);
+	/* the three middle dots are two bytes each but one column each */
+	n -= 3;
 	for (size_t w = n > 0 ? (size_t)n - 1 : 0; w < p->width; w++)
 		fputc(' ', stderr);
 	if (n > 0 && (size_t)n - 1 > p->width)
@@ -119,22 +145,12 @@ static bool progress_wanted(const ld_cli_aws *a)
 
 /* ---- collection ---- */
 
-static void collect_region(ld_inventory *inv, ld_aws_session *s, const char *region,
-			   const ld_collect_opts *co, progress_line *p)
+static bool is_all(const ld_cli_aws *a)
 {
-	char msg[sizeof(ld_error_last()->message)];
-	int error = ld_collect(inv, s, region, co);
-
-	if (error >= 0)
-		return;
-	progress_clear(p);
-	snprintf(msg, sizeof(msg), "%s", ld_error_last()->message);
-	if (!region)
-		region = ld_aws_session_region(s);
-	ld_cli_errorf("region %s: %s", region ? region : "(default)", msg);
-	if (error == LD_EAUTH)
-		auth_hint();
-	ld_inventory_problem(inv, "region %s: %s", region ? region : "(default)", msg);
+	for (size_t i = 0; i < a->regions.count; i++)
+		if (!strcmp(a->regions.items[i], "all"))
+			return true;
+	return false;
 }
 
 int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
@@ -149,12 +165,66 @@ int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 			      "see 'lambdrift %s --help'", a->timeout, cmd);
 		return LD_EXIT_USAGE;
 	}
+	if (is_all(a) && a->regions.count > 1) {
+		ld_cli_errorf("--region all cannot be combined with other regions; see "
+			      "'lambdrift %s --help'", cmd);
+		return LD_EXIT_USAGE;
+	}
 	ao.profile = a->profile;
-	ao.region = a->regions.count ? a->regions.items[0] : NULL;
+	/* with --region all the session keeps its configured region (it names the partition
+	 * and the STS region); without one, the aws partition's first */
+	ao.region = a->regions.count && !is_all(a) ? a->regions.items[0] : NULL;
 	ao.endpoint_url = a->endpoint_url;
 	ao.timeout_seconds = timeout;
-	if ((error = ld_aws_session_new(out, &ao)) < 0)
+	if ((error = ld_aws_session_new(out, &ao)) == LD_EUSAGE && is_all(a) &&
+	    strstr(ld_error_last()->message, "no region")) {
+		ao.region = "us-east-1";
+		error = ld_aws_session_new(out, &ao);
+	}
+	if (error < 0)
 		return ld_cli_fail(error);
+	return LD_EXIT_OK;
+}
+
+/* --rate control=14,get_function=95 */
+static int parse_rates(ld_scan_opts *so, const ld_cli_aws *a, const char *cmd)
+{
+	for (size_t i = 0; i < a->rates.count; i++) {
+		const char *item = a->rates.items[i], *eq = strchr(item, '=');
+		char *end = NULL;
+		double v = eq ? strtod(eq + 1, &end) : 0;
+
+		if (!eq || end == eq + 1 || *end || v <= 0 || v > 10000) {
+			ld_cli_errorf("--rate '%s': want CLASS=REQUESTS_PER_SECOND (control=14, "
+				      "get_function=95); see 'lambdrift %s --help'", item, cmd);
+			return LD_EXIT_USAGE;
+		}
+		if (!strncmp(item, "control=", 8))
+			so->rate_control = v;
+		else if (!strncmp(item, "get_function=", 13))
+			so->rate_get_function = v;
+		else {
+			ld_cli_errorf("--rate '%s': the classes are control and get_function; see "
+				      "'lambdrift %s --help'", item, cmd);
+			return LD_EXIT_USAGE;
+		}
+	}
+	return LD_EXIT_OK;
+}
+
+static int parse_parallel(ld_scan_opts *so, const ld_cli_aws *a, const char *cmd)
+{
+	long n;
+
+	if (!a->parallel)
+		return LD_EXIT_OK;
+	if (ld_cli_parse_count(&n, a->parallel, 64) < 0 || n < 1) {
+		ld_cli_errorf("--parallel '%s' is not a number from 1 to 64; see 'lambdrift %s "
+			      "--help'", a->parallel, cmd);
+		return LD_EXIT_USAGE;
+	}
+	so->workers = (int)n;
+	so->inflight = n < 4 ? (int)n : 4;
 	return LD_EXIT_OK;
 }
 
@@ -168,46 +238,224 @@ static bool seen_before(const char *const *regions, size_t i)
 	return false;
 }
 
-int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aws *a,
-			   const char *const *regions, size_t nregions,
-			   const char *const *globs, size_t nglobs)
+/* One account's targets: every region of the list (or of the partition). */
+static int add_targets(ld_scan_target *ts, size_t *n, ld_aws_session *s, const char *account,
+		       const char *const *regions, size_t nregions)
 {
-	ld_collect_opts co = LD_COLLECT_OPTS_INIT;
-	progress_line line = { 0 };
-
-	co.function_globs = globs;
-	co.nglobs = nglobs;
-	if (progress_wanted(a)) {
-		co.progress = progress_cb;
-		co.progress_ctx = &line;
+	for (size_t i = 0; i < nregions; i++) {
+		if (seen_before(regions, i))
+			continue;
+		memset(&ts[*n], 0, sizeof(ts[*n]));
+		ts[*n].session = s;
+		ts[*n].account = account;
+		ts[*n].region = regions[i];
+		(*n)++;
 	}
-	for (size_t i = 0; i < nregions; i++)
-		if (!seen_before(regions, i))
-			collect_region(inv, s, regions[i], &co, &line);
+	return 0;
+}
+
+/* Say on stderr what failed or was skipped, one line per account when all its regions
+ * failed alike. */
+static void report_targets(const ld_scan_target *ts, size_t n, const ld_cli_aws *a)
+{
+	bool auth = false;
+
+	for (size_t i = 0; i < n; i++) {
+		const ld_scan_target *t = &ts[i];
+		bool dup = false;
+		if (t->skipped) {
+			if (!a->quiet)
+				ld_cli_errorf("%s", t->message);
+			continue;
+		}
+		if (!t->error)
+			continue;
+		for (size_t j = 0; j < i && t->account; j++)
+			dup = dup || (ts[j].error && ts[j].account &&
+				      !strcmp(ts[j].account, t->account) &&
+				      !strcmp(ts[j].message, t->message));
+		if (dup)
+			continue;
+		if (t->account)
+			ld_cli_errorf("account %s region %s: %s", t->account, t->region, t->message);
+		else
+			ld_cli_errorf("region %s: %s", t->region ? t->region : "(default)",
+				      t->message);
+		auth = auth || t->error == LD_EAUTH;
+	}
+	if (auth)
+		auth_hint();
+}
+
+/* Every target of the run, into `inv`. */
+static int collect_targets(ld_inventory *inv, ld_scan_target *ts, size_t n, const ld_cli_aws *a,
+			   const char *cmd, const char *const *globs, size_t nglobs)
+{
+	ld_scan_opts so = LD_SCAN_OPTS_INIT;
+	progress_line line;
+	int rc, error;
+
+	memset(&line, 0, sizeof(line));
+	so.collect.function_globs = globs;
+	so.collect.nglobs = nglobs;
+	if ((rc = parse_rates(&so, a, cmd)) || (rc = parse_parallel(&so, a, cmd)))
+		return rc;
+	if (progress_wanted(a)) {
+		so.status = progress_cb;
+		so.status_ctx = &line;
+	}
+	error = ld_collect_targets(inv, ts, n, &so);
 	progress_clear(&line);
+	if (error < 0)
+		return ld_cli_fail(error);
+	report_targets(ts, n, a);
 	ld_inventory_filter(inv, globs, nglobs);
 	return inv->complete ? LD_EXIT_OK : LD_EXIT_INCOMPLETE;
 }
 
-int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected)
+/* The regions to scan: the list, "all" (the session's partition), or the session's. */
+static int region_list(const char *const **regions, size_t *nregions, ld_aws_session *s,
+		       const char *const *given, size_t ngiven)
 {
 	static const char *const session_region[] = { NULL };
+	int error;
+
+	if (ngiven == 1 && given[0] && !strcmp(given[0], "all")) {
+		if ((error = ld_aws_partition_regions(regions, nregions,
+						      ld_aws_session_partition(s))) < 0)
+			return ld_cli_fail(error);
+		return LD_EXIT_OK;
+	}
+	*regions = ngiven ? given : session_region;
+	*nregions = ngiven ? ngiven : 1;
+	return LD_EXIT_OK;
+}
+
+int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aws *a,
+			   const char *const *regions, size_t nregions,
+			   const char *const *globs, size_t nglobs)
+{
+	const char *const *list;
+	ld_scan_target *ts;
+	size_t nlist, n = 0;
+	int rc;
+
+	if ((rc = region_list(&list, &nlist, s, regions, nregions)) != LD_EXIT_OK)
+		return rc;
+	if (!(ts = calloc(nlist, sizeof(*ts)))) {
+		ld_cli_errorf("out of memory");
+		return LD_EXIT_INCOMPLETE;
+	}
+	add_targets(ts, &n, s, NULL, list, nlist);
+	rc = collect_targets(inv, ts, n, a, "scan", globs, nglobs);
+	free(ts);
+	return rc;
+}
+
+/* ---- many accounts ---- */
+
+typedef struct {
+	char **ids;
+	size_t nids;
+	ld_aws_session **sessions;
+	ld_scan_target *targets;
+	size_t ntargets;
+} org_run;
+
+static void org_dispose(org_run *o)
+{
+	for (size_t i = 0; o->sessions && i < o->nids; i++)
+		ld_aws_session_free(o->sessions[i]);
+	free(o->sessions);
+	free(o->targets);
+	ld_aws_accounts_free(o->ids, o->nids);
+	memset(o, 0, sizeof(*o));
+}
+
+static int check_account_opts(const ld_cli_aws *a, const char *cmd)
+{
+	if (!a->accounts && (a->role_name || a->role_arn_template || a->external_id)) {
+		ld_cli_errorf("--role-name, --role-arn-template and --external-id need --accounts; "
+			      "see 'lambdrift %s --help'", cmd);
+		return LD_EXIT_USAGE;
+	}
+	if (a->accounts && !a->role_name == !a->role_arn_template) {
+		ld_cli_errorf("--accounts needs one of --role-name NAME or --role-arn-template "
+			      "ARN; see 'lambdrift %s --help'", cmd);
+		return LD_EXIT_USAGE;
+	}
+	return LD_EXIT_OK;
+}
+
+/* One role session per account (no STS call yet), then its targets. */
+static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
+		     const char *const *regions, size_t nregions)
+{
+	ld_role_opts ro = { NULL, a->external_id, "lambdrift", 0 };
+	char *arn = NULL;
+	int error;
+
+	if ((error = ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts)) < 0)
+		return error;
+	if (!(o->sessions = calloc(o->nids, sizeof(*o->sessions))) ||
+	    !(o->targets = calloc(o->nids * nregions, sizeof(*o->targets))))
+		return ld_error_oom();
+	for (size_t i = 0; i < o->nids; i++) {
+		if ((error = ld_aws_role_arn(&arn, a->role_arn_template, a->role_name, o->ids[i],
+					     ld_aws_session_partition(base))) < 0)
+			return error;
+		ro.role_arn = arn;
+		error = ld_aws_session_for_role(&o->sessions[i], base, &ro);
+		free(arn);
+		if (error < 0)
+			return error;
+		add_targets(o->targets, &o->ntargets, o->sessions[i], o->ids[i], regions, nregions);
+	}
+	return 0;
+}
+
+static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cli_aws *a,
+			    const char *cmd)
+{
+	const char *const *list;
+	size_t nlist;
+	org_run o;
+	int rc, error;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = region_list(&list, &nlist, base, (const char *const *)a->regions.items,
+			      a->regions.count)) != LD_EXIT_OK)
+		return rc;
+	if ((error = org_setup(&o, base, a, list, nlist)) < 0) {
+		org_dispose(&o);
+		ld_cli_fail(error);
+		return error == LD_EUSAGE ? LD_EXIT_USAGE : LD_EXIT_INCOMPLETE;
+	}
+	rc = collect_targets(inv, o.targets, o.ntargets, a, cmd,
+			     (const char *const *)a->functions.items, a->functions.count);
+	org_dispose(&o);
+	return rc;
+}
+
+int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected)
+{
 	ld_aws_session *s = NULL;
 	int rc;
 
 	*collected = false;
-	if ((rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
+	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK ||
+	    (rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
 		return rc;
-	*collected = true;
-	if (a->regions.count)
+	if (a->accounts) {
+		rc = collect_accounts(inv, s, a, cmd);
+		*collected = rc != LD_EXIT_USAGE;
+	} else {
+		*collected = true;
 		rc = ld_cli_collect_regions(inv, s, a, (const char *const *)a->regions.items,
 					    a->regions.count,
 					    (const char *const *)a->functions.items,
 					    a->functions.count);
-	else
-		rc = ld_cli_collect_regions(inv, s, a, session_region, 1,
-					    (const char *const *)a->functions.items,
-					    a->functions.count);
+	}
 	ld_aws_session_free(s);
 	return rc;
 }

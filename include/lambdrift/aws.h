@@ -1,10 +1,13 @@
 /*
  * AWS access: an ld_aws_session resolves credentials, region and endpoint the way the AWS
  * CLI does, signs with SigV4 and talks HTTPS through libcurl with retries. ld_collect()
- * fills an inventory from Lambda with the fewest calls. A session is created with
- * ld_aws_session_new() and freed with ld_aws_session_free() (NULL accepted); strings
- * returned by getters are borrowed from the session. Credentials never leave the session:
- * no getter returns them and no message contains them.
+ * fills an inventory from Lambda with the fewest calls; ld_collect_targets() does it for
+ * many account-regions at once, each under its own rate limit. A session is created with
+ * ld_aws_session_new() (or ld_aws_session_for_role() for another account) and freed with
+ * ld_aws_session_free() (NULL accepted); strings returned by getters are borrowed from the
+ * session, lists returned by the region and account helpers are static or freed with
+ * ld_aws_accounts_free(). Credentials never leave the session: no getter returns them and
+ * no message contains them. Sessions are thread-safe for ld_collect_targets().
  */
 #ifndef LAMBDRIFT_AWS_H
 #define LAMBDRIFT_AWS_H
@@ -51,6 +54,102 @@ typedef struct {
 } ld_collect_opts;
 
 #define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL }
+
+/* --- many accounts ----------------------------------------------------------------- */
+
+typedef struct {
+	const char *role_arn;     /* arn:aws:iam::ACCOUNT:role/NAME */
+	const char *external_id;  /* NULL: none */
+	const char *session_name; /* NULL: "lambdrift" */
+	long duration_seconds;    /* 0: the role's default (STS: one hour) */
+} ld_role_opts;
+
+/**
+ * A session for another account: sts:AssumeRole of ro->role_arn, signed with `parent`'s
+ * credentials, at the session's first request (not here, so an account that refuses fails
+ * only its own account-regions) and again before the role's credentials expire. Region,
+ * endpoints, deadline and digest key are the parent's, which must outlive the session.
+ * @return 0; LD_EUSAGE for a role_arn that is not an ARN; LD_ERROR without memory
+ */
+int ld_aws_session_for_role(ld_aws_session **out, ld_aws_session *parent, const ld_role_opts *ro);
+
+/**
+ * Read --accounts: "ID,ID,..." (12-digit ids) or the path of a file with one id per line
+ * (blank lines and '#' comments ignored). Ids are deduplicated, order kept.
+ * @return 0; LD_EUSAGE (message names the file and line) for anything else
+ */
+int ld_aws_parse_accounts(char ***ids, size_t *nids, const char *arg);
+void ld_aws_accounts_free(char **ids, size_t nids);
+
+/**
+ * The role ARN for `account`: `template` with every "{account}" replaced, or, when
+ * `role_name` is given instead, arn:PARTITION:iam::ACCOUNT:role/NAME.
+ * @return 0; LD_EUSAGE for a template without {account} or a bad role name
+ */
+int ld_aws_role_arn(char **out, const char *template_arn, const char *role_name,
+		    const char *account, const char *partition);
+
+/* --- regions ---------------------------------------------------------------------- */
+
+/** The partition of the session's region ("aws", "aws-cn", "aws-us-gov", ...). */
+const char *ld_aws_session_partition(const ld_aws_session *s);
+
+/**
+ * Every region of `partition` where Lambda has an endpoint, from the embedded copy of
+ * botocore's endpoint data, sorted; *regions is a static array of static strings.
+ * @return 0; LD_ENOTFOUND for an unknown partition
+ */
+int ld_aws_partition_regions(const char *const **regions, size_t *nregions,
+			     const char *partition);
+
+/** Whether `region` is one an account has to enable (opt in to) before using it. */
+bool ld_aws_region_opt_in(const char *region);
+
+/* --- collecting many account-regions at once --------------------------------------- */
+
+typedef struct {
+	ld_aws_session *session;   /* borrowed; several targets may share one */
+	const char *account;       /* account label (--accounts), or NULL for the session's */
+	const char *region;        /* NULL: the session's */
+	/* results, filled by ld_collect_targets: */
+	int error;                 /* 0, or the LD_E* of a failure of the whole account-region */
+	char message[512];         /* that failure, or why it was skipped; "" when none */
+	bool skipped;              /* an opt-in region not enabled for the account: noted in
+				    * the inventory, not a failure */
+} ld_scan_target;
+
+/* What ld_collect_targets has done so far, for a progress line. */
+typedef struct {
+	size_t targets_done, targets_total;
+	size_t functions;
+	unsigned long calls, throttled;
+} ld_scan_status;
+
+typedef struct {
+	ld_collect_opts collect;   /* function globs and digest key (its progress is unused) */
+	int workers;               /* threads; 0: enough for every account-region at once */
+	int inflight;              /* requests in flight per account-region; 0: 4 */
+	double rate_control;       /* requests/s per account-region, 15/s class; 0: 14.5 */
+	double rate_get_function;  /* GetFunction requests/s per account-region; 0: 95 */
+	/* Called (serialised) after every response and once at the end; may be NULL. */
+	void (*status)(void *ctx, const ld_scan_status *st);
+	void *status_ctx;
+} ld_scan_opts;
+
+#define LD_SCAN_OPTS_INIT { LD_COLLECT_OPTS_INIT, 0, 0, 0, 0, NULL, NULL }
+
+/**
+ * Collect every target into `inv` concurrently: a bounded pool of threads, each target
+ * (account-region) with a few requests in flight, one token bucket per target and quota
+ * class shared by them, connections reused. The result is the same inventory, byte for
+ * byte once written, as collecting the targets one after another. A target that fails is
+ * recorded in its result and as a problem line of `inv` (which is then incomplete) and does
+ * not stop the others; an opt-in region the account has not enabled is skipped with a note.
+ * Functions carry their account; inv->accounts lists every account seen.
+ * @return 0 (whatever the targets' fate); LD_EUSAGE for no targets; LD_ERROR without memory
+ */
+int ld_collect_targets(ld_inventory *inv, ld_scan_target *targets, size_t ntargets,
+		       const ld_scan_opts *opts);
 
 /**
  * Collect the inventory of `region` (or the session's region when NULL) into `inv`:

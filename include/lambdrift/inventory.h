@@ -57,6 +57,7 @@ typedef struct {
 	size_t nversions;
 	ld_alias *aliases;  /* sorted by name */
 	size_t naliases;
+	char *account;      /* 12-digit id from the ARN, or NULL (older snapshots) */
 } ld_function;
 
 /* An event source mapping (trigger). */
@@ -79,11 +80,13 @@ typedef struct {
 } ld_api_calls;
 
 typedef struct {
-	char *account;          /* 12-digit id, or NULL when unknown */
+	char *account;          /* 12-digit id, or NULL when unknown or several */
+	char **accounts;        /* every account scanned, sorted; set when more than one */
+	size_t naccounts;
 	char *partition;        /* "aws" unless known otherwise */
 	char **regions;
 	size_t nregions;
-	ld_function *functions; /* sorted by region, then name */
+	ld_function *functions; /* sorted by account, region, then name */
 	size_t nfunctions;
 	ld_trigger *triggers;   /* sorted by region, then uuid */
 	size_t ntriggers;
@@ -92,6 +95,9 @@ typedef struct {
 	bool complete;          /* false when any data could not be fetched */
 	char **problems;        /* why the inventory is incomplete, one line each */
 	size_t nproblems;
+	char **notes;           /* what was left out on purpose (a region not enabled), one line
+				   each; unlike problems they leave the inventory complete */
+	size_t nnotes;
 	ld_api_calls calls;
 } ld_inventory;
 
@@ -102,6 +108,10 @@ void ld_inventory_dispose(ld_inventory *inv);
 
 /** Record why the inventory is incomplete (printf-style); marks it incomplete. */
 int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** Record something left out on purpose (printf-style); the inventory stays complete. */
+int ld_inventory_note(ld_inventory *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /** Write the snapshot JSON ("lambdrift/inventory/v1"). */

@@ -26,7 +26,8 @@ typedef struct {
 static ld_finding_id fid(const scan_ctx *s, const char *rule, const ld_function *fn,
 			 const char *qualifier, const char *key)
 {
-	ld_finding_id id = { rule, ld_rule_severity(rule), s->inv->account, fn->region, fn->name,
+	ld_finding_id id = { rule, ld_rule_severity(rule),
+			     fn->account ? fn->account : s->inv->account, fn->region, fn->name,
 			     qualifier, key, 0 };
 	return id;
 }

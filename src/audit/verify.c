@@ -235,7 +235,8 @@ typedef struct {
 static ld_finding_id target_id(const run_ctx *r, const target *t, const char *rule,
 			       const char *key)
 {
-	ld_finding_id id = { rule, ld_rule_severity(rule), r->inv->account,
+	ld_finding_id id = { rule, ld_rule_severity(rule),
+			     t->fn && t->fn->account ? t->fn->account : r->inv->account,
 			     t->fn ? t->fn->region : t->sf->region, t->sf->name, t->qualifier, key,
 			     t->sf->line };
 	if (!strcmp(rule, "code-unverified") && r->v->strict)

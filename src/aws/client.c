@@ -1,6 +1,7 @@
 /*
  * The AWS API client behind client.h: URL and Host from the endpoint, SigV4 per attempt,
- * pacing under the quota classes, the retry loop (full-jitter exponential backoff,
+ * pacing under the quota classes (its own, or an account-region's shared ratelimit.h
+ * buckets, which also hear of every throttled answer), the retry loop (full-jitter exponential backoff,
  * Retry-After as a floor, the run's deadline as the hard stop), call counters, and the
  * translation of AWS error responses (JSON for Lambda, XML for STS) into one-line errors
  * that say what to do. Request bodies are never echoed into messages.
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "aws/client.h"
+#include "aws/ratelimit.h"
 #include "aws/sigv4.h"
 #include "aws/sts.h"
 #include "lambdrift/errors.h"
@@ -166,6 +168,13 @@ void ld_aws_client_use_credentials(ld_aws_client *c, ld_credentials_fn fn, void 
 	c->creds_ctx = fn ? ctx : NULL;
 }
 
+void ld_aws_client_sync_credentials(ld_aws_client *c, ld_credentials_sync_fn fn, void *ctx)
+{
+	c->sync_fn = fn;
+	c->sync_ctx = fn ? ctx : NULL;
+	c->creds_gen = 0;
+}
+
 void ld_aws_client_dispose(ld_aws_client *c)
 {
 	if (!c)
@@ -186,6 +195,10 @@ static void pace(ld_aws_client *c, ld_quota_class q)
 	double rate = c->retry.rate[q];
 	int64_t interval, now, tat, wait;
 
+	if (c->limiter) {
+		ld_rate_limiter_acquire(c->limiter, q, c->priority);
+		return;
+	}
 	if (rate <= 0)
 		return;
 	interval = (int64_t)(1000.0 / rate + 0.999);
@@ -360,9 +373,11 @@ static int map_error(const ld_aws_client *c, const char *op, long status, const 
 
 /* --- one attempt ------------------------------------------------------------------ */
 
+static void count(const ld_aws_client *c, ld_quota_class q);
+
 static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *method,
 		       const char *url, const char *path, const char *query, const char *body,
-		       long timeout_ms)
+		       long timeout_ms, ld_quota_class quota)
 {
 	ld_header hdrs[10];
 	size_t nh = 0, nsigned;
@@ -375,7 +390,13 @@ static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *met
 
 	memset(&sig, 0, sizeof(sig));
 	/* a session's accessor refreshes credentials that are about to expire */
-	if (c->creds_fn && (error = c->creds_fn(c->creds_ctx, &cr)) < 0) {
+	if (c->sync_fn)
+		error = c->sync_fn(c->sync_ctx, &c->creds, &c->creds_gen);
+	else if (c->creds_fn)
+		error = c->creds_fn(c->creds_ctx, &cr);
+	else
+		error = 0;
+	if (error < 0) {
 		resp->transient = false; /* nothing was sent: no retry helps */
 		goto done;
 	}
@@ -398,6 +419,7 @@ static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *met
 	hdrs[nh++] = (ld_header){ "User-Agent", "lambdrift/" LD_VERSION };
 	hreq = (ld_http_request){ method, url, hdrs, nh, body, body ? strlen(body) : 0,
 				  timeout_ms, 0 };
+	count(c, quota); /* a request that was never sent (no credentials) is not a call */
 	error = ld_transport_send(c->transport, &hreq, resp);
 done:
 	ld_sigv4_result_dispose(&sig);
@@ -418,7 +440,7 @@ static void count(const ld_aws_client *c, ld_quota_class q)
 
 /* Classify a response: done, retry (which kind), or a final error (set here). */
 static outcome classify(const ld_aws_client *c, const ld_http_response *resp, const char *op,
-			char *type, size_t tlen, char *msg, size_t mlen)
+			ld_quota_class quota, char *type, size_t tlen, char *msg, size_t mlen)
 {
 	if (resp->status >= 200 && resp->status < 300)
 		return OUT_DONE;
@@ -426,6 +448,10 @@ static outcome classify(const ld_aws_client *c, const ld_http_response *resp, co
 	if (resp->status == 429 || type_in(type, throttle_types)) {
 		if (c->calls)
 			c->calls->throttled++;
+		/* every request of the account-region slows down, not just this one */
+		if (c->limiter)
+			ld_rate_limiter_throttled(c->limiter, quota, resp->retry_after >= 0
+						  ? resp->retry_after * 1000 : 0);
 		return OUT_RETRY_THROTTLE;
 	}
 	if (resp->status == 500 || resp->status == 502 || resp->status == 503 ||
@@ -487,9 +513,12 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 	int attempt, error;
 
 	ld_http_response_init(resp);
+	c->last_error_type[0] = '\0';
 	if ((error = build_url(&url, &wire_path, c, path, query)) < 0)
 		goto done;
 	for (attempt = 1;; attempt++) {
+		/* wait for the rate limit first: the deadline is judged when the request goes */
+		pace(c, quota);
 		timeout = c->retry.request_timeout_ms;
 		if (c->deadline_ms) {
 			left = c->deadline_ms - now_ms(c);
@@ -502,14 +531,14 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 			if (left < timeout)
 				timeout = (long)(left > 1 ? left : 1);
 		}
-		pace(c, quota);
-		count(c, quota);
-		error = send_signed(c, resp, method, url.ptr, wire_path.ptr, query, body, timeout);
+		error = send_signed(c, resp, method, url.ptr, wire_path.ptr, query, body, timeout,
+				    quota);
 		if (error == LD_ENET && resp->transient)
 			out = OUT_RETRY_TRANSIENT;
 		else if (error < 0)
 			goto fail;
-		else if ((out = classify(c, resp, op, type, sizeof(type), msg, sizeof(msg))) == OUT_DONE)
+		else if ((out = classify(c, resp, op, quota, type, sizeof(type), msg,
+					 sizeof(msg))) == OUT_DONE)
 			break;
 		else if (out == OUT_FAIL)
 			goto fail;
@@ -531,6 +560,7 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 fail:
 	if (error >= 0)
 		error = ld_error_last()->code < 0 ? ld_error_last()->code : LD_ERROR;
+	snprintf(c->last_error_type, sizeof(c->last_error_type), "%s", type);
 	if (c->calls)
 		c->calls->errors++;
 done:

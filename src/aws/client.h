@@ -44,12 +44,21 @@ typedef struct {
 } ld_retry_policy;
 
 /* Just under Lambda's quotas (15/s control, 100/s GetFunction), so a scan is not throttled. */
-#define LD_RETRY_POLICY_INIT { 0, 1000, 200, 20000, 30000, 30000, { 13.0, 90.0, 0.0 }, \
+#define LD_RATE_CONTROL_DEFAULT 14.5
+#define LD_RATE_GET_FUNCTION_DEFAULT 95.0
+#define LD_RETRY_POLICY_INIT { 0, 1000, 200, 20000, 30000, 30000, \
+			       { LD_RATE_CONTROL_DEFAULT, LD_RATE_GET_FUNCTION_DEFAULT, 0.0 }, \
 			       NULL, NULL, NULL, NULL }
 
 /* Where a client takes its credentials before every attempt, when set: a session's
  * accessor, which refreshes expiring credentials. *out is borrowed from ctx. */
 typedef int (*ld_credentials_fn)(void *ctx, const ld_credentials **out);
+
+/* The thread-safe form: bring `held` (the client's own copy) up to date with the source,
+ * copying only when the source's generation differs from *gen (updated here). */
+typedef int (*ld_credentials_sync_fn)(void *ctx, ld_credentials *held, uint64_t *gen);
+
+struct ld_rate_limiter;
 
 typedef struct {
 	ld_transport *transport;  /* borrowed */
@@ -64,6 +73,13 @@ typedef struct {
 	int64_t pace_next_ms[LD_QUOTA_COUNT]; /* pacing state per class */
 	ld_credentials_fn creds_fn; /* NULL: sign with `creds` */
 	void *creds_ctx;
+	ld_credentials_sync_fn sync_fn; /* NULL: as creds_fn says */
+	void *sync_ctx;
+	uint64_t creds_gen;         /* generation of `creds` as sync_fn counts them */
+	struct ld_rate_limiter *limiter; /* shared pacing of the account-region (borrowed);
+					    NULL: this client's own pace_next_ms */
+	bool priority;              /* ask the limiter with priority (a listing's marker chain) */
+	char last_error_type[128];  /* AWS error type of the last failed call, "" when none */
 } ld_aws_client;
 
 /**
@@ -81,6 +97,14 @@ void ld_aws_client_dispose(ld_aws_client *c);
  * its error (LD_EAUTH when credentials could not be refreshed in time).
  */
 void ld_aws_client_use_credentials(ld_aws_client *c, ld_credentials_fn fn, void *ctx);
+
+/**
+ * Keep `creds` in step with a shared source before every attempt: `fn(ctx, &c->creds,
+ * &c->creds_gen)` copies fresh credentials in when they changed (fn NULL: stop). Unlike
+ * ld_aws_client_use_credentials, nothing is borrowed, so clients on several threads may
+ * share one source.
+ */
+void ld_aws_client_sync_credentials(ld_aws_client *c, ld_credentials_sync_fn fn, void *ctx);
 
 /**
  * Make one API call and retry it as the policy allows. `op` names the operation for

@@ -1,19 +1,20 @@
 /*
- * ld_collect (include/lambdrift/aws.h): fill an inventory from one region with the fewest
- * calls of Lambda's shared 15 req/s class. ListFunctions?FunctionVersion=ALL streams every
- * version's configuration 50 at a time, ListAliases runs once (paged) per kept function, and
- * ListEventSourceMappings once (paged) per region. Every listing is followed to its end and
- * guarded against servers that repeat a marker or never stop. Per-function failures become
- * inventory problems (the run is then incomplete, never silently clean); a failure of a
- * region-wide listing is returned.
+ * The listing work of one account-region (scan.h), with the fewest calls of Lambda's shared
+ * 15 req/s class: ListFunctions?FunctionVersion=ALL streams every version's configuration 50
+ * at a time, ListAliases runs once (paged) per kept function, and ListEventSourceMappings
+ * once (paged) per region. Each call here makes one request (ListAliases: one function's
+ * pages), so scan.c can keep several in flight; pages are parsed outside the run's lock and
+ * added under it. Every listing is followed to its end and guarded against servers that
+ * repeat a marker or never stop. Problem lines are kept apart per listing (aliases with
+ * their function) and put in a fixed order at the end, so a concurrent run reports them
+ * exactly as a serial one.
  */
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws/client.h"
+#include "aws/scan.h"
 #include "aws/session.h"
 #include "aws/sigv4.h"
 #include "inventory/build.h"
@@ -25,27 +26,8 @@
 #define MAX_PAGES_FUNCTIONS 20000 /* 1,000,000 versions */
 #define MAX_PAGES_ALIASES 1000
 #define MAX_PAGES_ESM 1000
-#define PAGE_CAP ((size_t)8 * 1024 * 1024)
 #define MAX_QUERY ((size_t)8 * 1024)
-
-typedef struct {
-	ld_inventory *inv;
-	ld_aws_client client;
-	const char *region;
-	const ld_collect_opts *opts;
-	const uint8_t *key;
-	size_t last_fn;      /* index of the function the previous entry went to */
-	bool have_last;
-} collector;
-
-/* One paginated listing: which markers were seen, how many pages so far. */
-typedef struct {
-	const char *op;
-	size_t pages, max_pages;
-	uint64_t *seen;
-	size_t nseen;
-	char *marker;        /* for the next request, NULL when done */
-} pager;
+#define PARSE_ATTEMPTS 3 /* requests of one page while its body does not parse */
 
 /* --- small helpers ---------------------------------------------------------------- */
 
@@ -106,20 +88,80 @@ static int note_account(ld_inventory *inv, const char *arn)
 	return 0;
 }
 
-static void progress(collector *c)
+static void page_done(ld_target_run *r, ld_aws_client *c)
 {
-	if (c->opts && c->opts->progress)
-		c->opts->progress(c->opts->progress_ctx, c->inv, c->region);
+	if (r->on_page)
+		r->on_page(r->on_page_ctx, r, c);
 }
 
-/* --- pagination ------------------------------------------------------------------- */
+/* --- the run's state ---------------------------------------------------------------- */
 
-static void pager_dispose(pager *p)
+int ld_target_run_init(ld_target_run *r, ld_scan_target *t, const ld_collect_opts *opts,
+		       const uint8_t *key)
+{
+	memset(r, 0, sizeof(*r));
+	r->target = t;
+	r->session = t->session;
+	r->region = t->region ? t->region : ld_aws_session_region(t->session);
+	r->opts = opts;
+	r->key = key;
+	r->functions.op = "ListFunctions";
+	r->functions.max_pages = MAX_PAGES_FUNCTIONS;
+	r->triggers.op = "ListEventSourceMappings";
+	r->triggers.max_pages = MAX_PAGES_ESM;
+	ld_inventory_init(&r->inv);
+	ld_inventory_init(&r->fn_problems);
+	ld_inventory_init(&r->trigger_problems);
+	if (pthread_mutex_init(&r->lock, NULL) != 0)
+		return ld_error_set(LD_ERR_OS, "cannot create a lock for a scan target");
+	r->lock_ready = true;
+	return ld_inventory_add_region(&r->inv, r->region);
+}
+
+static void pager_dispose(ld_pager *p)
 {
 	free(p->seen);
 	free(p->marker);
-	memset(p, 0, sizeof(*p));
+	p->seen = NULL;
+	p->marker = NULL;
+	p->nseen = 0;
 }
+
+void ld_target_run_dispose(ld_target_run *r)
+{
+	if (!r)
+		return;
+	ld_inventory_dispose(&r->inv);
+	ld_inventory_dispose(&r->fn_problems);
+	ld_inventory_dispose(&r->trigger_problems);
+	for (size_t i = 0; i < r->nalias_problems; i++)
+		free(r->alias_problems[i].line);
+	free(r->alias_problems);
+	pager_dispose(&r->functions);
+	pager_dispose(&r->triggers);
+	ld_rate_limiter_dispose(&r->limiter);
+	if (r->lock_ready)
+		pthread_mutex_destroy(&r->lock);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *ld_collect__function_name(ld_target_run *r, size_t fn)
+{
+	const char *name;
+
+	pthread_mutex_lock(&r->lock);
+	name = r->inv.functions[fn].name; /* the string never moves, the array may */
+	pthread_mutex_unlock(&r->lock);
+	return name;
+}
+
+bool ld_collect__region_wide(int error)
+{
+	return error == LD_EAUTH || error == LD_ENET || error == LD_ETHROTTLED ||
+	       error == LD_ELIMIT;
+}
+
+/* --- pagination ------------------------------------------------------------------- */
 
 static uint64_t marker_hash(const char *m)
 {
@@ -132,7 +174,7 @@ static uint64_t marker_hash(const char *m)
 }
 
 /* Take NextMarker from a page; stop on absent / null / "". A marker seen before would loop. */
-static int pager_advance(pager *p, collector *c, const ld_json *page)
+static int pager_advance(ld_pager *p, ld_target_run *c, const ld_json *page)
 {
 	const char *next = ld_json_get_str(page, "NextMarker");
 	uint64_t h, *grown;
@@ -162,8 +204,8 @@ static int pager_advance(pager *p, collector *c, const ld_json *page)
 }
 
 /* GET one page of a listing as a JSON object. */
-static int get_page(ld_json **out, collector *c, pager *p, const char *path,
-		    const char *fixed_query)
+static int get_page(ld_json **out, ld_target_run *r, ld_aws_client *c, ld_pager *p,
+		    const char *path, const char *fixed_query)
 {
 	ld_buf query = LD_BUF_INIT_CAP(MAX_QUERY);
 	ld_http_response resp;
@@ -182,18 +224,30 @@ static int get_page(ld_json **out, collector *c, pager *p, const char *path,
 		goto done;
 	}
 	p->pages++;
-	error = ld_aws_call(&c->client, &resp, p->op, "GET", path, query.ptr, NULL,
-			    LD_QUOTA_CONTROL);
+	snprintf(what, sizeof(what), "%s response (page %zu) from %s", p->op, p->pages, r->region);
+	/* a body cut short in transit can still arrive as a complete HTTP message: ask again */
+	for (int attempt = 1;; attempt++) {
+		ld_json_free(*out);
+		*out = NULL;
+		error = ld_aws_call(c, &resp, p->op, "GET", path, query.ptr, NULL,
+				    LD_QUOTA_CONTROL);
+		if (error < 0)
+			goto done;
+		pthread_mutex_lock(&r->lock);
+		r->any_success = true;
+		pthread_mutex_unlock(&r->lock);
+		if ((error = ld_json_parse(out, resp.body.ptr, resp.body.size, what)) == 0 &&
+		    !ld_json_is_object(*out))
+			error = ld_error_setc(LD_EINVALID, LD_ERR_JSON, "%s is not a JSON object",
+					      what);
+		if (error == 0 || attempt >= PARSE_ATTEMPTS)
+			break;
+		if (c->calls)
+			c->calls->retries++;
+		ld_http_response_dispose(&resp);
+	}
 	if (error < 0)
 		goto done;
-	snprintf(what, sizeof(what), "%s response (page %zu) from %s", p->op, p->pages, c->region);
-	if ((error = ld_json_parse(out, resp.body.ptr, resp.body.size, what)) < 0)
-		goto done;
-	if (!ld_json_is_object(*out)) {
-		error = ld_error_setc(LD_EINVALID, LD_ERR_JSON, "%s is not a JSON object", what);
-		goto done;
-	}
-	error = 0;
 done:
 	if (error < 0) {
 		ld_json_free(*out);
@@ -205,8 +259,8 @@ done:
 }
 
 /* The array `key` of a page; a missing array is a malformed page. */
-static int page_array(const ld_json **out, const ld_json *page, const char *key, pager *p,
-		      collector *c)
+static int page_array(const ld_json **out, const ld_json *page, const char *key, ld_pager *p,
+		      ld_target_run *r)
 {
 	*out = ld_json_get(page, key);
 	if (!*out || ld_json_is_null(*out)) {
@@ -216,96 +270,150 @@ static int page_array(const ld_json **out, const ld_json *page, const char *key,
 	if (!ld_json_is_array(*out))
 		return ld_error_setc(LD_EINVALID, LD_ERR_AWS,
 				     "%s response (page %zu) from %s: %s is not an array", p->op,
-				     p->pages, c->region, key);
+				     p->pages, r->region, key);
 	return 0;
 }
 
 /* --- ListFunctions ---------------------------------------------------------------- */
 
-static ld_function *function_for(collector *c, const char *name, const char *arn)
+static int push_index(size_t **list, size_t *n, size_t idx)
 {
+	size_t *grown = realloc(*list, (*n + 1) * sizeof(*grown));
+	if (!grown)
+		return ld_error_oom();
+	*list = grown;
+	(*list)[(*n)++] = idx;
+	return 0;
+}
+
+/* The function an entry belongs to, added when new (index into *fresh). Lock held. */
+static ld_function *function_for(ld_target_run *r, const char *name, const char *arn,
+				 size_t **fresh, size_t *nfresh)
+{
+	char account[32];
 	ld_function *fn;
+	size_t before = r->inv.nfunctions;
 	char *plain;
 
-	if (c->have_last && c->last_fn < c->inv->nfunctions) {
-		fn = &c->inv->functions[c->last_fn];
-		if (!strcmp(fn->name, name) && !strcmp(fn->region, c->region))
+	if (r->have_last && r->last_fn < r->inv.nfunctions) {
+		fn = &r->inv.functions[r->last_fn];
+		if (!strcmp(fn->name, name))
 			return fn;
 	}
 	if (!(plain = unqualified_arn(arn))) {
 		ld_error_oom();
 		return NULL;
 	}
-	fn = ld_inventory_function(c->inv, c->region, name, plain);
+	if (!arn_field(account, sizeof(account), arn, 4) || !account[0])
+		snprintf(account, sizeof(account), "%s", r->target->account ? r->target->account : "");
+	fn = ld_inventory_function_in(&r->inv, account[0] ? account : NULL, r->region, name, plain);
 	free(plain);
-	if (fn) {
-		c->last_fn = (size_t)(fn - c->inv->functions);
-		c->have_last = true;
-	}
+	if (!fn)
+		return NULL;
+	r->last_fn = (size_t)(fn - r->inv.functions);
+	r->have_last = true;
+	if (r->inv.nfunctions > before && push_index(fresh, nfresh, r->last_fn) < 0)
+		return NULL;
 	return fn;
 }
 
-static int add_version_entry(collector *c, const ld_json *item)
+/* Add a parsed version under the lock; takes ownership of *v. */
+static int add_version(ld_target_run *r, const char *name, const char *arn, ld_version *v,
+		       size_t **fresh, size_t *nfresh)
+{
+	ld_function *fn;
+	ld_version *slot;
+	int error = 0;
+
+	pthread_mutex_lock(&r->lock);
+	if ((error = note_account(&r->inv, arn)) < 0)
+		goto done;
+	if (!(fn = function_for(r, name, arn, fresh, nfresh))) {
+		error = LD_ERROR;
+		goto done;
+	}
+	if (ld_function_version(fn, v->version))
+		goto done; /* listed twice across pages while the account changed */
+	if (!(slot = ld_function_add_version(fn))) {
+		error = LD_ERROR;
+		goto done;
+	}
+	*slot = *v;
+	memset(v, 0, sizeof(*v));
+done:
+	pthread_mutex_unlock(&r->lock);
+	ld_version_dispose(v);
+	return error;
+}
+
+static int fn_problem(ld_target_run *r, const char *line)
+{
+	int error;
+	pthread_mutex_lock(&r->lock);
+	error = ld_inventory_problem(&r->fn_problems, "%s", line);
+	pthread_mutex_unlock(&r->lock);
+	return error;
+}
+
+static int add_version_entry(ld_target_run *r, const ld_json *item, size_t **fresh,
+			     size_t *nfresh)
 {
 	const char *name = ld_json_get_str(item, "FunctionName");
 	const char *arn = ld_json_get_str(item, "FunctionArn");
 	const char *ver = ld_json_get_str(item, "Version");
-	ld_function *fn;
-	ld_version v, *slot;
+	char line[1024];
+	ld_version v;
 	int error;
 
-	if (!name || !arn || !ver)
-		return ld_inventory_problem(c->inv, "ListFunctions in %s returned an entry without "
-					    "FunctionName, FunctionArn or Version; skipped it",
-					    c->region);
-	if (!wanted(c->opts, name))
+	if (!name || !arn || !ver) {
+		snprintf(line, sizeof(line), "ListFunctions in %s returned an entry without "
+			 "FunctionName, FunctionArn or Version; skipped it", r->region);
+		return fn_problem(r, line);
+	}
+	if (!wanted(r->opts, name))
 		return 0;
-	if ((error = note_account(c->inv, arn)) < 0)
-		return error;
-	if (!(fn = function_for(c, name, arn)))
-		return LD_ERROR;
-	if (ld_function_version(fn, ver))
-		return 0; /* listed twice across pages while the account changed */
+	/* the costly part (canonical config, digests) runs outside the lock */
 	memset(&v, 0, sizeof(v));
-	if ((error = ld_version_from_api(&v, item, c->key, LD_DIGEST_KEY_LEN)) < 0) {
+	if ((error = ld_version_from_api(&v, item, r->key, LD_DIGEST_KEY_LEN)) < 0) {
 		ld_version_dispose(&v);
 		if (error != LD_EINVALID)
 			return error;
-		return ld_inventory_problem(c->inv, "version %s of %s in %s not recorded: %s", ver,
-					    name, c->region, ld_error_last()->message);
+		snprintf(line, sizeof(line), "version %.64s of %.140s in %s not recorded: %s", ver,
+			 name, r->region, ld_error_last()->message);
+		return fn_problem(r, line);
 	}
-	if (!(slot = ld_function_add_version(fn))) {
-		ld_version_dispose(&v);
-		return LD_ERROR;
-	}
-	*slot = v;
-	return 0;
+	return add_version(r, name, arn, &v, fresh, nfresh);
 }
 
-static int list_functions(collector *c)
+int ld_collect__functions_page(ld_target_run *r, ld_aws_client *c, size_t **fresh,
+			       size_t *nfresh)
 {
-	pager p = { "ListFunctions", 0, MAX_PAGES_FUNCTIONS, NULL, 0, NULL };
 	ld_json *page = NULL;
 	const ld_json *items;
 	int error;
 
-	do {
-		if ((error = get_page(&page, c, &p, "/2015-03-31/functions",
-				      "FunctionVersion=ALL&MaxItems=50")) < 0 ||
-		    (error = page_array(&items, page, "Functions", &p, c)) < 0)
+	bool more;
+
+	c->priority = true; /* the marker chain: everything else of the region can wait */
+	if ((error = get_page(&page, r, c, &r->functions, "/2015-03-31/functions",
+			      "FunctionVersion=ALL&MaxItems=50")) < 0 ||
+	    (error = page_array(&items, page, "Functions", &r->functions, r)) < 0 ||
+	    (error = pager_advance(&r->functions, r, page)) < 0)
+		goto done;
+	/* the chain may go on while this page's entries are added: the pager is not touched
+	 * past this point */
+	more = r->functions.marker != NULL;
+	if (r->on_chain)
+		r->on_chain(r->on_page_ctx, r, more);
+	for (size_t i = 0; i < ld_json_size(items); i++)
+		if ((error = add_version_entry(r, ld_json_at(items, i), fresh, nfresh)) < 0)
 			goto done;
-		for (size_t i = 0; i < ld_json_size(items); i++)
-			if ((error = add_version_entry(c, ld_json_at(items, i))) < 0)
-				goto done;
-		if ((error = pager_advance(&p, c, page)) < 0)
-			goto done;
-		ld_json_free(page);
-		page = NULL;
-		progress(c);
-	} while (p.marker);
+	error = more ? 1 : 0;
 done:
+	c->priority = false;
 	ld_json_free(page);
-	pager_dispose(&p);
+	if (error >= 0)
+		page_done(r, c);
 	return error;
 }
 
@@ -351,7 +459,7 @@ static bool has_alias(const ld_function *fn, const char *name)
 	return false;
 }
 
-static int add_alias_entry(ld_function *fn, const ld_json *item)
+static int add_alias_entry_locked(ld_function *fn, const ld_json *item)
 {
 	const char *name = ld_json_get_str(item, "Name");
 	const char *ver = ld_json_get_str(item, "FunctionVersion");
@@ -383,31 +491,39 @@ done:
 	return error;
 }
 
-static int list_aliases(collector *c, size_t fn_index)
+/* Add one page's aliases to function `fn` under the lock. */
+static int add_aliases(ld_target_run *r, size_t fn, const ld_json *items)
+{
+	int error = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < ld_json_size(items) && error == 0; i++)
+		error = add_alias_entry_locked(&r->inv.functions[fn], ld_json_at(items, i));
+	pthread_mutex_unlock(&r->lock);
+	return error;
+}
+
+int ld_collect__aliases(ld_target_run *r, ld_aws_client *c, size_t fn)
 {
 	ld_buf path = LD_BUF_INIT_CAP(1024);
-	pager p = { "ListAliases", 0, MAX_PAGES_ALIASES, NULL, 0, NULL };
+	ld_pager p = { "ListAliases", 0, MAX_PAGES_ALIASES, NULL, 0, NULL };
 	ld_json *page = NULL;
 	const ld_json *items;
 	int error;
 
 	ld_buf_puts(&path, "/2015-03-31/functions/");
-	ld_sigv4_uri_encode(&path, c->inv->functions[fn_index].name, false);
+	ld_sigv4_uri_encode(&path, ld_collect__function_name(r, fn), false);
 	if ((error = ld_buf_puts(&path, "/aliases")) < 0)
 		goto done;
 	do {
-		if ((error = get_page(&page, c, &p, path.ptr, "MaxItems=50")) < 0 ||
-		    (error = page_array(&items, page, "Aliases", &p, c)) < 0)
-			goto done;
-		for (size_t i = 0; i < ld_json_size(items); i++)
-			if ((error = add_alias_entry(&c->inv->functions[fn_index],
-						     ld_json_at(items, i))) < 0)
-				goto done;
-		if ((error = pager_advance(&p, c, page)) < 0)
+		if ((error = get_page(&page, r, c, &p, path.ptr, "MaxItems=50")) < 0 ||
+		    (error = page_array(&items, page, "Aliases", &p, r)) < 0 ||
+		    (error = add_aliases(r, fn, items)) < 0 ||
+		    (error = pager_advance(&p, r, page)) < 0)
 			goto done;
 		ld_json_free(page);
 		page = NULL;
-		progress(c);
+		page_done(r, c);
 	} while (p.marker);
 done:
 	ld_json_free(page);
@@ -416,40 +532,31 @@ done:
 	return error;
 }
 
-/* Errors that will hit every function alike: no point asking for the rest. */
-static bool region_wide(int error)
+int ld_collect__alias_problem(ld_target_run *r, size_t fn, const char *why)
 {
-	return error == LD_EAUTH || error == LD_ENET || error == LD_ETHROTTLED ||
-	       error == LD_ELIMIT;
-}
+	ld_alias_problem *grown;
+	ld_buf line = LD_BUF_INIT_CAP(4096);
+	int error = 0;
 
-static int collect_aliases(collector *c)
-{
-	size_t skipped = 0;
-	bool stop = false;
-	int error;
-
-	/* only this region's functions: the array holds other regions' too */
-	for (size_t i = 0; i < c->inv->nfunctions; i++) {
-		const ld_function *fn = &c->inv->functions[i];
-		if (strcmp(fn->region, c->region) != 0 || !wanted(c->opts, fn->name))
-			continue;
-		if (stop) {
-			skipped++;
-			continue;
-		}
-		if ((error = list_aliases(c, i)) == 0)
-			continue;
-		if (ld_error_last()->klass == LD_ERR_NOMEM)
-			return error;
-		ld_inventory_problem(c->inv, "aliases of %s in %s not collected: %s", fn->name,
-				     c->region, ld_error_last()->message);
-		stop = region_wide(error);
+	ld_buf_printf(&line, "aliases of %s in %s not collected: %s",
+		      ld_collect__function_name(r, fn), r->region, why);
+	pthread_mutex_lock(&r->lock);
+	r->inv.complete = false;
+	if (!(grown = realloc(r->alias_problems, (r->nalias_problems + 1) * sizeof(*grown)))) {
+		error = ld_error_oom();
+		goto done;
 	}
-	if (skipped)
-		ld_inventory_problem(c->inv, "aliases of %zu more functions in %s not collected "
-				     "after that error", skipped, c->region);
-	return 0;
+	r->alias_problems = grown;
+	if (!(grown[r->nalias_problems].line = ld_buf_detach(&line))) {
+		error = ld_error_oom();
+		goto done;
+	}
+	grown[r->nalias_problems].name = r->inv.functions[fn].name;
+	grown[r->nalias_problems++].fn = fn;
+done:
+	pthread_mutex_unlock(&r->lock);
+	ld_buf_dispose(&line);
+	return error;
 }
 
 /* --- ListEventSourceMappings ------------------------------------------------------ */
@@ -462,7 +569,7 @@ static bool has_trigger(const ld_inventory *inv, const char *region, const char 
 	return false;
 }
 
-static int add_trigger_entry(collector *c, const ld_json *item)
+static int add_trigger_entry(ld_target_run *c, const ld_json *item)
 {
 	const char *uuid = ld_json_get_str(item, "UUID");
 	const char *fn_arn = ld_json_get_str(item, "FunctionArn");
@@ -472,16 +579,16 @@ static int add_trigger_entry(collector *c, const ld_json *item)
 	ld_trigger *t;
 
 	if (!uuid || !fn_arn)
-		return ld_inventory_problem(c->inv, "ListEventSourceMappings in %s returned a "
-					    "mapping without UUID or FunctionArn; skipped it",
-					    c->region);
+		return ld_inventory_problem(&c->trigger_problems, "ListEventSourceMappings in %s "
+					    "returned a mapping without UUID or FunctionArn; "
+					    "skipped it", c->region);
 	/* as ld_inventory_filter does: triggers of functions left out go too */
 	if (c->opts && c->opts->nglobs &&
 	    (!arn_field(name, sizeof(name), fn_arn, 6) || !wanted(c->opts, name)))
 		return 0;
-	if (has_trigger(c->inv, c->region, uuid))
+	if (has_trigger((&c->inv), c->region, uuid))
 		return 0;
-	if (!(t = ld_inventory_add_trigger(c->inv)))
+	if (!(t = ld_inventory_add_trigger((&c->inv))))
 		return LD_ERROR;
 	t->uuid = strdup(uuid);
 	t->region = strdup(c->region);
@@ -494,84 +601,67 @@ static int add_trigger_entry(collector *c, const ld_json *item)
 	return 0;
 }
 
-static int list_triggers(collector *c)
+int ld_collect__triggers_page(ld_target_run *r, ld_aws_client *c)
 {
-	pager p = { "ListEventSourceMappings", 0, MAX_PAGES_ESM, NULL, 0, NULL };
 	ld_json *page = NULL;
 	const ld_json *items;
 	int error;
 
-	do {
-		if ((error = get_page(&page, c, &p, "/2015-03-31/event-source-mappings",
-				      "MaxItems=100")) < 0 ||
-		    (error = page_array(&items, page, "EventSourceMappings", &p, c)) < 0)
-			goto done;
-		for (size_t i = 0; i < ld_json_size(items); i++)
-			if ((error = add_trigger_entry(c, ld_json_at(items, i))) < 0)
-				goto done;
-		if ((error = pager_advance(&p, c, page)) < 0)
-			goto done;
-		ld_json_free(page);
-		page = NULL;
-		progress(c);
-	} while (p.marker);
+	if ((error = get_page(&page, r, c, &r->triggers, "/2015-03-31/event-source-mappings",
+			      "MaxItems=100")) < 0 ||
+	    (error = page_array(&items, page, "EventSourceMappings", &r->triggers, r)) < 0)
+		goto done;
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < ld_json_size(items) && error == 0; i++)
+		error = add_trigger_entry(r, ld_json_at(items, i));
+	pthread_mutex_unlock(&r->lock);
+	if (error < 0 || (error = pager_advance(&r->triggers, r, page)) < 0)
+		goto done;
+	error = r->triggers.marker ? 1 : 0;
 done:
 	ld_json_free(page);
-	pager_dispose(&p);
+	if (error >= 0)
+		page_done(r, c);
 	return error;
 }
 
-/* --- the whole region ------------------------------------------------------------- */
+/* --- the end of a run --------------------------------------------------------------- */
 
-static int stamp(ld_inventory *inv)
+/* By function name: discovery order may differ between runs, names do not (and are
+ * unique in an account-region). */
+static int cmp_alias_problems(const void *a, const void *b)
 {
-	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (inv->collected_at)
-		return 0;
-	if (!gmtime_r(&now, &tm) || !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return ld_error_set(LD_ERR_OS, "cannot format the collection time");
-	if (!(inv->collected_at = strdup(when)))
-		return ld_error_oom();
-	return 0;
+	const ld_alias_problem *x = a, *y = b;
+	return strcmp(x->name, y->name);
 }
 
-static void report_sts(ld_inventory *inv, ld_aws_session *s)
+static int cmp_lines(const void *a, const void *b)
 {
-	if (s->sts_reported)
-		return;
-	inv->calls.sts += s->sts_calls.sts;
-	inv->calls.throttled += s->sts_calls.throttled;
-	inv->calls.retries += s->sts_calls.retries;
-	inv->calls.errors += s->sts_calls.errors;
-	s->sts_reported = true;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ld_collect(ld_inventory *inv, ld_aws_session *s, const char *region,
-	       const ld_collect_opts *opts)
+int ld_collect__finish(ld_target_run *r, size_t aliases_skipped)
 {
-	collector c;
-	int error;
+	int error = 0;
 
-	assert(inv && s);
-	memset(&c, 0, sizeof(c));
-	c.inv = inv;
-	c.opts = opts;
-	c.region = region ? region : ld_aws_session_region(s);
-	c.key = opts && opts->digest_key ? opts->digest_key : s->digest_key;
-	ld_inventory_set_digest_key(inv, c.key, LD_DIGEST_KEY_LEN);
-	report_sts(inv, s);
-	if ((error = stamp(inv)) < 0 || (error = ld_inventory_add_region(inv, c.region)) < 0 ||
-	    (error = ld_aws_session__client(&c.client, s, c.region, &inv->calls)) < 0)
-		goto done;
-	if ((error = list_functions(&c)) < 0 || (error = collect_aliases(&c)) < 0 ||
-	    (error = list_triggers(&c)) < 0)
-		goto done;
-	error = 0;
-done:
-	ld_inventory_sort(inv);
-	ld_aws_client_dispose(&c.client);
+	pthread_mutex_lock(&r->lock);
+	if (r->nalias_problems > 1)
+		qsort(r->alias_problems, r->nalias_problems, sizeof(*r->alias_problems),
+		      cmp_alias_problems);
+	/* ListFunctions' lines first, then aliases by function, then mappings */
+	if (r->fn_problems.nproblems > 1)
+		qsort(r->fn_problems.problems, r->fn_problems.nproblems, sizeof(char *), cmp_lines);
+	ld_inventory_take(&r->inv, &r->fn_problems);
+	ld_inventory_init(&r->fn_problems);
+	for (size_t i = 0; i < r->nalias_problems && error == 0; i++)
+		error = ld_inventory_problem(&r->inv, "%s", r->alias_problems[i].line);
+	if (aliases_skipped && error == 0)
+		error = ld_inventory_problem(&r->inv, "aliases of %zu more functions in %s not "
+					     "collected after that error", aliases_skipped,
+					     r->region);
+	if (error == 0)
+		error = ld_inventory_take(&r->inv, &r->trigger_problems);
+	ld_inventory_init(&r->trigger_problems);
+	pthread_mutex_unlock(&r->lock);
 	return error;
 }

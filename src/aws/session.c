@@ -5,7 +5,10 @@
  * chain in order (each step signed with the credentials of the one before), and keep the
  * final credentials for Lambda clients, refreshing them before they expire. The session
  * also fixes the run's deadline and a random environment-digest key, so every region
- * collected with it into one inventory shares one key.
+ * collected with it into one inventory shares one key. A role session (another account of
+ * an organisation scan) starts from its parent's current credentials and assumes its role
+ * at its first use, not at creation. Credentials and their refresh sit behind the session's
+ * lock; clients copy them (session_sync) only when their generation changed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,37 +111,93 @@ static bool fetched(const ld_aws_session *s)
 	return s->cfg.provider.kind != LD_PROVIDER_STATIC;
 }
 
+/* Whether the credentials can be had again: from a provider, a role chain or a parent. */
+static bool refreshable(const ld_aws_session *s)
+{
+	return fetched(s) || s->cfg.nroles || s->parent;
+}
+
 static bool expiring(const ld_credentials *c, time_t now, long window)
 {
 	return c->expiration && now >= c->expiration - window;
 }
 
-/* Fetch the base when it comes from a provider and is due, then run the chain again. */
+static int copy_current(ld_aws_session *s, ld_credentials *out);
+
+/* The role chain; a role session without a transport of its own opens one for the call and
+ * closes it after, so a run over a thousand accounts does not hold a thousand idle STS
+ * connections (its role is assumed once an hour). */
+static int run_chain_on_own_transport(ld_aws_session *s, ld_credentials *out)
+{
+	int error;
+
+	if (s->transport)
+		return run_chain(s, out);
+	if ((error = ld_transport_curl_new(&s->transport, s->cfg.ca_bundle)) < 0)
+		return error;
+	error = run_chain(s, out);
+	ld_transport_free(s->transport);
+	s->transport = NULL;
+	return error;
+}
+
+/* Fetch the base when it comes from a provider (or the parent) and is due, then run the
+ * chain again. Called with the lock held. */
 static int refresh(ld_aws_session *s, time_t now)
 {
 	ld_credentials fresh;
 	int error;
 
-	if (fetched(s) && (!s->base.access_key_id ||
-			   expiring(&s->base, now, LD_CREDS_ADVISORY_REFRESH)) &&
-	    (error = fetch_base(s, now)) < 0)
+	if (s->parent) {
+		/* the parent refreshes its own credentials as they expire */
+		if ((error = copy_current(s->parent, &fresh)) < 0)
+			return error;
+		ld_credentials_dispose(&s->base);
+		s->base = fresh;
+	} else if (fetched(s) && (!s->base.access_key_id ||
+				  expiring(&s->base, now, LD_CREDS_ADVISORY_REFRESH)) &&
+		   (error = fetch_base(s, now)) < 0) {
 		return error;
-	if ((error = run_chain(s, &fresh)) < 0)
+	}
+	error = run_chain_on_own_transport(s, &fresh);
+	if (error < 0)
 		return error;
 	ld_credentials_dispose(&s->creds);
 	s->creds = fresh;
+	s->creds_gen++;
 	return 0;
 }
 
-int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out)
+/* The first credentials of a lazy session (a role session fetches them at its first use);
+ * a failure is kept, so its other users get the same error without asking STS again
+ * before LD_CREDS_MIN_REFRESH_INTERVAL. */
+static int first_credentials(ld_aws_session *s, time_t now)
+{
+	int error;
+
+	if (s->failed && now - s->refresh_tried_at < LD_CREDS_MIN_REFRESH_INTERVAL)
+		return ld_error_setc(s->failed, s->failed_klass, "%s", s->failed_message);
+	s->refresh_tried_at = now;
+	if ((error = refresh(s, now)) == 0) {
+		s->failed = 0;
+		return 0;
+	}
+	s->failed = error;
+	s->failed_klass = ld_error_last()->klass;
+	snprintf(s->failed_message, sizeof(s->failed_message), "%s", ld_error_last()->message);
+	return error;
+}
+
+/* Make s->creds current, refreshing when due. Called with the lock held. */
+static int current_locked(ld_aws_session *s)
 {
 	char why[sizeof(((ld_error *)0)->message)];
 	time_t now = wall_now(s);
 	int error;
 
-	*out = &s->creds;
-	if ((!fetched(s) && !s->cfg.nroles) ||
-	    !expiring(&s->creds, now, LD_CREDS_ADVISORY_REFRESH))
+	if (!s->creds.access_key_id && refreshable(s))
+		return first_credentials(s, now);
+	if (!refreshable(s) || !expiring(&s->creds, now, LD_CREDS_ADVISORY_REFRESH))
 		return 0;
 	/* a source handing out short-lived (or, to our clock, expired) keys is not asked on
 	 * every request; AWS rejects what is really expired */
@@ -157,9 +216,45 @@ int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out)
 			     s->source, why);
 }
 
-static int session_creds(void *ctx, const ld_credentials **out)
+/* A copy of the current credentials, refreshed first when due (thread-safe). */
+static int copy_current(ld_aws_session *s, ld_credentials *out)
 {
-	return ld_aws_session__credentials(ctx, out);
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->lock);
+	if ((error = current_locked(s)) == 0)
+		error = copy_creds(out, &s->creds);
+	pthread_mutex_unlock(&s->lock);
+	return error;
+}
+
+int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out)
+{
+	int error;
+
+	pthread_mutex_lock(&s->lock);
+	error = current_locked(s);
+	pthread_mutex_unlock(&s->lock);
+	*out = &s->creds;
+	return error;
+}
+
+static int session_sync(void *ctx, ld_credentials *held, uint64_t *gen)
+{
+	ld_aws_session *s = ctx;
+	ld_credentials fresh;
+	int error;
+
+	pthread_mutex_lock(&s->lock);
+	if ((error = current_locked(s)) == 0 && *gen != s->creds_gen &&
+	    (error = copy_creds(&fresh, &s->creds)) == 0) {
+		ld_credentials_dispose(held);
+		*held = fresh;
+		*gen = s->creds_gen;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return error;
 }
 
 static int describe_source(ld_aws_session *s)
@@ -206,6 +301,21 @@ static int setup(ld_aws_session *s, const ld_aws_opts *opts, const ld_retry_poli
 	return refresh(s, s->refresh_tried_at);
 }
 
+/* A zeroed session with its lock, or NULL without memory. */
+static ld_aws_session *session_alloc(void)
+{
+	ld_aws_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (pthread_mutex_init(&s->lock, NULL) != 0) {
+		free(s);
+		return NULL;
+	}
+	s->lock_ready = true;
+	return s;
+}
+
 int ld_aws_session__new_with(ld_aws_session **out, const ld_aws_opts *opts, ld_aws_config *cfg,
 			     ld_transport *transport, const ld_retry_policy *retry)
 {
@@ -216,7 +326,7 @@ int ld_aws_session__new_with(ld_aws_session **out, const ld_aws_opts *opts, ld_a
 	*out = NULL;
 	if (!opts)
 		opts = &no_opts;
-	if (!(s = calloc(1, sizeof(*s)))) {
+	if (!(s = session_alloc())) {
 		ld_transport_free(transport);
 		if (cfg)
 			ld_aws_config_dispose(cfg);
@@ -271,6 +381,8 @@ void ld_aws_session_free(ld_aws_session *s)
 	free(s->endpoint);
 	free(s->source);
 	memset(s->digest_key, 0, sizeof(s->digest_key));
+	if (s->lock_ready)
+		pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -284,12 +396,14 @@ const char *ld_aws_session_source(const ld_aws_session *s)
 	return s ? s->source : NULL;
 }
 
-int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *region,
-			   ld_api_calls *calls)
+int ld_aws_session__client_on(ld_aws_client *out, ld_aws_session *s, const char *region,
+			      ld_api_calls *calls, ld_transport *transport)
 {
 	ld_buf endpoint = LD_BUF_INIT_CAP(4096);
+	ld_credentials none;
 	int error;
 
+	memset(&none, 0, sizeof(none));
 	if (!region)
 		region = s->cfg.region;
 	/* an override (moto, a VPC endpoint) serves whatever region we sign for */
@@ -297,11 +411,119 @@ int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *re
 		error = ld_buf_puts(&endpoint, s->endpoint);
 	else
 		error = ld_aws_default_endpoint(&endpoint, "lambda", region);
+	/* no credentials are copied here: the first attempt syncs them under the lock */
 	if (error == 0)
-		error = ld_aws_client_init(out, s->transport, &s->creds, region, "lambda",
-					   endpoint.ptr, calls, &s->retry, s->deadline_ms);
+		error = ld_aws_client_init(out, transport, &none, region, "lambda", endpoint.ptr,
+					   calls, &s->retry, s->deadline_ms);
 	if (error == 0)
-		ld_aws_client_use_credentials(out, session_creds, s);
+		ld_aws_client_sync_credentials(out, session_sync, s);
 	ld_buf_dispose(&endpoint);
 	return error;
+}
+
+int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *region,
+			   ld_api_calls *calls)
+{
+	return ld_aws_session__client_on(out, s, region, calls, s->transport);
+}
+
+void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls)
+{
+	for (; s; s = s->parent) {
+		if (s->sts_reported)
+			continue;
+		calls->sts += s->sts_calls.sts;
+		calls->throttled += s->sts_calls.throttled;
+		calls->retries += s->sts_calls.retries;
+		calls->errors += s->sts_calls.errors;
+		s->sts_reported = true;
+	}
+}
+
+/* --- per-account role sessions ------------------------------------------------------ */
+
+static int dup_opt(char **out, const char *in)
+{
+	*out = NULL;
+	if (in && !(*out = strdup(in)))
+		return ld_error_oom();
+	return 0;
+}
+
+/* The child's configuration: where to reach STS and Lambda as the parent does, and one
+ * role step. */
+static int role_config(ld_aws_config *cfg, const ld_aws_session *parent, const ld_role_opts *ro)
+{
+	ld_role_step *step;
+	int error;
+
+	if (!(step = calloc(1, sizeof(*step))))
+		return ld_error_oom();
+	cfg->roles = step;
+	cfg->nroles = 1;
+	if ((error = dup_opt(&cfg->region, parent->cfg.region)) < 0 ||
+	    (error = dup_opt(&cfg->endpoint_url, parent->cfg.endpoint_url)) < 0 ||
+	    (error = dup_opt(&cfg->sts_endpoint_url, parent->cfg.sts_endpoint_url)) < 0 ||
+	    (error = dup_opt(&cfg->ca_bundle, parent->cfg.ca_bundle)) < 0 ||
+	    (error = dup_opt(&cfg->profile, parent->cfg.profile)) < 0 ||
+	    (error = dup_opt(&step->role_arn, ro->role_arn)) < 0 ||
+	    (error = dup_opt(&step->external_id, ro->external_id)) < 0 ||
+	    (error = dup_opt(&step->session_name,
+			     ro->session_name ? ro->session_name : "lambdrift")) < 0)
+		return error;
+	step->duration_seconds = ro->duration_seconds;
+	return 0;
+}
+
+static int role_source(ld_aws_session *s, const ld_aws_session *parent, const char *role_arn)
+{
+	ld_buf b = LD_BUF_INIT_CAP(4096);
+
+	ld_buf_printf(&b, "assume-role %s (from %s)", role_arn,
+		      parent->source ? parent->source : "unknown source");
+	if (!(s->source = ld_buf_detach(&b)))
+		return ld_error_oom();
+	return 0;
+}
+
+int ld_aws_session__for_role_with(ld_aws_session **out, ld_aws_session *parent,
+				  const ld_role_opts *ro, ld_transport *transport)
+{
+	ld_aws_session *s = NULL;
+	int error;
+
+	*out = NULL;
+	if (!ro || !ro->role_arn || strncmp(ro->role_arn, "arn:", 4) != 0) {
+		ld_transport_free(transport);
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
+				     "'%s' is not a role arn (arn:aws:iam::ACCOUNT:role/NAME)",
+				     ro && ro->role_arn ? ro->role_arn : "");
+	}
+	if (!(s = session_alloc())) {
+		ld_transport_free(transport);
+		return ld_error_oom();
+	}
+	s->transport = transport;
+	s->parent = parent;
+	s->retry = parent->retry;
+	s->deadline_ms = parent->deadline_ms;
+	s->now = parent->now;
+	memcpy(s->digest_key, parent->digest_key, sizeof(s->digest_key));
+	if ((error = role_config(&s->cfg, parent, ro)) < 0 ||
+	    (error = dup_opt(&s->endpoint, parent->endpoint)) < 0 ||
+	    (error = role_source(s, parent, ro->role_arn)) < 0)
+		goto done;
+	/* no STS call yet: the role is assumed at the first request, so an account that
+	 * refuses fails its own targets only */
+	*out = s;
+	s = NULL;
+done:
+	ld_aws_session_free(s);
+	return error;
+}
+
+int ld_aws_session_for_role(ld_aws_session **out, ld_aws_session *parent, const ld_role_opts *ro)
+{
+	/* no transport: one is opened for each AssumeRole (run_chain_on_own_transport) */
+	return ld_aws_session__for_role_with(out, parent, ro, NULL);
 }

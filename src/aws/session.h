@@ -1,15 +1,18 @@
 /*
- * Session internals shared by session.c and collect.c (private to the library), and the
- * semi-private constructor tests use to run a session on an injected transport. The
- * session owns the transport, the resolved configuration, the base credentials (static or
- * fetched by a provider) and the final credentials after the role chain; a client made
- * from it borrows the transport and asks the session for current credentials before every
- * attempt, so credentials that expire are refreshed while a long scan runs. Not
- * thread-safe: one thread uses a session and its clients.
+ * Session internals shared by session.c, collect.c and scan.c (private to the library), and
+ * the semi-private constructors tests use to run a session on an injected transport. The
+ * session owns the transport, the resolved configuration, the base credentials (static,
+ * fetched by a provider, or a parent session's for a per-account role session) and the
+ * final credentials after the role chain; a client made from it asks the session for
+ * current credentials before every attempt, so credentials that expire are refreshed while
+ * a long scan runs. The credentials, their refresh (which uses the session's transport) and
+ * the STS counters are guarded by the session's lock, so clients on several threads may
+ * share a session; each such client needs a transport of its own (ld_aws_session__client_on).
  */
 #ifndef LD_AWS_SESSION_H
 #define LD_AWS_SESSION_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
@@ -18,6 +21,7 @@
 #include "aws/config.h"
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
+#include "lambdrift/errors.h"
 
 struct ld_aws_session {
 	ld_aws_config cfg;          /* resolved configuration (base credentials included) */
@@ -33,6 +37,13 @@ struct ld_aws_session {
 	ld_api_calls sts_calls;     /* AssumeRole calls, reported once into an inventory */
 	bool sts_reported;
 	uint8_t digest_key[LD_DIGEST_KEY_LEN]; /* random per session: one key per inventory */
+	pthread_mutex_t lock;       /* guards creds, base, their refresh, transport, sts_calls */
+	bool lock_ready;
+	uint64_t creds_gen;         /* bumped whenever creds change (clients copy on change) */
+	ld_aws_session *parent;     /* role session: base credentials come from here (borrowed) */
+	int failed;                 /* no credentials yet: the error of the last try, else 0 */
+	ld_error_class failed_klass;
+	char failed_message[sizeof(((ld_error *)0)->message)];
 };
 
 /**
@@ -60,9 +71,24 @@ int ld_aws_session__new_with(ld_aws_session **out, const ld_aws_opts *opts, ld_a
  */
 int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out);
 
-/** A Lambda client for `region` (NULL: the session's) counting into `calls` (may be NULL);
- *  it takes its credentials from ld_aws_session__credentials(). */
+/** A Lambda client for `region` (NULL: the session's) counting into `calls` (may be NULL)
+ *  on the session's own transport (one thread only); it copies the session's current
+ *  credentials before every attempt. */
 int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *region,
 			   ld_api_calls *calls);
+
+/** As ld_aws_session__client, on `transport` (borrowed): clients of one session on several
+ *  threads, each with a transport of its own. */
+int ld_aws_session__client_on(ld_aws_client *out, ld_aws_session *s, const char *region,
+			      ld_api_calls *calls, ld_transport *transport);
+
+/** As ld_aws_session_for_role, on `transport` for its STS calls (ownership taken, freed on
+ *  failure too); NULL: a transport opened for each AssumeRole and closed after it. */
+int ld_aws_session__for_role_with(ld_aws_session **out, ld_aws_session *parent,
+				  const ld_role_opts *ro, ld_transport *transport);
+
+/** Add the session's STS counters (and its parent's) into `calls` once per session. Not
+ *  for use while other threads use the sessions. */
+void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls);
 
 #endif

@@ -16,6 +16,19 @@
 /** Find the function `name` in `region`, or add it (arn may be NULL). NULL without memory. */
 ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const char *name,
 				   const char *arn);
+/** As ld_inventory_function, keyed by account too (NULL matches only NULL). */
+ld_function *ld_inventory_function_in(ld_inventory *inv, const char *account, const char *region,
+				      const char *name, const char *arn);
+/** Add an account id to inv->accounts if not present yet. */
+int ld_inventory_add_account(ld_inventory *inv, const char *account);
+/**
+ * Move everything of `src` into `dst`: functions, triggers, regions, accounts, problems,
+ * notes (appended in src's order), call counters (added), completeness (and-ed), account and
+ * partition when dst has none. `src` is left disposed. The caller sorts dst afterwards.
+ * @return 0, or LD_ERROR without memory (src is disposed either way; dst is marked
+ *         incomplete)
+ */
+int ld_inventory_take(ld_inventory *dst, ld_inventory *src);
 /** Append a zeroed version / alias / trigger. NULL without memory. */
 ld_version *ld_function_add_version(ld_function *fn);
 ld_alias *ld_function_add_alias(ld_function *fn);

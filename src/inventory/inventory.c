@@ -86,6 +86,7 @@ static void function_dispose(ld_function *fn)
 {
 	free(fn->name);
 	free(fn->region);
+	free(fn->account);
 	free(fn->arn);
 	for (size_t i = 0; i < fn->nversions; i++)
 		ld_version_dispose(&fn->versions[i]);
@@ -118,6 +119,7 @@ void ld_inventory_dispose(ld_inventory *inv)
 	if (!inv)
 		return;
 	free(inv->account);
+	free_strings(inv->accounts, inv->naccounts);
 	free(inv->partition);
 	free_strings(inv->regions, inv->nregions);
 	for (size_t i = 0; i < inv->nfunctions; i++)
@@ -129,24 +131,21 @@ void ld_inventory_dispose(ld_inventory *inv)
 	free(inv->collected_at);
 	free(inv->digest_key_id);
 	free_strings(inv->problems, inv->nproblems);
+	free_strings(inv->notes, inv->nnotes);
 	memset(inv, 0, sizeof(*inv));
 }
 
-int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
+/* Append one printf-formatted line to a string list; newlines become spaces. */
+static int add_line(char ***lines, size_t *n, const char *fmt, va_list ap)
 {
 	ld_buf b = LD_BUF_INIT_CAP(4096);
 	char **slot;
-	va_list ap;
 	char *line;
 
-	/* Incomplete first: even when the message cannot be stored, the run must not pass. */
-	inv->complete = false;
-	va_start(ap, fmt);
 	ld_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	if (b.error == LD_ELIMIT) {
 		ld_buf_clear(&b);
-		ld_buf_puts(&b, "(problem message too long)");
+		ld_buf_puts(&b, "(message too long)");
 	}
 	if (!(line = ld_buf_detach(&b)))
 		return ld_error_oom();
@@ -154,23 +153,53 @@ int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
 	for (char *p = line; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	if (!(slot = grow_one((void **)&inv->problems, inv->nproblems, sizeof(*slot)))) {
+	if (!(slot = grow_one((void **)lines, *n, sizeof(*slot)))) {
 		free(line);
 		return LD_ERROR;
 	}
 	*slot = line;
-	inv->nproblems++;
+	(*n)++;
 	return 0;
 }
 
-ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const char *name,
-				   const char *arn)
+int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	/* Incomplete first: even when the message cannot be stored, the run must not pass. */
+	inv->complete = false;
+	va_start(ap, fmt);
+	error = add_line(&inv->problems, &inv->nproblems, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+int ld_inventory_note(ld_inventory *inv, const char *fmt, ...)
+{
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	error = add_line(&inv->notes, &inv->nnotes, fmt, ap);
+	va_end(ap);
+	return error;
+}
+
+static bool same_or_both_null(const char *a, const char *b)
+{
+	return a ? b && !strcmp(a, b) : !b;
+}
+
+ld_function *ld_inventory_function_in(ld_inventory *inv, const char *account, const char *region,
+				      const char *name, const char *arn)
 {
 	ld_function *fn;
 
 	for (size_t i = 0; i < inv->nfunctions; i++) {
 		fn = &inv->functions[i];
-		if (!strcmp(fn->name, name) && !strcmp(fn->region, region)) {
+		if (!strcmp(fn->name, name) && !strcmp(fn->region, region) &&
+		    same_or_both_null(fn->account, account)) {
 			if (!fn->arn && arn && !(fn->arn = strdup(arn))) {
 				ld_error_oom();
 				return NULL;
@@ -182,14 +211,21 @@ ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const 
 		return NULL;
 	fn->name = strdup(name);
 	fn->region = strdup(region);
+	fn->account = dup_or_null(account);
 	fn->arn = dup_or_null(arn);
-	if (!fn->name || !fn->region || (arn && !fn->arn)) {
+	if (!fn->name || !fn->region || (arn && !fn->arn) || (account && !fn->account)) {
 		function_dispose(fn);
 		ld_error_oom();
 		return NULL;
 	}
 	inv->nfunctions++;
 	return fn;
+}
+
+ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const char *name,
+				   const char *arn)
+{
+	return ld_inventory_function_in(inv, NULL, region, name, arn);
 }
 
 ld_version *ld_function_add_version(ld_function *fn)
@@ -216,23 +252,116 @@ ld_trigger *ld_inventory_add_trigger(ld_inventory *inv)
 	return t;
 }
 
-int ld_inventory_add_region(ld_inventory *inv, const char *region)
+static int add_unique(char ***list, size_t *n, const char *item)
 {
 	char **slot;
 	char *copy;
 
-	for (size_t i = 0; i < inv->nregions; i++)
-		if (!strcmp(inv->regions[i], region))
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*list)[i], item))
 			return 0;
-	if (!(copy = strdup(region)))
+	if (!(copy = strdup(item)))
 		return ld_error_oom();
-	if (!(slot = grow_one((void **)&inv->regions, inv->nregions, sizeof(*slot)))) {
+	if (!(slot = grow_one((void **)list, *n, sizeof(*slot)))) {
 		free(copy);
 		return LD_ERROR;
 	}
 	*slot = copy;
-	inv->nregions++;
+	(*n)++;
 	return 0;
+}
+
+int ld_inventory_add_region(ld_inventory *inv, const char *region)
+{
+	return add_unique(&inv->regions, &inv->nregions, region);
+}
+
+int ld_inventory_add_account(ld_inventory *inv, const char *account)
+{
+	return add_unique(&inv->accounts, &inv->naccounts, account);
+}
+
+/* Append n elements of `size` bytes to an array grown the way grow_one grows it. */
+static int append_all(void **arr, size_t *n, const void *items, size_t count, size_t size)
+{
+	size_t cap;
+	void *p;
+
+	if (!count)
+		return 0;
+	cap = capacity_for(*n + count);
+	if (cap > SIZE_MAX / size || !(p = realloc(*arr, cap * size)))
+		return ld_error_oom();
+	*arr = p;
+	memcpy((char *)p + *n * size, items, count * size);
+	*n += count;
+	return 0;
+}
+
+static int take_strings(char ***dst, size_t *ndst, char ***src, size_t *nsrc)
+{
+	int error = append_all((void **)dst, ndst, *src, *nsrc, sizeof(char *));
+
+	if (error == 0) {
+		free(*src); /* the strings moved */
+		*src = NULL;
+		*nsrc = 0;
+	}
+	return error;
+}
+
+static int take_unique(char ***dst, size_t *ndst, char *const *src, size_t nsrc)
+{
+	int error = 0;
+	for (size_t i = 0; i < nsrc && error == 0; i++)
+		error = add_unique(dst, ndst, src[i]);
+	return error;
+}
+
+static void add_calls(ld_api_calls *to, const ld_api_calls *from)
+{
+	to->control += from->control;
+	to->get_function += from->get_function;
+	to->sts += from->sts;
+	to->throttled += from->throttled;
+	to->retries += from->retries;
+	to->errors += from->errors;
+}
+
+int ld_inventory_take(ld_inventory *dst, ld_inventory *src)
+{
+	int error;
+
+	add_calls(&dst->calls, &src->calls);
+	dst->complete = dst->complete && src->complete;
+	if (!dst->account && src->account) {
+		dst->account = src->account;
+		src->account = NULL;
+	}
+	if (!dst->partition && src->partition) {
+		dst->partition = src->partition;
+		src->partition = NULL;
+	}
+	if ((error = append_all((void **)&dst->functions, &dst->nfunctions, src->functions,
+				src->nfunctions, sizeof(*src->functions))) < 0)
+		goto done;
+	src->nfunctions = 0; /* moved: dst owns their strings now */
+	if ((error = append_all((void **)&dst->triggers, &dst->ntriggers, src->triggers,
+				src->ntriggers, sizeof(*src->triggers))) < 0)
+		goto done;
+	src->ntriggers = 0;
+	if ((error = take_unique(&dst->regions, &dst->nregions, src->regions, src->nregions)) < 0 ||
+	    (error = take_unique(&dst->accounts, &dst->naccounts, src->accounts,
+				 src->naccounts)) < 0 ||
+	    (error = take_strings(&dst->problems, &dst->nproblems, &src->problems,
+				  &src->nproblems)) < 0 ||
+	    (error = take_strings(&dst->notes, &dst->nnotes, &src->notes, &src->nnotes)) < 0)
+		goto done;
+done:
+	if (error < 0)
+		dst->complete = false;
+	ld_inventory_dispose(src);
+	return error;
 }
 
 /* A published version's number, or -1 for "$LATEST" and anything not a plain decimal. */
@@ -284,7 +413,9 @@ static int cmp_aliases(const void *a, const void *b)
 static int cmp_functions(const void *a, const void *b)
 {
 	const ld_function *x = a, *y = b;
-	int c = strcmp(x->region, y->region);
+	int c = strcmp(x->account ? x->account : "", y->account ? y->account : "");
+	if (!c)
+		c = strcmp(x->region, y->region);
 	return c ? c : strcmp(x->name, y->name);
 }
 
@@ -337,6 +468,8 @@ void ld_inventory_sort(ld_inventory *inv)
 		qsort(inv->triggers, inv->ntriggers, sizeof(*inv->triggers), cmp_triggers);
 	if (inv->nregions > 1)
 		qsort(inv->regions, inv->nregions, sizeof(*inv->regions), cmp_strings);
+	if (inv->naccounts > 1)
+		qsort(inv->accounts, inv->naccounts, sizeof(*inv->accounts), cmp_strings);
 }
 
 bool ld_glob_match(const char *glob, const char *name)

@@ -110,6 +110,8 @@ static ld_json *function_json(const ld_function *fn)
 		error = ld_json_append(aliases, alias_json(&fn->aliases[i]));
 	if (error == 0 && (error = ld_json_add_str(o, "name", fn->name)) == 0 &&
 	    (error = ld_json_add_str(o, "region", fn->region)) == 0 &&
+	    /* absent rather than null: snapshots of one account stay as they were */
+	    (!fn->account || (error = ld_json_add_str(o, "account", fn->account)) == 0) &&
 	    (error = ld_json_add_str(o, "arn", fn->arn)) == 0) {
 		error = ld_json_add(o, "versions", versions);
 		versions = NULL;
@@ -188,6 +190,9 @@ int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
 
 	if (error == 0 && ((error = ld_json_add_str(root, "schema", LD_INVENTORY_SCHEMA)) < 0 ||
 			   (error = ld_json_add_str(root, "account", inv->account)) < 0 ||
+			   (inv->naccounts > 1 &&
+			    (error = add_strings(root, "accounts", inv->accounts,
+						 inv->naccounts)) < 0) ||
 			   (error = ld_json_add_str(root, "partition",
 						    inv->partition ? inv->partition : "aws")) < 0 ||
 			   (error = add_strings(root, "regions", inv->regions, inv->nregions)) < 0 ||
@@ -195,6 +200,8 @@ int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
 			   (error = ld_json_add_str(root, "digest_key_id", inv->digest_key_id)) < 0 ||
 			   (error = ld_json_add_bool(root, "complete", inv->complete)) < 0 ||
 			   (error = add_strings(root, "problems", inv->problems, inv->nproblems)) < 0 ||
+			   (inv->nnotes &&
+			    (error = add_strings(root, "notes", inv->notes, inv->nnotes)) < 0) ||
 			   (error = ld_json_add(root, "api_calls", calls_json(&inv->calls))) < 0 ||
 			   (error = add_lists(root, inv)) < 0))
 		goto done;
@@ -312,6 +319,20 @@ static int load_string_list(const where *w, const ld_json *root, const char *key
 static int add_problem(ld_inventory *inv, const char *line)
 {
 	return ld_inventory_problem(inv, "%s", line);
+}
+
+static int add_note(ld_inventory *inv, const char *line)
+{
+	return ld_inventory_note(inv, "%s", line);
+}
+
+/* A string array member that older snapshots lack. */
+static int load_optional_list(const where *w, const ld_json *root, const char *key,
+			      ld_inventory *inv, int (*add)(ld_inventory *, const char *))
+{
+	if (!ld_json_get(root, key))
+		return 0;
+	return load_string_list(w, root, key, inv, add);
 }
 
 static int load_config(const where *w, const ld_json *obj, ld_version *v)
@@ -463,7 +484,7 @@ static int load_aliases(const where *w, const ld_json *obj, ld_function *fn)
 
 static int load_function(const where *w, const ld_json *obj, ld_inventory *inv)
 {
-	char *name = NULL, *region = NULL, *arn = NULL;
+	char *name = NULL, *region = NULL, *account = NULL, *arn = NULL;
 	size_t before = inv->nfunctions;
 	ld_function *fn;
 	int error;
@@ -472,14 +493,15 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv)
 		return bad(w, NULL, "expected an object");
 	if ((error = get_str(w, obj, "name", true, &name)) < 0 ||
 	    (error = get_str(w, obj, "region", true, &region)) < 0 ||
+	    (error = get_str(w, obj, "account", false, &account)) < 0 ||
 	    (error = get_str(w, obj, "arn", false, &arn)) < 0)
 		goto done;
-	if (!(fn = ld_inventory_function(inv, region, name, arn))) {
+	if (!(fn = ld_inventory_function_in(inv, account, region, name, arn))) {
 		error = LD_ERROR;
 		goto done;
 	}
 	if (inv->nfunctions == before) {
-		error = bad(w, "name", "function appears twice in this region");
+		error = bad(w, "name", "function appears twice in this account and region");
 		goto done;
 	}
 	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0)
@@ -487,6 +509,7 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv)
 done:
 	free(name);
 	free(region);
+	free(account);
 	free(arn);
 	return error;
 }
@@ -547,6 +570,8 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	    (error = get_str(w, root, "digest_key_id", false, &inv->digest_key_id)) < 0 ||
 	    (error = load_string_list(w, root, "regions", inv, ld_inventory_add_region)) < 0 ||
 	    (error = load_string_list(w, root, "problems", inv, add_problem)) < 0 ||
+	    (error = load_optional_list(w, root, "accounts", inv, ld_inventory_add_account)) < 0 ||
+	    (error = load_optional_list(w, root, "notes", inv, add_note)) < 0 ||
 	    (error = load_calls(w, root, &inv->calls)) < 0)
 		return error;
 	/* After the problems: adding one marks the inventory incomplete by itself. */

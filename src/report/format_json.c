@@ -65,9 +65,14 @@ static int add_run(ld_json *root, const ld_report *r)
 	    (r->commit && ld_json_add_str(run, "commit", r->commit) < 0) ||
 	    ld_json_add_str(run, "started", r->started) < 0 ||
 	    ld_json_add_str(run, "account", inv->account) < 0 ||
+	    /* several accounts (--accounts): run.account is null and this lists them */
+	    (inv->naccounts > 1 &&
+	     add_strings(run, "accounts", inv->accounts, inv->naccounts) < 0) ||
 	    add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||
 	    ld_json_add_bool(run, "complete", inv->complete) < 0 ||
 	    add_strings(run, "problems", inv->problems, inv->nproblems) < 0 ||
+	    /* what was left out on purpose (a region not enabled); absent when nothing */
+	    (inv->nnotes && add_strings(run, "notes", inv->notes, inv->nnotes) < 0) ||
 	    add_calls(run, &inv->calls) < 0 ||
 	    ld_json_add_str(run, "runtime_table", r->runtimes ? r->runtimes->source : NULL) < 0)
 		return LD_ERROR;
@@ -118,6 +123,7 @@ static int add_function(ld_json *arr, const ld_function *fn)
 		return error;
 	if (ld_json_add_str(o, "name", fn->name) < 0 ||
 	    ld_json_add_str(o, "region", fn->region) < 0 ||
+	    (fn->account && ld_json_add_str(o, "account", fn->account) < 0) ||
 	    ld_json_add_str(o, "arn", fn->arn) < 0 ||
 	    ld_json_add_str(o, "runtime", latest ? latest->runtime : NULL) < 0 ||
 	    ld_json_add_str(o, "code_sha256", latest ? latest->code_sha256 : NULL) < 0 ||

@@ -1,0 +1,126 @@
+/*
+ * Collecting account-regions concurrently (private to the library): scan.c runs a pool of
+ * threads over targets, collect.c does the listing work of one target a request at a time.
+ * An ld_target_run is the state of one account-region: its part of the inventory and the
+ * problem lines in a fixed order (both guarded by its lock, since several of its requests
+ * are in flight at once), its rate limiter, and the state of its two marker chains
+ * (ListFunctions, ListEventSourceMappings), each touched only by the one job of that chain
+ * in flight. Also the test seam that runs the pool on injected transports.
+ */
+#ifndef LD_AWS_SCAN_H
+#define LD_AWS_SCAN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aws/client.h"
+#include "aws/http.h"
+#include "aws/ratelimit.h"
+#include "lambdrift/aws.h"
+#include "lambdrift/inventory.h"
+
+/* One paginated listing: which markers were seen, how many pages so far. */
+typedef struct {
+	const char *op;
+	size_t pages, max_pages;
+	uint64_t *seen;
+	size_t nseen;
+	char *marker;        /* for the next request, NULL when done */
+} ld_pager;
+
+/* A ListAliases failure, kept with its function so lines come out in function order. */
+typedef struct {
+	size_t fn;
+	const char *name;   /* the function's name (owned by the inventory) */
+	char *line;
+} ld_alias_problem;
+
+typedef struct ld_target_run ld_target_run;
+
+struct ld_target_run {
+	ld_scan_target *target;
+	ld_aws_session *session;
+	const char *region;
+	const ld_collect_opts *opts;
+	const uint8_t *key;          /* environment digest key */
+	ld_rate_limiter limiter;
+	pthread_mutex_t lock;        /* guards everything below but the pagers */
+	bool lock_ready;
+	ld_inventory inv;            /* this account-region's part */
+	ld_inventory fn_problems;    /* only problems used: ListFunctions entries skipped */
+	ld_inventory trigger_problems;
+	ld_alias_problem *alias_problems;
+	size_t nalias_problems;
+	ld_pager functions, triggers;
+	size_t last_fn;              /* ListFunctions chain: the function the last entry went to */
+	bool have_last;
+	bool any_success;            /* some request was answered with a 2xx */
+	/* Called after every page (from the thread that fetched it) with the client that did;
+	 * may be NULL. */
+	void (*on_page)(void *ctx, ld_target_run *r, ld_aws_client *c);
+	void *on_page_ctx;
+	/* Called once a ListFunctions page's marker is known, before its entries are added,
+	 * so the next page can be asked for meanwhile; `more` says whether there is one. May
+	 * be NULL. */
+	void (*on_chain)(void *ctx, ld_target_run *r, bool more);
+};
+
+/* --- collect.c: the listing work, one request (or one function's aliases) per call ------ */
+
+/** Set up a run for `t` (state only: the limiter and the pool are scan.c's).
+ *  @return 0, or LD_ERROR */
+int ld_target_run_init(ld_target_run *r, ld_scan_target *t, const ld_collect_opts *opts,
+		       const uint8_t *key);
+void ld_target_run_dispose(ld_target_run *r);
+
+/**
+ * Fetch the next ListFunctions page and add its versions. Indices (into r->inv.functions)
+ * of functions seen for the first time are appended to *fresh (malloc'd, caller frees).
+ * r->on_chain hears of the next page before the entries are added, so two pages' entries
+ * may be added at once (problem lines are sorted at the end for that reason).
+ * @return 1 when more pages follow, 0 after the last; < 0 when the listing failed
+ */
+int ld_collect__functions_page(ld_target_run *r, ld_aws_client *c, size_t **fresh,
+			       size_t *nfresh);
+
+/** Every page of ListAliases of function `fn` (an index into r->inv.functions).
+ *  @return 0, or < 0 when the listing failed (nothing is recorded here) */
+int ld_collect__aliases(ld_target_run *r, ld_aws_client *c, size_t fn);
+
+/** The next ListEventSourceMappings page. @return 1 more, 0 done, < 0 failed */
+int ld_collect__triggers_page(ld_target_run *r, ld_aws_client *c);
+
+/** Record a failed ListAliases of `fn` as a problem line (ordered by fn later). */
+int ld_collect__alias_problem(ld_target_run *r, size_t fn, const char *why);
+
+/** Move the problem lines into r->inv in their fixed order: ListFunctions entries
+ *  (sorted), aliases by function name, `aliases_skipped` summary, mappings. */
+int ld_collect__finish(ld_target_run *r, size_t aliases_skipped);
+
+/** The name of function `fn` (stable while the run lives). */
+const char *ld_collect__function_name(ld_target_run *r, size_t fn);
+
+/** Whether an error hits every request of an account-region alike (auth, network,
+ *  throttling, the deadline): no point asking for more there. */
+bool ld_collect__region_wide(int error);
+
+/* --- scan.c: the pool ---------------------------------------------------------------- */
+
+/* Test seams of ld_collect_targets__with; NULL members mean the real thing. */
+typedef struct {
+	/* A transport for one request slot of a target's session; NULL: curl with the
+	 * session's CA bundle. */
+	int (*transport_new)(void *ctx, ld_transport **out, ld_aws_session *s);
+	void *transport_ctx;
+	/* Use the sessions' own transports, one request at a time (ld_collect). */
+	bool session_transport;
+	/* Clock and sleep of the rate limiters; NULL: the targets' session's retry seams. */
+	const ld_retry_policy *limiter_seams;
+} ld_scan_seams;
+
+int ld_collect_targets__with(ld_inventory *inv, ld_scan_target *targets, size_t ntargets,
+			     const ld_scan_opts *opts, const ld_scan_seams *seams);
+
+#endif

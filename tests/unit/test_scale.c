@@ -1,0 +1,757 @@
+/* Organisation-scale collection without a server: the token bucket under an injected clock
+ * (rate, burst, the token kept for priority requests, the cut after a throttle and the
+ * regrowth), and ld_collect_targets over a thread-safe fake Lambda that serves several
+ * accounts and regions from a generated model: a concurrent run gives the very same
+ * inventory as a serial one (snapshot bytes, problem lines included), a failed
+ * account-region does not stop the others, an opt-in region that is not enabled is skipped
+ * with a note, role sessions assume their role once and tag functions with their account,
+ * an account whose role cannot be assumed fails alone, and a two-account snapshot loads
+ * back to the same bytes. Also --accounts parsing, role ARNs and the embedded region table. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aws/client.h"
+#include "aws/ratelimit.h"
+#include "aws/scan.h"
+#include "aws/session.h"
+#include "harness.h"
+#include "inventory/build.h"
+#include "lambdrift/aws.h"
+#include "lambdrift/errors.h"
+
+#define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+
+/* --- the token bucket under a fake clock -------------------------------------------- */
+
+static int64_t fake_now;
+
+static int64_t clock_now(void *ctx)
+{
+	(void)ctx;
+	return fake_now;
+}
+
+static void clock_sleep(void *ctx, long ms)
+{
+	(void)ctx;
+	fake_now += ms;
+}
+
+static ld_retry_policy clock_seams(void)
+{
+	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	p.now_ms = clock_now;
+	p.sleep_ms = clock_sleep;
+	fake_now = 5000000;
+	return p;
+}
+
+static void test_bucket__rate_is_respected(void)
+{
+	ld_retry_policy seams = clock_seams();
+	double rate[LD_QUOTA_COUNT] = { 10.0, 100.0, 0.0 };
+	ld_rate_limiter l;
+	int64_t start = fake_now, stamps[200];
+
+	LD_REQUIRE(ld_rate_limiter_init(&l, rate, &seams) == 0);
+	for (int i = 0; i < 200; i++) {
+		ld_rate_limiter_acquire(&l, LD_QUOTA_CONTROL, false);
+		stamps[i] = fake_now;
+	}
+	/* a burst of two (one token stays for priority), then one each 100 ms */
+	LD_CHECK_INT(stamps[1] - start, 0);
+	LD_CHECK(stamps[199] - start >= 19700 && stamps[199] - start <= 19900);
+	/* never more than rate x window + the burst in any window */
+	for (int i = 0; i + 12 < 200; i++)
+		LD_CHECK(stamps[i + 12] - stamps[i] >= 1000);
+	/* a priority request takes the kept token at once */
+	start = fake_now;
+	ld_rate_limiter_acquire(&l, LD_QUOTA_CONTROL, true);
+	LD_CHECK(fake_now - start <= 100);
+	/* the unpaced class never waits */
+	start = fake_now;
+	for (int i = 0; i < 1000; i++)
+		ld_rate_limiter_acquire(&l, LD_QUOTA_STS, false);
+	LD_CHECK_INT(fake_now - start, 0);
+	ld_rate_limiter_dispose(&l);
+}
+
+static void test_bucket__throttle_cuts_then_regrows(void)
+{
+	ld_retry_policy seams = clock_seams();
+	double rate[LD_QUOTA_COUNT] = { 14.5, 95.0, 0.0 };
+	ld_rate_limiter l;
+	int64_t start;
+
+	LD_REQUIRE(ld_rate_limiter_init(&l, rate, &seams) == 0);
+	ld_rate_limiter_throttled(&l, LD_QUOTA_CONTROL, 2000);
+	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) < 14.5 * 0.71);
+	/* requests in flight together are throttled together: one cut per window */
+	ld_rate_limiter_throttled(&l, LD_QUOTA_CONTROL, 0);
+	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) > 14.5 * 0.69);
+	/* Retry-After holds every request of the class */
+	start = fake_now;
+	ld_rate_limiter_acquire(&l, LD_QUOTA_CONTROL, true);
+	LD_CHECK(fake_now - start >= 2000);
+	/* the other class is not slowed */
+	start = fake_now;
+	ld_rate_limiter_acquire(&l, LD_QUOTA_GET_FUNCTION, false);
+	LD_CHECK_INT(fake_now - start, 0);
+	/* 30 s without a throttle: back at the ceiling */
+	fake_now += 30000;
+	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) > 14.49);
+	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) <= 14.5);
+	ld_rate_limiter_dispose(&l);
+}
+
+/* --- a thread-safe fake Lambda and STS --------------------------------------------- */
+
+typedef struct {
+	pthread_mutex_t lock;
+	int nfunctions;                /* per account-region */
+	const char *denied_region;     /* every call there: AccessDenied */
+	const char *unknown_key_region;/* every call there: UnrecognizedClientException */
+	const char *refused_account;   /* AssumeRole into it: AccessDenied */
+	const char *alias_404;         /* ListAliases of this function: 404 */
+	time_t expiry;                 /* Expiration of AssumeRole credentials; 0: 2099 */
+	int assume_calls, lambda_calls, inflight, peak;
+} server;
+
+typedef struct {
+	ld_transport base;
+	server *srv;
+} fake;
+
+static void put(ld_http_response *resp, long status, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void put(ld_http_response *resp, long status, const char *type, const char *fmt, ...)
+{
+	va_list ap;
+	resp->status = status;
+	if (type)
+		snprintf(resp->error_type, sizeof(resp->error_type), "%s", type);
+	va_start(ap, fmt);
+	ld_buf_vprintf(&resp->body, fmt, ap);
+	va_end(ap);
+}
+
+/* Copy the value after `key` up to one of `stops` into out. */
+static void after(char *out, size_t len, const char *hay, const char *key, const char *stops)
+{
+	const char *p = hay ? strstr(hay, key) : NULL;
+	size_t n;
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen(key);
+	n = strcspn(p, stops);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+static const char *header(const ld_http_request *req, const char *name)
+{
+	for (size_t i = 0; i < req->nheaders; i++)
+		if (!strcmp(req->headers[i].name, name))
+			return req->headers[i].value;
+	return NULL;
+}
+
+/* Role sessions get key ASIA<account>; the base session's key maps to 123456789012. */
+static void account_of_key(char *out, size_t len, const char *akid)
+{
+	const char *id = !strncmp(akid, "ASIA", 4) && strlen(akid) == 16 ? akid + 4 : "123456789012";
+	size_t n = strlen(id) < len ? strlen(id) : len - 1;
+	memcpy(out, id, n);
+	out[n] = '\0';
+}
+
+static void sts_answer(server *srv, const ld_http_request *req, ld_http_response *resp)
+{
+	char arn[256], account[16], when[32] = "2099-01-01T00:00:00Z";
+
+	after(arn, sizeof(arn), req->body, "RoleArn=", "&");
+	after(account, sizeof(account), arn, "iam%3A%3A", "%");
+	pthread_mutex_lock(&srv->lock);
+	srv->assume_calls++;
+	pthread_mutex_unlock(&srv->lock);
+	if (srv->refused_account && !strcmp(account, srv->refused_account)) {
+		put(resp, 403, NULL, "<ErrorResponse><Error><Code>AccessDenied</Code><Message>not "
+		    "authorized to perform sts:AssumeRole</Message></Error></ErrorResponse>");
+		return;
+	}
+	if (srv->expiry) {
+		struct tm tm;
+		gmtime_r(&srv->expiry, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	put(resp, 200, NULL, "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>"
+	    "ASIA%s</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t-%s"
+	    "</SessionToken><Expiration>%s</Expiration></Credentials>"
+	    "</AssumeRoleResult></AssumeRoleResponse>", account, account, when);
+}
+
+/* Function i has i % 4 published versions; every third has a mapping; each one alias. */
+static void list_functions(server *srv, ld_http_response *resp, const char *account,
+			   const char *region, const char *url)
+{
+	char marker[32];
+	int from, n = 0, idx = 0;
+	ld_buf *b = &resp->body;
+
+	after(marker, sizeof(marker), url, "Marker=", "&");
+	from = marker[0] ? atoi(marker) : 0;
+	resp->status = 200;
+	ld_buf_puts(b, "{\"Functions\":[");
+	for (int f = 0; f < srv->nfunctions; f++)
+		for (int v = -1; v < f % 4; v++, idx++) {
+			char ver[16];
+			if (idx < from || n >= 50)
+				continue;
+			if (v < 0)
+				snprintf(ver, sizeof(ver), "$LATEST");
+			else
+				snprintf(ver, sizeof(ver), "%d", v + 1);
+			ld_buf_printf(b, "%s{\"FunctionName\":\"fn-%03d\",\"FunctionArn\":\"arn:aws:"
+				      "lambda:%s:%s:function:fn-%03d:%s\",\"Version\":\"%s\","
+				      "\"Runtime\":\"python3.12\",\"Handler\":\"app.h\",\"CodeSha256\":"
+				      "\"c%d\",\"MemorySize\":128,\"PackageType\":\"Zip\","
+				      "\"Environment\":{\"Variables\":{\"K\":\"v%d\"}}}",
+				      n ? "," : "", f, region, account, f, ver, ver, f, v);
+			n++;
+		}
+	if (from + n < idx)
+		ld_buf_printf(b, "],\"NextMarker\":\"%d\"}", from + n);
+	else
+		ld_buf_puts(b, "]}");
+}
+
+static void list_aliases(server *srv, ld_http_response *resp, const char *account,
+			 const char *region, const char *url)
+{
+	char name[64];
+	int f;
+
+	after(name, sizeof(name), url, "/functions/", "/");
+	if (srv->alias_404 && !strcmp(name, srv->alias_404)) {
+		put(resp, 404, "ResourceNotFoundException", "{\"Message\":\"Function not found\"}");
+		return;
+	}
+	f = atoi(name + 3);
+	put(resp, 200, NULL, "{\"Aliases\":[{\"Name\":\"live\",\"AliasArn\":\"arn:aws:lambda:%s:%s:"
+	    "function:%s:live\",\"FunctionVersion\":\"%s\"}]}", region, account, name,
+	    f % 4 ? "1" : "$LATEST");
+}
+
+static void list_mappings(server *srv, ld_http_response *resp, const char *account,
+			  const char *region)
+{
+	ld_buf *b = &resp->body;
+	int n = 0;
+
+	resp->status = 200;
+	ld_buf_puts(b, "{\"EventSourceMappings\":[");
+	for (int f = 0; f < srv->nfunctions; f += 3)
+		ld_buf_printf(b, "%s{\"UUID\":\"u-%s-%03d\",\"FunctionArn\":\"arn:aws:lambda:%s:%s:"
+			      "function:fn-%03d\",\"State\":\"Enabled\"}", n++ ? "," : "",
+			      region, f, region, account, f);
+	ld_buf_puts(b, "]}");
+}
+
+static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
+{
+	server *srv = ((fake *)t)->srv;
+	const char *auth = header(req, "Authorization");
+	char akid[64], region[32], service[16], account[16];
+	struct timespec latency = { 0, 2000000 };
+
+	after(akid, sizeof(akid), auth, "Credential=", "/");
+	region[0] = service[0] = '\0';
+	/* Credential=AKID/DATE/REGION/SERVICE/aws4_request */
+	sscanf(auth ? strstr(auth, "Credential=") : "", "Credential=%*[^/]/%*[^/]/%31[^/]/%15[^/]",
+	       region, service);
+	account_of_key(account, sizeof(account), akid);
+	if (!strcmp(service, "sts")) {
+		sts_answer(srv, req, resp);
+		return 0;
+	}
+	pthread_mutex_lock(&srv->lock);
+	srv->lambda_calls++;
+	if (++srv->inflight > srv->peak)
+		srv->peak = srv->inflight;
+	pthread_mutex_unlock(&srv->lock);
+	nanosleep(&latency, NULL); /* so requests overlap */
+	if (srv->denied_region && !strcmp(region, srv->denied_region))
+		put(resp, 403, "AccessDeniedException", "{\"Message\":\"no lambda:List* here\"}");
+	else if (srv->unknown_key_region && !strcmp(region, srv->unknown_key_region))
+		put(resp, 403, "UnrecognizedClientException",
+		    "{\"message\":\"The security token included in the request is invalid\"}");
+	else if (strstr(req->url, "/aliases"))
+		list_aliases(srv, resp, account, region, req->url);
+	else if (strstr(req->url, "/event-source-mappings"))
+		list_mappings(srv, resp, account, region);
+	else
+		list_functions(srv, resp, account, region, req->url);
+	pthread_mutex_lock(&srv->lock);
+	srv->inflight--;
+	pthread_mutex_unlock(&srv->lock);
+	return 0;
+}
+
+static void fake_free(ld_transport *t)
+{
+	free(t);
+}
+
+static ld_transport *fake_new(server *srv)
+{
+	fake *f = calloc(1, sizeof(*f));
+	f->base.send = fake_send;
+	f->base.free = fake_free;
+	f->srv = srv;
+	return &f->base;
+}
+
+static int seam_transport(void *ctx, ld_transport **out, ld_aws_session *s)
+{
+	(void)s;
+	*out = fake_new(ctx);
+	return 0;
+}
+
+static void server_init(server *srv, int nfunctions)
+{
+	memset(srv, 0, sizeof(*srv));
+	pthread_mutex_init(&srv->lock, NULL);
+	srv->nfunctions = nfunctions;
+}
+
+static char *sdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void no_sleep(void *ctx, long ms)
+{
+	(void)ctx;
+	(void)ms;
+}
+
+static int base_session(ld_aws_session **s, server *srv)
+{
+	ld_aws_config cfg;
+	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+
+	p.sleep_ms = no_sleep;
+	p.max_attempts = 2;
+	p.rate[LD_QUOTA_CONTROL] = 2000; /* fast, but through the limiter all the same */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.profile = sdup("default");
+	cfg.region = sdup("us-east-1");
+	cfg.endpoint_url = sdup("http://127.0.0.1:5000");
+	cfg.sts_endpoint_url = sdup("http://127.0.0.1:5000");
+	cfg.base.access_key_id = sdup("AKIDEXAMPLE");
+	cfg.base.secret_access_key = sdup(SECRET);
+	cfg.source = sdup("environment");
+	return ld_aws_session__new_with(s, NULL, &cfg, fake_new(srv), &p);
+}
+
+static int role_session(ld_aws_session **s, ld_aws_session *parent, server *srv,
+			const char *account)
+{
+	char arn[128];
+	ld_role_opts ro = { arn, NULL, NULL, 0 };
+	snprintf(arn, sizeof(arn), "arn:aws:iam::%s:role/Audit", account);
+	return ld_aws_session__for_role_with(s, parent, &ro, fake_new(srv));
+}
+
+/* Collect and write the snapshot, with the time pinned so two runs compare. */
+static char *collect_to_json(ld_scan_target *targets, size_t n, server *srv, int workers,
+			     int inflight)
+{
+	static const uint8_t key[LD_DIGEST_KEY_LEN] = { 1, 2, 3 };
+	ld_inventory inv;
+	ld_scan_opts o = LD_SCAN_OPTS_INIT;
+	ld_scan_seams seams = { seam_transport, srv, false, NULL };
+	ld_buf out = LD_BUF_INIT;
+
+	ld_inventory_init(&inv);
+	inv.collected_at = strdup("2026-01-01T00:00:00Z");
+	o.collect.digest_key = key;
+	o.workers = workers;
+	o.inflight = inflight;
+	if (ld_collect_targets__with(&inv, targets, n, &o, &seams) < 0 ||
+	    ld_inventory_write(&out, &inv) < 0) {
+		ld_test_fail(__FILE__, __LINE__, "collect: %s", ld_error_last()->message);
+		ld_inventory_dispose(&inv);
+		return NULL;
+	}
+	ld_inventory_dispose(&inv);
+	return ld_buf_detach(&out);
+}
+
+/* --- the pool -------------------------------------------------------------------------- */
+
+static void test_scan__concurrent_equals_serial(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_scan_target t[3];
+	char *serial, *concurrent;
+	const char *regions[] = { "us-east-1", "eu-west-1", "ap-southeast-2" };
+
+	server_init(&srv, 137); /* 7 ListFunctions pages per region */
+	srv.alias_404 = "fn-007"; /* a problem line, which must come out in the same place */
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	memset(t, 0, sizeof(t));
+	for (int i = 0; i < 3; i++) {
+		t[i].session = s;
+		t[i].region = regions[i];
+	}
+	serial = collect_to_json(t, 3, &srv, 1, 1);
+	LD_CHECK_INT(srv.peak, 1);
+	srv.peak = 0;
+	concurrent = collect_to_json(t, 3, &srv, 8, 4);
+	LD_CHECK(srv.peak > 1);
+	LD_REQUIRE(serial && concurrent);
+	LD_CHECK_STR(concurrent, serial);
+	LD_CHECK(strstr(serial, "\"complete\": false") != NULL);
+	LD_CHECK(strstr(serial, "aliases of fn-007 in ap-southeast-2 not collected") != NULL);
+	LD_CHECK(strstr(serial, "\"fn-136\"") != NULL);
+	LD_CHECK(strstr(serial, "\"u-eu-west-1-135\"") != NULL);
+	/* one ListAliases per function, 7 ListFunctions pages, one mapping page, per region */
+	LD_CHECK(strstr(serial, "\"control\": 435") != NULL);
+	LD_CHECK_INT(t[1].error, 0);
+	free(serial);
+	free(concurrent);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+static void test_scan__more_targets_than_workers(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_scan_target t[64];
+	const char *const *regions;
+	size_t n;
+	char *json;
+
+	server_init(&srv, 2);
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	LD_REQUIRE(ld_aws_partition_regions(&regions, &n, "aws") == 0 && n <= 64);
+	memset(t, 0, sizeof(t));
+	for (size_t i = 0; i < n; i++) {
+		t[i].session = s;
+		t[i].region = regions[i];
+	}
+	json = collect_to_json(t, n, &srv, 3, 2);
+	LD_REQUIRE(json);
+	LD_CHECK(srv.peak <= 3);
+	LD_CHECK_INT(srv.lambda_calls, (int)(n * 4)); /* ListFunctions, 2 x ListAliases, mappings */
+	LD_CHECK(strstr(json, "\"complete\": true") != NULL);
+	LD_CHECK(strstr(json, "\"u-us-west-2-000\"") != NULL);
+	LD_CHECK(strstr(json, "\"u-af-south-1-000\"") != NULL);
+	free(json);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+static void test_scan__failed_target_does_not_stop_others(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_scan_target t[3];
+	const char *regions[] = { "us-east-1", "eu-west-1", "us-west-2" };
+	char *json;
+
+	server_init(&srv, 20);
+	srv.denied_region = "eu-west-1";
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	memset(t, 0, sizeof(t));
+	for (int i = 0; i < 3; i++) {
+		t[i].session = s;
+		t[i].region = regions[i];
+	}
+	json = collect_to_json(t, 3, &srv, 4, 4);
+	LD_REQUIRE(json);
+	LD_CHECK_INT(t[0].error, 0);
+	LD_CHECK_INT(t[1].error, LD_EAUTH);
+	LD_CHECK(strstr(t[1].message, "access denied") != NULL);
+	LD_CHECK_INT(t[2].error, 0);
+	LD_CHECK(strstr(json, "\"region eu-west-1: access denied: no lambda:List* here") != NULL);
+	LD_CHECK(strstr(json, "\"u-us-west-2-018\"") != NULL);
+	LD_CHECK(strstr(json, "\"u-us-east-1-018\"") != NULL);
+	LD_CHECK(strstr(json, "\"complete\": false") != NULL);
+	free(json);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+static void test_scan__opt_in_region_not_enabled_is_skipped(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_scan_target t[2];
+	char *json;
+
+	server_init(&srv, 5);
+	srv.unknown_key_region = "ap-east-1";
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	memset(t, 0, sizeof(t));
+	t[0].session = t[1].session = s;
+	t[0].region = "us-east-1";
+	t[1].region = "ap-east-1";
+	json = collect_to_json(t, 2, &srv, 2, 2);
+	LD_REQUIRE(json);
+	LD_CHECK(t[1].skipped);
+	LD_CHECK_INT(t[1].error, 0);
+	LD_CHECK_STR(t[1].message, "skipped: region ap-east-1 is not enabled for this account");
+	LD_CHECK(strstr(json, "\"complete\": true") != NULL);
+	LD_CHECK(strstr(json, "\"notes\": [\n    \"skipped: region ap-east-1 is not enabled") != NULL);
+	LD_CHECK(strstr(json, "\"regions\": [\n    \"us-east-1\"\n  ]") != NULL);
+	free(json);
+	/* the same answer from a region enabled everywhere is a failure */
+	srv.unknown_key_region = "us-east-1";
+	json = collect_to_json(t, 1, &srv, 2, 2);
+	LD_REQUIRE(json);
+	LD_CHECK(!t[0].skipped);
+	LD_CHECK_INT(t[0].error, LD_EAUTH);
+	LD_CHECK(strstr(json, "\"complete\": false") != NULL);
+	free(json);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+static void test_scan__accounts_through_assume_role(void)
+{
+	server srv;
+	ld_aws_session *base = NULL, *a = NULL, *b = NULL, *refused = NULL;
+	ld_scan_target t[6];
+	const char *regions[] = { "us-east-1", "eu-west-1" };
+	char *json;
+
+	server_init(&srv, 6);
+	srv.refused_account = "333333333333";
+	LD_REQUIRE(base_session(&base, &srv) == 0);
+	LD_REQUIRE(role_session(&a, base, &srv, "111111111111") == 0);
+	LD_REQUIRE(role_session(&b, base, &srv, "222222222222") == 0);
+	LD_REQUIRE(role_session(&refused, base, &srv, "333333333333") == 0);
+	LD_CHECK_INT(srv.assume_calls, 0); /* lazily, at the first request */
+	memset(t, 0, sizeof(t));
+	for (int i = 0; i < 6; i++) {
+		t[i].session = i < 2 ? a : i < 4 ? b : refused;
+		t[i].account = i < 2 ? "111111111111" : i < 4 ? "222222222222" : "333333333333";
+		t[i].region = regions[i % 2];
+	}
+	json = collect_to_json(t, 6, &srv, 6, 3);
+	LD_REQUIRE(json);
+	/* one AssumeRole per account, not per region; the refused one is not retried */
+	LD_CHECK_INT(srv.assume_calls, 3);
+	LD_CHECK_INT(t[0].error, 0);
+	LD_CHECK_INT(t[3].error, 0);
+	LD_CHECK_INT(t[4].error, LD_EAUTH);
+	LD_CHECK(strstr(t[5].message, "cannot assume role arn:aws:iam::333333333333:role/Audit") != NULL);
+	LD_CHECK(strstr(json, "\"account 333333333333 (all 2 regions): cannot assume role") != NULL);
+	LD_CHECK(strstr(json, "region eu-west-1: cannot") == NULL);
+	LD_CHECK(strstr(json, "\"accounts\": [\n    \"111111111111\",\n    \"222222222222\",\n"
+			"    \"333333333333\"\n  ]") != NULL);
+	LD_CHECK(strstr(json, "\"account\": null") != NULL);
+	LD_CHECK(strstr(json, "\"account\": \"222222222222\",\n      \"arn\": \"arn:aws:lambda:"
+			"eu-west-1:222222222222:function:fn-005\"") != NULL);
+	LD_CHECK(strstr(json, "\"sts\": 3") != NULL);
+	free(json);
+	ld_aws_session_free(a);
+	ld_aws_session_free(b);
+	ld_aws_session_free(refused);
+	ld_aws_session_free(base);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+static void test_snapshot__accounts_round_trip(void)
+{
+	server srv;
+	ld_aws_session *base = NULL, *a = NULL, *b = NULL;
+	ld_scan_target t[3];
+	ld_inventory inv;
+	char path[] = "/tmp/ld-snapshot-XXXXXX";
+	char *json, *again = NULL;
+	ld_buf out = LD_BUF_INIT;
+	FILE *f;
+	int fd;
+
+	server_init(&srv, 3);
+	srv.unknown_key_region = "me-south-1";
+	LD_REQUIRE(base_session(&base, &srv) == 0);
+	LD_REQUIRE(role_session(&a, base, &srv, "111111111111") == 0);
+	LD_REQUIRE(role_session(&b, base, &srv, "222222222222") == 0);
+	memset(t, 0, sizeof(t));
+	t[0] = (ld_scan_target){ .session = a, .account = "111111111111", .region = "us-east-1" };
+	t[1] = (ld_scan_target){ .session = b, .account = "222222222222", .region = "us-east-1" };
+	t[2] = (ld_scan_target){ .session = b, .account = "222222222222", .region = "me-south-1" };
+	json = collect_to_json(t, 3, &srv, 3, 2);
+	LD_REQUIRE(json);
+	LD_CHECK(t[2].skipped);
+	LD_CHECK_STR(t[2].message, "skipped: region me-south-1 is not enabled for account "
+		     "222222222222");
+	fd = mkstemp(path);
+	LD_REQUIRE(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(json, f);
+	fclose(f);
+	/* same name, same region, two accounts: two functions, and back out the same bytes */
+	LD_REQUIRE(ld_inventory_load(&inv, path) == 0);
+	LD_CHECK_INT(inv.nfunctions, 6);
+	LD_CHECK_INT(inv.naccounts, 2);
+	LD_CHECK_INT(inv.nnotes, 1);
+	LD_CHECK(inv.complete);
+	LD_CHECK_STR(inv.functions[3].account, "222222222222");
+	LD_CHECK(ld_inventory_write(&out, &inv) == 0);
+	again = ld_buf_detach(&out);
+	LD_CHECK_STR(again, json);
+	unlink(path);
+	ld_inventory_dispose(&inv);
+	free(again);
+	free(json);
+	ld_aws_session_free(a);
+	ld_aws_session_free(b);
+	ld_aws_session_free(base);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+static time_t wall;
+
+static time_t wall_clock(void)
+{
+	return wall;
+}
+
+static void test_scan__role_refreshed_once_before_expiry(void)
+{
+	server srv;
+	ld_aws_session *base = NULL, *a = NULL;
+	ld_scan_target t[4];
+	const char *regions[] = { "us-east-1", "eu-west-1", "us-west-2", "ap-south-1" };
+	char *json;
+
+	server_init(&srv, 4);
+	wall = 1900000000;
+	srv.expiry = wall + 3600;
+	LD_REQUIRE(base_session(&base, &srv) == 0);
+	base->now = wall_clock; /* role sessions take the parent's clock */
+	LD_REQUIRE(role_session(&a, base, &srv, "111111111111") == 0);
+	memset(t, 0, sizeof(t));
+	for (int i = 0; i < 4; i++) {
+		t[i].session = a;
+		t[i].account = "111111111111";
+		t[i].region = regions[i];
+	}
+	json = collect_to_json(t, 4, &srv, 8, 4);
+	LD_CHECK_INT(srv.assume_calls, 1);
+	free(json);
+	/* 50 minutes on: inside the advisory window, so the next requests refresh it, once,
+	 * however many of them ask at the same moment */
+	wall += 3000;
+	srv.expiry = wall + 3600;
+	json = collect_to_json(t, 4, &srv, 8, 4);
+	LD_REQUIRE(json);
+	LD_CHECK_INT(srv.assume_calls, 2);
+	LD_CHECK(strstr(json, "\"complete\": true") != NULL);
+	free(json);
+	ld_aws_session_free(a);
+	ld_aws_session_free(base);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+/* --- accounts, role ARNs, regions -------------------------------------------------------- */
+
+static void test_accounts__inline_and_file(void)
+{
+	char **ids = NULL;
+	size_t n = 0;
+	char path[] = "/tmp/ld-accounts-XXXXXX";
+	int fd;
+	FILE *f;
+
+	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "111111111111, 222222222222,111111111111"), 0);
+	LD_REQUIRE(n == 2);
+	LD_CHECK_STR(ids[1], "222222222222");
+	ld_aws_accounts_free(ids, n);
+	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "12345"), LD_EUSAGE);
+	LD_CHECK(strstr(ld_error_last()->message, "'12345' is not a 12-digit account id") != NULL);
+	fd = mkstemp(path);
+	LD_REQUIRE(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("# production\n111111111111\n\n  222222222222  # shared services\n", f);
+	fclose(f);
+	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, path), 0);
+	LD_CHECK_INT(n, 2);
+	ld_aws_accounts_free(ids, n);
+	f = fopen(path, "w");
+	fputs("111111111111\nprod\n", f);
+	fclose(f);
+	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, path), LD_EUSAGE);
+	LD_CHECK(strstr(ld_error_last()->message, ":2: 'prod' is not a 12-digit account id") != NULL);
+	unlink(path);
+	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "/nonexistent/accounts.txt"), LD_EUSAGE);
+}
+
+static void test_accounts__role_arn(void)
+{
+	char *arn = NULL;
+
+	LD_CHECK_INT(ld_aws_role_arn(&arn, NULL, "Audit", "111111111111", "aws-cn"), 0);
+	LD_CHECK_STR(arn, "arn:aws-cn:iam::111111111111:role/Audit");
+	free(arn);
+	LD_CHECK_INT(ld_aws_role_arn(&arn, "arn:aws:iam::{account}:role/ops/{account}-ro", NULL,
+				     "222222222222", "aws"), 0);
+	LD_CHECK_STR(arn, "arn:aws:iam::222222222222:role/ops/222222222222-ro");
+	free(arn);
+	LD_CHECK_INT(ld_aws_role_arn(&arn, "arn:aws:iam::1:role/x", NULL, "2", "aws"), LD_EUSAGE);
+	LD_CHECK_INT(ld_aws_role_arn(&arn, NULL, "bad name", "2", "aws"), LD_EUSAGE);
+}
+
+static void test_regions__partitions_and_opt_in(void)
+{
+	const char *const *r = NULL;
+	size_t n = 0;
+	bool east = false;
+
+	LD_CHECK_INT(ld_aws_partition_regions(&r, &n, "aws"), 0);
+	LD_CHECK(n >= 30);
+	for (size_t i = 0; i < n; i++)
+		east = east || !strcmp(r[i], "us-east-1");
+	LD_CHECK(east);
+	for (size_t i = 1; i < n; i++)
+		LD_CHECK(strcmp(r[i - 1], r[i]) < 0);
+	LD_CHECK_INT(ld_aws_partition_regions(&r, &n, "aws-cn"), 0);
+	LD_CHECK_INT(n, 2);
+	LD_CHECK_INT(ld_aws_partition_regions(&r, &n, "nope"), LD_ENOTFOUND);
+	LD_CHECK(ld_aws_region_opt_in("ap-east-1"));
+	LD_CHECK(ld_aws_region_opt_in("me-south-1"));
+	LD_CHECK(!ld_aws_region_opt_in("us-east-1"));
+	LD_CHECK(!ld_aws_region_opt_in("ap-northeast-3"));
+}
+
+const ld_test ld_tests[] = {
+	LD_TEST(test_bucket__rate_is_respected),
+	LD_TEST(test_bucket__throttle_cuts_then_regrows),
+	LD_TEST(test_scan__concurrent_equals_serial),
+	LD_TEST(test_scan__more_targets_than_workers),
+	LD_TEST(test_scan__failed_target_does_not_stop_others),
+	LD_TEST(test_scan__opt_in_region_not_enabled_is_skipped),
+	LD_TEST(test_scan__accounts_through_assume_role),
+	LD_TEST(test_scan__role_refreshed_once_before_expiry),
+	LD_TEST(test_snapshot__accounts_round_trip),
+	LD_TEST(test_accounts__inline_and_file),
+	LD_TEST(test_accounts__role_arn),
+	LD_TEST(test_regions__partitions_and_opt_in),
+	{ NULL, NULL }
+};
