@@ -37,12 +37,12 @@ int64_t ld_aws_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t now_ms(const ld_aws_client *c)
+int64_t ld_aws_client__now_ms(const ld_aws_client *c)
 {
 	return c->retry.now_ms ? c->retry.now_ms(c->retry.ctx) : ld_aws_now_ms();
 }
 
-static void sleep_ms(const ld_aws_client *c, long ms)
+void ld_aws_client__sleep_ms(const ld_aws_client *c, long ms)
 {
 	struct timespec ts;
 	if (ms <= 0)
@@ -202,11 +202,11 @@ static void pace(ld_aws_client *c, ld_quota_class q)
 	if (rate <= 0)
 		return;
 	interval = (int64_t)(1000.0 / rate + 0.999);
-	now = now_ms(c);
+	now = ld_aws_client__now_ms(c);
 	tat = c->pace_next_ms[q] > now ? c->pace_next_ms[q] : now;
 	wait = tat - (PACE_BURST - 1) * interval - now;
 	if (wait > 0)
-		sleep_ms(c, (long)wait);
+		ld_aws_client__sleep_ms(c, (long)wait);
 	c->pace_next_ms[q] = tat + interval;
 }
 
@@ -521,7 +521,7 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 		pace(c, quota);
 		timeout = c->retry.request_timeout_ms;
 		if (c->deadline_ms) {
-			left = c->deadline_ms - now_ms(c);
+			left = c->deadline_ms - ld_aws_client__now_ms(c);
 			if (left <= 0 && attempt == 1) {
 				error = ld_error_setc(LD_ELIMIT, LD_ERR_AWS,
 						      "%s not sent: the run's deadline (--timeout) "
@@ -547,13 +547,13 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 			goto fail;
 		}
 		delay = backoff_ms(c, out == OUT_RETRY_THROTTLE, attempt, resp->retry_after);
-		if (c->deadline_ms && now_ms(c) + delay >= c->deadline_ms) {
+		if (c->deadline_ms && ld_aws_client__now_ms(c) + delay >= c->deadline_ms) {
 			error = exhausted(c, op, out, resp->status, type, attempt, true);
 			goto fail;
 		}
 		if (c->calls)
 			c->calls->retries++;
-		sleep_ms(c, delay);
+		ld_aws_client__sleep_ms(c, delay);
 	}
 	error = 0;
 	goto done;

@@ -123,6 +123,10 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 /** Monotonic milliseconds, for deadlines. */
 int64_t ld_aws_now_ms(void);
 
+/** The client's clock and sleep: the retry policy's injected ones in tests, else real. */
+int64_t ld_aws_client__now_ms(const ld_aws_client *c);
+void ld_aws_client__sleep_ms(const ld_aws_client *c, long ms);
+
 /** Default endpoint of `service` in `region`: https://<service>.<region>.amazonaws.com,
  *  .amazonaws.com.cn for cn-* regions. Appends to `out`. */
 int ld_aws_default_endpoint(ld_buf *out, const char *service, const char *region);

@@ -330,27 +330,6 @@ done:
 
 #define WEBID_ATTEMPTS 3
 
-static void webid_sleep(const ld_aws_client *c, long ms)
-{
-	struct timespec ts;
-
-	if (ms <= 0)
-		return;
-	if (c->retry.sleep_ms) {
-		c->retry.sleep_ms(c->retry.ctx, ms);
-		return;
-	}
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int64_t webid_now(const ld_aws_client *c)
-{
-	return c->retry.now_ms ? c->retry.now_ms(c->retry.ctx) : ld_aws_now_ms();
-}
-
 static int webid_body(ld_buf *body, const ld_web_identity *req)
 {
 	ld_buf_puts(body, "Action=AssumeRoleWithWebIdentity&Version=2011-06-15");
@@ -435,7 +414,7 @@ static int webid_timeout(const ld_aws_client *sts, long *timeout)
 	*timeout = sts->retry.request_timeout_ms > 0 ? sts->retry.request_timeout_ms : 30000;
 	if (!sts->deadline_ms)
 		return 0;
-	left = sts->deadline_ms - webid_now(sts);
+	left = sts->deadline_ms - ld_aws_client__now_ms(sts);
 	if (left <= 0)
 		return ld_error_setc(LD_ELIMIT, LD_ERR_CREDS,
 				     "AssumeRoleWithWebIdentity not sent: the run's deadline "
@@ -491,12 +470,12 @@ static int webid_send(ld_aws_client *sts, const ld_web_identity *req, const char
 		if (attempt >= max)
 			return webid_exhausted(req, error < 0 ? 0 : resp->status, code, attempt,
 					       "gave up");
-		if (sts->deadline_ms && webid_now(sts) + base >= sts->deadline_ms)
+		if (sts->deadline_ms && ld_aws_client__now_ms(sts) + base >= sts->deadline_ms)
 			return webid_exhausted(req, error < 0 ? 0 : resp->status, code, attempt,
 					       "the run's deadline left no time to retry");
 		if (sts->calls)
 			sts->calls->retries++;
-		webid_sleep(sts, base);
+		ld_aws_client__sleep_ms(sts, base);
 		base *= 2;
 	}
 }
