@@ -27,6 +27,11 @@ typedef struct {
  * @param evidence compact JSON object, copied, or NULL
  * @return 0, LD_ERROR without memory
  */
+/** Names of the config fields that differ between two versions (their sorted config
+ *  lists): appended comma-separated to `names` and as strings to the JSON array `list`.
+ *  @return 0 or LD_ERROR without memory */
+int ld_audit__config_diff(ld_buf *names, ld_json *list, const ld_version *a, const ld_version *b);
+
 /** Evidence as compact canonical JSON (at most 1 MiB), consuming `obj`; NULL on failure,
  *  which callers tolerate (a finding without evidence). */
 char *ld_findings_evidence(ld_json *obj);

@@ -85,8 +85,7 @@ static int check_alias_split(const scan_ctx *s, const ld_function *fn, const ld_
 
 /* -------------------------------------------------------------- latest-drift */
 
-/* Names of settings that differ between two sorted config lists, comma-separated. */
-static int config_diff(ld_buf *names, ld_json *list, const ld_version *a, const ld_version *b)
+int ld_audit__config_diff(ld_buf *names, ld_json *list, const ld_version *a, const ld_version *b)
 {
 	size_t i = 0, j = 0;
 
@@ -128,7 +127,7 @@ static int check_latest_drift(const scan_ctx *s, const ld_function *fn)
 		error = ld_error_oom();
 		goto done;
 	}
-	if ((error = config_diff(&names, fields, latest, pub)) < 0)
+	if ((error = ld_audit__config_diff(&names, fields, latest, pub)) < 0)
 		goto done;
 	if (!code_changed && names.size == 0)
 		goto done;

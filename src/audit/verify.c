@@ -629,7 +629,6 @@ static int compare_latest(const run_ctx *r, const target *t)
 	ld_finding_id id = target_id(r, t, "latest-drift", v->version);
 	char *evidence = NULL;
 	bool code_changed;
-	size_t i = 0, j = 0;
 	int error = 0;
 
 	/* the scan rule already compares $LATEST with the newest published version */
@@ -642,20 +641,8 @@ static int compare_latest(const run_ctx *r, const target *t)
 		error = ld_error_oom();
 		goto done;
 	}
-	while (i < latest->nconfig || j < v->nconfig) {
-		const ld_config_field *x = i < latest->nconfig ? &latest->config[i] : NULL;
-		const ld_config_field *y = j < v->nconfig ? &v->config[j] : NULL;
-		int c = !x ? 1 : !y ? -1 : strcmp(x->name, y->name);
-		const char *name = c <= 0 ? x->name : y->name;
-		bool differ = c != 0 || strcmp(x->value, y->value) != 0;
-		i += c <= 0;
-		j += c >= 0;
-		if (!differ)
-			continue;
-		ld_buf_printf(&names, "%s%s", names.size ? ", " : "", name);
-		if ((error = ld_json_append(fields, ld_json_new_string(name))) < 0)
-			goto done;
-	}
+	if ((error = ld_audit__config_diff(&names, fields, latest, v)) < 0)
+		goto done;
 	if (!code_changed && names.size == 0)
 		goto done;
 	ld_json_add_str(ev, "served_version", v->version);

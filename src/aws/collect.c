@@ -419,17 +419,6 @@ done:
 
 /* --- ListAliases ------------------------------------------------------------------ */
 
-static void alias_free_fields(ld_alias *a)
-{
-	free(a->name);
-	free(a->arn);
-	free(a->function_version);
-	for (size_t i = 0; i < a->nweights; i++)
-		free(a->weights[i].version);
-	free(a->weights);
-	memset(a, 0, sizeof(*a));
-}
-
 static int alias_weights(ld_alias *a, const ld_json *item)
 {
 	const ld_json *w = ld_json_get(ld_json_get(item, "RoutingConfig"), "AdditionalVersionWeights");
@@ -487,7 +476,7 @@ static int add_alias_entry_locked(ld_function *fn, const ld_json *item)
 	*slot = a;
 	memset(&a, 0, sizeof(a));
 done:
-	alias_free_fields(&a);
+	ld_alias_dispose(&a);
 	return error;
 }
 

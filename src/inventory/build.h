@@ -55,6 +55,8 @@ int ld_version_from_api(ld_version *out, const ld_json *cfg, const uint8_t *key,
 int ld_version_digest(ld_version *v);
 
 void ld_version_dispose(ld_version *v);
+/** Free an alias's strings and weights and zero it. */
+void ld_alias_dispose(ld_alias *a);
 
 /** Set inv->digest_key_id from the key. */
 void ld_inventory_set_digest_key(ld_inventory *inv, const uint8_t *key, size_t key_len);

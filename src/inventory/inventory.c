@@ -71,7 +71,7 @@ void ld_version_dispose(ld_version *v)
 	memset(v, 0, sizeof(*v));
 }
 
-static void alias_dispose(ld_alias *a)
+void ld_alias_dispose(ld_alias *a)
 {
 	free(a->name);
 	free(a->arn);
@@ -92,7 +92,7 @@ static void function_dispose(ld_function *fn)
 		ld_version_dispose(&fn->versions[i]);
 	free(fn->versions);
 	for (size_t i = 0; i < fn->naliases; i++)
-		alias_dispose(&fn->aliases[i]);
+		ld_alias_dispose(&fn->aliases[i]);
 	free(fn->aliases);
 	memset(fn, 0, sizeof(*fn));
 }
