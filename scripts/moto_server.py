@@ -7,22 +7,36 @@ The port is chosen by the kernel (bind to port 0), so parallel runs never collid
 printed as "port N" on stdout and, with --port-file, written to FILE (atomically: the file
 appears only once the server accepts connections). The server runs until SIGTERM/SIGINT.
 
-Pagination: moto 5.2 answers ListFunctions, ListAliases and ListEventSourceMappings with
-every item in one response, where Lambda pages them (50, 50 and 100 a page, NextMarker /
-Marker). The launcher pages them the same way, so clients' paging is exercised.
+Pagination: moto 5.2 answers ListFunctions, ListAliases, ListEventSourceMappings and
+ListLayerVersions with every item in one response (MaxItems ignored, no NextMarker), where
+Lambda pages them (50, 50, 100 and 50 a page, NextMarker / Marker). The launcher pages them
+the same way, so clients' paging is exercised.
+
+Layer versions by ARN: moto 5.2's ListLayerVersions takes the LayerName path label as it
+came (still percent-encoded) and matches it against layer names only, so a layer ARN (what
+AWS accepts, and what clients send for another account's layer) lists nothing. The launcher
+decodes the label and accepts a name or a layer ARN, as GetLayerVersion already does; an
+unknown layer still lists nothing, as before. (GetLayerVersionByArn answers an empty
+object in moto 5.2 and is left alone: use GetLayerVersion with the layer ARN.)
 
 Code downloads: moto's GetFunction answers Code.Location with a URL on a real S3 host, which
 cannot be downloaded, so content verification could not be exercised. The launcher rewrites
-Code.Location (zip functions only; image functions and layers' Content.Location are left as
-they are) to a URL on this same server,
+Code.Location (zip functions only; image functions are left as they are) to a URL on this
+same server,
     http://127.0.0.1:PORT/_lambdrift/code/ACCOUNT/REGION/FUNCTION/VERSION?X-Amz-Signature=TOKEN
 which serves exactly the zip bytes moto stored for that version, so they hash to the
-CodeSha256 it reports. TOKEN is random per server (so tests can check that a presigned-URL
-secret is never printed). A test can make the served bytes differ from CodeSha256:
+CodeSha256 it reports. Layers likewise: moto's GetLayerVersion answers Content.Location
+"s3://", which the launcher rewrites to
+    http://127.0.0.1:PORT/_lambdrift/layer/ACCOUNT/REGION/LAYER/VERSION?X-Amz-Signature=TOKEN
+serving the layer version's zip bytes (they hash to its Content.CodeSha256). TOKEN is random
+per server (so tests can check that a presigned-URL secret is never printed). A test can
+make the served bytes differ from CodeSha256:
     POST /_lambdrift/corrupt?function=F&version=V[&region=R][&account=A]
-flips the last byte served for that version from then on (POST /_lambdrift/uncorrupt with the
-same parameters undoes it). Verified with boto3 + urllib: the served bytes hash to CodeSha256
-for $LATEST and published versions, and no longer do once corrupted.
+    POST /_lambdrift/corrupt?layer=L&version=V[&region=R][&account=A]
+flips the last byte served for that function or layer version from then on (POST
+/_lambdrift/uncorrupt with the same parameters undoes it). Verified with boto3 + urllib: the
+served bytes hash to CodeSha256 for $LATEST and published versions and for layer versions
+(GetLayerVersion by layer ARN and by name), and no longer do once corrupted.
 
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
@@ -147,6 +161,7 @@ LAMBDA_PAGES = {
     "list_functions": ("Functions", 50, 50),
     "list_aliases": ("Aliases", 50, 10000),
     "list_event_source_mappings": ("EventSourceMappings", 100, 100),
+    "list_layer_versions": ("LayerVersions", 50, 50),
 }
 
 
@@ -210,10 +225,67 @@ def patch_moto_lambda_pagination():
         setattr(LambdaResponse, name, paged(getattr(LambdaResponse, name), key, default, cap))
 
 
+def patch_moto_lambda_layer_versions_by_arn():
+    """Let ListLayerVersions take a layer ARN, as AWS does (see the module docstring).
+
+    Applied before the pagination patch, which then pages what this returns."""
+    import json
+    from moto.awslambda.exceptions import UnknownLayerException
+    from moto.awslambda.responses import LambdaResponse
+
+    def list_layer_versions(self):
+        name = unquote(self.path.rsplit("/", 2)[-2])
+        try:
+            layer = self.backend._layers._find_layer_by_name_or_arn(name)
+            versions = list(layer.layer_versions.values())
+        except UnknownLayerException:
+            versions = []
+        versions.sort(key=lambda lv: lv.version, reverse=True)
+        return json.dumps({"LayerVersions": [lv.get_layer_version() for lv in versions]})
+
+    LambdaResponse.list_layer_versions = list_layer_versions
+
+
 # Code serving (see the module docstring): where the code routes live, the random token
-# that stands in for a presigned URL's signature, the versions whose bytes are corrupted.
+# that stands in for a presigned URL's signature, the versions whose bytes are corrupted
+# (("code", account, region, function, version) or ("layer", account, region, layer, version)).
 CODE_PREFIX = "/_lambdrift/code/"
+LAYER_PREFIX = "/_lambdrift/layer/"
 _code = {"port": None, "token": None, "corrupt": set(), "lock": threading.Lock()}
+
+
+def served_url(prefix, account, region, name, version):
+    """A URL on this server shaped like a presigned S3 URL, with the token as its signature."""
+    return "http://127.0.0.1:%d%s%s/%s/%s/%s?%s" % (
+        _code["port"], prefix, quote(account), quote(region), quote(name), quote(str(version)),
+        urllib.parse.urlencode({"X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+                                "X-Amz-Expires": "600",
+                                "X-Amz-Signature": _code["token"]}))
+
+
+def patch_moto_lambda_layer_location():
+    """Point GetLayerVersion's Content.Location at this server (moto's is "s3://")."""
+    import json
+    from moto.awslambda.responses import LambdaResponse
+
+    original = LambdaResponse.get_layer_version
+
+    def get_layer_version(self):
+        result = original(self)
+        if not isinstance(result, str) or _code["port"] is None:
+            return result
+        doc = json.loads(result)
+        content = doc.get("Content")
+        if not isinstance(content, dict):
+            return result
+        # resolve the layer version as moto's handler did (by name or layer ARN)
+        lv = self.backend.get_layer_version(unquote(self.path.split("/")[-3]),
+                                            self.path.split("/")[-1])
+        content["Location"] = served_url(LAYER_PREFIX, lv.account_id, lv.region, lv.name,
+                                         lv.version)
+        return json.dumps(doc)
+
+    LambdaResponse.get_layer_version = get_layer_version
 
 
 def patch_moto_lambda_code_location():
@@ -240,12 +312,8 @@ def patch_moto_lambda_code_location():
         name = urllib.parse.unquote(self.path.rsplit("/", 1)[-1])
         qualifier = self._get_param("Qualifier", None)
         fn = self.backend.get_function(name, qualifier)
-        code["Location"] = "http://127.0.0.1:%d%s%s/%s/%s/%s?%s" % (
-            _code["port"], CODE_PREFIX, quote(fn.account_id), quote(fn.region),
-            quote(fn.function_name), quote(str(fn.version)),
-            urllib.parse.urlencode({"X-Amz-Algorithm": "AWS4-HMAC-SHA256",
-                                    "X-Amz-Expires": "600",
-                                    "X-Amz-Signature": _code["token"]}))
+        code["Location"] = served_url(CODE_PREFIX, fn.account_id, fn.region, fn.function_name,
+                                      fn.version)
         doc["Code"] = code
         return json.dumps(doc)
 
@@ -254,7 +322,8 @@ def patch_moto_lambda_code_location():
 
 
 class CodeApp:
-    """WSGI wrapper serving /_lambdrift/code/... and the corrupt/uncorrupt controls."""
+    """WSGI wrapper serving /_lambdrift/code/..., /_lambdrift/layer/... and the
+    corrupt/uncorrupt controls."""
 
     def __init__(self, app, backends):
         self.app = app
@@ -263,7 +332,9 @@ class CodeApp:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith(CODE_PREFIX):
-            return self.serve(environ, start_response, path[len(CODE_PREFIX):])
+            return self.serve(environ, start_response, "code", path[len(CODE_PREFIX):])
+        if path.startswith(LAYER_PREFIX):
+            return self.serve(environ, start_response, "layer", path[len(LAYER_PREFIX):])
         if path in ("/_lambdrift/corrupt", "/_lambdrift/uncorrupt"):
             return self.control(environ, start_response, path.endswith("/corrupt"))
         return self.app(environ, start_response)
@@ -273,21 +344,24 @@ class CodeApp:
         start_response(status, [("Content-Type", ctype), ("Content-Length", str(len(body)))])
         return [body]
 
-    def lookup(self, account, region, function, version):
-        fn = self.backends[account][region].get_function(function, version)
-        return fn.code_bytes
+    def lookup(self, kind, account, region, name, version):
+        backend = self.backends[account][region]
+        if kind == "layer":
+            return backend.get_layer_version(name, version).code_bytes
+        return backend.get_function(name, version).code_bytes
 
-    def serve(self, environ, start_response, rest):
+    def serve(self, environ, start_response, kind, rest):
         parts = [urllib.parse.unquote(p) for p in rest.split("/")]
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         if len(parts) != 4 or query.get("X-Amz-Signature") != [_code["token"]]:
             return self.reply(start_response, "403 Forbidden", b"AccessDenied")
+        key = (kind, *parts)
         try:
-            data = self.lookup(*parts)
+            data = self.lookup(*key)
         except Exception:  # noqa: BLE001 - any lookup failure is S3's NoSuchKey
             return self.reply(start_response, "404 Not Found", b"NoSuchKey")
         with _code["lock"]:
-            corrupt = tuple(parts) in _code["corrupt"]
+            corrupt = key in _code["corrupt"]
         if corrupt and data:
             data = data[:-1] + bytes([data[-1] ^ 0xFF])
         return self.reply(start_response, "200 OK", data, "application/zip")
@@ -295,15 +369,18 @@ class CodeApp:
     def control(self, environ, start_response, corrupt):
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
         get = lambda k, d=None: (query.get(k) or [d])[0]  # noqa: E731
-        if environ.get("REQUEST_METHOD") != "POST" or not get("function") or not get("version"):
+        kind = "layer" if get("layer") else "code"
+        name = get("layer") or get("function")
+        if environ.get("REQUEST_METHOD") != "POST" or not name or not get("version"):
             return self.reply(start_response, "400 Bad Request",
-                              b"POST with function= and version= (region=, account=)")
-        key = (get("account", "123456789012"), get("region", "us-east-1"), get("function"),
+                              b"POST with function= (or layer=) and version= (region=, account=)")
+        key = (kind, get("account", "123456789012"), get("region", "us-east-1"), name,
                get("version"))
         try:
             self.lookup(*key)
         except Exception:  # noqa: BLE001
-            return self.reply(start_response, "404 Not Found", b"no such function version")
+            return self.reply(start_response, "404 Not Found",
+                              b"no such %s version" % (b"layer" if kind == "layer" else b"function"))
         with _code["lock"]:
             (_code["corrupt"].add if corrupt else _code["corrupt"].discard)(key)
         return self.reply(start_response, "200 OK", b"ok")
@@ -348,8 +425,10 @@ def main(argv=None):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server, WSGIRequestHandler
 
+    patch_moto_lambda_layer_versions_by_arn()
     patch_moto_lambda_pagination()
     backends = patch_moto_lambda_code_location()
+    patch_moto_lambda_layer_location()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions
