@@ -15,6 +15,7 @@
 #include <lambdrift/audit.h>
 #include <lambdrift/aws.h>
 #include <lambdrift/baseline.h>
+#include <lambdrift/deps.h>
 #include <lambdrift/inventory.h>
 #include <lambdrift/report.h>
 
@@ -37,6 +38,7 @@ int ld_cmd_verify(int argc, char **argv);
 int ld_cmd_package(int argc, char **argv);
 int ld_cmd_baseline(int argc, char **argv);
 int ld_cmd_explain(int argc, char **argv);
+int ld_cmd_deps(int argc, char **argv);
 
 /** Print "lambdrift: <message>" to stderr. */
 void ld_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -146,11 +148,14 @@ int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aw
  * Collect the inventory for the options: one session (ld_cli_session), then every --region
  * (none: the session's) with the --function globs, in every --accounts account through
  * its role (else the session's own account). Errors are printed.
+ * @param keep NULL, or receives the session for calls after collecting (caller frees;
+ *        --accounts is then refused)
  * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true when something
  *         was gathered but data is missing, false when no session could be made;
  *         LD_EXIT_USAGE for bad options, profile or config
  */
-int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected);
+int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,
+		   ld_aws_session **keep);
 
 /**
  * Load a snapshot (--inventory) and keep the functions matching `globs`.
@@ -159,6 +164,28 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
  */
 int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const *globs,
 			  size_t nglobs);
+
+/* The dependency options of scan, verify and deps. */
+typedef struct {
+	ld_opt_list osv;           /* --osv PATH, repeatable */
+	const char *osv_api;       /* --osv-api URL */
+} ld_cli_deps;
+
+#define LD_CLI_DEPS_OPTS(d) \
+	{ "osv", 0, LD_OPT_LIST, "PATH", \
+	  "OSV advisories for dependency-vulnerable: a directory\n" \
+	  "of OSV JSON files, one file, or an ecosystem's\n" \
+	  "all.zip export; repeatable", &(d).osv }, \
+	{ "osv-api", 0, LD_OPT_STRING, "URL", \
+	  "also ask the OSV API at URL (https://api.osv.dev)\n" \
+	  "about each deployed package (off by default)", &(d).osv_api }
+
+/** Whether --osv or --osv-api was given. */
+bool ld_cli_deps_asked(const ld_cli_deps *d);
+
+/** The run's dependency checker, with the --osv advisories loaded. Errors are printed.
+ *  @return LD_EXIT_OK, or LD_EXIT_USAGE (a missing or unreadable --osv, a bad URL) */
+int ld_cli_depcheck(ld_depcheck **out, const ld_cli_deps *d);
 
 /* The report options shared by scan and verify, as given. */
 typedef struct {

@@ -16,6 +16,8 @@ typedef struct {
 	ld_cli_aws aws;
 	const char *inventory;
 	ld_cli_report_args report;
+	bool deps;                /* --deps, or implied by --osv / --osv-api */
+	ld_cli_deps dep;
 } scan_args;
 
 static const ld_cmd_doc scan_doc = {
@@ -46,13 +48,19 @@ static const ld_cmd_doc scan_doc = {
 	"  lambdrift scan --profile prod --format json --output report.json --fail-on warning\n"
 	"  lambdrift scan --format json -o scan.json --format sarif -o scan.sarif \\\n"
 	"      --format markdown -o \"$GITHUB_STEP_SUMMARY\" --baseline accepted.json\n"
-	"  lambdrift snapshot -o inv.json && lambdrift scan --inventory inv.json --function 'orders-*'\n",
+	"  lambdrift snapshot -o inv.json && lambdrift scan --inventory inv.json --function 'orders-*'\n"
+	"  lambdrift scan --deps --osv osv/npm-all.zip --fail-on warning\n",
 };
 
 static int check_sources(const scan_args *a)
 {
 	const char *which;
 
+	if (a->inventory && (a->deps || ld_cli_deps_asked(&a->dep))) {
+		ld_cli_errorf("--deps, --osv and --osv-api read the deployed packages and cannot be "
+			      "combined with --inventory; see 'lambdrift scan --help'");
+		return LD_EXIT_USAGE;
+	}
 	if (a->inventory && ld_cli_aws_used(&a->aws, &which)) {
 		ld_cli_errorf("%s needs AWS access and cannot be combined with --inventory; "
 			      "see 'lambdrift scan --help'", which);
@@ -63,21 +71,21 @@ static int check_sources(const scan_args *a)
 
 /* Fill the inventory from a snapshot or from AWS. *report says whether there is anything
  * to report even when the result is not LD_EXIT_OK. */
-static int gather(ld_inventory *inv, const scan_args *a, bool *report)
+static int gather(ld_inventory *inv, ld_aws_session **s, const scan_args *a, bool *report)
 {
 	int rc;
 
 	*report = false;
 	if (!a->inventory)
-		return ld_cli_collect(inv, &a->aws, "scan", report);
+		return ld_cli_collect(inv, &a->aws, "scan", report, a->deps ? s : NULL);
 	rc = ld_cli_load_inventory(inv, a->inventory, (const char *const *)a->aws.functions.items,
 				   a->aws.functions.count);
 	*report = rc != LD_EXIT_USAGE;
 	return rc;
 }
 
-static int audit_and_report(const ld_inventory *inv, const scan_args *a,
-			    const ld_cli_report_plan *p, int gathered)
+static int audit_and_report(ld_inventory *inv, ld_aws_session *s, ld_depcheck *c,
+			    const scan_args *a, const ld_cli_report_plan *p, int gathered)
 {
 	ld_findings findings = { NULL, 0, 0 };
 	ld_report r = { 0 };
@@ -85,7 +93,9 @@ static int audit_and_report(const ld_inventory *inv, const scan_args *a,
 
 	r.command = "scan";
 	r.inv = inv;
-	if ((error = ld_audit_scan(&findings, inv, &p->audit)) < 0)
+	if ((error = ld_audit_scan(&findings, inv, &p->audit)) == 0 && c && s)
+		error = ld_depcheck_scan(&findings, NULL, inv, s, c);
+	if (error < 0)
 		rc = ld_cli_fail(error);
 	else
 		rc = ld_cli_finish(&r, &findings, p, gathered,
@@ -101,11 +111,17 @@ int ld_cmd_scan(int argc, char **argv)
 		LD_CLI_AWS_OPTS(a.aws),
 		{ "inventory", 0, LD_OPT_STRING, "FILE",
 		  "read a snapshot (lambdrift snapshot) instead of AWS", &a.inventory },
+		{ "deps", 0, LD_OPT_FLAG, NULL,
+		  "also read the served versions' packages and layers:\n"
+		  "layer-outdated, and dependency-vulnerable with --osv", &a.deps },
+		LD_CLI_DEPS_OPTS(a.dep),
 		LD_CLI_REPORT_OPTS(a.report),
 		{ NULL, 0, 0, NULL, NULL, NULL }
 	};
 	ld_inventory inv;
 	ld_cli_report_plan plan = { 0 };
+	ld_aws_session *s = NULL;
+	ld_depcheck *c = NULL;
 	bool have_report;
 	int rc, gathered;
 
@@ -115,12 +131,16 @@ int ld_cmd_scan(int argc, char **argv)
 		rc = LD_EXIT_OK;
 		goto done;
 	}
+	a.deps = a.deps || ld_cli_deps_asked(&a.dep);
 	if (rc || (rc = check_sources(&a)) ||
-	    (rc = ld_cli_report_plan_init(&plan, &a.report, "scan")))
+	    (rc = ld_cli_report_plan_init(&plan, &a.report, "scan")) ||
+	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))))
 		goto done;
-	gathered = gather(&inv, &a, &have_report);
-	rc = have_report ? audit_and_report(&inv, &a, &plan, gathered) : gathered;
+	gathered = gather(&inv, &s, &a, &have_report);
+	rc = have_report ? audit_and_report(&inv, s, c, &a, &plan, gathered) : gathered;
 done:
+	ld_depcheck_free(c);
+	ld_aws_session_free(s);
 	ld_cli_report_plan_dispose(&plan);
 	ld_inventory_dispose(&inv);
 	ld_opts_dispose(opts);

@@ -86,7 +86,7 @@ int ld_cmd_snapshot(int argc, char **argv)
 		rc = LD_EXIT_USAGE;
 		goto done;
 	}
-	rc = ld_cli_collect(&inv, &aws, "snapshot", &collected);
+	rc = ld_cli_collect(&inv, &aws, "snapshot", &collected, NULL);
 	if (!collected)
 		goto done;
 	if ((wrote = write_snapshot(&inv, output)) != LD_EXIT_OK)

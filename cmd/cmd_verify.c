@@ -25,6 +25,8 @@ typedef struct {
 	bool allow_build;
 	bool strict;
 	const char *inventory;
+	bool no_deps;
+	ld_cli_deps dep;
 	ld_cli_aws aws;
 	ld_cli_report_args report;
 } verify_args;
@@ -40,7 +42,16 @@ static const ld_cmd_doc verify_doc = {
 	"'lambdrift package'; otherwise the deployed package is downloaded and compared file by\n"
 	"file, so a package zipped by another tool with the same files is code-repackaged (a\n"
 	"note), and a real change is code-drift naming the files added, removed or modified.\n"
-	"The scan rules run on the same functions too.",
+	"The scan rules run on the same functions too.\n"
+	"\n"
+	"Dependencies are checked as well (--no-deps skips them): the third-party packages\n"
+	"the served version deploys, in its package and in every layer it attaches (each\n"
+	"layer downloaded and checked against its CodeSha256), are compared with the\n"
+	"lockfiles at the root of the function's source directory at the tag\n"
+	"(package-lock.json, npm-shrinkwrap.json, poetry.lock, Pipfile.lock,\n"
+	"requirements*.txt pins): dependency-drift. A newer version of an attached layer is\n"
+	"layer-outdated, and with --osv an advisory affecting a deployed version is\n"
+	"dependency-vulnerable.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
@@ -61,7 +72,8 @@ static const ld_cmd_doc verify_doc = {
 	"  lambdrift verify --tag v1.4.2\n"
 	"  lambdrift verify --repo ~/src/shop --tag v1.4.2 --alias prod --format json -o verify.json\n"
 	"  lambdrift verify --tag v1.4.2 --function 'orders-*' --strict --fail-on warning\n"
-	"  lambdrift verify --tag v1.4.2 --format sarif -o verify.sarif --format junit -o verify.xml\n",
+	"  lambdrift verify --tag v1.4.2 --format sarif -o verify.sarif --format junit -o verify.xml\n"
+	"  lambdrift verify --tag v1.4.2 --osv ~/osv/npm --osv ~/osv/PyPI/all.zip\n",
 };
 
 static int check_args(const verify_args *a)
@@ -86,10 +98,19 @@ static int check_args(const verify_args *a)
 	return LD_EXIT_OK;
 }
 
-static int prepare(ld_verify **v, const verify_args *a)
+static int prepare(ld_verify **v, ld_depcheck **c, const verify_args *a)
 {
 	ld_verify_opts vo = LD_VERIFY_OPTS_INIT;
-	int error;
+	int error, rc;
+
+	if (a->no_deps && ld_cli_deps_asked(&a->dep)) {
+		ld_cli_errorf("--no-deps skips the dependency checks that --osv and --osv-api feed; "
+			      "give one or the other");
+		return LD_EXIT_USAGE;
+	}
+	if (!a->no_deps && (rc = ld_cli_depcheck(c, &a->dep)) != LD_EXIT_OK)
+		return rc;
+	vo.deps = *c;
 
 	vo.repo_path = a->repo;
 	vo.tag = a->tag;
@@ -212,6 +233,10 @@ int ld_cmd_verify(int argc, char **argv)
 		{ "inventory", 0, LD_OPT_STRING, "FILE",
 		  "read a snapshot (lambdrift snapshot) instead of AWS;\n"
 		  "code needing a download is then code-unverified", &a.inventory },
+		{ "no-deps", 0, LD_OPT_FLAG, NULL,
+		  "skip the dependency checks (dependency-drift,\n"
+		  "dependency-vulnerable, layer-outdated)", &a.no_deps },
+		LD_CLI_DEPS_OPTS(a.dep),
 		LD_CLI_REPORT_OPTS(a.report),
 		LD_CLI_OPT_QUIET(a.aws),
 		{ NULL, 0, 0, NULL, NULL, NULL }
@@ -219,6 +244,7 @@ int ld_cmd_verify(int argc, char **argv)
 	ld_inventory inv;
 	ld_cli_report_plan plan = { 0 };
 	ld_verify *v = NULL;
+	ld_depcheck *c = NULL;
 	ld_aws_session *s = NULL;
 	bool have_report;
 	int rc, gathered;
@@ -230,13 +256,14 @@ int ld_cmd_verify(int argc, char **argv)
 		goto done;
 	}
 	if (rc || (rc = check_args(&a)) ||
-	    (rc = ld_cli_report_plan_init(&plan, &a.report, "verify")) || (rc = prepare(&v, &a)))
+	    (rc = ld_cli_report_plan_init(&plan, &a.report, "verify")) || (rc = prepare(&v, &c, &a)))
 		goto done;
 	gathered = gather(&inv, &s, &a, v, &have_report);
 	rc = have_report ? compare_and_report(&inv, s, v, &a, &plan, gathered) : gathered;
 done:
 	ld_aws_session_free(s);
 	ld_verify_free(v);
+	ld_depcheck_free(c);
 	ld_cli_report_plan_dispose(&plan);
 	ld_inventory_dispose(&inv);
 	ld_opts_dispose(opts);

@@ -437,14 +437,23 @@ static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cl
 	return rc;
 }
 
-int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected)
+int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,
+		   ld_aws_session **keep)
 {
 	ld_aws_session *s = NULL;
 	int rc;
 
 	*collected = false;
-	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK ||
-	    (rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
+	if (keep)
+		*keep = NULL;
+	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK)
+		return rc;
+	if (keep && a->accounts) {
+		ld_cli_errorf("reading deployed packages (--deps, --osv, deps) covers one account "
+			      "per run for now; run it once per account instead of --accounts");
+		return LD_EXIT_USAGE;
+	}
+	if ((rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
 		return rc;
 	if (a->accounts) {
 		rc = collect_accounts(inv, s, a, cmd);
@@ -456,8 +465,29 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 					    (const char *const *)a->functions.items,
 					    a->functions.count);
 	}
-	ld_aws_session_free(s);
+	if (keep)
+		*keep = s;
+	else
+		ld_aws_session_free(s);
 	return rc;
+}
+
+bool ld_cli_deps_asked(const ld_cli_deps *d)
+{
+	return d->osv.count || d->osv_api;
+}
+
+int ld_cli_depcheck(ld_depcheck **out, const ld_cli_deps *d)
+{
+	ld_depcheck_opts o = { (const char *const *)d->osv.items, d->osv.count, d->osv_api, 0 };
+	int error = ld_depcheck_new(out, &o);
+
+	if (error == 0)
+		return LD_EXIT_OK;
+	ld_cli_errorf("%s%s", ld_error_last()->message,
+		      error == LD_ENOTFOUND ? "; --osv takes a directory of OSV JSON files, one "
+					      "such file, or an ecosystem's all.zip" : "");
+	return LD_EXIT_USAGE;
 }
 
 int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const *globs,

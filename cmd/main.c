@@ -21,6 +21,7 @@ typedef struct {
 static const command commands[] = {
 	{ "scan", ld_cmd_scan, "audit the functions of an account and report findings" },
 	{ "verify", ld_cmd_verify, "check that deployed code and config are what a git tag builds" },
+	{ "deps", ld_cmd_deps, "list the third-party dependencies deployed in functions and layers" },
 	{ "package", ld_cmd_package, "write the deterministic zip of a function of a git tag" },
 	{ "snapshot", ld_cmd_snapshot, "write the inventory of an account to a JSON file" },
 	{ "rules", ld_cmd_rules, "list the rules, their severities and what they mean" },

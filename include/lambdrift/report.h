@@ -17,6 +17,7 @@
 
 #include "lambdrift/audit.h"
 #include "lambdrift/baseline.h"
+#include "lambdrift/deps.h"
 #include "lambdrift/inventory.h"
 
 typedef enum {
@@ -50,6 +51,11 @@ int ld_format_parse(ld_format *out, const char *s);
 const char *ld_format_name(ld_format format);
 /** Write the report. @return 0, or LD_ERROR when writing failed */
 int ld_report_write(FILE *out, const ld_report *r, ld_format format);
+
+/** Write the dependency inventory of `lambdrift deps`: LD_FORMAT_JSON
+ *  ("lambdrift/deps/v1"), else text. @return 0, LD_ELIMIT past 256 MiB, LD_ERROR */
+int ld_report_deps(FILE *out, const ld_dep_rows *rows, const ld_inventory *inv,
+		   const char *started, ld_format format);
 
 /**
  * A rule's section of the rule documentation (docs/rules.md, compiled in): Markdown from

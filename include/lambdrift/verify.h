@@ -15,6 +15,7 @@
 #include "lambdrift/audit.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/buf.h"
+#include "lambdrift/deps.h"
 #include "lambdrift/inventory.h"
 
 typedef struct {
@@ -28,10 +29,12 @@ typedef struct {
 	size_t max_package_bytes;  /* download cap; 0 = default (LD_VERIFY_MAX_PACKAGE) */
 	const char *const *function_globs; /* only these spec functions; none = all */
 	size_t nglobs;
+	ld_depcheck *deps;         /* dependency checks (borrowed; outlives the ld_verify), or
+				      NULL for --no-deps */
 } ld_verify_opts;
 
 #define LD_VERIFY_MAX_PACKAGE ((size_t)300 * 1024 * 1024)
-#define LD_VERIFY_OPTS_INIT { ".", NULL, false, NULL, NULL, false, false, 0, NULL, 0 }
+#define LD_VERIFY_OPTS_INIT { ".", NULL, false, NULL, NULL, false, false, 0, NULL, 0, NULL }
 
 typedef struct ld_verify ld_verify;
 

@@ -35,6 +35,10 @@ const ld_rule_info ld_rules[] = {
 	{ "function-missing", LD_SEV_ERROR, "a function declared in the spec is absent" },
 	{ "alias-missing", LD_SEV_ERROR, "an alias declared in the spec is absent" },
 	{ "layer-outdated", LD_SEV_WARNING, "a newer version of an attached layer exists" },
+	{ "dependency-drift", LD_SEV_ERROR,
+	  "a deployed dependency differs from what the tag's lockfile pins" },
+	{ "dependency-vulnerable", LD_SEV_WARNING,
+	  "an OSV advisory affects a deployed dependency (severity from the advisory)" },
 	{ NULL, LD_SEV_NONE, NULL }
 };
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "audit/configcmp.h"
+#include "audit/depcheck.h"
 #include "audit/findings.h"
 #include "aws/code.h"
 #include "aws/session.h"
@@ -37,6 +38,7 @@ struct ld_verify {
 	char *alias;                        /* --alias, or NULL */
 	bool allow_build, strict;
 	size_t max_package;
+	ld_depcheck *deps;                  /* borrowed, or NULL */
 	const ld_spec_function **selected;  /* borrowed from spec, in file order */
 	size_t nselected;
 	const char **names;                 /* unique selected names, borrowed from spec */
@@ -120,6 +122,7 @@ int ld_verify_prepare(ld_verify **out, const ld_verify_opts *opts)
 	}
 	v->allow_build = opts->allow_build;
 	v->strict = opts->strict;
+	v->deps = opts->deps;
 	v->max_package = opts->max_package_bytes ? opts->max_package_bytes : LD_VERIFY_MAX_PACKAGE;
 	if ((error = ld_git_open(&v->repo, opts->repo_path ? opts->repo_path : ".")) < 0 ||
 	    (error = ld_git_resolve(&v->rev, v->repo, opts->tag, opts->allow_ref)) < 0)
@@ -221,6 +224,14 @@ typedef struct {
 	const uint8_t *key;             /* env digest key the inventory was made with, or NULL */
 	const char *default_region;
 } run_ctx;
+
+/* What the code compare leaves for the dependency checks: the deployed package's bytes
+ * (the tag's own when the hashes match) or its dependencies read with its manifest. */
+typedef struct {
+	ld_depcheck_pkg how;
+	ld_buf bytes;
+	ld_deps deps;
+} deployed_pkg;
 
 /* What one spec function is compared against. */
 typedef struct {
@@ -403,7 +414,8 @@ done:
 
 /* ---- code: fetching the deployed package ---- */
 
-static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expected *exp)
+static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expected *exp,
+			     deployed_pkg *dp)
 {
 	ld_buf bytes = LD_BUF_INIT_CAP(r->v->max_package);
 	char got[LD_CODE_SHA256_LEN + 1];
@@ -415,6 +427,7 @@ static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expecte
 	int error;
 
 	memset(&info, 0, sizeof(info));
+	dp->how = LD_DEPCHECK_PKG_NONE; /* unless the bytes below check out */
 	if ((error = ld_code_get(&info, r->session, t->fn->region, t->fn->name, t->served->version,
 				 &r->inv->calls)) < 0) {
 		error = unverified(r, t, true, "GetFunction for version %s failed: %s",
@@ -422,8 +435,10 @@ static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expecte
 		goto done;
 	}
 	reported = info.code_sha256 ? info.code_sha256 : t->served->code_sha256;
-	if (reported && !strcmp(reported, exp->code_sha256))
+	if (reported && !strcmp(reported, exp->code_sha256)) {
+		dp->how = LD_DEPCHECK_PKG_GIVEN;
 		goto done; /* changed since collection into exactly the tag's package */
+	}
 	if (!info.location) {
 		error = unverified(r, t, true, "GetFunction for version %s returned no code "
 				   "location", t->served->version);
@@ -447,11 +462,17 @@ static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expecte
 					t->served->version, got, reported ? reported : "(none)");
 		goto done;
 	}
-	if ((error = ld_zip_manifest(&actual, bytes.ptr, bytes.size, NULL)) < 0) {
+	/* the dependencies come out of the same pass over the package as its manifest */
+	if (r->v->deps)
+		error = ld_deps_manifest(&actual, &dp->deps, bytes.ptr, bytes.size, NULL, NULL);
+	else
+		error = ld_zip_manifest(&actual, bytes.ptr, bytes.size, NULL);
+	if (error < 0) {
 		error = unverified(r, t, true, "the deployed package of version %s cannot be read: "
 				   "%s", t->served->version, ld_error_last()->message);
 		goto done;
 	}
+	dp->how = LD_DEPCHECK_PKG_READ;
 	error = compare_manifests(r, t, exp->manifest, actual, exp->code_sha256, got);
 done:
 	free(evidence);
@@ -491,7 +512,8 @@ static int build_failed(const run_ctx *r, const target *t, const ld_build_log *l
 
 /* The tag's artifact for a zip function; *have is false when a finding already says why
  * there is none. */
-static int expected_package(const run_ctx *r, const target *t, ld_expected *exp, bool *have)
+static int expected_package(const run_ctx *r, const target *t, ld_expected *exp, bool *have,
+			    ld_buf *bytes)
 {
 	ld_buf artifact = LD_BUF_INIT_CAP(r->v->max_package);
 	ld_build_log log;
@@ -500,7 +522,8 @@ static int expected_package(const run_ctx *r, const target *t, ld_expected *exp,
 	memset(&log, 0, sizeof(log));
 	*have = false;
 	if (t->sf->kind == LD_SPEC_SOURCE) {
-		if ((error = ld_expect_source(exp, NULL, r->v->repo, &r->v->rev, t->sf)) < 0)
+		if ((error = ld_expect_source(exp, r->v->deps ? bytes : NULL, r->v->repo,
+					      &r->v->rev, t->sf)) < 0)
 			return unverified(r, t, true, "the package of %s cannot be built from %s: %s",
 					  t->sf->name, r->v->rev.name, ld_error_last()->message);
 		*have = true;
@@ -514,14 +537,20 @@ static int expected_package(const run_ctx *r, const target *t, ld_expected *exp,
 				r->v->max_package);
 	if (error < 0)
 		error = build_failed(r, t, &log);
-	else if (error == 0)
+	else if (error == 0) {
 		*have = true;
+		if (r->v->deps) {
+			ld_buf_dispose(bytes);
+			*bytes = artifact;
+			ld_buf_init(&artifact, 0);
+		}
+	}
 	ld_build_log_dispose(&log);
 	ld_buf_dispose(&artifact);
 	return error;
 }
 
-static int compare_zip_code(const run_ctx *r, const target *t)
+static int compare_zip_code(const run_ctx *r, const target *t, deployed_pkg *dp)
 {
 	const ld_version *v = t->served;
 	ld_expected exp;
@@ -531,15 +560,18 @@ static int compare_zip_code(const run_ctx *r, const target *t)
 
 	memset(&exp, 0, sizeof(exp));
 	if (v->package_type && !strcmp(v->package_type, "Image")) {
+		dp->how = LD_DEPCHECK_PKG_NONE;
 		id = target_id(r, t, "code-drift", v->version);
 		return ld_findings_add(r->out, &id, NULL,
 				       "version %s (%s) is a container image, but %s declares a "
 				       "zip package", v->version, t->served_by, r->v->rev.name);
 	}
-	if ((error = expected_package(r, t, &exp, &have)) < 0 || !have)
+	if ((error = expected_package(r, t, &exp, &have, &dp->bytes)) < 0 || !have)
 		goto done;
-	if (v->code_sha256 && !strcmp(v->code_sha256, exp.code_sha256))
+	if (v->code_sha256 && !strcmp(v->code_sha256, exp.code_sha256)) {
+		dp->how = LD_DEPCHECK_PKG_GIVEN;
 		goto done; /* identical: the one hash compare */
+	}
 	if (!r->session) {
 		error = unverified(r, t, false, "version %s (%s) has CodeSha256 %s, not %s as "
 				   "`lambdrift package` builds it from %s; this run is offline, run "
@@ -548,7 +580,7 @@ static int compare_zip_code(const run_ctx *r, const target *t)
 				   exp.code_sha256, r->v->rev.name);
 		goto done;
 	}
-	error = fetch_and_compare(r, t, &exp);
+	error = fetch_and_compare(r, t, &exp, dp);
 done:
 	ld_expected_dispose(&exp);
 	return error;
@@ -665,6 +697,94 @@ done:
 	return error;
 }
 
+/* ---- dependencies ---- */
+
+#define LOCKFILE_MAX ((size_t)64 << 20)
+
+typedef struct {
+	const run_ctx *r;
+	ld_lock *lock;
+	ld_buf *files;               /* "a/package-lock.json, a/requirements.txt" */
+} lock_walk;
+
+/* A lockfile at the root of the function's source directory goes into the lock. */
+static int lock_entry(const ld_git_entry *e, void *payload)
+{
+	lock_walk *w = payload;
+	ld_buf text = LD_BUF_INIT_CAP(LOCKFILE_MAX);
+	int error;
+
+	if (strchr(e->path, '/') || e->mode == LD_GIT_MODE_LINK || !ld_lock_ecosystem(e->path))
+		return 0;
+	if ((error = ld_git_entry_read(&text, w->r->v->repo, e)) == 0)
+		error = ld_lock_parse(w->lock, e->repo_path, text.ptr, text.size);
+	if (error == 0)
+		ld_buf_printf(w->files, "%s%s", w->files->size ? ", " : "", e->repo_path);
+	ld_buf_dispose(&text);
+	return error;
+}
+
+/* One lockfile the spec names; a missing one is the spec's error, said as such. */
+static int read_named_lock(const run_ctx *r, const char *path, ld_lock *lock, ld_buf *files)
+{
+	ld_buf text = LD_BUF_INIT_CAP(LOCKFILE_MAX);
+	int error = ld_git_read_file(&text, r->v->repo, &r->v->rev, path);
+
+	if (error == LD_ENOTFOUND)
+		error = ld_error_setc(LD_ENOTFOUND, LD_ERR_USAGE, "%s names the lockfile %s, which "
+				      "is not in %s", r->v->spec->file, path, r->v->rev.name);
+	if (error == 0)
+		error = ld_lock_parse(lock, path, text.ptr, text.size);
+	if (error == 0)
+		ld_buf_printf(files, "%s%s", files->size ? ", " : "", path);
+	ld_buf_dispose(&text);
+	return error;
+}
+
+/* The tag's lockfiles: those the spec names ("lockfiles"), else those at the root of a
+ * source-mode function's directory; an empty lock when there are none. */
+static int read_lock(const run_ctx *r, const target *t, ld_lock *lock, ld_buf *files)
+{
+	lock_walk w = { r, lock, files };
+	int error = 0;
+
+	if (t->sf->has_lockfiles) {
+		for (size_t i = 0; i < t->sf->nlockfiles && error == 0; i++)
+			error = read_named_lock(r, t->sf->lockfiles[i], lock, files);
+		return error;
+	}
+	if (t->sf->kind != LD_SPEC_SOURCE)
+		return 0;
+	return ld_git_walk(r->v->repo, &r->v->rev, t->sf->source, NULL, 0, lock_entry, &w);
+}
+
+static int check_deps(const run_ctx *r, const target *t, deployed_pkg *dp)
+{
+	ld_depcheck_target dt = { r->out, r->inv, r->session, t->fn, t->served,
+				  target_id(r, t, "dependency-drift", NULL) };
+	ld_buf files = LD_BUF_INIT_CAP(4096);
+	ld_lock lock = LD_LOCK_INIT;
+	bool whole;
+	int error;
+
+	if ((error = ld_depcheck__read(r->v->deps, &dt, dp->how, dp->bytes.ptr, dp->bytes.size,
+				       &dp->deps, &whole)) < 0 ||
+	    (error = ld_depcheck__vulnerable(r->v->deps, &dt, &dp->deps)) < 0)
+		goto done;
+	if (read_lock(r, t, &lock, &files) < 0) {
+		error = unverified(r, t, true, "the lockfiles of %s at %s cannot be read: %s",
+				   t->sf->name, r->v->rev.name, ld_error_last()->message);
+		goto done;
+	}
+	/* a partial inventory would report what was not read as missing */
+	if (lock.ncovered && whole)
+		error = ld_depcheck__drift(&dt, &dp->deps, &lock, r->v->rev.name, files.ptr);
+done:
+	ld_lock_dispose(&lock);
+	ld_buf_dispose(&files);
+	return error;
+}
+
 /* ---- one spec function ---- */
 
 static const ld_function *find_function(const run_ctx *r, const char *region, const char *name)
@@ -735,6 +855,8 @@ static int resolve_target(const run_ctx *r, target *t, char *served_by, size_t l
 
 static int verify_function(const run_ctx *r, const ld_spec_function *sf)
 {
+	deployed_pkg dp = { LD_DEPCHECK_PKG_FETCH, LD_BUF_INIT_CAP(r->v->max_package),
+			    LD_DEPS_INIT };
 	char served_by[160];
 	ld_finding_id id;
 	target t;
@@ -744,16 +866,19 @@ static int verify_function(const run_ctx *r, const ld_spec_function *sf)
 	memset(&t, 0, sizeof(t));
 	t.sf = sf;
 	if ((error = resolve_target(r, &t, served_by, sizeof(served_by), &ok)) < 0 || !ok)
-		return error;
+		goto done;
 	if (sf->kind == LD_SPEC_IMAGE)
 		error = compare_image(r, &t);
-	else
-		error = compare_zip_code(r, &t);
+	else if ((error = compare_zip_code(r, &t, &dp)) == 0 && r->v->deps)
+		error = check_deps(r, &t, &dp);
 	id = target_id(r, &t, "config-drift", NULL);
 	if (error == 0)
 		error = ld_configcmp(r->out, &id, sf, t.served, r->key, LD_DIGEST_KEY_LEN);
 	if (error == 0)
 		error = compare_latest(r, &t);
+done:
+	ld_buf_dispose_secret(&dp.bytes);
+	ld_deps_dispose(&dp.deps);
 	return error;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "deps/lockfile.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "spec/spec.h"
@@ -561,6 +562,20 @@ static int chk_exclude(ctx *c, const ld_json *v)
 	return check_array(c, v, 0, LD_SPEC_MAX_EXCLUDES, chk_pattern);
 }
 
+static int chk_lockfile(ctx *c, const ld_json *v)
+{
+	int error = want_rel_path(c, v, false);
+	if (error == 0 && !ld_lock_ecosystem(ld_json_str(v)))
+		return bad(c, "not a lockfile lambdrift reads: expected package-lock.json, "
+			   "npm-shrinkwrap.json, poetry.lock, Pipfile.lock or requirements*.txt");
+	return error;
+}
+
+static int chk_lockfiles(ctx *c, const ld_json *v)
+{
+	return check_array(c, v, 0, LD_SPEC_MAX_LOCKFILES, chk_lockfile);
+}
+
 static int chk_command(ctx *c, const ld_json *v) { return want_string(c, v, 1, 4096); }
 static int chk_build_timeout(ctx *c, const ld_json *v)
 {
@@ -591,6 +606,7 @@ static const field function_fields[] = {
 	{ "exclude", chk_exclude, false },
 	{ "build", chk_build, false },
 	{ "image", chk_image, false },
+	{ "lockfiles", chk_lockfiles, false },
 	{ "config", chk_config, false },
 };
 
@@ -735,6 +751,19 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+static int fill_lockfiles(ld_spec_function *f, const ld_json *list)
+{
+	if (!list)
+		return 0;
+	f->has_lockfiles = true;
+	if (ld_json_size(list) && !(f->lockfiles = calloc(ld_json_size(list), sizeof(char *))))
+		return ld_error_oom();
+	for (const ld_json *e = ld_json_first(list); e; e = ld_json_next(e))
+		if (!(f->lockfiles[f->nlockfiles++] = norm_path(ld_json_str(e))))
+			return ld_error_oom();
+	return 0;
+}
+
 static int fill_function(ld_spec_function *f, const ld_json *v, const ld_spec *spec)
 {
 	const ld_json *build = ld_json_get(v, "build"), *ex = ld_json_get(v, "exclude");
@@ -772,7 +801,7 @@ static int fill_function(ld_spec_function *f, const ld_json *v, const ld_spec *s
 	}
 	if (ld_json_get(v, "config") && !(f->config = ld_json_dup(ld_json_get(v, "config"))))
 		return ld_error_oom();
-	return 0;
+	return fill_lockfiles(f, ld_json_get(v, "lockfiles"));
 }
 
 /* The same name may appear once per region. */
@@ -916,6 +945,9 @@ static void function_dispose(ld_spec_function *f)
 	free(f->build_command);
 	free(f->build_artifact);
 	free(f->image_digest);
+	for (size_t i = 0; i < f->nlockfiles; i++)
+		free(f->lockfiles[i]);
+	free(f->lockfiles);
 	ld_json_free(f->config);
 }
 

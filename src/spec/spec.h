@@ -19,6 +19,7 @@
 #define LD_SPEC_MAX_BYTES ((size_t)1024 * 1024)
 #define LD_SPEC_MAX_FUNCTIONS 1000
 #define LD_SPEC_MAX_EXCLUDES 256
+#define LD_SPEC_MAX_LOCKFILES 16
 #define LD_SPEC_DEFAULT_BUILD_TIMEOUT 600  /* seconds */
 #define LD_SPEC_MAX_BUILD_TIMEOUT 86400
 
@@ -42,6 +43,10 @@ typedef struct {
 	char *build_artifact;  /* BUILD: normalised relative path */
 	unsigned build_timeout;/* BUILD: seconds */
 	char *image_digest;    /* IMAGE: "sha256:<64 lowercase hex>" */
+	char **lockfiles;      /* "lockfiles": paths in the tag for dependency-drift */
+	size_t nlockfiles;
+	bool has_lockfiles;    /* given (maybe empty: no drift check); else SOURCE looks for
+				  lockfiles at the root of its source directory */
 	ld_json *config;       /* validated "config" object (own copy), or NULL when absent */
 } ld_spec_function;
 

@@ -1,0 +1,71 @@
+/*
+ * Dependencies of deployed code: what third-party packages the served versions carry, in
+ * their own package and in every layer they attach, and what to say about them:
+ * dependency-vulnerable (an OSV advisory affects the deployed version), layer-outdated (a
+ * newer version of an attached layer exists) and, in verify, dependency-drift (the tag's
+ * lockfile pins something else). An ld_depcheck holds what one run shares: the advisory
+ * database and every layer read so far (each layer is fetched once per run, however many
+ * functions attach it). It is created with ld_depcheck_new() and released with
+ * ld_depcheck_free() (NULL accepted). An ld_dep_rows list owns its strings and is released
+ * with ld_dep_rows_dispose().
+ */
+#ifndef LAMBDRIFT_DEPS_H
+#define LAMBDRIFT_DEPS_H
+
+#include <stddef.h>
+
+#include "lambdrift/audit.h"
+#include "lambdrift/aws.h"
+#include "lambdrift/inventory.h"
+
+typedef struct {
+	const char *const *osv_paths; /* --osv: directories of OSV JSON, JSON files, all.zip */
+	size_t nosv;
+	const char *osv_api;          /* --osv-api base URL, or NULL */
+	size_t max_package;           /* download cap per package or layer; 0 = default */
+} ld_depcheck_opts;
+
+typedef struct ld_depcheck ld_depcheck;
+
+/**
+ * Load the advisories named in `opts` (none is fine: then nothing is matched).
+ * @return 0; LD_ENOTFOUND for an --osv path that does not exist; LD_EUSAGE for a bad
+ *         --osv-api URL; LD_ELIMIT/LD_EINVALID for a database past its bounds or unreadable
+ */
+int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *opts);
+void ld_depcheck_free(ld_depcheck *c);
+
+/** One sentence on the advisories loaded ("1,234 advisories from 2 sources"), for logs. */
+const char *ld_depcheck_describe(const ld_depcheck *c);
+
+/* One deployed dependency of one served version. */
+typedef struct {
+	const char *ecosystem;   /* "npm", "PyPI", "Maven", "NuGet" (static) */
+	char *name, *version, *path;
+	char *origin;            /* "function", or the layer version ARN */
+	char *account, *region, *function;
+	char *qualifier;         /* "$LATEST" or a version number */
+	char *advisories;        /* ids of the advisories that affect it, ", "-joined ("" for
+				    none), or NULL when no advisories were loaded */
+} ld_dep_row;
+
+typedef struct {
+	ld_dep_row *items;       /* sorted by function, qualifier, ecosystem, name, version */
+	size_t count, alloc;
+} ld_dep_rows;
+
+void ld_dep_rows_dispose(ld_dep_rows *rows);
+
+/**
+ * Read the dependencies of every function's served versions ($LATEST and each version an
+ * alias routes to; versions with the same code and layers are read once): download each
+ * package (GetFunction, the 100 req/s class) and each attached layer (GetLayerVersion),
+ * check both against the CodeSha256 Lambda reports, and report dependency-vulnerable,
+ * layer-outdated and package-integrity findings into `out` (may be NULL) and one row per
+ * dependency into `rows` (may be NULL). Whatever could not be read marks `inv` incomplete.
+ * @return 0, or an error that stopped the whole run
+ */
+int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv, ld_aws_session *s,
+		 ld_depcheck *c);
+
+#endif

@@ -1,0 +1,781 @@
+/*
+ * Dependency checks (see lambdrift/deps.h and depcheck.h). A served version's deployed
+ * dependencies are its package's plus its layers'; layers are shared between functions,
+ * so each is fetched, checked and read once per run and kept in the ld_depcheck. What
+ * cannot be read is said twice, as the rest of lambdrift does: a finding on the function
+ * (code-unverified, package-integrity) and a problem that marks the run incomplete, since
+ * an advisory or a lockfile difference may hide in what was not read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/depcheck.h"
+#include "aws/code.h"
+#include "aws/http.h"
+#include "aws/layer.h"
+#include "deps/osv.h"
+#include "deps/osvapi.h"
+#include "lambdrift/errors.h"
+#include "pkg/expect.h"
+#include "util/json.h"
+
+#define DEFAULT_MAX_PACKAGE ((size_t)300 << 20)
+#define EVIDENCE_PATHS 20     /* paths listed in one finding's evidence */
+
+typedef enum {
+	LAYER_READ = 0,       /* content read, deps filled */
+	LAYER_UNREAD,         /* GetLayerVersion, the download or the zip failed: `why` */
+	LAYER_CORRUPT         /* the bytes do not hash to Content.CodeSha256 */
+} layer_state;
+
+typedef struct {
+	char *arn;                  /* layer version ARN */
+	layer_state state;
+	char *why;                  /* UNREAD: the reason, one line */
+	char reported[LD_CODE_SHA256_LEN + 1], got[LD_CODE_SHA256_LEN + 1]; /* CORRUPT */
+	ld_deps deps;               /* finished, origin = arn */
+	long attached;              /* the ARN's version */
+	long newest;                /* highest listed version, 0 when not known */
+	char *newest_arn;
+} layer_entry;
+
+struct ld_depcheck {
+	ld_osv_db *osv;             /* NULL when no advisories were asked for */
+	char *osv_api;
+	ld_transport *api;          /* opened on first use */
+	size_t max_package;
+	layer_entry *layers;
+	size_t nlayers, alloc;
+	char describe[200];
+};
+
+/* ------------------------------------------------------------------ lifecycle */
+
+static int load_advisories(ld_depcheck *c, const ld_depcheck_opts *o)
+{
+	const ld_osv_stats *st;
+	int error;
+
+	if ((error = ld_osv_db_new(&c->osv, NULL)) < 0)
+		return error;
+	for (size_t i = 0; i < o->nosv; i++)
+		if ((error = ld_osv_load(c->osv, o->osv_paths[i])) < 0)
+			return error;
+	st = ld_osv_db_stats(c->osv);
+	snprintf(c->describe, sizeof(c->describe), "%zu advisories for %zu packages from %zu "
+		 "file(s)%s%s", st->records, st->packages, st->files,
+		 o->osv_api ? " and the OSV API at " : "", o->osv_api ? o->osv_api : "");
+	return 0;
+}
+
+int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
+{
+	ld_depcheck *c = calloc(1, sizeof(*c));
+	int error = 0;
+
+	*out = NULL;
+	if (!c)
+		return ld_error_oom();
+	c->max_package = o && o->max_package ? o->max_package : DEFAULT_MAX_PACKAGE;
+	snprintf(c->describe, sizeof(c->describe), "no advisories");
+	if (o && o->osv_api && strncmp(o->osv_api, "http://", 7) &&
+	    strncmp(o->osv_api, "https://", 8))
+		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--osv-api wants an http:// or "
+				      "https:// URL, such as https://api.osv.dev");
+	else if (o && o->osv_api && !(c->osv_api = strdup(o->osv_api)))
+		error = ld_error_oom();
+	if (error == 0 && o && (o->nosv || o->osv_api))
+		error = load_advisories(c, o);
+	if (error < 0) {
+		ld_depcheck_free(c);
+		return error;
+	}
+	*out = c;
+	return 0;
+}
+
+void ld_depcheck_free(ld_depcheck *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nlayers; i++) {
+		free(c->layers[i].arn);
+		free(c->layers[i].why);
+		free(c->layers[i].newest_arn);
+		ld_deps_dispose(&c->layers[i].deps);
+	}
+	free(c->layers);
+	ld_osv_db_free(c->osv);
+	ld_transport_free(c->api);
+	free(c->osv_api);
+	free(c);
+}
+
+const char *ld_depcheck_describe(const ld_depcheck *c)
+{
+	return c ? c->describe : "no advisories";
+}
+
+/* ------------------------------------------------------------------ findings */
+
+static int add(const ld_depcheck_target *t, const char *rule, const char *key,
+	       ld_severity severity, ld_json *evidence, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static int add(const ld_depcheck_target *t, const char *rule, const char *key,
+	       ld_severity severity, ld_json *evidence, const char *fmt, ...)
+{
+	ld_finding_id id = t->id;
+	ld_buf msg = LD_BUF_INIT_CAP(4096);
+	char *ev = NULL;
+	va_list ap;
+	int error;
+
+	if (!t->out) {
+		ld_json_free(evidence);
+		return 0;
+	}
+	id.rule = rule;
+	id.key = key;
+	id.severity = severity != LD_SEV_NONE ? severity : ld_rule_severity(rule);
+	if (evidence)
+		ev = ld_findings_evidence(evidence);
+	va_start(ap, fmt);
+	ld_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	error = ld_findings_add(t->out, &id, ev, "%s", msg.ptr);
+	free(ev);
+	ld_buf_dispose(&msg);
+	return error;
+}
+
+/* code-unverified for a part that could not be read; marks the run incomplete. */
+static int unread(const ld_depcheck_target *t, const char *key, const char *why)
+{
+	int error = ld_inventory_problem(t->inv, "%s: dependencies not read: %s", t->id.function,
+					 why);
+	if (error == 0)
+		error = add(t, "code-unverified", key, LD_SEV_NONE, NULL,
+			    "the dependencies of version %s were not fully read: %s",
+			    t->v->version, why);
+	return error;
+}
+
+/* ------------------------------------------------------------------ the package */
+
+/* Download the version's package and check it against CodeSha256; *ok false when a
+ * finding says why there are no bytes. */
+static int fetch_package(ld_depcheck *c, const ld_depcheck_target *t, ld_buf *bytes, bool *ok)
+{
+	char got[LD_CODE_SHA256_LEN + 1], why[sizeof(ld_error_last()->message) + 64];
+	ld_code_info info;
+	const char *reported;
+	int error = 0;
+
+	*ok = false;
+	memset(&info, 0, sizeof(info));
+	if (ld_code_get(&info, t->session, t->fn->region, t->fn->name, t->v->version,
+			&t->inv->calls) < 0 || !info.location) {
+		snprintf(why, sizeof(why), "GetFunction gave no package location: %s",
+			 info.location ? "" : ld_error_last()->message);
+		error = unread(t, "package", why);
+		goto done;
+	}
+	if (ld_code_download(bytes, t->session, info.location, c->max_package) < 0) {
+		error = unread(t, "package", ld_error_last()->message);
+		goto done;
+	}
+	reported = info.code_sha256 ? info.code_sha256 : t->v->code_sha256;
+	ld_code_sha256(got, bytes->ptr, bytes->size);
+	if (!reported || strcmp(reported, got)) {
+		ld_json *ev = ld_json_new_object();
+		ld_json_add_str(ev, "reported_code_sha256", reported);
+		ld_json_add_str(ev, "downloaded_code_sha256", got);
+		if ((error = ld_inventory_problem(t->inv, "%s: dependencies not read: the package "
+						  "of version %s does not hash to its CodeSha256",
+						  t->id.function, t->v->version)) == 0)
+			error = add(t, "package-integrity", "package", LD_SEV_NONE, ev,
+				    "the package downloaded for version %s hashes to %s, but "
+				    "Lambda reports CodeSha256 %s; its dependencies were not read",
+				    t->v->version, got, reported ? reported : "(none)");
+		else
+			ld_json_free(ev);
+		goto done;
+	}
+	*ok = true;
+done:
+	ld_code_info_dispose(&info);
+	return error;
+}
+
+/* ------------------------------------------------------------------ layers */
+
+static int layer_list_versions(ld_inventory *inv, ld_aws_session *s, layer_entry *e)
+{
+	int rc = ld_layer_newest(&e->newest, &e->newest_arn, s, e->arn, &inv->calls);
+
+	if (rc == LD_EAUTH)
+		return ld_inventory_note(inv, "layer %s: its versions may not be listed (%s), so "
+					 "layer-outdated was not checked", e->arn,
+					 ld_error_last()->message);
+	if (rc < 0)
+		return ld_inventory_problem(inv, "layer %s: listing its versions failed: %s",
+					    e->arn, ld_error_last()->message);
+	if (e->newest == 0)
+		return ld_inventory_note(inv, "layer %s: ListLayerVersions lists no version of it "
+					 "(another account's layer?), so layer-outdated was not "
+					 "checked", e->arn);
+	return 0;
+}
+
+static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, layer_entry *e)
+{
+	ld_buf bytes = LD_BUF_INIT_CAP(c->max_package);
+	ld_layer_info info;
+	int error = 0;
+
+	memset(&info, 0, sizeof(info));
+	e->state = LAYER_UNREAD;
+	if (ld_layer_get(&info, s, e->arn, &inv->calls) < 0 || !info.location) {
+		e->why = strdup(info.location ? "" : ld_error_last()->message);
+		if (!info.location && e->why && !*e->why) {
+			free(e->why);
+			e->why = strdup("GetLayerVersion returned no content location");
+		}
+		goto done;
+	}
+	if (ld_code_download(&bytes, s, info.location, c->max_package) < 0) {
+		e->why = strdup(ld_error_last()->message);
+		goto done;
+	}
+	ld_code_sha256(e->got, bytes.ptr, bytes.size);
+	snprintf(e->reported, sizeof(e->reported), "%s", info.code_sha256 ? info.code_sha256 : "");
+	if (strcmp(e->got, e->reported)) {
+		e->state = LAYER_CORRUPT;
+		goto done;
+	}
+	if (ld_deps_from_zip(&e->deps, bytes.ptr, bytes.size, NULL, e->arn) < 0) {
+		char why[sizeof(ld_error_last()->message) + 40];
+		snprintf(why, sizeof(why), "its content cannot be read: %s",
+			 ld_error_last()->message);
+		e->why = strdup(why);
+		goto done;
+	}
+	ld_deps_finish(&e->deps);
+	e->state = LAYER_READ;
+done:
+	if (e->state == LAYER_UNREAD && !e->why)
+		error = ld_error_oom();
+	ld_layer_info_dispose(&info);
+	ld_buf_dispose_secret(&bytes);
+	return error;
+}
+
+/* The run's entry for a layer version, fetched on first use. */
+static int layer_get(ld_depcheck *c, const ld_depcheck_target *t, const char *arn,
+		     layer_entry **out)
+{
+	ld_layer_arn parsed;
+	layer_entry *e;
+	int error;
+
+	for (size_t i = 0; i < c->nlayers; i++)
+		if (!strcmp(c->layers[i].arn, arn)) {
+			*out = &c->layers[i];
+			return 0;
+		}
+	if (c->nlayers == c->alloc) {
+		size_t n = c->alloc ? c->alloc * 2 : 8;
+		layer_entry *grown = realloc(c->layers, n * sizeof(*grown));
+		if (!grown)
+			return ld_error_oom();
+		c->layers = grown;
+		c->alloc = n;
+	}
+	e = &c->layers[c->nlayers];
+	memset(e, 0, sizeof(*e));
+	ld_deps_init(&e->deps);
+	if (!(e->arn = strdup(arn)))
+		return ld_error_oom();
+	c->nlayers++;
+	*out = e;
+	if (ld_layer_arn_parse(&parsed, arn) < 0) {
+		e->state = LAYER_UNREAD;
+		return (e->why = strdup(ld_error_last()->message)) ? 0 : ld_error_oom();
+	}
+	e->attached = parsed.version;
+	if ((error = layer_content(c, t->inv, t->session, e)) < 0)
+		return error;
+	if (e->state == LAYER_UNREAD)
+		error = ld_inventory_problem(t->inv, "layer %s: not read: %s", arn, e->why);
+	else if (e->state == LAYER_CORRUPT)
+		error = ld_inventory_problem(t->inv, "layer %s: not read: its content does not "
+					     "hash to the CodeSha256 Lambda reports", arn);
+	if (error < 0)
+		return error;
+	return layer_list_versions(t->inv, t->session, e);
+}
+
+static int layer_outdated(const ld_depcheck_target *t, const layer_entry *e)
+{
+	ld_json *ev;
+
+	if (e->newest <= e->attached)
+		return 0;
+	ev = ld_json_new_object();
+	ld_json_add_str(ev, "attached", e->arn);
+	ld_json_add_num(ev, "attached_version", (double)e->attached);
+	ld_json_add_num(ev, "newest", (double)e->newest);
+	ld_json_add_str(ev, "newest_arn", e->newest_arn);
+	return add(t, "layer-outdated", e->arn, LD_SEV_NONE, ev,
+		   "version %s attaches layer %s, but version %ld of that layer exists",
+		   t->v->version, e->arn, e->newest);
+}
+
+/* Findings for one attached layer and its dependencies appended to `deps`. */
+static int use_layer(ld_depcheck *c, const ld_depcheck_target *t, const char *arn,
+		     ld_deps *deps, bool *whole)
+{
+	layer_entry *e = NULL;
+	int error;
+
+	if ((error = layer_get(c, t, arn, &e)) < 0)
+		return error;
+	if (e->state == LAYER_UNREAD) {
+		char why[sizeof(ld_error_last()->message) + 600];
+		*whole = false;
+		snprintf(why, sizeof(why), "layer %s: %s", arn, e->why);
+		return add(t, "code-unverified", arn, LD_SEV_NONE, NULL,
+			   "the dependencies of version %s were not fully read: %s",
+			   t->v->version, why);
+	}
+	if (e->state == LAYER_CORRUPT) {
+		ld_json *ev = ld_json_new_object();
+		*whole = false;
+		ld_json_add_str(ev, "layer", arn);
+		ld_json_add_str(ev, "reported_code_sha256", e->reported);
+		ld_json_add_str(ev, "downloaded_code_sha256", e->got);
+		return add(t, "package-integrity", arn, LD_SEV_NONE, ev,
+			   "the content downloaded for layer %s (attached to version %s) hashes "
+			   "to %s, but Lambda reports CodeSha256 %s; its dependencies were not "
+			   "read", arn, t->v->version, e->got, e->reported[0] ? e->reported : "(none)");
+	}
+	for (size_t i = 0; i < e->deps.count; i++) {
+		const ld_dep *d = &e->deps.items[i];
+		if ((error = ld_deps_add(deps, d->ecosystem, d->name, d->version, d->path,
+					 d->origin)) < 0 && error != LD_EINVALID)
+			return error;
+	}
+	return layer_outdated(t, e);
+}
+
+bool ld_depcheck__has_layers(const ld_version *v)
+{
+	for (size_t i = 0; v && i < v->nconfig; i++)
+		if (!strcmp(v->config[i].name, "Layers"))
+			return strcmp(v->config[i].value, "[]") != 0;
+	return false;
+}
+
+/* The version's layer ARNs, in attach order (a parsed JSON array; caller frees). */
+static int layer_list(ld_json **out, const ld_version *v)
+{
+	*out = NULL;
+	for (size_t i = 0; i < v->nconfig; i++)
+		if (!strcmp(v->config[i].name, "Layers"))
+			return ld_json_parse(out, v->config[i].value, strlen(v->config[i].value),
+					     "the inventory's Layers field");
+	return 0;
+}
+
+static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *deps, bool *whole)
+{
+	ld_json *arns = NULL;
+	int error;
+
+	if (!ld_depcheck__has_layers(t->v))
+		return 0;
+	if (!t->session) {
+		*whole = false;
+		return add(t, "code-unverified", "layers", LD_SEV_NONE, NULL,
+			   "version %s attaches layers, which an offline run cannot read; their "
+			   "dependencies were not checked (run live to read them)", t->v->version);
+	}
+	if ((error = layer_list(&arns, t->v)) < 0)
+		return unread(t, "layers", ld_error_last()->message);
+	for (ld_json *a = ld_json_first(arns); a && error == 0; a = ld_json_next(a))
+		if (ld_json_is_string(a))
+			error = use_layer(c, t, ld_json_str(a), deps, whole);
+	ld_json_free(arns);
+	return error;
+}
+
+int ld_depcheck__read(ld_depcheck *c, const ld_depcheck_target *t, ld_depcheck_pkg how,
+		      const void *pkg, size_t len, ld_deps *deps, bool *whole)
+{
+	ld_buf bytes = LD_BUF_INIT_CAP(c->max_package);
+	bool ok = how != LD_DEPCHECK_PKG_NONE;
+	int error = 0;
+
+	*whole = true;
+	if (how == LD_DEPCHECK_PKG_FETCH) {
+		if (!t->session)
+			ok = false;
+		else if ((error = fetch_package(c, t, &bytes, &ok)) < 0)
+			goto done;
+		pkg = bytes.ptr;
+		len = bytes.size;
+	}
+	if (!ok) {
+		*whole = false;
+	} else if (how != LD_DEPCHECK_PKG_READ &&
+		   ld_deps_from_zip(deps, pkg, len, NULL, NULL) < 0) {
+		char why[sizeof(ld_error_last()->message) + 40];
+		snprintf(why, sizeof(why), "the package cannot be read: %s",
+			 ld_error_last()->message);
+		*whole = false;
+		if ((error = unread(t, "package", why)) < 0)
+			goto done;
+	}
+	if ((error = read_layers(c, t, deps, whole)) == 0)
+		error = ld_deps_finish(deps);
+done:
+	ld_buf_dispose_secret(&bytes);
+	return error;
+}
+
+/* ------------------------------------------------------------------ advisories */
+
+/* Ask the OSV API about these dependencies (records it names join the database). */
+static int ask_api(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps)
+{
+	ld_osv_query *q;
+	int error;
+
+	if (!c->osv_api || !deps->count)
+		return 0;
+	if (!c->api && (error = ld_transport_curl_new(&c->api, getenv("AWS_CA_BUNDLE"))) < 0)
+		return error;
+	if (!(q = calloc(deps->count, sizeof(*q))))
+		return ld_error_oom();
+	for (size_t i = 0; i < deps->count; i++) {
+		q[i].ecosystem = deps->items[i].ecosystem;
+		q[i].name = deps->items[i].name;
+		q[i].version = deps->items[i].version;
+	}
+	if ((error = ld_osvapi_fetch(c->osv, c->api, c->osv_api, q, deps->count, NULL, NULL)) < 0)
+		error = ld_inventory_problem(t->inv, "%s: the OSV API was not answered: %s",
+					     t->id.function, ld_error_last()->message);
+	free(q);
+	return error;
+}
+
+static bool same_package(const ld_dep *a, const ld_dep *b)
+{
+	return a->ecosystem == b->ecosystem && !strcmp(a->name, b->name) &&
+	       !strcmp(a->version, b->version);
+}
+
+static const char *origin_text(const char *origin, char *buf, size_t len)
+{
+	if (!origin || !strcmp(origin, LD_DEPS_ORIGIN_FUNCTION))
+		return "";
+	snprintf(buf, len, " in layer %s", origin);
+	return buf;
+}
+
+/* One finding per advisory affecting the package deps[first..end). */
+static int vulnerable_group(const ld_depcheck_target *t, const ld_dep *d, size_t ncopies,
+			    const ld_osv_match_item *m)
+{
+	ld_json *ev = ld_json_new_object(), *paths = ld_json_new_array(), *aliases = ld_json_new_array();
+	char key[1200], where[600];
+
+	for (size_t i = 0; i < ncopies && i < EVIDENCE_PATHS; i++) {
+		ld_json *p = ld_json_new_object();
+		ld_json_add_str(p, "path", d[i].path);
+		ld_json_add_str(p, "origin", d[i].origin);
+		ld_json_append(paths, p);
+	}
+	for (size_t i = 0; i < m->naliases; i++)
+		ld_json_append(aliases, ld_json_new_string(m->aliases[i]));
+	ld_json_add_str(ev, "ecosystem", d->ecosystem);
+	ld_json_add_str(ev, "name", d->name);
+	ld_json_add_str(ev, "version", d->version);
+	ld_json_add_str(ev, "path", d->path);
+	ld_json_add_str(ev, "origin", d->origin);
+	ld_json_add(ev, "found_at", paths);
+	ld_json_add_str(ev, "advisory", m->id);
+	ld_json_add(ev, "aliases", aliases);
+	ld_json_add_str(ev, "fixed", m->fixed);
+	ld_json_add_str(ev, "severity", m->severity_label);
+	ld_json_add_str(ev, "severity_source", m->severity_source);
+	if (m->cvss_score >= 0)
+		ld_json_add_num(ev, "cvss_score", m->cvss_score);
+	snprintf(key, sizeof(key), "%s:%s@%s:%s", d->ecosystem, d->name, d->version, m->id);
+	return add(t, "dependency-vulnerable", key,
+		   m->severity != LD_SEV_NONE ? m->severity : LD_SEV_WARNING, ev,
+		   "%s %s %s (%s%s%s) is affected by %s%s%s%s%s: %.200s; %s%s", d->ecosystem,
+		   d->name, d->version, d->path, origin_text(d->origin, where, sizeof(where)),
+		   ncopies > 1 ? ", and more copies" : "", m->id, m->naliases ? " (" : "",
+		   m->naliases ? m->aliases[0] : "", m->naliases > 1 ? ", ..." : "",
+		   m->naliases ? ")" : "", m->summary ? m->summary : "no summary",
+		   m->fixed ? "fixed in " : "no fixed version is known", m->fixed ? m->fixed : "");
+}
+
+/* "GHSA-a, GHSA-b" of the matches ("" for none), or NULL without memory. */
+static char *advisory_ids(const ld_osv_matches *m)
+{
+	ld_buf ids = LD_BUF_INIT_CAP(64 * 1024);
+
+	ld_buf_puts(&ids, "");
+	for (size_t i = 0; i < m->count; i++)
+		ld_buf_printf(&ids, "%s%s", i ? ", " : "", m->items[i].id);
+	return ld_buf_detach(&ids);
+}
+
+static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
+		   const ld_osv_matches *m);
+
+static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps,
+		      ld_dep_rows *rows)
+{
+	int error = 0;
+
+	if (c->osv && (error = ask_api(c, t, deps)) < 0)
+		return error;
+	for (size_t i = 0; i < deps->count && error == 0;) {
+		const ld_dep *d = &deps->items[i];
+		ld_osv_matches m;
+		size_t n = 1;
+
+		memset(&m, 0, sizeof(m));
+		while (i + n < deps->count && same_package(d, &deps->items[i + n]))
+			n++;
+		/* a version that is not valid in its ecosystem matches no range */
+		if (c->osv && ld_osv_match(c->osv, d->ecosystem, d->name, d->version, &m) < 0 &&
+		    ld_error_last()->code != LD_EINVALID)
+			error = ld_error_last()->code;
+		for (size_t k = 0; k < m.count && error == 0; k++)
+			error = vulnerable_group(t, d, n, &m.items[k]);
+		for (size_t k = 0; rows && k < n && error == 0; k++)
+			error = add_row(rows, t, &deps->items[i + k], c->osv ? &m : NULL);
+		ld_osv_matches_dispose(&m);
+		i += n;
+	}
+	return error;
+}
+
+int ld_depcheck__vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps)
+{
+	return c->osv ? vulnerable(c, t, deps, NULL) : 0;
+}
+
+/* ------------------------------------------------------------------ lockfiles */
+
+int ld_depcheck__drift(const ld_depcheck_target *t, const ld_deps *deps, const ld_lock *lock,
+		       const char *tag, const char *files)
+{
+	ld_deps_diff diff;
+	int error;
+
+	memset(&diff, 0, sizeof(diff));
+	if ((error = ld_deps_compare(deps, lock, &diff)) < 0)
+		return error;
+	for (size_t i = 0; i < diff.count && error == 0; i++) {
+		const ld_deps_change *ch = &diff.changes[i];
+		ld_json *ev = ld_json_new_object();
+		char key[700], where[600];
+
+		ld_json_add_str(ev, "kind", ld_deps_change_name(ch->kind));
+		ld_json_add_str(ev, "ecosystem", ch->ecosystem);
+		ld_json_add_str(ev, "name", ch->name);
+		ld_json_add_str(ev, "deployed", ch->deployed);
+		ld_json_add_str(ev, "locked", ch->locked);
+		ld_json_add_str(ev, "path", ch->path);
+		ld_json_add_str(ev, "origin", ch->origin);
+		ld_json_add_str(ev, "lockfiles", files);
+		snprintf(key, sizeof(key), "%s:%s", ch->ecosystem, ch->name);
+		if (ch->kind == LD_DEPS_MISSING)
+			error = add(t, "dependency-drift", key, LD_SEV_NONE, ev,
+				    "%s %s %s is pinned by %s at %s but is not deployed in "
+				    "version %s", ch->ecosystem, ch->name, ch->locked, files, tag,
+				    t->v->version);
+		else if (ch->kind == LD_DEPS_UNEXPECTED)
+			error = add(t, "dependency-drift", key, LD_SEV_NONE, ev,
+				    "%s %s %s is deployed in version %s (%s) but %s at %s does not "
+				    "list it", ch->ecosystem, ch->name, ch->deployed, t->v->version,
+				    ch->path, files, tag);
+		else
+			error = add(t, "dependency-drift", key, LD_SEV_NONE, ev,
+				    "%s %s is deployed at %s in version %s (%s%s), but %s at %s "
+				    "pins %s", ch->ecosystem, ch->name, ch->deployed, t->v->version,
+				    ch->path, origin_text(ch->origin, where, sizeof(where)), files,
+				    tag, ch->locked);
+	}
+	ld_deps_diff_dispose(&diff);
+	return error;
+}
+
+/* ------------------------------------------------------------------ ld_depcheck_scan */
+
+void ld_dep_rows_dispose(ld_dep_rows *rows)
+{
+	if (!rows)
+		return;
+	for (size_t i = 0; i < rows->count; i++) {
+		ld_dep_row *r = &rows->items[i];
+		free(r->name);
+		free(r->version);
+		free(r->path);
+		free(r->origin);
+		free(r->account);
+		free(r->region);
+		free(r->function);
+		free(r->qualifier);
+		free(r->advisories);
+	}
+	free(rows->items);
+	memset(rows, 0, sizeof(*rows));
+}
+
+static int dup_opt(char **out, const char *s)
+{
+	*out = NULL;
+	return !s || (*out = strdup(s)) ? 0 : ld_error_oom();
+}
+
+static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
+		   const ld_osv_matches *m)
+{
+	ld_dep_row *r;
+
+	if (rows->count == rows->alloc) {
+		size_t n = rows->alloc ? rows->alloc * 2 : 64;
+		ld_dep_row *grown = realloc(rows->items, n * sizeof(*grown));
+		if (!grown)
+			return ld_error_oom();
+		rows->items = grown;
+		rows->alloc = n;
+	}
+	r = &rows->items[rows->count++];
+	memset(r, 0, sizeof(*r));
+	r->ecosystem = d->ecosystem;
+	if (dup_opt(&r->name, d->name) < 0 || dup_opt(&r->version, d->version) < 0 ||
+	    dup_opt(&r->path, d->path) < 0 || dup_opt(&r->origin, d->origin) < 0 ||
+	    dup_opt(&r->account, t->id.account) < 0 || dup_opt(&r->region, t->id.region) < 0 ||
+	    dup_opt(&r->function, t->id.function) < 0 ||
+	    dup_opt(&r->qualifier, t->id.qualifier) < 0)
+		return ld_error_oom();
+	if (m && !(r->advisories = advisory_ids(m)))
+		return ld_error_oom();
+	return 0;
+}
+
+static const char *layers_value(const ld_version *v)
+{
+	for (size_t i = 0; i < v->nconfig; i++)
+		if (!strcmp(v->config[i].name, "Layers"))
+			return v->config[i].value;
+	return "";
+}
+
+/* Whether `v` has the same code and layers as a version already in served[0..n). */
+static bool read_before(const ld_version *const *served, size_t n, const ld_version *v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (served[i] == v ||
+		    (served[i]->code_sha256 && v->code_sha256 &&
+		     !strcmp(served[i]->code_sha256, v->code_sha256) &&
+		     !strcmp(layers_value(served[i]), layers_value(v))))
+			return true;
+	return false;
+}
+
+static int push_served(const ld_version **served, size_t *n, const ld_version *v)
+{
+	if (v && !read_before(served, *n, v))
+		served[(*n)++] = v;
+	return 0;
+}
+
+/* Versions that serve traffic, aliased ones first: each read once. */
+static int served_versions(const ld_function *fn, const ld_version ***out, size_t *n)
+{
+	size_t cap = 1;
+
+	*n = 0;
+	for (size_t i = 0; i < fn->naliases; i++)
+		cap += 1 + fn->aliases[i].nweights;
+	if (!(*out = calloc(cap, sizeof(**out))))
+		return ld_error_oom();
+	for (size_t i = 0; i < fn->naliases; i++) {
+		const ld_alias *a = &fn->aliases[i];
+		push_served(*out, n, ld_function_version(fn, a->function_version));
+		for (size_t j = 0; j < a->nweights; j++)
+			push_served(*out, n, ld_function_version(fn, a->weights[j].version));
+	}
+	return push_served(*out, n, ld_function_version(fn, "$LATEST"));
+}
+
+static int scan_version(ld_depcheck *c, ld_depcheck_target *t, ld_dep_rows *rows)
+{
+	ld_deps deps;
+	bool whole;
+	int error;
+
+	ld_deps_init(&deps);
+	if (t->v->package_type && !strcmp(t->v->package_type, "Image")) {
+		error = ld_inventory_note(t->inv, "%s: version %s is a container image; lambdrift "
+					  "reads dependencies of zip packages and layers only",
+					  t->id.function, t->v->version);
+		goto done;
+	}
+	if ((error = ld_depcheck__read(c, t, LD_DEPCHECK_PKG_FETCH, NULL, 0, &deps, &whole)) == 0)
+		error = vulnerable(c, t, &deps, rows);
+done:
+	ld_deps_dispose(&deps);
+	return error;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const ld_dep_row *x = a, *y = b;
+	int d;
+
+	if ((d = strcmp(x->account ? x->account : "", y->account ? y->account : "")) ||
+	    (d = strcmp(x->region ? x->region : "", y->region ? y->region : "")) ||
+	    (d = strcmp(x->function, y->function)) || (d = strcmp(x->qualifier, y->qualifier)) ||
+	    (d = strcmp(x->ecosystem, y->ecosystem)) || (d = strcmp(x->name, y->name)) ||
+	    (d = strcmp(x->version, y->version)) || (d = strcmp(x->path, y->path)))
+		return d;
+	return strcmp(x->origin, y->origin);
+}
+
+int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv, ld_aws_session *s,
+		 ld_depcheck *c)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < inv->nfunctions && error == 0; i++) {
+		const ld_function *fn = &inv->functions[i];
+		const ld_version **served = NULL;
+		size_t n = 0;
+
+		if ((error = served_versions(fn, &served, &n)) < 0)
+			break;
+		for (size_t k = 0; k < n && error == 0; k++) {
+			ld_depcheck_target t = { out, inv, s, fn, served[k],
+						 { NULL, LD_SEV_NONE,
+						   fn->account ? fn->account : inv->account,
+						   fn->region, fn->name, served[k]->version, NULL, 0 } };
+			error = scan_version(c, &t, rows);
+		}
+		free(served);
+	}
+	if (out)
+		ld_findings_sort(out);
+	if (rows && rows->count)
+		qsort(rows->items, rows->count, sizeof(*rows->items), cmp_row);
+	return error;
+}
