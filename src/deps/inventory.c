@@ -73,6 +73,12 @@ const char *ld_deps_ecosystem(const char *name)
 	return NULL;
 }
 
+/* Python's \s for ASCII: what PEP 440 and PEP 503 tools strip around names and versions. */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 /* Trimmed [*s, *e): not empty, at most `max` bytes, printable ASCII only. Registry names
  * and versions of all four ecosystems are ASCII; anything else in a deployed file is
  * hostile or broken, and is kept out of reports (JSON, SARIF) rather than escaped there. */
@@ -80,9 +86,9 @@ static int trimmed(const char **s, size_t *len, size_t max)
 {
 	const char *p = *s, *e = *s + *len;
 
-	while (p < e && (*p == ' ' || *p == '\t'))
+	while (p < e && is_blank(*p))
 		p++;
-	while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+	while (e > p && is_blank(e[-1]))
 		e--;
 	if (p == e || (size_t)(e - p) > max)
 		return -1;
@@ -100,9 +106,6 @@ int ld_deps_normalise(char *out, const char *ecosystem, const char *name)
 	size_t len = name ? strlen(name) : 0, n = 0;
 	int pypi = eco == ld_eco_pypi, lower = pypi || eco == ld_eco_npm || eco == ld_eco_nuget;
 
-	if (!eco)
-		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "unknown ecosystem '%s'",
-				     ecosystem ? ecosystem : "");
 	if (!name || trimmed(&name, &len, LD_DEP_NAME_MAX) < 0)
 		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
 				     "dependency name is empty, longer than %d bytes or holds "
@@ -147,6 +150,9 @@ int ld_deps_add(ld_deps *d, const char *ecosystem, const char *name, const char 
 	ld_dep *x;
 	int error;
 
+	if (!ld_deps_ecosystem(ecosystem))
+		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "unknown ecosystem '%s'",
+				     ecosystem ? ecosystem : "");
 	if ((error = ld_deps_normalise(norm, ecosystem, name)) < 0)
 		return error;
 	if (!version || trimmed(&version, &vlen, LD_DEP_VERSION_MAX) < 0)

@@ -57,8 +57,12 @@ void ld_deps_dispose(ld_deps *d);
 const char *ld_deps_ecosystem(const char *name);
 
 /**
- * Normalise a package name: npm and NuGet lower-case; PyPI per PEP 503 (lower-case, runs
- * of '-', '_', '.' become one '-'); Maven unchanged ("groupId:artifactId").
+ * The one name under which a package is stored and looked up (the inventory, lock files,
+ * the OSV database and its queries all use this): npm lower-case; PyPI per PEP 503
+ * (lower-case, each run of '-', '_', '.' becomes one '-'); NuGet lower-case (its ids are
+ * case-insensitive, and OSV spells them as published, "Newtonsoft.Json"); Maven and any
+ * other ecosystem unchanged ("groupId:artifactId"). Surrounding blanks are dropped in
+ * every ecosystem. `ecosystem` in any case; one that is not known keeps the name as is.
  * @param out at least LD_DEP_NAME_MAX + 1 bytes
  * @return 0, or LD_EINVALID when the name is empty, too long or not printable ASCII
  */

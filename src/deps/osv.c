@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "deps/inventory.h"
 #include "deps/osv.h"
 #include "deps/version.h"
 #include "lambdrift/buf.h"
@@ -252,23 +253,22 @@ static uint64_t id_hash(const void *ctx, uint32_t i)
 
 /* ---------------------------------------------------------------- keys */
 
-/* "<ecosystem>\0<normalised name>" into `out`; known ecosystems use OSV's spelling. */
+/* "<ecosystem>\0<normalised name>" into `out`; known ecosystems (NuGet too) use OSV's
+ * spelling, so "nuget" and "NuGet" are one key. */
 static int make_key(ld_buf *out, const char *ecosystem, const char *name)
 {
 	ld_ecosystem eco = ld_ecosystem_of(ecosystem);
-	const char *ename = eco == LD_ECO_OTHER ? ecosystem : ld_ecosystem_name(eco);
-	ld_buf norm = LD_BUF_INIT_CAP(4096);
+	const char *known = ld_deps_ecosystem(ecosystem);
+	const char *ename = eco != LD_ECO_OTHER ? ld_ecosystem_name(eco) : known ? known : ecosystem;
+	char norm[LD_DEP_NAME_MAX + 1];
 	int error;
 
-	if ((error = ld_deps_normalize_name(ecosystem, name, &norm)) < 0)
-		goto done;
+	if ((error = ld_deps_normalise(norm, ecosystem, name)) < 0)
+		return error;
 	ld_buf_clear(out);
-	if ((error = ld_buf_puts(out, ename)) < 0 || (error = ld_buf_putc(out, '\0')) < 0 ||
-	    (error = ld_buf_put(out, norm.ptr, norm.size)) < 0)
-		goto done;
-done:
-	ld_buf_dispose(&norm);
-	return error;
+	if ((error = ld_buf_puts(out, ename)) < 0 || (error = ld_buf_putc(out, '\0')) < 0)
+		return error;
+	return ld_buf_puts(out, norm);
 }
 
 static const osv_package *find_package(const ld_osv_db *db, const char *key, size_t n)

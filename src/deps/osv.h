@@ -97,7 +97,7 @@ const ld_osv_stats *ld_osv_db_stats(const ld_osv_db *db);
 
 /**
  * Every advisory that affects `version` of package `name` in `ecosystem` (OSV spelling;
- * the name is normalised as ld_deps_normalize_name() does, so "Axios" finds "axios").
+ * the name is normalised as ld_deps_normalise() does, so "Axios" finds "axios").
  * @param out initialised here; release with ld_osv_matches_dispose()
  * @return 0 (also with no match); LD_EINVALID when `version` is not a valid version of a
  *         known ecosystem or the name is empty; LD_ERROR without memory

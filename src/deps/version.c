@@ -1,9 +1,10 @@
 /*
  * Version comparison for npm (SemVer 2.0.0), PyPI (PEP 440) and Maven (ComparableVersion
- * of the Maven 3.9 line), and the name normalisation each ecosystem's index uses. Every
- * parser records spans into the caller's string (Maven: into a lower-cased copy) and every
- * number is compared as a digit string, so versions with 30-digit components (date stamps,
- * build numbers) order correctly without overflow. Nothing here allocates.
+ * of the Maven 3.9 line). Every parser records spans into the caller's string (Maven: into
+ * a lower-cased copy) and every number is compared as a digit string, so versions with
+ * 30-digit components (date stamps, build numbers) order correctly without overflow.
+ * Nothing here allocates. Package names are normalised by ld_deps_normalise()
+ * (deps/inventory.h), the one place for that.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -812,37 +813,4 @@ int ld_version_cmp(const char *ecosystem, const char *a, const char *b, int *res
 				     "no version ordering is known for ecosystem '%.40s'",
 				     ecosystem ? ecosystem : "");
 	return ld_version_cmp_eco(eco, a, b, result);
-}
-
-int ld_deps_normalize_name(const char *ecosystem, const char *name, ld_buf *out)
-{
-	ld_ecosystem eco = ld_ecosystem_of(ecosystem);
-	const char *p, *end;
-	int error = 0;
-
-	ld_buf_clear(out);
-	if (!name)
-		return ld_error_setc(LD_EINVALID, LD_ERR_USAGE, "empty package name");
-	p = name;
-	end = name + strlen(name);
-	while (p < end && is_blank(*p))
-		p++;
-	while (end > p && is_blank(end[-1]))
-		end--;
-	if (p == end)
-		return ld_error_setc(LD_EINVALID, LD_ERR_USAGE, "empty package name");
-	if (eco != LD_ECO_NPM && eco != LD_ECO_PYPI)
-		return ld_buf_put(out, p, (size_t)(end - p));
-	if ((error = ld_buf_grow(out, (size_t)(end - p))) < 0)
-		return error;
-	for (; p < end && error == 0; p++) {
-		if (eco == LD_ECO_PYPI && (*p == '-' || *p == '_' || *p == '.')) {
-			while (p + 1 < end && (p[1] == '-' || p[1] == '_' || p[1] == '.'))
-				p++;
-			error = ld_buf_putc(out, '-');
-		} else {
-			error = ld_buf_putc(out, lower(*p));
-		}
-	}
-	return error;
 }

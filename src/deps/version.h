@@ -1,9 +1,10 @@
 /*
- * Version ordering and package-name normalisation per ecosystem, as OSV advisories need
- * them: npm versions follow SemVer 2.0.0 precedence, PyPI versions PEP 440, Maven versions
- * the ordering of Maven 3.9's ComparableVersion. Comparison works on the strings directly
- * (numbers of any length compare as digit strings, so nothing overflows) and allocates
- * nothing. Ecosystem names are OSV's ("npm", "PyPI", "Maven"), matched case-insensitively.
+ * Version ordering per ecosystem, as OSV advisories need it: npm versions follow SemVer
+ * 2.0.0 precedence, PyPI versions PEP 440, Maven versions the ordering of Maven 3.9's
+ * ComparableVersion. Comparison works on the strings directly (numbers of any length
+ * compare as digit strings, so nothing overflows) and allocates nothing. Ecosystem names
+ * are OSV's ("npm", "PyPI", "Maven"), matched case-insensitively. Package names are
+ * normalised by ld_deps_normalise() (deps/inventory.h), the one place for that.
  */
 #ifndef LD_DEPS_VERSION_H
 #define LD_DEPS_VERSION_H
@@ -48,15 +49,5 @@ int ld_version_cmp_eco(ld_ecosystem eco, const char *a, const char *b, int *resu
 
 /** Whether `v` is a valid version of `eco` (no error is recorded). */
 bool ld_version_valid(ld_ecosystem eco, const char *v);
-
-/**
- * The name under which `name` is looked up in `ecosystem`: npm lower-cases it, PyPI applies
- * PEP 503 (lower case, each run of "-", "_" and "." becomes one "-"), Maven and any other
- * ecosystem keep it as it is ("groupId:artifactId" for Maven). Surrounding blanks are
- * dropped in every ecosystem.
- * @param out cleared, then receives the normalised name
- * @return 0; LD_EINVALID for an empty name; LD_ELIMIT/LD_ERROR from the buffer
- */
-int ld_deps_normalize_name(const char *ecosystem, const char *name, ld_buf *out);
 
 #endif

@@ -245,6 +245,25 @@ static int canonical_object(ld_buf *out, const ld_json *j)
 	return error < 0 ? error : ld_buf_putc(out, '}');
 }
 
+/* Integers (exact in a double) without a fraction; anything else in the fewest significant
+ * digits, 15 to 17, that read back as the same double: 0.1, not 0.10000000000000001.
+ * JSON has no NaN or infinity; like cJSON, they become null. */
+static int canonical_number(ld_buf *out, double d)
+{
+	char s[40];
+
+	if (!isfinite(d))
+		return ld_buf_puts(out, "null");
+	if (d == floor(d) && fabs(d) < 9007199254740992.0)
+		return ld_buf_printf(out, "%.0f", d);
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(s, sizeof(s), "%.*g", digits, d);
+		if (strtod(s, NULL) == d)
+			break;
+	}
+	return ld_buf_puts(out, s);
+}
+
 int ld_json_canonical(ld_buf *out, const ld_json *j)
 {
 	int error = 0;
@@ -255,12 +274,8 @@ int ld_json_canonical(ld_buf *out, const ld_json *j)
 		return ld_buf_puts(out, cJSON_IsTrue(j) ? "true" : "false");
 	if (cJSON_IsString(j))
 		return ld_json_quote(out, j->valuestring);
-	if (cJSON_IsNumber(j)) {
-		double d = j->valuedouble;
-		if (d == floor(d) && fabs(d) < 9007199254740992.0)
-			return ld_buf_printf(out, "%.0f", d);
-		return ld_buf_printf(out, "%.17g", d);
-	}
+	if (cJSON_IsNumber(j))
+		return canonical_number(out, j->valuedouble);
 	if (cJSON_IsObject(j))
 		return canonical_object(out, j);
 	ld_buf_putc(out, '[');

@@ -62,10 +62,37 @@ static void test_json__canonical_sorts_keys(void)
 	ld_buf_dispose(&b);
 }
 
+/* Numbers in the fewest digits that read back the same: evidence says 0.1, not
+ * 0.10000000000000001; integers have no fraction; nothing that is not JSON comes out. */
+static void test_json__canonical_numbers_round_trip(void)
+{
+	static const struct {
+		double d;
+		const char *want;
+	} cases[] = {
+		{ 0.1, "0.1" }, { 0.25, "0.25" }, { 0.9, "0.9" }, { -2.5, "-2.5" }, { 3.0, "3" },
+		{ 1e300, "1e+300" }, { 1.0 / 3.0, "0.3333333333333333" },
+		{ 0.1 + 0.2, "0.30000000000000004" }, { 123456789012.0, "123456789012" },
+		{ 1e-7, "1e-07" },
+	};
+	ld_buf b = LD_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ld_json *n = ld_json_new_number(cases[i].d);
+		ld_buf_clear(&b);
+		LD_CHECK_INT(ld_json_canonical(&b, n), 0);
+		LD_CHECK_STR(b.ptr, cases[i].want);
+		LD_CHECK(strtod(b.ptr, NULL) == cases[i].d);
+		ld_json_free(n);
+	}
+	ld_buf_dispose(&b);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_buf__append_and_detach),
 	LD_TEST(test_buf__cap_is_sticky),
 	LD_TEST(test_hash__sha256_and_base64),
 	LD_TEST(test_json__canonical_sorts_keys),
+	LD_TEST(test_json__canonical_numbers_round_trip),
 	{ NULL, NULL }
 };

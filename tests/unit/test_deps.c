@@ -1137,8 +1137,50 @@ static void test_zip_content__hostile_archives(void)
 	LD_CHECK(checked >= 40);
 }
 
+/* One normalisation for the inventory, lock files and OSV: the rules of each ecosystem's
+ * index, so a name found in a package matches the advisory that spells it differently. */
+static void test_deps__normalise_names(void)
+{
+	static const char *const cases[][3] = {
+		{ "npm", "Axios", "axios" },
+		{ "npm", "@Scope/Pkg", "@scope/pkg" },
+		{ "npm", " lodash ", "lodash" },
+		{ "PyPI", "Jinja2", "jinja2" },
+		{ "PyPI", "Friendly-Bard", "friendly-bard" },
+		{ "pypi", "FRIENDLY-BARD", "friendly-bard" },
+		{ "PyPI", "friendly.bard", "friendly-bard" },
+		{ "PyPI", "friendly_bard", "friendly-bard" },
+		{ "PyPI", "friendly--bard", "friendly-bard" },
+		{ "PyPI", "FrIeNdLy-._.-bArD", "friendly-bard" },
+		{ "PyPI", "zope.interface", "zope-interface" },
+		{ "PyPI", "\tfoo\n", "foo" },
+		{ "NuGet", "Newtonsoft.Json", "newtonsoft.json" },
+		{ "nuget", " Amazon.Lambda.Core ", "amazon.lambda.core" },
+		{ "Maven", "org.apache.logging.log4j:log4j-core", "org.apache.logging.log4j:log4j-core" },
+		{ "Maven", "Org.Example:Thing", "Org.Example:Thing" },
+		/* an ecosystem OSV has and lambdrift does not read: kept as published */
+		{ "crates.io", "Serde_Json", "Serde_Json" },
+	};
+	char out[LD_DEP_NAME_MAX + 1], big[LD_DEP_NAME_MAX + 2];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		LD_CHECK_INT(ld_deps_normalise(out, cases[i][0], cases[i][1]), 0);
+		LD_CHECK_STR(out, cases[i][2]);
+	}
+	LD_CHECK_INT(ld_deps_normalise(out, "npm", "  "), LD_EINVALID);
+	LD_CHECK_INT(ld_deps_normalise(out, "npm", NULL), LD_EINVALID);
+	LD_CHECK_INT(ld_deps_normalise(out, "npm", "a\x01"), LD_EINVALID);
+	LD_CHECK_INT(ld_deps_normalise(out, "NuGet", "Caf\xc3\xa9"), LD_EINVALID);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	LD_CHECK_INT(ld_deps_normalise(out, "npm", big), LD_EINVALID);
+	big[sizeof(big) - 2] = '\0';
+	LD_CHECK_INT(ld_deps_normalise(out, "npm", big), 0);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_zip_content__hostile_archives),
+	LD_TEST(test_deps__normalise_names),
 	LD_TEST(test_deps__node_package),
 	LD_TEST(test_deps__layer_origin_and_lock_v1),
 	LD_TEST(test_deps__python_package),

@@ -417,6 +417,29 @@ static void test_osv__directory_walk(void)
 	rmdir(dir);
 }
 
+/* NuGet ids are case-insensitive: OSV spells them as published ("Newtonsoft.Json"), a
+ * .deps.json in any case, and the inventory stores them lower-cased; all of them meet. */
+static void test_osv__nuget_names_ignore_case(void)
+{
+	static const char rec[] = "{\"id\":\"N-1\",\"affected\":[{\"package\":{\"ecosystem\":"
+				  "\"NuGet\",\"name\":\"Newtonsoft.Json\"},\"versions\":[\"12.0.1\"]}]}";
+	char dir[] = "/tmp/ld-osv-nuget-XXXXXX", path[128];
+	ld_osv_db *db;
+
+	LD_REQUIRE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/n.json", dir);
+	write_file(path, rec);
+	db = load(dir);
+	if (db) {
+		EXPECT(db, "NuGet", "newtonsoft.json", "12.0.1", "N-1=-");
+		EXPECT(db, "nuget", "NEWTONSOFT.JSON", "12.0.1", "N-1=-");
+		EXPECT(db, "NuGet", "Newtonsoft.Json", "13.0.3", "");
+		ld_osv_db_free(db);
+	}
+	remove(path);
+	rmdir(dir);
+}
+
 static void test_osv__limits(void)
 {
 	ld_osv_limits lim = LD_OSV_LIMITS_INIT;
@@ -838,6 +861,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_osv__loads_the_github_sample),
 	LD_TEST(test_osv__lodash),
 	LD_TEST(test_osv__names_are_normalised),
+	LD_TEST(test_osv__nuget_names_ignore_case),
 	LD_TEST(test_osv__several_ranges_of_one_package),
 	LD_TEST(test_osv__unknown_ecosystem_is_unevaluated),
 	LD_TEST(test_osv__invalid_requests),

@@ -333,34 +333,6 @@ static void test_version__ecosystems(void)
 	LD_CHECK(!ld_version_valid(LD_ECO_PYPI, NULL));
 }
 
-static void test_version__normalize_names(void)
-{
-	static const char *const cases[][3] = {
-		{ "npm", "Axios", "axios" },
-		{ "npm", "@Scope/Pkg", "@scope/pkg" },
-		{ "npm", " lodash ", "lodash" },
-		{ "PyPI", "Jinja2", "jinja2" },
-		{ "PyPI", "Friendly-Bard", "friendly-bard" },
-		{ "PyPI", "FRIENDLY-BARD", "friendly-bard" },
-		{ "PyPI", "friendly.bard", "friendly-bard" },
-		{ "PyPI", "friendly_bard", "friendly-bard" },
-		{ "PyPI", "friendly--bard", "friendly-bard" },
-		{ "PyPI", "FrIeNdLy-._.-bArD", "friendly-bard" },
-		{ "PyPI", "zope.interface", "zope-interface" },
-		{ "Maven", "org.apache.logging.log4j:log4j-core", "org.apache.logging.log4j:log4j-core" },
-		{ "Maven", "Org.Example:Thing", "Org.Example:Thing" },
-		{ "crates.io", "Serde_Json", "Serde_Json" },
-	};
-	ld_buf b = LD_BUF_INIT;
-	for (size_t i = 0; i < N(cases); i++) {
-		LD_CHECK_INT(ld_deps_normalize_name(cases[i][0], cases[i][1], &b), 0);
-		LD_CHECK_STR(b.ptr, cases[i][2]);
-	}
-	LD_CHECK_INT(ld_deps_normalize_name("npm", "  ", &b), LD_EINVALID);
-	LD_CHECK_INT(ld_deps_normalize_name("npm", NULL, &b), LD_EINVALID);
-	ld_buf_dispose(&b);
-}
-
 const ld_test ld_tests[] = {
 	LD_TEST(test_version__semver_spec_precedence),
 	LD_TEST(test_version__semver_prerelease_identifiers),
@@ -377,6 +349,5 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_version__maven_mng7644),
 	LD_TEST(test_version__maven_invalid_and_long),
 	LD_TEST(test_version__ecosystems),
-	LD_TEST(test_version__normalize_names),
 	{ NULL, NULL },
 };
