@@ -2,7 +2,9 @@
  * The Markdown report, for a CI job page (GitHub's step summary, GitLab's job page): a
  * heading with the verdict, what was checked, counts by severity (and what a baseline
  * hid), a table of findings, the files behind each code-drift finding as a short list, the
- * problems of an incomplete run and stale baseline entries. Everything from the account is
+ * problems of an incomplete run, notes on what was left out on purpose (a region not
+ * enabled) and stale baseline entries. A run over several accounts names them (a few by
+ * id, many by count) and gives the table an account column. Everything from the account is
  * escaped, so a function name or message cannot open HTML or break a table. The table is
  * capped; the JSON report has everything.
  */
@@ -17,6 +19,7 @@
 #define TABLE_MAX_ROWS 300   /* findings shown in the table */
 #define DRIFT_MAX_FINDINGS 20
 #define DRIFT_MAX_FILES 10   /* files listed per code-drift finding */
+#define ACCOUNTS_LISTED 4    /* past this many, the line counts accounts (JSON lists all) */
 
 /* Text in a table cell or list item: Markdown punctuation backslash-escaped, HTML
  * metacharacters as entities, control characters (there should be none) as spaces. */
@@ -68,6 +71,25 @@ static void heading(ld_buf *out, const ld_report *r, const ld_report__counts *c)
 			      c->by_sev[LD_SEV_NOTE], plural(c->by_sev[LD_SEV_NOTE], "note", "notes"));
 }
 
+static void accounts(ld_buf *out, const ld_inventory *inv, bool first)
+{
+	if (!ld_report__several_accounts(inv)) {
+		ld_buf_puts(out, first ? "Account " : "account ");
+		md_put(out, inv->account ? inv->account
+			    : inv->naccounts ? inv->accounts[0] : "unknown");
+		return;
+	}
+	if (inv->naccounts > ACCOUNTS_LISTED) {
+		ld_buf_printf(out, "%zu accounts", inv->naccounts);
+		return;
+	}
+	ld_buf_puts(out, first ? "Accounts " : "accounts ");
+	for (size_t i = 0; i < inv->naccounts; i++) {
+		ld_buf_puts(out, i ? ", " : "");
+		md_put(out, inv->accounts[i]);
+	}
+}
+
 static void what(ld_buf *out, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
@@ -81,11 +103,11 @@ static void what(ld_buf *out, const ld_report *r)
 			md_put(out, r->commit);
 			ld_buf_putc(out, ')');
 		}
-		ld_buf_puts(out, ", account ");
+		ld_buf_puts(out, ", ");
+		accounts(out, inv, false);
 	} else {
-		ld_buf_puts(out, "Account ");
+		accounts(out, inv, true);
 	}
-	md_put(out, inv->account ? inv->account : "unknown");
 	ld_buf_puts(out, plural(inv->nregions, ", region ", ", regions "));
 	for (size_t i = 0; i < inv->nregions; i++) {
 		ld_buf_puts(out, i ? ", " : "");
@@ -124,6 +146,11 @@ static void finding_row(ld_buf *out, const ld_report *r, const ld_finding *f)
 	ld_buf_puts(out, " | ");
 	md_put(out, f->function ? f->function : "(account)");
 	ld_buf_puts(out, " | ");
+	if (ld_report__several_accounts(r->inv)) {
+		const char *account = ld_report__finding_account(r, f);
+		md_put(out, account ? account : "-");
+		ld_buf_puts(out, " | ");
+	}
 	md_put(out, f->region ? f->region : "-");
 	ld_buf_puts(out, " | ");
 	md_put(out, f->qualifier ? f->qualifier : "-");
@@ -143,8 +170,12 @@ static void table(ld_buf *out, const ld_report *r)
 
 	if (!n)
 		return;
-	ld_buf_puts(out, "### Findings\n\n| severity | rule | function | region | qualifier | "
-			 "message |\n|---|---|---|---|---|---|\n");
+	if (ld_report__several_accounts(r->inv))
+		ld_buf_puts(out, "### Findings\n\n| severity | rule | function | account | region | "
+				 "qualifier | message |\n|---|---|---|---|---|---|---|\n");
+	else
+		ld_buf_puts(out, "### Findings\n\n| severity | rule | function | region | qualifier | "
+				 "message |\n|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < n && i < TABLE_MAX_ROWS; i++)
 		finding_row(out, r, &r->findings->items[i]);
 	if (n > TABLE_MAX_ROWS)
@@ -187,8 +218,10 @@ static void file_item(ld_buf *out, size_t k, const ld_json *item)
 	ld_buf_putc(out, '\n');
 }
 
-static void drift_item(ld_buf *out, const ld_finding *f, const ld_json *ev)
+static void drift_item(ld_buf *out, const ld_report *r, const ld_finding *f, const ld_json *ev)
 {
+	const char *account = ld_report__several_accounts(r->inv)
+				      ? ld_report__finding_account(r, f) : NULL;
 	size_t shown = 0, all = 0;
 
 	ld_buf_puts(out, "- ");
@@ -198,6 +231,10 @@ static void drift_item(ld_buf *out, const ld_finding *f, const ld_json *ev)
 	if (f->qualifier) {
 		ld_buf_puts(out, ", ");
 		md_put(out, f->qualifier);
+	}
+	if (account) {
+		ld_buf_puts(out, ", account ");
+		md_put(out, account);
 	}
 	ld_buf_puts(out, "):\n");
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
@@ -227,7 +264,7 @@ static void drift(ld_buf *out, const ld_report *r)
 			ld_buf_puts(out, "### Code drift\n\nFiles that differ from the tag's artifact "
 					 "(+ added, - removed, ~ modified):\n\n");
 		if (listed <= DRIFT_MAX_FINDINGS)
-			drift_item(out, f, ev);
+			drift_item(out, r, f, ev);
 		ld_json_free(ev);
 	}
 	if (listed > DRIFT_MAX_FINDINGS)
@@ -251,6 +288,20 @@ static void problems(ld_buf *out, const ld_inventory *inv)
 	}
 	if (!inv->nproblems)
 		ld_buf_puts(out, "- the inventory is marked incomplete\n");
+	ld_buf_putc(out, '\n');
+}
+
+/* What was left out on purpose; unlike problems, the run is still complete. */
+static void notes(ld_buf *out, const ld_inventory *inv)
+{
+	if (!inv->nnotes)
+		return;
+	ld_buf_puts(out, "### Notes\n\nLeft out on purpose, not missing data:\n\n");
+	for (size_t i = 0; i < inv->nnotes; i++) {
+		ld_buf_puts(out, "- ");
+		md_put(out, inv->notes[i]);
+		ld_buf_putc(out, '\n');
+	}
 	ld_buf_putc(out, '\n');
 }
 
@@ -288,6 +339,7 @@ int ld_report__markdown(ld_buf *out, const ld_report *r)
 	table(out, r);
 	drift(out, r);
 	problems(out, r->inv);
+	notes(out, r->inv);
 	stale(out, r->baseline);
 	if (r->runtimes && r->runtimes->source) {
 		ld_buf_puts(out, "Runtime dates: ");

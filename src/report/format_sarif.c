@@ -152,21 +152,49 @@ static int rule_index(const char *slug)
 
 /* ------------------------------------------------------------------ results */
 
+/* The inventory's function a finding is about; NULL when there is none or when the name
+ * exists in several accounts of the run (the finding cannot say which). */
+static const ld_function *finding_function(const ld_inventory *inv, const ld_finding *f)
+{
+	const ld_function *found = NULL;
+
+	for (size_t i = 0; inv && f->function && i < inv->nfunctions; i++) {
+		const ld_function *fn = &inv->functions[i];
+		if (strcmp(fn->name, f->function) || (f->region && strcmp(fn->region, f->region)))
+			continue;
+		if (found && strcmp(found->account ? found->account : "",
+				    fn->account ? fn->account : ""))
+			return NULL;
+		if (!found)
+			found = fn;
+	}
+	return found;
+}
+
+const char *ld_report__finding_account(const ld_report *r, const ld_finding *f)
+{
+	const ld_inventory *inv = r->inv;
+	const ld_function *fn;
+
+	if (!inv)
+		return NULL;
+	if (!ld_report__several_accounts(inv))
+		return inv->account ? inv->account : inv->naccounts ? inv->accounts[0] : NULL;
+	return (fn = finding_function(inv, f)) ? fn->account : NULL;
+}
+
 void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_finding *f)
 {
 	const ld_inventory *inv = r->inv;
-	const char *arn = NULL;
+	const ld_function *fn = finding_function(inv, f);
+	const char *account = ld_report__finding_account(r, f);
 	int n;
 
-	for (size_t i = 0; inv && f->function && i < inv->nfunctions && !arn; i++)
-		if (!strcmp(inv->functions[i].name, f->function) && inv->functions[i].arn &&
-		    (!f->region || !strcmp(inv->functions[i].region, f->region)))
-			arn = inv->functions[i].arn;
-	if (arn)
-		n = snprintf(out, len, "%s", arn);
-	else if (inv && inv->account && f->region && f->function)
+	if (fn && fn->arn)
+		n = snprintf(out, len, "%s", fn->arn);
+	else if (account && f->region && f->function)
 		n = snprintf(out, len, "arn:%s:lambda:%s:%s:function:%s",
-			     inv->partition ? inv->partition : "aws", f->region, inv->account,
+			     inv->partition ? inv->partition : "aws", f->region, account,
 			     f->function);
 	else
 		n = snprintf(out, len, "%s", f->function ? f->function : "(account)");
@@ -242,6 +270,7 @@ static int add_result(ld_json *results, const ld_report *r, const ld_finding *f)
 {
 	ld_json *res = ld_json_new_object(), *fp, *props;
 	int idx = rule_index(f->rule);
+	const char *account = ld_report__finding_account(r, f);
 
 	if (ld_json_append(results, res) < 0 || ld_json_add_str(res, "ruleId", f->rule) < 0 ||
 	    (idx >= 0 && ld_json_add_num(res, "ruleIndex", idx) < 0) ||
@@ -251,6 +280,7 @@ static int add_result(ld_json *results, const ld_report *r, const ld_finding *f)
 	    ld_json_add_str(fp, FINGERPRINT_KEY, f->fingerprint) < 0 ||
 	    ld_json_add(res, "properties", props = ld_json_new_object()) < 0 ||
 	    ld_json_add_str(props, "function", f->function) < 0 ||
+	    (account && ld_json_add_str(props, "account", account) < 0) ||
 	    ld_json_add_str(props, "region", f->region) < 0 ||
 	    ld_json_add_str(props, "qualifier", f->qualifier) < 0 ||
 	    ld_json_add_str(props, "fingerprint", f->fingerprint) < 0 ||
@@ -261,10 +291,23 @@ static int add_result(ld_json *results, const ld_report *r, const ld_finding *f)
 
 /* ------------------------------------------------------------------ run */
 
+static int add_notification(ld_json *notes, const char *lvl, const char *text)
+{
+	ld_json *n = ld_json_new_object();
+
+	if (ld_json_append(notes, n) < 0 || ld_json_add_str(n, "level", lvl) < 0 ||
+	    add_text(n, "message", text) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
+/* Problems (data that could not be read) are error notifications; notes (what was left out
+ * on purpose, such as a region not enabled) are "note" ones: SARIF's place for conditions
+ * of the run that are not results (3.20.21). */
 static int add_invocation(ld_json *run, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
-	ld_json *list = ld_json_new_array(), *inv_obj = ld_json_new_object(), *notes, *n;
+	ld_json *list = ld_json_new_array(), *inv_obj = ld_json_new_object(), *notes;
 
 	if (ld_json_add(run, "invocations", list) < 0) {
 		ld_json_free(inv_obj);
@@ -276,15 +319,14 @@ static int add_invocation(ld_json *run, const ld_report *r)
 	    ld_json_add(inv_obj, "toolExecutionNotifications", notes = ld_json_new_array()) < 0)
 		return LD_ERROR;
 	for (size_t i = 0; i < inv->nproblems; i++)
-		if (ld_json_append(notes, n = ld_json_new_object()) < 0 ||
-		    ld_json_add_str(n, "level", "error") < 0 ||
-		    add_text(n, "message", inv->problems[i]) < 0)
+		if (add_notification(notes, "error", inv->problems[i]) < 0)
 			return LD_ERROR;
 	if (!inv->complete && !inv->nproblems &&
-	    (ld_json_append(notes, n = ld_json_new_object()) < 0 ||
-	     ld_json_add_str(n, "level", "error") < 0 ||
-	     add_text(n, "message", "the inventory is marked incomplete") < 0))
+	    add_notification(notes, "error", "the inventory is marked incomplete") < 0)
 		return LD_ERROR;
+	for (size_t i = 0; i < inv->nnotes; i++)
+		if (add_notification(notes, "note", inv->notes[i]) < 0)
+			return LD_ERROR;
 	return 0;
 }
 
@@ -327,13 +369,16 @@ static int add_baseline_props(ld_json *props, const ld_baseline_result *b)
 static int add_run_props(ld_json *run, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
-	ld_json *props = ld_json_new_object(), *regions;
+	ld_json *props = ld_json_new_object(), *regions, *accounts = NULL;
 
 	if (ld_json_add(run, "properties", props) < 0 ||
 	    ld_json_add_str(props, "command", r->command) < 0 ||
 	    (r->tag && ld_json_add_str(props, "tag", r->tag) < 0) ||
 	    (r->commit && ld_json_add_str(props, "commit", r->commit) < 0) ||
 	    ld_json_add_str(props, "account", inv->account) < 0 ||
+	    /* as in the JSON report: several accounts leave "account" null and list them */
+	    (ld_report__several_accounts(inv) &&
+	     ld_json_add(props, "accounts", accounts = ld_json_new_array()) < 0) ||
 	    ld_json_add(props, "regions", regions = ld_json_new_array()) < 0 ||
 	    ld_json_add_bool(props, "complete", inv->complete) < 0 ||
 	    ld_json_add_num(props, "functions", (double)inv->nfunctions) < 0 ||
@@ -342,6 +387,9 @@ static int add_run_props(ld_json *run, const ld_report *r)
 		return LD_ERROR;
 	for (size_t i = 0; i < inv->nregions; i++)
 		if (ld_json_append(regions, ld_json_new_string(inv->regions[i])) < 0)
+			return LD_ERROR;
+	for (size_t i = 0; ld_report__several_accounts(inv) && i < inv->naccounts; i++)
+		if (ld_json_append(accounts, ld_json_new_string(inv->accounts[i])) < 0)
 			return LD_ERROR;
 	return add_baseline_props(props, r->baseline);
 }

@@ -2,14 +2,17 @@
  * The text report, for people at a terminal: one header line saying what was scanned (and,
  * for verify, against which tag and commit), findings grouped under their function
  * (severity, rule slug, qualifier, message) in aligned columns, a code-drift finding's
- * changed files listed under it, the problems that made the run incomplete, and a closing
+ * changed files listed under it, the problems that made the run incomplete, the notes on
+ * what was left out on purpose (a region not enabled), and a closing
  * summary (with --baseline: what it hid, what expired, which entries are stale). ANSI
- * colour only when the caller asks (it decides TTY / NO_COLOR).
+ * colour only when the caller asks (it decides TTY / NO_COLOR). A run over several accounts
+ * lists them in the header (a few by id, many by count) and names each function's account.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "lambdrift/errors.h"
+#include "report/formats.h"
 #include "report/report.h"
 #include "util/json.h"
 
@@ -22,6 +25,14 @@
 #define FILES_INDENT "           "
 /* Longest path shown in the list; the evidence in JSON keeps the whole path. */
 #define FILES_PATH_MAX 300
+/* The header names up to this many accounts; past it, it counts them (JSON lists all). */
+#define ACCOUNTS_LISTED 4
+
+/* A finding with the account it belongs to, which the grouping sorts on first. */
+typedef struct {
+	const ld_finding *f;
+	const char *account;
+} placed;
 
 typedef struct {
 	ld_buf *out;
@@ -65,6 +76,22 @@ static void put_cell(text_ctx *t, const char *color, const char *s, size_t width
 		ld_buf_putc(t->out, ' ');
 }
 
+static void accounts(text_ctx *t, const ld_inventory *inv)
+{
+	if (!ld_report__several_accounts(inv)) {
+		ld_buf_printf(t->out, "account %s, ", inv->account ? inv->account
+					: inv->naccounts ? inv->accounts[0] : "unknown");
+		return;
+	}
+	if (inv->naccounts > ACCOUNTS_LISTED) {
+		ld_buf_printf(t->out, "%zu accounts, ", inv->naccounts);
+		return;
+	}
+	ld_buf_puts(t->out, "accounts ");
+	for (size_t i = 0; i < inv->naccounts; i++)
+		ld_buf_printf(t->out, "%s, ", inv->accounts[i]);
+}
+
 static void header(text_ctx *t)
 {
 	const ld_inventory *inv = t->r->inv;
@@ -72,7 +99,7 @@ static void header(text_ctx *t)
 	ld_buf_printf(t->out, "lambdrift %s: ", t->r->command ? t->r->command : "scan");
 	if (t->r->tag)
 		ld_buf_printf(t->out, "tag %s (commit %s), ", t->r->tag, or_dash(t->r->commit));
-	ld_buf_printf(t->out, "account %s, ", inv->account ? inv->account : "unknown");
+	accounts(t, inv);
 	ld_buf_puts(t->out, plural(inv->nregions, "region ", "regions "));
 	for (size_t i = 0; i < inv->nregions; i++)
 		ld_buf_printf(t->out, "%s%s", i ? ", " : "", inv->regions[i]);
@@ -91,12 +118,16 @@ static int strcmp_null(const char *a, const char *b)
 }
 
 /* Findings arrive sorted by severity; the text groups them by function. The sort key is
- * (region, function, position in the list), so within a group the severity order stays. */
+ * (account, region, function, position in the list), so within a group the severity order
+ * stays. */
 static int cmp_group(const void *pa, const void *pb)
 {
-	const ld_finding *fa = *(const ld_finding *const *)pa, *fb = *(const ld_finding *const *)pb;
+	const placed *a = pa, *b = pb;
+	const ld_finding *fa = a->f, *fb = b->f;
 	int c;
 
+	if ((c = strcmp_null(a->account, b->account)) != 0)
+		return c;
 	if ((c = strcmp_null(fa->region, fb->region)) != 0)
 		return c;
 	if ((c = strcmp_null(fa->function, fb->function)) != 0)
@@ -209,30 +240,43 @@ static void drift_files(text_ctx *t, const ld_finding *f)
 	ld_json_free(ev);
 }
 
+/* The line over a function's findings: its name, region and, when the run covers several
+ * accounts, its account (left out when the name exists in more than one of them). */
+static void group_line(text_ctx *t, const placed *p)
+{
+	ld_buf_putc(t->out, '\n');
+	put_cell(t, C_BOLD, p->f->function ? p->f->function : "(account)", 0);
+	ld_buf_printf(t->out, " (%s", or_dash(p->f->region));
+	if (ld_report__several_accounts(t->r->inv) && p->account)
+		ld_buf_printf(t->out, ", account %s", p->account);
+	ld_buf_puts(t->out, ")\n");
+}
+
 static int findings(text_ctx *t)
 {
 	size_t n = t->r->findings ? t->r->findings->count : 0;
-	const ld_finding **order, *prev = NULL;
+	placed *order;
+	const placed *prev = NULL;
 
 	if (!n)
 		return 0;
 	if (!(order = calloc(n, sizeof(*order))))
 		return ld_error_oom();
-	for (size_t i = 0; i < n; i++)
-		order[i] = &t->items[i];
+	for (size_t i = 0; i < n; i++) {
+		order[i].f = &t->items[i];
+		order[i].account = ld_report__finding_account(t->r, &t->items[i]);
+	}
 	qsort(order, n, sizeof(*order), cmp_group);
 	measure(t, n);
 	for (size_t i = 0; i < n; i++) {
-		const ld_finding *f = order[i];
-		if (!prev || strcmp_null(prev->region, f->region) ||
-		    strcmp_null(prev->function, f->function)) {
-			ld_buf_putc(t->out, '\n');
-			put_cell(t, C_BOLD, f->function ? f->function : "(account)", 0);
-			ld_buf_printf(t->out, " (%s)\n", or_dash(f->region));
-		}
+		const ld_finding *f = order[i].f;
+		if (!prev || strcmp_null(prev->account, order[i].account) ||
+		    strcmp_null(prev->f->region, f->region) ||
+		    strcmp_null(prev->f->function, f->function))
+			group_line(t, &order[i]);
 		finding_line(t, f);
 		drift_files(t, f);
-		prev = f;
+		prev = &order[i];
 	}
 	free(order);
 	return 0;
@@ -249,6 +293,18 @@ static void problems(text_ctx *t)
 		ld_buf_printf(t->out, "  - %s\n", inv->problems[i]);
 	if (!inv->nproblems)
 		ld_buf_puts(t->out, "  - the inventory is marked incomplete\n");
+}
+
+/* What was left out on purpose; the run stays complete. */
+static void notes(text_ctx *t)
+{
+	const ld_inventory *inv = t->r->inv;
+
+	if (!inv->nnotes)
+		return;
+	ld_buf_putc(t->out, '\n');
+	for (size_t i = 0; i < inv->nnotes; i++)
+		ld_buf_printf(t->out, "note: %s\n", inv->notes[i]);
 }
 
 /* With --baseline: what it hid, what expired, and the entries that match nothing. */
@@ -309,6 +365,7 @@ int ld_report__text(ld_buf *out, const ld_report *r)
 	if ((error = findings(&t)) < 0)
 		return error;
 	problems(&t);
+	notes(&t);
 	summary(&t);
 	return out->error;
 }

@@ -21,6 +21,17 @@ int ld_report__annotations(ld_buf *out, const ld_report *r);
  *  to the bare name when neither the inventory nor the account gives an ARN. */
 void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_finding *f);
 
+/** The account a finding belongs to: the run's only account, else that of the one function
+ *  of the finding's name and region. NULL when unknown, or when that name exists in several
+ *  of the run's accounts (an ld_finding does not carry its account). */
+const char *ld_report__finding_account(const ld_report *r, const ld_finding *f);
+
+/** True when the run covers several accounts: headers list them, findings name theirs. */
+static inline bool ld_report__several_accounts(const ld_inventory *inv)
+{
+	return inv->naccounts > 1;
+}
+
 /** The first paragraph after "**What it means.**" in a rule's section, into `out`
  *  (unwrapped to one line); false when the section has none. */
 bool ld_report__rule_meaning(ld_buf *out, const char *slug);

@@ -1,7 +1,8 @@
 /* The CI formats (SARIF, JUnit, Markdown, annotations): golden outputs for a fixed
  * inventory (fixtures/inventory/cli-basic.json scanned on 2026-11-25), the SARIF shape
  * read back, escaping of hostile text in every format, and fingerprints that are the same
- * in every format and across runs. LD_UPDATE_GOLDEN=1 rewrites fixtures/report/ from this
+ * in every format and across runs, and a run over several accounts (the accounts, each
+ * finding's account, the notes). LD_UPDATE_GOLDEN=1 rewrites fixtures/report/ from this
  * run. The schema check of the golden SARIF and the XML parse of the golden JUnit run in
  * tests/cli/formats-golden-valid.sh (Python's jsonschema and xml.etree). */
 #include <stdlib.h>
@@ -489,6 +490,173 @@ static void test_formats__baseline_in_every_format(void)
 	free(text);
 }
 
+
+/* ------------------------------------------------------------------ several accounts */
+
+/* Two accounts: "orders" only in the first, "billing" only in the second, "shared" in both
+ * (a finding cannot say which, so no format names an account for it). */
+static ld_function multi_functions[] = {
+	{ .name = "orders", .region = "us-east-1", .account = "111111111111",
+	  .arn = "arn:aws:lambda:us-east-1:111111111111:function:orders" },
+	{ .name = "shared", .region = "us-east-1", .account = "111111111111",
+	  .arn = "arn:aws:lambda:us-east-1:111111111111:function:shared" },
+	{ .name = "billing", .region = "us-east-1", .account = "222222222222",
+	  .arn = "arn:aws:lambda:us-east-1:222222222222:function:billing" },
+	{ .name = "shared", .region = "us-east-1", .account = "222222222222",
+	  .arn = "arn:aws:lambda:us-east-1:222222222222:function:shared" },
+};
+static ld_finding multi_findings[] = {
+	{ "alias-unpinned", LD_SEV_ERROR, "orders", "us-east-1", "live", "orders unpinned", NULL,
+	  0, "11111111111111111111111111111111" },
+	{ "alias-unpinned", LD_SEV_ERROR, "shared", "us-east-1", "live", "shared unpinned", NULL,
+	  0, "22222222222222222222222222222222" },
+	{ "unpublished", LD_SEV_WARNING, "billing", "us-east-1", NULL, "billing unpublished", NULL,
+	  0, "33333333333333333333333333333333" },
+};
+static char *multi_accounts[] = { "111111111111", "222222222222", "333333333333",
+				  "444444444444", "555555555555" };
+static char *multi_notes[] = { "skipped: region ap-east-1 is not enabled for account "
+			       "222222222222" };
+
+static void multi_report(ld_inventory *inv, ld_findings *f, ld_report *r)
+{
+	static char *regions[] = { "us-east-1" };
+	memset(inv, 0, sizeof(*inv));
+	inv->accounts = multi_accounts;
+	inv->naccounts = 2;
+	inv->regions = regions;
+	inv->nregions = 1;
+	inv->functions = multi_functions;
+	inv->nfunctions = 4;
+	inv->notes = multi_notes;
+	inv->nnotes = 1;
+	inv->complete = true;
+	f->items = multi_findings;
+	f->count = f->alloc = 3;
+	memset(r, 0, sizeof(*r));
+	r->command = "scan";
+	r->started = "2026-11-25T00:00:00Z";
+	r->inv = inv;
+	r->findings = f;
+	r->fail_on = LD_SEV_ERROR;
+}
+
+static void test_formats__accounts_text(void)
+{
+	ld_inventory inv;
+	ld_findings f;
+	ld_report r;
+	char *text;
+
+	multi_report(&inv, &f, &r);
+	LD_REQUIRE((text = render(ld_report__text, &r)) != NULL);
+	LD_CHECK(strstr(text, "lambdrift scan: accounts 111111111111, 222222222222, region "
+			      "us-east-1; 4 functions scanned") == text);
+	/* grouped by account first; the shared name is not given one */
+	LD_CHECK(strstr(text, "\norders (us-east-1, account 111111111111)\n  error"));
+	LD_CHECK(strstr(text, "\nbilling (us-east-1, account 222222222222)\n  warning"));
+	LD_CHECK(strstr(text, "\nshared (us-east-1)\n  error"));
+	LD_CHECK(strstr(text, "\nbilling (") > strstr(text, "\norders ("));
+	LD_CHECK(strstr(text, "\nnote: skipped: region ap-east-1 is not enabled for account "
+			      "222222222222\n\n2 errors, 1 warning, 0 notes\n"));
+	LD_CHECK(!strstr(text, "unknown"));
+	free(text);
+
+	/* many accounts: counted, so the header stays one short line */
+	inv.naccounts = 5;
+	LD_REQUIRE((text = render(ld_report__text, &r)) != NULL);
+	LD_CHECK(strstr(text, "lambdrift scan: 5 accounts, region us-east-1;") == text);
+	free(text);
+
+	/* one account: the header and groups as before, no account per function */
+	inv.account = "111111111111";
+	inv.naccounts = 1;
+	inv.nnotes = 0;
+	inv.nfunctions = 1;
+	f.count = 1;
+	LD_REQUIRE((text = render(ld_report__text, &r)) != NULL);
+	LD_CHECK(strstr(text, "lambdrift scan: account 111111111111, region") == text);
+	LD_CHECK(strstr(text, "\norders (us-east-1)\n"));
+	LD_CHECK(!strstr(text, "note:"));
+	free(text);
+}
+
+static void test_formats__accounts_markdown(void)
+{
+	ld_inventory inv;
+	ld_findings f;
+	ld_report r;
+	char *text;
+
+	multi_report(&inv, &f, &r);
+	LD_REQUIRE((text = render(ld_report__markdown, &r)) != NULL);
+	LD_CHECK(strstr(text, "\nAccounts 111111111111, 222222222222, region us-east-1: "));
+	LD_CHECK(strstr(text, "| severity | rule | function | account | region | qualifier | "
+			      "message |\n|---|---|---|---|---|---|---|\n"));
+	LD_CHECK(strstr(text, "| error | alias-unpinned | orders | 111111111111 | us-east-1 | live |"));
+	LD_CHECK(strstr(text, "| error | alias-unpinned | shared | - | us-east-1 | live |"));
+	LD_CHECK(strstr(text, "### Notes\n\nLeft out on purpose, not missing data:\n\n- skipped: "
+			      "region ap-east-1 is not enabled for account 222222222222\n"));
+	free(text);
+
+	inv.naccounts = 5;
+	LD_REQUIRE((text = render(ld_report__markdown, &r)) != NULL);
+	LD_CHECK(strstr(text, "\n5 accounts, region us-east-1: "));
+	free(text);
+}
+
+static void test_formats__accounts_junit(void)
+{
+	ld_inventory inv;
+	ld_findings f;
+	ld_report r;
+	char *text;
+
+	multi_report(&inv, &f, &r);
+	LD_REQUIRE((text = render(ld_report__junit, &r)) != NULL);
+	LD_CHECK(strstr(text, "<property name=\"account\" value=\"111111111111\"/>\n      "
+			      "<property name=\"account\" value=\"222222222222\"/>\n"));
+	LD_CHECK(strstr(text, "name=\"data complete\" time=\"0\">\n      <system-out>note: "
+			      "skipped: region ap-east-1 is not enabled for account 222222222222\n"
+			      "</system-out>\n    </testcase>"));
+	/* the shared name's ARN is not guessed from either account */
+	LD_CHECK(strstr(text, "\nfunction: arn:aws:lambda:us-east-1:111111111111:function:orders:live\n"));
+	LD_CHECK(strstr(text, "\nfunction: shared:live\n"));
+	free(text);
+}
+
+static void test_formats__accounts_sarif(void)
+{
+	ld_inventory inv;
+	ld_findings f;
+	ld_report r;
+	ld_json *doc = NULL, *run, *results, *accounts, *notes;
+	char *text;
+
+	multi_report(&inv, &f, &r);
+	LD_REQUIRE((text = render(ld_report__sarif, &r)) != NULL);
+	LD_REQUIRE(ld_json_parse(&doc, text, strlen(text), "sarif") == 0);
+	run = ld_json_at(ld_json_get(doc, "runs"), 0);
+	accounts = ld_json_get(ld_json_get(run, "properties"), "accounts");
+	LD_CHECK_INT(ld_json_size(accounts), 2);
+	LD_CHECK_STR(ld_json_str(ld_json_at(accounts, 1)), "222222222222");
+	LD_CHECK(ld_json_is_null(ld_json_get(ld_json_get(run, "properties"), "account")));
+	notes = ld_json_get(ld_json_at(ld_json_get(run, "invocations"), 0),
+			    "toolExecutionNotifications");
+	LD_CHECK_INT(ld_json_size(notes), 1);
+	LD_CHECK_STR(ld_json_get_str(ld_json_at(notes, 0), "level"), "note");
+	LD_CHECK_STR(ld_json_get_str(ld_json_get(ld_json_at(notes, 0), "message"), "text"),
+		     multi_notes[0]);
+	results = ld_json_get(run, "results");
+	LD_CHECK_STR(ld_json_get_str(ld_json_get(ld_json_at(results, 0), "properties"), "account"),
+		     "111111111111");
+	LD_CHECK(!ld_json_get(ld_json_get(ld_json_at(results, 1), "properties"), "account"));
+	LD_CHECK_STR(ld_json_get_str(ld_json_get(ld_json_at(results, 2), "properties"), "account"),
+		     "222222222222");
+	ld_json_free(doc);
+	free(text);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_formats__golden_sarif),
 	LD_TEST(test_formats__golden_junit),
@@ -502,5 +670,9 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_formats__junit_escaping_and_counts),
 	LD_TEST(test_formats__sarif_incomplete),
 	LD_TEST(test_formats__baseline_in_every_format),
+	LD_TEST(test_formats__accounts_text),
+	LD_TEST(test_formats__accounts_markdown),
+	LD_TEST(test_formats__accounts_junit),
+	LD_TEST(test_formats__accounts_sarif),
 	{ NULL, NULL }
 };
