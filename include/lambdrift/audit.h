@@ -30,6 +30,7 @@ typedef struct {
 	unsigned spec_line;   /* verify: line of the function in the spec, 0 when none */
 	char fingerprint[33]; /* 32 hex digits: sha256 of rule, account, region, function,
 				 qualifier and a rule-specific key; stable across runs */
+	char *account;        /* the function's account (12 digits), or NULL when unknown */
 } ld_finding;
 
 typedef struct {

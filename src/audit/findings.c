@@ -97,6 +97,7 @@ static void finding_dispose(ld_finding *f)
 	free(f->qualifier);
 	free(f->message);
 	free(f->evidence);
+	free(f->account);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -158,6 +159,7 @@ int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evide
 	f.function = dup_or_null(id->function, &failed);
 	f.region = dup_or_null(id->region, &failed);
 	f.qualifier = dup_or_null(id->qualifier, &failed);
+	f.account = dup_or_null(id->account, &failed);
 	f.evidence = dup_or_null(evidence, &failed);
 	if (!(f.message = ld_buf_detach(&msg)))
 		failed = true;

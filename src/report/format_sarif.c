@@ -152,15 +152,17 @@ static int rule_index(const char *slug)
 
 /* ------------------------------------------------------------------ results */
 
-/* The inventory's function a finding is about; NULL when there is none or when the name
- * exists in several accounts of the run (the finding cannot say which). */
+/* The inventory's function a finding is about, in the finding's account when it names
+ * one; NULL when there is none or when the name exists in several accounts of the run and
+ * the finding does not say which. */
 static const ld_function *finding_function(const ld_inventory *inv, const ld_finding *f)
 {
 	const ld_function *found = NULL;
 
 	for (size_t i = 0; inv && f->function && i < inv->nfunctions; i++) {
 		const ld_function *fn = &inv->functions[i];
-		if (strcmp(fn->name, f->function) || (f->region && strcmp(fn->region, f->region)))
+		if (strcmp(fn->name, f->function) || (f->region && strcmp(fn->region, f->region)) ||
+		    (f->account && fn->account && strcmp(fn->account, f->account)))
 			continue;
 		if (found && strcmp(found->account ? found->account : "",
 				    fn->account ? fn->account : ""))
@@ -176,6 +178,8 @@ const char *ld_report__finding_account(const ld_report *r, const ld_finding *f)
 	const ld_inventory *inv = r->inv;
 	const ld_function *fn;
 
+	if (f->account)
+		return f->account;
 	if (!inv)
 		return NULL;
 	if (!ld_report__several_accounts(inv))

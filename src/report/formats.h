@@ -21,9 +21,9 @@ int ld_report__annotations(ld_buf *out, const ld_report *r);
  *  to the bare name when neither the inventory nor the account gives an ARN. */
 void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_finding *f);
 
-/** The account a finding belongs to: the run's only account, else that of the one function
- *  of the finding's name and region. NULL when unknown, or when that name exists in several
- *  of the run's accounts (an ld_finding does not carry its account). */
+/** The account a finding belongs to: its own, else (findings of a report written by an
+ *  older lambdrift) the run's only account, else that of the one function of the
+ *  finding's name and region. NULL when unknown. */
 const char *ld_report__finding_account(const ld_report *r, const ld_finding *f);
 
 /** True when the run covers several accounts: headers list them, findings name theirs. */

@@ -275,12 +275,12 @@ static void test_formats__fingerprints_survive_new_finding(void)
 static ld_finding hostile[] = {
 	{ "alias-unpinned", LD_SEV_ERROR, "fn_<script>|x", "us-east-1", "live",
 	  "line one\nline two & 100% <b>bold</b> | pipe, comma: colon \"quoted\" \x01", NULL,
-	  0, "0123456789abcdef0123456789abcdef" },
+	  0, "0123456789abcdef0123456789abcdef", NULL },
 	{ "code-drift", LD_SEV_WARNING, "orders", "us-east-1", "live", "code differs",
 	  "{\"added\":[\"a<b>.py\"],\"removed\":[{\"path\":\"old|x.py\"}],"
 	  "\"modified\":[{\"path\":\"app.py\",\"what\":\"content\"}],"
 	  "\"counts\":{\"added\":1,\"removed\":1,\"modified\":40}}",
-	  0, "fedcba9876543210fedcba9876543210" },
+	  0, "fedcba9876543210fedcba9876543210", NULL },
 };
 
 static void hostile_report(ld_inventory *inv, ld_findings *f, ld_report *r)
@@ -493,8 +493,9 @@ static void test_formats__baseline_in_every_format(void)
 
 /* ------------------------------------------------------------------ several accounts */
 
-/* Two accounts: "orders" only in the first, "billing" only in the second, "shared" in both
- * (a finding cannot say which, so no format names an account for it). */
+/* Two accounts: "orders" only in the first, "billing" only in the second, "shared" in both.
+ * The "shared" finding names its account; the others do not, as in a report written before
+ * findings carried one, and are placed by looking their function up. */
 static ld_function multi_functions[] = {
 	{ .name = "orders", .region = "us-east-1", .account = "111111111111",
 	  .arn = "arn:aws:lambda:us-east-1:111111111111:function:orders" },
@@ -507,11 +508,11 @@ static ld_function multi_functions[] = {
 };
 static ld_finding multi_findings[] = {
 	{ "alias-unpinned", LD_SEV_ERROR, "orders", "us-east-1", "live", "orders unpinned", NULL,
-	  0, "11111111111111111111111111111111" },
+	  0, "11111111111111111111111111111111", NULL },
 	{ "alias-unpinned", LD_SEV_ERROR, "shared", "us-east-1", "live", "shared unpinned", NULL,
-	  0, "22222222222222222222222222222222" },
+	  0, "22222222222222222222222222222222", "222222222222" },
 	{ "unpublished", LD_SEV_WARNING, "billing", "us-east-1", NULL, "billing unpublished", NULL,
-	  0, "33333333333333333333333333333333" },
+	  0, "33333333333333333333333333333333", NULL },
 };
 static char *multi_accounts[] = { "111111111111", "222222222222", "333333333333",
 				  "444444444444", "555555555555" };
@@ -552,10 +553,10 @@ static void test_formats__accounts_text(void)
 	LD_REQUIRE((text = render(ld_report__text, &r)) != NULL);
 	LD_CHECK(strstr(text, "lambdrift scan: accounts 111111111111, 222222222222, region "
 			      "us-east-1; 4 functions scanned") == text);
-	/* grouped by account first; the shared name is not given one */
+	/* grouped by account first */
 	LD_CHECK(strstr(text, "\norders (us-east-1, account 111111111111)\n  error"));
 	LD_CHECK(strstr(text, "\nbilling (us-east-1, account 222222222222)\n  warning"));
-	LD_CHECK(strstr(text, "\nshared (us-east-1)\n  error"));
+	LD_CHECK(strstr(text, "\nshared (us-east-1, account 222222222222)\n  error"));
 	LD_CHECK(strstr(text, "\nbilling (") > strstr(text, "\norders ("));
 	LD_CHECK(strstr(text, "\nnote: skipped: region ap-east-1 is not enabled for account "
 			      "222222222222\n\n2 errors, 1 warning, 0 notes\n"));
@@ -594,7 +595,7 @@ static void test_formats__accounts_markdown(void)
 	LD_CHECK(strstr(text, "| severity | rule | function | account | region | qualifier | "
 			      "message |\n|---|---|---|---|---|---|---|\n"));
 	LD_CHECK(strstr(text, "| error | alias-unpinned | orders | 111111111111 | us-east-1 | live |"));
-	LD_CHECK(strstr(text, "| error | alias-unpinned | shared | - | us-east-1 | live |"));
+	LD_CHECK(strstr(text, "| error | alias-unpinned | shared | 222222222222 | us-east-1 | live |"));
 	LD_CHECK(strstr(text, "### Notes\n\nLeft out on purpose, not missing data:\n\n- skipped: "
 			      "region ap-east-1 is not enabled for account 222222222222\n"));
 	free(text);
@@ -619,9 +620,9 @@ static void test_formats__accounts_junit(void)
 	LD_CHECK(strstr(text, "name=\"data complete\" time=\"0\">\n      <system-out>note: "
 			      "skipped: region ap-east-1 is not enabled for account 222222222222\n"
 			      "</system-out>\n    </testcase>"));
-	/* the shared name's ARN is not guessed from either account */
+	/* the shared name's ARN is the one of the finding's account */
 	LD_CHECK(strstr(text, "\nfunction: arn:aws:lambda:us-east-1:111111111111:function:orders:live\n"));
-	LD_CHECK(strstr(text, "\nfunction: shared:live\n"));
+	LD_CHECK(strstr(text, "\nfunction: arn:aws:lambda:us-east-1:222222222222:function:shared:live\n"));
 	free(text);
 }
 
@@ -650,7 +651,8 @@ static void test_formats__accounts_sarif(void)
 	results = ld_json_get(run, "results");
 	LD_CHECK_STR(ld_json_get_str(ld_json_get(ld_json_at(results, 0), "properties"), "account"),
 		     "111111111111");
-	LD_CHECK(!ld_json_get(ld_json_get(ld_json_at(results, 1), "properties"), "account"));
+	LD_CHECK_STR(ld_json_get_str(ld_json_get(ld_json_at(results, 1), "properties"), "account"),
+		     "222222222222");
 	LD_CHECK_STR(ld_json_get_str(ld_json_get(ld_json_at(results, 2), "properties"), "account"),
 		     "222222222222");
 	ld_json_free(doc);

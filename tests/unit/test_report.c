@@ -26,12 +26,12 @@ static char *problems[] = { "region us-east-1: list-aliases for 'x' throttled" }
 static ld_finding items[] = {
 	{ "alias-unpinned", LD_SEV_ERROR, "orders", "us-east-1", "live",
 	  "alias 'live' points at $LATEST", "{\"alias\":\"live\",\"target\":\"$LATEST\"}",
-	  0, "0123456789abcdef0123456789abcdef" },
+	  0, "0123456789abcdef0123456789abcdef", NULL },
 	{ "alias-split", LD_SEV_WARNING, "orders", "us-east-1", "live",
 	  "alias 'live' sends 25% of traffic to version 1", "not json",
-	  0, "fedcba9876543210fedcba9876543210" },
+	  0, "fedcba9876543210fedcba9876543210", NULL },
 	{ "runtime-unknown", LD_SEV_NOTE, "billing", "us-east-1", NULL,
-	  "runtime 'x' is not in the table", NULL, 0, "00000000000000000000000000000000" },
+	  "runtime 'x' is not in the table", NULL, 0, "00000000000000000000000000000000", NULL },
 };
 
 static void make(ld_inventory *inv, ld_findings *f, ld_report *r)
