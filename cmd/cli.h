@@ -144,18 +144,30 @@ int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aw
 			   const char *const *regions, size_t nregions,
 			   const char *const *globs, size_t nglobs);
 
+/* Sessions kept after collecting, for the calls that follow (package downloads): one per
+ * --accounts account (`accounts` their ids), or the base session alone (`accounts` NULL),
+ * which then serves any account. Released with ld_cli_sessions_dispose(). */
+typedef struct {
+	ld_aws_session **sessions;
+	char **accounts;
+	size_t n;
+	ld_aws_session *base;
+} ld_cli_sessions;
+
+void ld_cli_sessions_dispose(ld_cli_sessions *s);
+
 /**
  * Collect the inventory for the options: one session (ld_cli_session), then every --region
  * (none: the session's) with the --function globs, in every --accounts account through
  * its role (else the session's own account). Errors are printed.
- * @param keep NULL, or receives the session for calls after collecting (caller frees;
- *        --accounts is then refused)
+ * @param keep NULL, or receives the sessions for calls after collecting (dispose it
+ *        whatever the result)
  * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true when something
  *         was gathered but data is missing, false when no session could be made;
  *         LD_EXIT_USAGE for bad options, profile or config
  */
 int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,
-		   ld_aws_session **keep);
+		   ld_cli_sessions *keep);
 
 /**
  * Load a snapshot (--inventory) and keep the functions matching `globs`.

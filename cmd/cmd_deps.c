@@ -85,7 +85,7 @@ int ld_cmd_deps(int argc, char **argv)
 	};
 	ld_dep_rows rows = { NULL, 0, 0 };
 	ld_inventory inv;
-	ld_aws_session *s = NULL;
+	ld_cli_sessions s = { NULL, NULL, 0, NULL };
 	ld_depcheck *c = NULL;
 	bool collected;
 	int rc, gathered, error;
@@ -99,11 +99,12 @@ int ld_cmd_deps(int argc, char **argv)
 	if (rc || (rc = ld_cli_depcheck(&c, &a.dep)))
 		goto done;
 	gathered = ld_cli_collect(&inv, &a.aws, "deps", &collected, &s);
-	if (!collected || !s) {
+	if (!collected) {
 		rc = gathered;
 		goto done;
 	}
-	if ((error = ld_depcheck_scan(NULL, &rows, &inv, s, c)) < 0) {
+	if ((error = ld_depcheck_scan(NULL, &rows, &inv, s.sessions,
+				      (const char *const *)s.accounts, s.n, c)) < 0) {
 		rc = ld_cli_fail(error);
 		goto done;
 	}
@@ -115,7 +116,7 @@ int ld_cmd_deps(int argc, char **argv)
 done:
 	ld_dep_rows_dispose(&rows);
 	ld_depcheck_free(c);
-	ld_aws_session_free(s);
+	ld_cli_sessions_dispose(&s);
 	ld_inventory_dispose(&inv);
 	ld_opts_dispose(opts);
 	return rc;

@@ -71,7 +71,7 @@ static int check_sources(const scan_args *a)
 
 /* Fill the inventory from a snapshot or from AWS. *report says whether there is anything
  * to report even when the result is not LD_EXIT_OK. */
-static int gather(ld_inventory *inv, ld_aws_session **s, const scan_args *a, bool *report)
+static int gather(ld_inventory *inv, ld_cli_sessions *s, const scan_args *a, bool *report)
 {
 	int rc;
 
@@ -84,7 +84,7 @@ static int gather(ld_inventory *inv, ld_aws_session **s, const scan_args *a, boo
 	return rc;
 }
 
-static int audit_and_report(ld_inventory *inv, ld_aws_session *s, ld_depcheck *c,
+static int audit_and_report(ld_inventory *inv, const ld_cli_sessions *s, ld_depcheck *c,
 			    const scan_args *a, const ld_cli_report_plan *p, int gathered)
 {
 	ld_findings findings = { NULL, 0, 0 };
@@ -93,8 +93,9 @@ static int audit_and_report(ld_inventory *inv, ld_aws_session *s, ld_depcheck *c
 
 	r.command = "scan";
 	r.inv = inv;
-	if ((error = ld_audit_scan(&findings, inv, &p->audit)) == 0 && c && s)
-		error = ld_depcheck_scan(&findings, NULL, inv, s, c);
+	if ((error = ld_audit_scan(&findings, inv, &p->audit)) == 0 && c && s->n)
+		error = ld_depcheck_scan(&findings, NULL, inv, s->sessions,
+					 (const char *const *)s->accounts, s->n, c);
 	if (error < 0)
 		rc = ld_cli_fail(error);
 	else
@@ -120,7 +121,7 @@ int ld_cmd_scan(int argc, char **argv)
 	};
 	ld_inventory inv;
 	ld_cli_report_plan plan = { 0 };
-	ld_aws_session *s = NULL;
+	ld_cli_sessions s = { NULL, NULL, 0, NULL };
 	ld_depcheck *c = NULL;
 	bool have_report;
 	int rc, gathered;
@@ -137,10 +138,10 @@ int ld_cmd_scan(int argc, char **argv)
 	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))))
 		goto done;
 	gathered = gather(&inv, &s, &a, &have_report);
-	rc = have_report ? audit_and_report(&inv, s, c, &a, &plan, gathered) : gathered;
+	rc = have_report ? audit_and_report(&inv, &s, c, &a, &plan, gathered) : gathered;
 done:
 	ld_depcheck_free(c);
-	ld_aws_session_free(s);
+	ld_cli_sessions_dispose(&s);
 	ld_cli_report_plan_dispose(&plan);
 	ld_inventory_dispose(&inv);
 	ld_opts_dispose(opts);

@@ -415,7 +415,7 @@ static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
 }
 
 static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cli_aws *a,
-			    const char *cmd)
+			    const char *cmd, ld_cli_sessions *keep)
 {
 	const char *const *list;
 	size_t nlist;
@@ -433,30 +433,60 @@ static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cl
 	}
 	rc = collect_targets(inv, o.targets, o.ntargets, a, cmd,
 			     (const char *const *)a->functions.items, a->functions.count);
+	if (keep) {
+		/* the role sessions stay for the calls after collecting */
+		keep->sessions = o.sessions;
+		keep->accounts = o.ids;
+		keep->n = o.nids;
+		o.sessions = NULL;
+		o.ids = NULL;
+		o.nids = 0;
+	}
 	org_dispose(&o);
 	return rc;
 }
 
+void ld_cli_sessions_dispose(ld_cli_sessions *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; s->sessions && i < s->n; i++)
+		if (s->sessions[i] != s->base)
+			ld_aws_session_free(s->sessions[i]);
+	free(s->sessions);
+	ld_aws_accounts_free(s->accounts, s->accounts ? s->n : 0);
+	ld_aws_session_free(s->base); /* last: the role sessions were made from it */
+	memset(s, 0, sizeof(*s));
+}
+
+/* Without --accounts: the base session alone, for any account. */
+static int keep_base(ld_cli_sessions *keep, ld_aws_session *s)
+{
+	if (!(keep->sessions = calloc(1, sizeof(*keep->sessions)))) {
+		ld_aws_session_free(s);
+		ld_cli_errorf("out of memory");
+		return LD_EXIT_INCOMPLETE;
+	}
+	keep->sessions[0] = s;
+	keep->n = 1;
+	keep->base = s;
+	return LD_EXIT_OK;
+}
+
 int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,
-		   ld_aws_session **keep)
+		   ld_cli_sessions *keep)
 {
 	ld_aws_session *s = NULL;
-	int rc;
+	int rc, rc2;
 
 	*collected = false;
 	if (keep)
-		*keep = NULL;
-	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK)
-		return rc;
-	if (keep && a->accounts) {
-		ld_cli_errorf("reading deployed packages (--deps, --osv, deps) covers one account "
-			      "per run for now; run it once per account instead of --accounts");
-		return LD_EXIT_USAGE;
-	}
-	if ((rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
+		memset(keep, 0, sizeof(*keep));
+	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK ||
+	    (rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
 		return rc;
 	if (a->accounts) {
-		rc = collect_accounts(inv, s, a, cmd);
+		rc = collect_accounts(inv, s, a, cmd, keep);
 		*collected = rc != LD_EXIT_USAGE;
 	} else {
 		*collected = true;
@@ -465,9 +495,11 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 					    (const char *const *)a->functions.items,
 					    a->functions.count);
 	}
-	if (keep)
-		*keep = s;
-	else
+	if (keep && a->accounts)
+		keep->base = s;
+	else if (keep && (rc2 = keep_base(keep, s)) != LD_EXIT_OK)
+		rc = rc2;
+	else if (!keep)
 		ld_aws_session_free(s);
 	return rc;
 }

@@ -63,9 +63,12 @@ void ld_dep_rows_dispose(ld_dep_rows *rows);
  * check both against the CodeSha256 Lambda reports, and report dependency-vulnerable,
  * layer-outdated and package-integrity findings into `out` (may be NULL) and one row per
  * dependency into `rows` (may be NULL). Whatever could not be read marks `inv` incomplete.
+ * @param sessions one per account, `accounts` naming each; or one session and `accounts`
+ *        NULL, which then reaches every function
  * @return 0, or an error that stopped the whole run
  */
-int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv, ld_aws_session *s,
-		 ld_depcheck *c);
+int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
+		     ld_aws_session *const *sessions, const char *const *accounts,
+		     size_t nsessions, ld_depcheck *c);
 
 #endif

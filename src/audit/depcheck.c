@@ -752,16 +752,39 @@ static int cmp_row(const void *a, const void *b)
 	return strcmp(x->origin, y->origin);
 }
 
-int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv, ld_aws_session *s,
-		 ld_depcheck *c)
+/* The session that reaches `fn`'s account, or NULL. */
+static ld_aws_session *session_for(const ld_function *fn, const ld_inventory *inv,
+				   ld_aws_session *const *sessions, const char *const *accounts,
+				   size_t n)
+{
+	const char *account = fn->account ? fn->account : inv->account;
+
+	if (!accounts)
+		return n ? sessions[0] : NULL;
+	for (size_t i = 0; account && i < n; i++)
+		if (!strcmp(accounts[i], account))
+			return sessions[i];
+	return NULL;
+}
+
+int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
+		     ld_aws_session *const *sessions, const char *const *accounts,
+		     size_t nsessions, ld_depcheck *c)
 {
 	int error = 0;
 
 	for (size_t i = 0; i < inv->nfunctions && error == 0; i++) {
 		const ld_function *fn = &inv->functions[i];
+		ld_aws_session *s = session_for(fn, inv, sessions, accounts, nsessions);
 		const ld_version **served = NULL;
 		size_t n = 0;
 
+		if (!s) {
+			error = ld_inventory_problem(inv, "%s: dependencies not read: no session for "
+						     "its account %s", fn->name,
+						     fn->account ? fn->account : "(unknown)");
+			continue;
+		}
 		if ((error = served_versions(fn, &served, &n)) < 0)
 			break;
 		for (size_t k = 0; k < n && error == 0; k++) {

@@ -165,6 +165,7 @@ static int one_download(ld_http_response *resp, ld_aws_session *s, const char *l
 	ld_http_request req = { "GET", location, hdrs, 1, NULL, 0, LD_CODE_DOWNLOAD_TIMEOUT_MS,
 				max_bytes };
 	char why[400];
+	ld_transport *t;
 	int error;
 
 	if (s->deadline_ms) {
@@ -178,7 +179,8 @@ static int one_download(ld_http_response *resp, ld_aws_session *s, const char *l
 		if (left < req.timeout_ms)
 			req.timeout_ms = (long)left;
 	}
-	error = ld_transport_send(s->transport, &req, resp);
+	if ((error = ld_aws_session__own_transport(&t, s)) == 0)
+		error = ld_transport_send(t, &req, resp);
 	if (error == LD_ELIMIT)
 		return ld_error_setc(LD_ELIMIT, LD_ERR_HTTP,
 				     "the package download from %s failed: the package is larger "

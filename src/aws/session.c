@@ -421,10 +421,25 @@ int ld_aws_session__client_on(ld_aws_client *out, ld_aws_session *s, const char 
 	return error;
 }
 
+int ld_aws_session__own_transport(ld_transport **out, ld_aws_session *s)
+{
+	int error = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->transport)
+		error = ld_transport_curl_new(&s->transport, s->cfg.ca_bundle);
+	*out = s->transport;
+	pthread_mutex_unlock(&s->lock);
+	return error;
+}
+
 int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *region,
 			   ld_api_calls *calls)
 {
-	return ld_aws_session__client_on(out, s, region, calls, s->transport);
+	ld_transport *t;
+	int error = ld_aws_session__own_transport(&t, s);
+
+	return error < 0 ? error : ld_aws_session__client_on(out, s, region, calls, t);
 }
 
 void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls)

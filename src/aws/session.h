@@ -71,6 +71,11 @@ int ld_aws_session__new_with(ld_aws_session **out, const ld_aws_opts *opts, ld_a
  */
 int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out);
 
+/** The session's own transport, opened on first use by a session that has none (a role
+ *  session made for a concurrent scan, whose threads bring their own); one thread only.
+ *  @return 0, or the error of opening it */
+int ld_aws_session__own_transport(ld_transport **out, ld_aws_session *s);
+
 /** A Lambda client for `region` (NULL: the session's) counting into `calls` (may be NULL)
  *  on the session's own transport (one thread only); it copies the session's current
  *  credentials before every attempt. */

@@ -119,6 +119,18 @@ class Accounts(stack.StackTestCase):
         self.assertEqual(serial.json["functions"], concurrent.json["functions"])
         self.assertEqual(serial.json["findings"], concurrent.json["findings"])
 
+    def test_deps_reads_each_account_through_its_role(self):
+        # Each package download goes through the role session of the function's account:
+        # moto keeps accounts apart by key, so a wrong session would not find the function.
+        r = self.stack.run("deps", "--endpoint-url", self.stack.endpoint,
+                           "--region", ",".join(REGIONS), "--format", "json",
+                           "--role-name", "Audit", "--accounts", ",".join(ACCOUNTS),
+                           env=self.env())
+        self.assertExit(r, 0)
+        self.assertTrue(r.json["run"]["complete"], msg=str(r))
+        self.assertEqual(r.json["run"]["functions"], len(SEEDED), msg=str(r))
+        self.assertEqual(r.json["dependencies"], [], msg="the seeded packages carry none")
+
     def test_accounts_file(self):
         path = Path(self.stack.tmp) / "accounts.txt"
         path.write_text(f"# production\n{ACCOUNTS[0]}\n\n  {ACCOUNTS[1]}  # shared\n")
