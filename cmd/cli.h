@@ -195,6 +195,10 @@ typedef struct {
 /** Whether --osv or --osv-api was given. */
 bool ld_cli_deps_asked(const ld_cli_deps *d);
 
+/** Show the progress of reading packages on stderr, as collecting does (not with -q, in
+ *  CI or off a terminal). */
+void ld_cli_depcheck_progress(ld_depcheck *c, const ld_cli_aws *a);
+
 /** The run's dependency checker, with the --osv advisories loaded. Errors are printed.
  *  @return LD_EXIT_OK, or LD_EXIT_USAGE (a missing or unreadable --osv, a bad URL) */
 int ld_cli_depcheck(ld_depcheck **out, const ld_cli_deps *d);

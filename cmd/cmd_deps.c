@@ -98,6 +98,7 @@ int ld_cmd_deps(int argc, char **argv)
 	}
 	if (rc || (rc = ld_cli_depcheck(&c, &a.dep)))
 		goto done;
+	ld_cli_depcheck_progress(c, &a.aws);
 	gathered = ld_cli_collect(&inv, &a.aws, "deps", &collected, &s);
 	if (!collected) {
 		rc = gathered;

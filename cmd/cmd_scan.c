@@ -137,6 +137,7 @@ int ld_cmd_scan(int argc, char **argv)
 	    (rc = ld_cli_report_plan_init(&plan, &a.report, "scan")) ||
 	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))))
 		goto done;
+	ld_cli_depcheck_progress(c, &a.aws);
 	gathered = gather(&inv, &s, &a, &have_report);
 	rc = have_report ? audit_and_report(&inv, &s, c, &a, &plan, gathered) : gathered;
 done:

@@ -143,6 +143,33 @@ static bool progress_wanted(const ld_cli_aws *a)
 	return !a->quiet && (!ci || !*ci) && isatty(STDERR_FILENO);
 }
 
+static void deps_progress_cb(void *ctx, size_t done, size_t total, size_t layers)
+{
+	progress_line *p = ctx;
+	int n;
+
+	if (!progress_due(p, done == total))
+		return;
+	n = fprintf(stderr, "\rreading packages: %zu/%zu function%s \xc2\xb7 %zu layer%s", done,
+		    total, total == 1 ? "" : "s", layers, layers == 1 ? "" : "s");
+	n -= 1; /* the middle dot is two bytes, one column */
+	for (size_t w = n > 0 ? (size_t)n - 1 : 0; w < p->width; w++)
+		fputc(' ', stderr);
+	if (n > 0 && (size_t)n - 1 > p->width)
+		p->width = (size_t)n - 1;
+	if (done == total)
+		progress_clear(p);
+	fflush(stderr);
+}
+
+void ld_cli_depcheck_progress(ld_depcheck *c, const ld_cli_aws *a)
+{
+	static progress_line line; /* one dependency scan per process */
+
+	if (c && progress_wanted(a))
+		ld_depcheck_set_progress(c, deps_progress_cb, &line);
+}
+
 /* ---- collection ---- */
 
 static bool is_all(const ld_cli_aws *a)

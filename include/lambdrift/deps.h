@@ -35,6 +35,11 @@ typedef struct ld_depcheck ld_depcheck;
 int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *opts);
 void ld_depcheck_free(ld_depcheck *c);
 
+/** Progress of ld_depcheck_scan(): called after each function, from the calling thread. */
+typedef void (*ld_depcheck_progress_fn)(void *ctx, size_t functions_done, size_t functions,
+					size_t layers);
+void ld_depcheck_set_progress(ld_depcheck *c, ld_depcheck_progress_fn fn, void *ctx);
+
 /** One sentence on the advisories loaded ("1,234 advisories from 2 sources"), for logs. */
 const char *ld_depcheck_describe(const ld_depcheck *c);
 

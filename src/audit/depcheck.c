@@ -48,6 +48,8 @@ struct ld_depcheck {
 	layer_entry *layers;
 	size_t nlayers, alloc;
 	char describe[200];
+	ld_depcheck_progress_fn progress;
+	void *progress_ctx;
 };
 
 /* ------------------------------------------------------------------ lifecycle */
@@ -110,6 +112,12 @@ void ld_depcheck_free(ld_depcheck *c)
 	ld_transport_free(c->api);
 	free(c->osv_api);
 	free(c);
+}
+
+void ld_depcheck_set_progress(ld_depcheck *c, ld_depcheck_progress_fn fn, void *ctx)
+{
+	c->progress = fn;
+	c->progress_ctx = ctx;
 }
 
 const char *ld_depcheck_describe(const ld_depcheck *c)
@@ -795,6 +803,8 @@ int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
 			error = scan_version(c, &t, rows);
 		}
 		free(served);
+		if (c->progress)
+			c->progress(c->progress_ctx, i + 1, inv->nfunctions, c->nlayers);
 	}
 	if (out)
 		ld_findings_sort(out);
