@@ -6,6 +6,7 @@
  * It lists; it does not judge: findings are scan --deps's job, and the exit code only says
  * whether everything could be read (3 when not).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <lambdrift/deps.h>
@@ -47,9 +48,12 @@ static const ld_cmd_doc deps_doc = {
 	"  lambdrift deps --osv ~/osv/npm --osv ~/osv/PyPI/all.zip\n",
 };
 
-static int write_list(const ld_dep_rows *rows, const ld_inventory *inv, const deps_args *a)
+static int write_list(const ld_dep_rows *rows, const ld_depcheck *c, const ld_inventory *inv,
+		      const deps_args *a)
 {
 	ld_format format = LD_FORMAT_TEXT;
+	ld_report_deps_in in = { rows, NULL, 0, inv, NULL };
+	ld_depcheck_layer *layers = NULL;
 	char started[32];
 	time_t now;
 	ld_cli_out out;
@@ -63,12 +67,23 @@ static int write_list(const ld_dep_rows *rows, const ld_inventory *inv, const de
 		ld_cli_errorf("deps writes --format text or json, not '%s'", a->format);
 		return LD_EXIT_USAGE;
 	}
-	if (ld_cli_out_open(&out, a->output) != 0)
-		return LD_EXIT_USAGE;
-	if ((error = ld_report_deps(out.fp, rows, inv, started, format)) < 0) {
-		ld_cli_out_abort(&out);
-		return ld_cli_fail(error);
+	in.started = started;
+	in.nlayers = ld_depcheck_layers(c, NULL, 0);
+	if (in.nlayers && !(layers = calloc(in.nlayers, sizeof(*layers)))) {
+		ld_cli_errorf("out of memory");
+		return LD_EXIT_INCOMPLETE;
 	}
+	ld_depcheck_layers(c, layers, in.nlayers);
+	in.layers = layers;
+	if (ld_cli_out_open(&out, a->output) != 0)
+		error = LD_EUSAGE;
+	else if ((error = ld_report_deps(out.fp, &in, format)) < 0)
+		ld_cli_out_abort(&out);
+	free(layers);
+	if (error == LD_EUSAGE)
+		return LD_EXIT_USAGE;
+	if (error < 0)
+		return ld_cli_fail(error);
 	return ld_cli_out_commit(&out) == 0 ? LD_EXIT_OK : LD_EXIT_USAGE;
 }
 
@@ -109,7 +124,7 @@ int ld_cmd_deps(int argc, char **argv)
 		rc = ld_cli_fail(error);
 		goto done;
 	}
-	if ((rc = write_list(&rows, &inv, &a)) == LD_EXIT_OK && !inv.complete) {
+	if ((rc = write_list(&rows, c, &inv, &a)) == LD_EXIT_OK && !inv.complete) {
 		ld_cli_errorf("incomplete: %zu problem(s); the list above misses what could not be "
 			      "read", inv.nproblems);
 		rc = LD_EXIT_INCOMPLETE;

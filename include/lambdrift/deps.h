@@ -40,6 +40,21 @@ typedef void (*ld_depcheck_progress_fn)(void *ctx, size_t functions_done, size_t
 					size_t layers);
 void ld_depcheck_set_progress(ld_depcheck *c, ld_depcheck_progress_fn fn, void *ctx);
 
+/* A layer version read in this run (strings borrowed from the ld_depcheck). */
+typedef struct {
+	const char *arn;              /* layer version ARN */
+	const char *state;            /* "read", "integrity-failed" or "unread" */
+	const char *code_sha256;      /* as downloaded and checked; NULL unless read */
+	const char *manifest_digest;  /* sha256 hex of its content manifest (the same files
+					 give the same digest however they were zipped) */
+	size_t dependencies;
+	long newest;                  /* newest version listed, 0 when not known */
+} ld_depcheck_layer;
+
+/** The layers read so far, in the order first met: fills up to `max` and returns how many
+ *  there are. */
+size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t max);
+
 /** One sentence on the advisories loaded ("1,234 advisories from 2 sources"), for logs. */
 const char *ld_depcheck_describe(const ld_depcheck *c);
 

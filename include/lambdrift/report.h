@@ -52,10 +52,18 @@ const char *ld_format_name(ld_format format);
 /** Write the report. @return 0, or LD_ERROR when writing failed */
 int ld_report_write(FILE *out, const ld_report *r, ld_format format);
 
+/* What `lambdrift deps` reports (all borrowed). */
+typedef struct {
+	const ld_dep_rows *rows;
+	const ld_depcheck_layer *layers;
+	size_t nlayers;
+	const ld_inventory *inv;
+	const char *started;          /* RFC 3339 UTC */
+} ld_report_deps_in;
+
 /** Write the dependency inventory of `lambdrift deps`: LD_FORMAT_JSON
  *  ("lambdrift/deps/v1"), else text. @return 0, LD_ELIMIT past 256 MiB, LD_ERROR */
-int ld_report_deps(FILE *out, const ld_dep_rows *rows, const ld_inventory *inv,
-		   const char *started, ld_format format);
+int ld_report_deps(FILE *out, const ld_report_deps_in *in, ld_format format);
 
 /**
  * A rule's section of the rule documentation (docs/rules.md, compiled in): Markdown from

@@ -18,6 +18,7 @@
 #include "deps/osvapi.h"
 #include "lambdrift/errors.h"
 #include "pkg/expect.h"
+#include "pkg/manifest.h"
 #include "util/json.h"
 
 #define DEFAULT_MAX_PACKAGE ((size_t)300 << 20)
@@ -34,6 +35,7 @@ typedef struct {
 	layer_state state;
 	char *why;                  /* UNREAD: the reason, one line */
 	char reported[LD_CODE_SHA256_LEN + 1], got[LD_CODE_SHA256_LEN + 1]; /* CORRUPT */
+	char manifest[LD_SHA256_HEX_LEN + 1]; /* READ: digest of its content manifest */
 	ld_deps deps;               /* finished, origin = arn */
 	long attached;              /* the ARN's version */
 	long newest;                /* highest listed version, 0 when not known */
@@ -118,6 +120,27 @@ void ld_depcheck_set_progress(ld_depcheck *c, ld_depcheck_progress_fn fn, void *
 {
 	c->progress = fn;
 	c->progress_ctx = ctx;
+}
+
+size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; c && i < c->nlayers; i++) {
+		const layer_entry *e = &c->layers[i];
+		if (n < max) {
+			ld_depcheck_layer *l = &out[n];
+			l->arn = e->arn;
+			l->state = e->state == LAYER_READ ? "read" :
+				   e->state == LAYER_CORRUPT ? "integrity-failed" : "unread";
+			l->code_sha256 = e->state == LAYER_READ ? e->got : NULL;
+			l->manifest_digest = e->state == LAYER_READ ? e->manifest : NULL;
+			l->dependencies = e->deps.count;
+			l->newest = e->newest;
+		}
+		n++;
+	}
+	return n;
 }
 
 const char *ld_depcheck_describe(const ld_depcheck *c)
@@ -239,6 +262,7 @@ static int layer_list_versions(ld_inventory *inv, ld_aws_session *s, layer_entry
 static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, layer_entry *e)
 {
 	ld_buf bytes = LD_BUF_INIT_CAP(c->max_package);
+	ld_manifest *manifest = NULL;
 	ld_layer_info info;
 	int error = 0;
 
@@ -262,7 +286,9 @@ static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, l
 		e->state = LAYER_CORRUPT;
 		goto done;
 	}
-	if (ld_deps_from_zip(&e->deps, bytes.ptr, bytes.size, NULL, e->arn) < 0) {
+	/* the manifest identifies the layer's files however it was zipped, as for packages */
+	if (ld_deps_manifest(&manifest, &e->deps, bytes.ptr, bytes.size, NULL, e->arn) < 0 ||
+	    ld_manifest_digest(e->manifest, manifest) < 0) {
 		char why[sizeof(ld_error_last()->message) + 40];
 		snprintf(why, sizeof(why), "its content cannot be read: %s",
 			 ld_error_last()->message);
@@ -274,6 +300,7 @@ static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, l
 done:
 	if (e->state == LAYER_UNREAD && !e->why)
 		error = ld_error_oom();
+	ld_manifest_free(manifest);
 	ld_layer_info_dispose(&info);
 	ld_buf_dispose_secret(&bytes);
 	return error;
@@ -335,6 +362,7 @@ static int layer_outdated(const ld_depcheck_target *t, const layer_entry *e)
 	ld_json_add_num(ev, "attached_version", (double)e->attached);
 	ld_json_add_num(ev, "newest", (double)e->newest);
 	ld_json_add_str(ev, "newest_arn", e->newest_arn);
+	ld_json_add_str(ev, "attached_manifest_digest", e->manifest);
 	return add(t, "layer-outdated", e->arn, LD_SEV_NONE, ev,
 		   "version %s attaches layer %s, but version %ld of that layer exists",
 		   t->v->version, e->arn, e->newest);

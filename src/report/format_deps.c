@@ -2,8 +2,9 @@
  * The dependency inventory of `lambdrift deps`: which third-party package runs where. JSON
  * ("lambdrift/deps/v1") for tools, and text for a terminal or grep: one line per deployed
  * copy, "ECOSYSTEM NAME VERSION FUNCTION:QUALIFIER PATH", the layer when it came from
- * one, and the advisories that affect it when any were loaded. Both carry whether the run
- * was complete, since a missing package is a dependency nobody can see.
+ * one, and the advisories that affect it when any were loaded; the JSON also lists each
+ * layer read, with its content manifest digest. Both carry whether the run was complete,
+ * since a missing package is a dependency nobody can see.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -89,22 +90,40 @@ static int add_row(ld_json *list, const ld_dep_row *r)
 	return 0;
 }
 
-static int deps_json(ld_buf *out, const ld_dep_rows *rows, const ld_inventory *inv,
-		     const char *started)
+static int add_layer(ld_json *list, const ld_depcheck_layer *l)
 {
-	ld_json *root = ld_json_new_object(), *list = NULL;
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_append(list, o)) < 0)
+		return error;
+	if (ld_json_add_str(o, "arn", l->arn) < 0 || ld_json_add_str(o, "state", l->state) < 0 ||
+	    ld_json_add_str(o, "code_sha256", l->code_sha256) < 0 ||
+	    ld_json_add_str(o, "manifest_digest", l->manifest_digest) < 0 ||
+	    ld_json_add_num(o, "dependencies", (double)l->dependencies) < 0 ||
+	    (l->newest && ld_json_add_num(o, "newest_version", (double)l->newest) < 0))
+		return LD_ERROR;
+	return 0;
+}
+
+static int deps_json(ld_buf *out, const ld_report_deps_in *in)
+{
+	ld_json *root = ld_json_new_object(), *list = NULL, *layers = NULL;
 	int error = 0;
 
 	if (!root)
 		return ld_error_oom();
 	if (ld_json_add_str(root, "schema", "lambdrift/deps/v1") < 0 ||
-	    add_run(root, inv, started) < 0 ||
-	    ld_json_add(root, "dependencies", list = ld_json_new_array()) < 0) {
+	    add_run(root, in->inv, in->started) < 0 ||
+	    ld_json_add(root, "dependencies", list = ld_json_new_array()) < 0 ||
+	    ld_json_add(root, "layers", layers = ld_json_new_array()) < 0) {
 		error = LD_ERROR;
 		goto done;
 	}
-	for (size_t i = 0; i < rows->count && error == 0; i++)
-		error = add_row(list, &rows->items[i]);
+	for (size_t i = 0; i < in->rows->count && error == 0; i++)
+		error = add_row(list, &in->rows->items[i]);
+	for (size_t i = 0; i < in->nlayers && error == 0; i++)
+		error = add_layer(layers, &in->layers[i]);
 	if (error == 0)
 		error = ld_json_write(out, root, true);
 done:
@@ -147,16 +166,15 @@ static int deps_text(ld_buf *out, const ld_dep_rows *rows, const ld_inventory *i
 	return 0;
 }
 
-int ld_report_deps(FILE *out, const ld_dep_rows *rows, const ld_inventory *inv,
-		   const char *started, ld_format format)
+int ld_report_deps(FILE *out, const ld_report_deps_in *in, ld_format format)
 {
 	ld_buf doc = LD_BUF_INIT_CAP(DEPS_CAP);
 	int error;
 
 	if (format == LD_FORMAT_JSON)
-		error = deps_json(&doc, rows, inv, started);
+		error = deps_json(&doc, in);
 	else
-		error = deps_text(&doc, rows, inv);
+		error = deps_text(&doc, in->rows, in->inv);
 	if (error == 0 && doc.error)
 		error = ld_error_setc(LD_ELIMIT, LD_ERR_OS, "the dependency list is larger than "
 				      "%zu MiB; narrow it with --function", DEPS_CAP >> 20);

@@ -381,6 +381,13 @@ class Deps(stack.StackTestCase):
         for d in doc["dependencies"]:
             self.assertEqual((d["region"], d["account"]), (stack.REGION, stack.ACCOUNT))
             self.assertNotIn("advisories", d, "advisories are listed only with --osv")
+        # every attached layer is read once, checked, and identified by its content manifest
+        layers = {l["arn"]: l for l in doc["layers"]}
+        self.assertEqual(set(layers), {NODESHARED, PYDEPS_1, JAVALIBS}, msg=str(r))
+        for l in layers.values():
+            self.assertEqual(l["state"], "read")
+            self.assertRegex(l["manifest_digest"], "^[0-9a-f]{64}$")
+        self.assertEqual(layers[PYDEPS_1]["newest_version"], 2)
 
         def inventory(function):
             rows = self.deps_rows(r, function)
