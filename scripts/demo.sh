@@ -2,10 +2,13 @@
 # lambdrift in two minutes, with no AWS account: start moto (a local AWS emulator) on a free
 # loopback port, deploy a small account into it with the AWS CLI the way a team would
 # (including the usual mistakes), then run `lambdrift scan` on it and show the report.
-# Then a release: a git repository tagged v1.0.0 declares three functions in its
-# lambdrift.json; they are deployed (with `lambdrift package`, and one with plain `zip -r`),
-# one is edited "in the console" afterwards, and `lambdrift verify --tag v1.0.0` says which
-# function serves what the tag builds and, for the edited one, which file differs.
+# Then a release: a git repository tagged v1.0.0 declares four functions in its
+# lambdrift.json; they are deployed (with `lambdrift package`, and others with plain `zip`),
+# one is edited "in the console" afterwards, a Node one ships another lodash than its
+# package-lock.json pins and attaches a layer that has since been republished, and
+# `lambdrift verify --tag v1.0.0 --osv <advisories>` says which function serves what the
+# tag builds, which files and dependencies differ, which advisories hit what is deployed
+# and which layer is outdated. Last, `lambdrift deps` lists the third-party packages running.
 # moto is stopped on exit, Ctrl-C included. The credentials are fake and exist only in this
 # script's environment; nothing leaves 127.0.0.1.
 #
@@ -139,7 +142,25 @@ esac
 
 # ---- part 2: a release, verified against its git tag ----
 echo
-echo "==> a release: a git repository whose tag v1.0.0 declares three functions"
+echo "==> a release: a git repository whose tag v1.0.0 declares four functions"
+npm_pkg() { # npm_pkg DIR NAME VERSION: NAME VERSION as npm installs it in DIR/node_modules
+	mkdir -p "$1/node_modules/$2"
+	printf '{\n  "name": "%s",\n  "version": "%s",\n  "main": "index.js",\n  "license": "MIT"\n}\n' \
+		"$2" "$3" >"$1/node_modules/$2/package.json"
+	printf 'exports.VERSION = "%s";\n' "$3" >"$1/node_modules/$2/index.js"
+}
+# A Node layer the platform team maintains; the release is built against its version 1.
+layer() { # layer VERSION AXIOS: shared-libs-VERSION.zip, a layer holding axios AXIOS
+	npm_pkg "$work/layer-$1/nodejs" axios "$2"
+	(cd "$work/layer-$1" && zip -q -r "../shared-libs-$1.zip" nodejs)
+}
+echo "-- shared-libs: a Node layer (axios 1.6.0) the platform team publishes as version 1"
+layer 1 1.6.0
+aws_ lambda publish-layer-version --layer-name shared-libs --zip-file fileb://shared-libs-1.zip \
+	--compatible-runtimes nodejs24.x
+LAYER1=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["LayerVersionArn"])' \
+	"$work/last.json")
+
 repo="$work/shop"
 git_() { git -C "$repo" -c user.name=Demo -c user.email=demo@example.com "$@"; }
 mkdir -p "$repo"
@@ -152,14 +173,54 @@ for fn in cart-api invoices catalog; do
 	printf '#!/bin/sh\nexec python3 -c "import app"\n' >"$repo/services/$fn/bin/warmup.sh"
 	chmod 755 "$repo/services/$fn/bin/warmup.sh"
 done
-spec_fn() { # spec_fn NAME: one function of lambdrift.json
+# storefront (Node): package.json, the package-lock.json npm wrote (lockfileVersion 3,
+# lodash 4.17.21) and the node_modules it installed, vendored so that the tag builds the
+# whole package.
+sf="$repo/services/storefront"
+mkdir -p "$sf"
+printf "const _ = require('lodash');\nexports.handler = async (event) => _.pick(event, ['id']);\n" \
+	>"$sf/index.js"
+cat >"$sf/package.json" <<'PKG'
+{
+  "name": "storefront",
+  "version": "1.0.0",
+  "private": true,
+  "dependencies": { "lodash": "^4.17.21" }
+}
+PKG
+cat >"$sf/package-lock.json" <<'LOCK'
+{
+  "name": "storefront",
+  "version": "1.0.0",
+  "lockfileVersion": 3,
+  "requires": true,
+  "packages": {
+    "": {
+      "name": "storefront",
+      "version": "1.0.0",
+      "dependencies": { "lodash": "^4.17.21" }
+    },
+    "node_modules/lodash": {
+      "version": "4.17.21",
+      "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.21.tgz",
+      "integrity": "sha512-v2kDEe57lecTulaDIuNTPy3Ry4gLGJ6Z1O3vE1krgXZNrsQ+LFTGHVxVjcXPs17LhbZVGedAJv8XZ1tvj5FvSg==",
+      "license": "MIT"
+    }
+  }
+}
+LOCK
+npm_pkg "$sf" lodash 4.17.21
+spec_fn() { # spec_fn NAME RUNTIME HANDLER [LAYER]: one function of lambdrift.json
 	printf '    { "name": "%s", "source": "services/%s",\n' "$1" "$1"
-	printf '      "config": { "Runtime": "python3.12", "Handler": "app.handler", "MemorySize": 256,\n'
-	printf '                  "Timeout": 15, "Environment": { "Variables": { "LOG_LEVEL": "info" } } } }'
+	printf '      "config": { "Runtime": "%s", "Handler": "%s", "MemorySize": 256,\n' "$2" "$3"
+	printf '                  "Timeout": 15, "Environment": { "Variables": { "LOG_LEVEL": "info" } }'
+	[ -z "${4:-}" ] || printf ',\n                  "Layers": [ "%s" ]' "$4"
+	printf ' } }'
 }
 {
 	printf '{ "lambdrift": 1, "region": "us-east-1", "alias": "live",\n  "functions": [\n'
-	spec_fn cart-api; printf ',\n'; spec_fn invoices; printf ',\n'; spec_fn catalog
+	for fn in cart-api invoices catalog; do spec_fn "$fn" python3.12 app.handler; printf ',\n'; done
+	spec_fn storefront nodejs24.x index.handler "$LAYER1"
 	printf ' ] }\n'
 } >"$repo/lambdrift.json"
 git_ add -A
@@ -167,22 +228,26 @@ git_ commit -q -m "shop 1.0.0"
 git_ tag -a v1.0.0 -m "release 1.0.0"
 echo "  lambdrift.json at v1.0.0:"
 sed 's/^/    /' "$repo/lambdrift.json"
+echo "  services/storefront/package-lock.json pins lodash 4.17.21 (node_modules is vendored)"
 
 # Deploy as the release pipeline would; the configuration matches the spec's.
-deploy() { # deploy NAME ZIP: create, publish version 1, point alias live at it
-	aws_ lambda create-function --function-name "$1" --runtime python3.12 --role "$ROLE" \
-		--handler app.handler --memory-size 256 --timeout 15 \
-		--environment 'Variables={LOG_LEVEL=info}' --zip-file "fileb://$2" --publish
-	aws_ lambda create-alias --function-name "$1" --name live --function-version 1
+deploy() { # deploy NAME ZIP RUNTIME HANDLER [create-function options]: create, publish
+	# version 1, point alias live at it
+	local name=$1 zip=$2 rt=$3 handler=$4
+	shift 4
+	aws_ lambda create-function --function-name "$name" --runtime "$rt" --role "$ROLE" \
+		--handler "$handler" --memory-size 256 --timeout 15 \
+		--environment 'Variables={LOG_LEVEL=info}' "$@" --zip-file "fileb://$zip" --publish
+	aws_ lambda create-alias --function-name "$name" --name live --function-version 1
 }
 echo "-- cart-api: deployed with the package 'lambdrift package' makes from the tag"
 printf '  $ %s package --repo shop --tag v1.0.0 --function cart-api -o cart-api.zip\n' "$BIN"
 "$BIN" package --repo "$repo" --tag v1.0.0 --function cart-api -o "$work/cart-api.zip"
-deploy cart-api cart-api.zip
+deploy cart-api cart-api.zip python3.12 app.handler
 echo "-- invoices: deployed the same way, then hot-fixed in the console: app.py edited,"
 echo "   published as version 2 and alias live moved to it"
 "$BIN" package --repo "$repo" --tag v1.0.0 --function invoices -o "$work/invoices.zip"
-deploy invoices invoices.zip
+deploy invoices invoices.zip python3.12 app.handler
 mkdir -p "$work/hotfix"
 (cd "$work/hotfix" && unzip -q ../invoices.zip)
 printf '\n# hotfix: skip tax for now\n' >>"$work/hotfix/app.py"
@@ -193,20 +258,47 @@ aws_ lambda update-alias --function-name invoices --name live --function-version
 echo "-- catalog: the same files as the tag, zipped with 'zip -r' (other timestamps and order)"
 (cd "$repo/services/catalog" && touch -d '2001-02-03 04:05' app.py &&
 	zip -q -r "$work/catalog.zip" bin lib app.py)
-deploy catalog catalog.zip
+deploy catalog catalog.zip python3.12 app.handler
+echo "-- storefront (Node, attaches shared-libs:1): zipped on a build machine whose"
+echo "   node_modules still held lodash 4.17.15, not the 4.17.21 the lockfile pins"
+cp -R "$sf" "$work/storefront"
+npm_pkg "$work/storefront" lodash 4.17.15
+echo '  $ zip -r storefront.zip index.js package.json node_modules'
+(cd "$work/storefront" && zip -q -r ../storefront.zip index.js package.json node_modules)
+deploy storefront storefront.zip nodejs24.x index.handler --layers "$LAYER1"
+echo "-- shared-libs: version 2 published (axios 1.7.4); storefront still attaches version 1"
+layer 2 1.7.4
+aws_ lambda publish-layer-version --layer-name shared-libs --zip-file fileb://shared-libs-2.zip \
+	--compatible-runtimes nodejs24.x
 
+# Advisories: real GitHub Advisory Database records in OSV format (CC-BY-4.0), as a user
+# would point --osv at a download of osv.dev's npm/all.zip.
+osv=fixtures/osv/github-advisory-database
 echo
-echo "==> $BIN verify --repo $repo --tag v1.0.0 --endpoint-url $EP --region us-east-1"
+echo "==> $BIN verify --repo $repo --tag v1.0.0 --osv $osv --endpoint-url $EP --region us-east-1"
 echo
 set +e
-"$BIN" verify --repo "$repo" --tag v1.0.0 --endpoint-url "$EP" --region us-east-1
+"$BIN" verify --repo "$repo" --tag v1.0.0 --osv "$osv" --endpoint-url "$EP" --region us-east-1
 rc=$?
 set -e
 echo
 case "$rc" in
 0) echo "==> exit 0: every function serves what v1.0.0 builds" ;;
-1) echo "==> exit 1: invoices serves code that v1.0.0 does not build, as expected here" ;;
+1) echo "==> exit 1: invoices and storefront do not serve what v1.0.0 builds, as expected here" ;;
 *) echo "==> lambdrift verify failed with exit $rc (2: usage or spec, 3: incomplete data)" >&2
    exit "$rc" ;;
 esac
+
+# ---- part 3: which third-party packages run where ----
+echo
+echo "==> which third-party packages run where: $BIN deps --endpoint-url $EP --region us-east-1"
+echo
+set +e
+"$BIN" deps --endpoint-url "$EP" --region us-east-1 >"$work/deps.txt"
+rc=$?
+set -e
+[ "$rc" -eq 0 ] || { echo "==> lambdrift deps failed with exit $rc (3: incomplete data)" >&2
+	exit "$rc"; }
+cat "$work/deps.txt"
+echo
 echo "==> stopping moto"
