@@ -554,7 +554,7 @@ int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const
 {
 	int error;
 
-	if ((error = ld_inventory_load(inv, path)) < 0) {
+	if ((error = ld_inventory_load_slim(inv, path)) < 0) {
 		ld_cli_fail(error);
 		return LD_EXIT_USAGE;
 	}

@@ -58,6 +58,14 @@ typedef struct {
 	ld_alias *aliases;  /* sorted by name */
 	size_t naliases;
 	char *account;      /* 12-digit id from the ARN, or NULL (older snapshots) */
+	/* Set by ld_inventory_load_slim() only. Then `versions` holds just what the rules and
+	 * verify read ($LATEST and any other non-numeric qualifier, the newest published
+	 * version, every version an alias routes to), owned by the inventory's arena, and
+	 * every version (nversions_all of them) is listed, packed, in `listing` for reports:
+	 * walk it with ld_version_iter, and count with ld_function_version_count(). */
+	bool slim;
+	size_t nversions_all;
+	const unsigned char *listing;
 } ld_function;
 
 /* An event source mapping (trigger). */
@@ -79,6 +87,9 @@ typedef struct {
 	unsigned long errors;       /* requests that failed for good */
 } ld_api_calls;
 
+/* Storage for a slim inventory's versions (private to the library). */
+struct ld_arena;
+
 typedef struct {
 	char *account;          /* 12-digit id, or NULL when unknown or several */
 	char **accounts;        /* every account scanned, sorted; set when more than one */
@@ -99,6 +110,7 @@ typedef struct {
 				   each; unlike problems they leave the inventory complete */
 	size_t nnotes;
 	ld_api_calls calls;
+	struct ld_arena *arena; /* slim functions' versions and listings; NULL otherwise */
 } ld_inventory;
 
 /** Zero an inventory: empty, complete, no calls. */
@@ -114,11 +126,17 @@ int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
 int ld_inventory_note(ld_inventory *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/** Write the snapshot JSON ("lambdrift/inventory/v1"). */
+/** Write the snapshot JSON ("lambdrift/inventory/v1"). @return 0, or LD_EINVALID for an
+ *  inventory loaded with ld_inventory_load_slim() (it lacks most versions' settings) */
 int ld_inventory_write(ld_buf *out, const ld_inventory *inv);
-/** Load a snapshot written by ld_inventory_write. @return 0, LD_EUSAGE/LD_EINVALID with a
- *  message naming the file and what is wrong */
+/** Load a snapshot written by ld_inventory_write, read in bounded chunks one function at a
+ *  time (memory does not grow with the file's text). @return 0, LD_EUSAGE/LD_EINVALID with
+ *  a message naming the file and what is wrong */
 int ld_inventory_load(ld_inventory *inv, const char *path);
+/** As ld_inventory_load, for analysis (scan/verify --inventory): every function is slim
+ *  (ld_function.slim), so memory stays small for large estates; the same checks, the same
+ *  errors, the same findings and reports. Such an inventory cannot be written back. */
+int ld_inventory_load_slim(ld_inventory *inv, const char *path);
 
 /** Keep only functions whose name matches one of the shell globs (fnmatch); triggers of
  *  dropped functions go too. No globs keeps everything. */
@@ -128,6 +146,34 @@ void ld_inventory_filter(ld_inventory *inv, const char *const *globs, size_t ngl
 const ld_version *ld_function_latest_published(const ld_function *fn);
 /** Version by its qualifier ("$LATEST" or a number), or NULL. */
 const ld_version *ld_function_version(const ld_function *fn, const char *version);
+
+/* One version as reports list it; strings are borrowed until the next call. */
+typedef struct {
+	const char *version;
+	const char *code_sha256;
+	const char *config_sha256;
+	const char *runtime;
+} ld_version_row;
+
+/* Walks every version of a function in order ("$LATEST" first, then ascending), slim or
+ * not. Fill it with ld_version_iter_init(); its members are private. */
+typedef struct {
+	const ld_function *fn;
+	size_t i;
+	const unsigned char *p;
+	const char *config_sha256;
+	const char *runtime;
+	char version_text[24];
+	char code_text[48];
+	char config_text[65];
+	ld_version_row row;
+} ld_version_iter;
+
+void ld_version_iter_init(ld_version_iter *it, const ld_function *fn);
+/** The next version, or NULL after the last. */
+const ld_version_row *ld_version_iter_next(ld_version_iter *it);
+/** How many versions the function has (for a slim one, more than fn->nversions). */
+size_t ld_function_version_count(const ld_function *fn);
 
 /** True when a shell glob matches `name`. */
 bool ld_glob_match(const char *glob, const char *name);

@@ -58,6 +58,26 @@ void ld_version_dispose(ld_version *v);
 /** Free an alias's strings and weights and zero it. */
 void ld_alias_dispose(ld_alias *a);
 
+/** Sort a function's versions: "$LATEST" first, then published ones ascending. */
+void ld_function_sort_versions(ld_function *fn);
+/** A published version's number, or -1 for "$LATEST" and anything not a plain decimal. */
+long long ld_inventory__version_number(const char *v);
+
+/* ---- slim functions (slim.c) ---- */
+
+/**
+ * Make a fully loaded function slim (inventory.h): sort its versions, list them all in
+ * inv->arena (created when NULL), keep in the arena only the versions the rules and verify
+ * read (the aliases must be loaded already), and free the rest. Repeated strings (runtimes,
+ * setting names and values) are stored once per inventory.
+ * @return 0, or LD_ERROR without memory (fn is left as it was)
+ */
+int ld_function_slim(ld_inventory *inv, ld_function *fn);
+/** Free an arena and everything in it; accepts NULL. */
+void ld_arena_free(struct ld_arena *a);
+/** Hand src's arena to dst (joined to dst's own); src has none afterwards. */
+void ld_arena_adopt(ld_inventory *dst, ld_inventory *src);
+
 /** Set inv->digest_key_id from the key. */
 void ld_inventory_set_digest_key(ld_inventory *inv, const uint8_t *key, size_t key_len);
 

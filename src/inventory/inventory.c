@@ -88,9 +88,11 @@ static void function_dispose(ld_function *fn)
 	free(fn->region);
 	free(fn->account);
 	free(fn->arn);
-	for (size_t i = 0; i < fn->nversions; i++)
+	/* a slim function's versions live in the inventory's arena */
+	for (size_t i = 0; !fn->slim && i < fn->nversions; i++)
 		ld_version_dispose(&fn->versions[i]);
-	free(fn->versions);
+	if (!fn->slim)
+		free(fn->versions);
 	for (size_t i = 0; i < fn->naliases; i++)
 		ld_alias_dispose(&fn->aliases[i]);
 	free(fn->aliases);
@@ -132,6 +134,7 @@ void ld_inventory_dispose(ld_inventory *inv)
 	free(inv->digest_key_id);
 	free_strings(inv->problems, inv->nproblems);
 	free_strings(inv->notes, inv->nnotes);
+	ld_arena_free(inv->arena);
 	memset(inv, 0, sizeof(*inv));
 }
 
@@ -230,7 +233,13 @@ ld_function *ld_inventory_function(ld_inventory *inv, const char *region, const 
 
 ld_version *ld_function_add_version(ld_function *fn)
 {
-	ld_version *v = grow_one((void **)&fn->versions, fn->nversions, sizeof(*v));
+	ld_version *v;
+
+	if (fn->slim) {
+		ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "a slim function takes no more versions");
+		return NULL;
+	}
+	v = grow_one((void **)&fn->versions, fn->nversions, sizeof(*v));
 	if (v)
 		fn->nversions++;
 	return v;
@@ -346,6 +355,7 @@ int ld_inventory_take(ld_inventory *dst, ld_inventory *src)
 				src->nfunctions, sizeof(*src->functions))) < 0)
 		goto done;
 	src->nfunctions = 0; /* moved: dst owns their strings now */
+	ld_arena_adopt(dst, src); /* and the arena their slim versions live in */
 	if ((error = append_all((void **)&dst->triggers, &dst->ntriggers, src->triggers,
 				src->ntriggers, sizeof(*src->triggers))) < 0)
 		goto done;
@@ -365,7 +375,7 @@ done:
 }
 
 /* A published version's number, or -1 for "$LATEST" and anything not a plain decimal. */
-static long long version_number(const char *v)
+long long ld_inventory__version_number(const char *v)
 {
 	long long n = 0;
 	if (!v || !*v)
@@ -381,7 +391,7 @@ static long long version_number(const char *v)
 /* "$LATEST" first, published versions ascending by number, anything else last by text. */
 static int cmp_version_strings(const char *a, const char *b)
 {
-	long long na = version_number(a), nb = version_number(b);
+	long long na = ld_inventory__version_number(a), nb = ld_inventory__version_number(b);
 	bool la = a && !strcmp(a, "$LATEST"), lb = b && !strcmp(b, "$LATEST");
 
 	if (la != lb)
@@ -436,7 +446,7 @@ static int cmp_strings(const void *a, const void *b)
 static void drop_empty_versions(ld_function *fn)
 {
 	size_t keep = 0;
-	for (size_t i = 0; i < fn->nversions; i++) {
+	for (size_t i = 0; !fn->slim && i < fn->nversions; i++) {
 		if (!fn->versions[i].version) {
 			ld_version_dispose(&fn->versions[i]);
 			continue;
@@ -445,7 +455,14 @@ static void drop_empty_versions(ld_function *fn)
 			fn->versions[keep] = fn->versions[i];
 		keep++;
 	}
-	fn->nversions = keep;
+	if (!fn->slim)
+		fn->nversions = keep;
+}
+
+void ld_function_sort_versions(ld_function *fn)
+{
+	if (fn->nversions > 1)
+		qsort(fn->versions, fn->nversions, sizeof(*fn->versions), cmp_versions);
 }
 
 void ld_inventory_sort(ld_inventory *inv)
@@ -453,8 +470,7 @@ void ld_inventory_sort(ld_inventory *inv)
 	for (size_t i = 0; i < inv->nfunctions; i++) {
 		ld_function *fn = &inv->functions[i];
 		drop_empty_versions(fn);
-		if (fn->nversions > 1)
-			qsort(fn->versions, fn->nversions, sizeof(*fn->versions), cmp_versions);
+		ld_function_sort_versions(fn);
 		if (fn->naliases > 1)
 			qsort(fn->aliases, fn->naliases, sizeof(*fn->aliases), cmp_aliases);
 		for (size_t j = 0; j < fn->naliases; j++)
@@ -555,7 +571,7 @@ const ld_version *ld_function_latest_published(const ld_function *fn)
 	long long best_n = -1;
 
 	for (size_t i = 0; fn && i < fn->nversions; i++) {
-		long long n = version_number(fn->versions[i].version);
+		long long n = ld_inventory__version_number(fn->versions[i].version);
 		if (n > best_n) {
 			best_n = n;
 			best = &fn->versions[i];

@@ -1,21 +1,31 @@
 /*
  * The inventory's JSON form, "lambdrift/inventory/v1": ld_inventory_write() for
- * `lambdrift snapshot`, ld_inventory_load() for `scan/verify --inventory FILE`. The writer
- * emits members in a fixed order from a sorted inventory, so equal inventories give equal
- * bytes and write(load(write(x))) == write(x). The loader trusts nothing: the file size is
- * bounded, every field is type-checked, and each error names the file and the JSON path of
- * the offending field (e.g. "inv.json: functions[3].versions[0].version: expected a string").
- * A version's config_sha256 is recomputed from its config and must match when present.
+ * `lambdrift snapshot`, ld_inventory_load() and ld_inventory_load_slim() (`scan/verify
+ * --inventory FILE`). The writer emits members in a fixed order from a sorted inventory, so
+ * equal inventories give equal bytes and write(load(write(x))) == write(x). The loader
+ * trusts nothing: the file size is bounded, every field is type-checked, and each error
+ * names the file and the JSON path of the offending field (e.g. "inv.json:
+ * functions[3].versions[0].version: expected a string"). A version's config_sha256 is
+ * recomputed from its config and must match when present. The file is never held whole:
+ * split.h hands it over one top-level member or one element of "functions" and "triggers"
+ * at a time, each parsed on its own. Errors keep the order a whole-document parse gives:
+ * malformed JSON anywhere first, then the header's members, then functions, then
+ * triggers; so an element's error is held back until the whole file has been read.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "inventory/build.h"
+#include "inventory/split.h"
 #include "lambdrift/errors.h"
 
 #define LD_INVENTORY_SCHEMA "lambdrift/inventory/v1"
-#define LD_INVENTORY_MAX_BYTES ((size_t)256 * 1024 * 1024)
+/* Memory does not follow the file's size, only its functions' count; this bounds the time
+ * spent on something that is not a snapshot. */
+#define LD_INVENTORY_MAX_BYTES ((size_t)4 * 1024 * 1024 * 1024)
+/* One function (all its versions), or the header members together. */
+#define LD_INVENTORY_MAX_PIECE ((size_t)64 * 1024 * 1024)
 #define PATH_MAX_LEN 160
 
 /* JSON path of an array item for messages; a path too long for the buffer is cut, which
@@ -185,8 +195,16 @@ static int add_lists(ld_json *root, const ld_inventory *inv)
  * ld_inventory_sort() (build.h), which is what makes the output byte-stable. */
 int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
 {
-	ld_json *root = ld_json_new_object();
-	int error = root ? 0 : ld_error_oom();
+	ld_json *root = NULL;
+	int error = 0;
+
+	for (size_t i = 0; i < inv->nfunctions; i++)
+		if (inv->functions[i].slim)
+			return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "an inventory loaded for "
+					     "analysis only lacks most versions' settings; load it in "
+					     "full to write it");
+	if (!(root = ld_json_new_object()))
+		error = ld_error_oom();
 
 	if (error == 0 && ((error = ld_json_add_str(root, "schema", LD_INVENTORY_SCHEMA)) < 0 ||
 			   (error = ld_json_add_str(root, "account", inv->account)) < 0 ||
@@ -482,7 +500,7 @@ static int load_aliases(const where *w, const ld_json *obj, ld_function *fn)
 	return 0;
 }
 
-static int load_function(const where *w, const ld_json *obj, ld_inventory *inv)
+static int load_function(const where *w, const ld_json *obj, ld_inventory *inv, bool slim)
 {
 	char *name = NULL, *region = NULL, *account = NULL, *arn = NULL;
 	size_t before = inv->nfunctions;
@@ -504,7 +522,8 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv)
 		error = bad(w, "name", "function appears twice in this account and region");
 		goto done;
 	}
-	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0)
+	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0 ||
+	    (slim && (error = ld_function_slim(inv, fn)) < 0))
 		goto done;
 done:
 	free(name);
@@ -529,25 +548,6 @@ static int load_trigger(const where *w, const ld_json *obj, ld_inventory *inv)
 	    (error = get_str(w, obj, "event_source_arn", false, &t->event_source_arn)) < 0 ||
 	    (error = get_str(w, obj, "state", false, &t->state)) < 0)
 		return error;
-	return 0;
-}
-
-static int load_items(const where *top, const ld_json *root, const char *key, ld_inventory *inv,
-		      int (*load)(const where *, const ld_json *, ld_inventory *))
-{
-	const ld_json *arr;
-	char path[PATH_MAX_LEN];
-	size_t i = 0;
-	int error;
-
-	if ((error = get_array(top, root, key, &arr)) < 0)
-		return error;
-	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
-		where item = { top->file, path };
-		item_path(path, sizeof(path), "", key, i);
-		if ((error = load(&item, c, inv)) < 0)
-			return error;
-	}
 	return 0;
 }
 
@@ -579,47 +579,184 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	return 0;
 }
 
-static int read_bounded(ld_buf *out, const char *path)
-{
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-	int error = 0;
 
-	if (!f)
-		return ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY,
-				     "%s: cannot open the inventory snapshot; check the path", path);
-	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		error = ld_buf_put(out, chunk, n);
-	if (error == LD_ELIMIT)
-		error = ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
-				      "%s: larger than %zu MiB; not an inventory snapshot", path,
-				      LD_INVENTORY_MAX_BYTES >> 20);
-	else if (error == 0 && ferror(f))
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY, "%s: read error", path);
-	fclose(f);
+/* ---------------------------------------------------------------- streaming */
+
+/* One of the two split arrays, and the first error met in it (held back, see above). */
+typedef struct {
+	const char *key;
+	bool seen;      /* only a key's first occurrence counts, as with a whole-document parse */
+	bool streaming; /* inside its (first) array */
+	bool failed;
+	ld_error error;
+} section;
+
+typedef struct {
+	ld_inventory *inv;
+	const char *path;
+	bool slim;
+	ld_buf header; /* "{" and the header members, as JSON text */
+	section functions, triggers;
+} loader;
+
+static section *section_of(loader *l, const char *key)
+{
+	if (!strcmp(key, "functions"))
+		return &l->functions;
+	if (!strcmp(key, "triggers"))
+		return &l->triggers;
+	return NULL;
+}
+
+/* A piece that does not parse is malformed JSON at its place in the file. */
+static int parse_piece(ld_json **out, const loader *l, const char *text, size_t len, size_t at)
+{
+	const char *near;
+	size_t rel = 0;
+
+	if (ld_json_parse(out, text, len, l->path) == 0)
+		return 0;
+	if ((near = strstr(ld_error_last()->message, "near byte ")))
+		rel = strtoul(near + strlen("near byte "), NULL, 10);
+	return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu", l->path,
+			     at + rel);
+}
+
+static int on_member(void *ctx, const char *key, const char *text, size_t len, size_t at)
+{
+	loader *l = ctx;
+	section *sec = section_of(l, key);
+	ld_json *check = NULL;
+	int error;
+
+	if (sec) {
+		if (sec->seen)
+			return 0;
+		sec->seen = true;
+	}
+	/* checked here, so a bad value is reported at its own place */
+	if ((error = parse_piece(&check, l, text, len, at)) < 0)
+		return error;
+	ld_json_free(check);
+	ld_buf_putc(&l->header, l->header.size ? ',' : '{');
+	ld_json_quote(&l->header, key);
+	ld_buf_putc(&l->header, ':');
+	if (ld_buf_put(&l->header, text, len) < 0)
+		return l->header.error == LD_ELIMIT
+			       ? ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "%s: the members other "
+					       "than functions and triggers are larger than %zu MiB",
+					       l->path, LD_INVENTORY_MAX_PIECE >> 20)
+			       : l->header.error;
+	return 0;
+}
+
+static int on_array(void *ctx, const char *key, bool begin)
+{
+	loader *l = ctx;
+	section *sec = section_of(l, key);
+
+	if (!begin) {
+		sec->streaming = false;
+		return 0;
+	}
+	sec->streaming = !sec->seen;
+	sec->seen = true;
+	return 0;
+}
+
+static int on_element(void *ctx, const char *key, size_t index, const char *text, size_t len,
+		      size_t at)
+{
+	loader *l = ctx;
+	section *sec = section_of(l, key);
+	char path[PATH_MAX_LEN];
+	where item = { l->path, path };
+	ld_json *el = NULL;
+	int error;
+
+	if ((error = parse_piece(&el, l, text, len, at)) < 0)
+		return error;
+	if (sec->streaming && !sec->failed) {
+		item_path(path, sizeof(path), "", key, index);
+		if (sec == &l->functions)
+			error = load_function(&item, el, l->inv, l->slim);
+		else
+			error = load_trigger(&item, el, l->inv);
+		if (error < 0) {
+			/* held back: malformed JSON further on, or the header, comes first */
+			sec->failed = true;
+			sec->error = *ld_error_last();
+		}
+	}
+	ld_json_free(el);
+	return 0;
+}
+
+static int raise(const section *sec)
+{
+	return ld_error_setc(sec->error.code, sec->error.klass, "%s", sec->error.message);
+}
+
+/* After the whole file: the header, then each section's shape and first error. */
+static int load_rest(const where *top, loader *l)
+{
+	ld_json *root = NULL;
+	const ld_json *arr;
+	int error;
+
+	if ((error = ld_buf_puts(&l->header, l->header.size ? "}" : "{}")) < 0 ||
+	    (error = ld_json_parse(&root, l->header.ptr, l->header.size, l->path)) < 0)
+		return error;
+	if ((error = load_header(top, root, l->inv)) < 0 ||
+	    (error = get_array(top, root, "functions", &arr)) < 0 ||
+	    (l->functions.failed && (error = raise(&l->functions)) < 0) ||
+	    (error = get_array(top, root, "triggers", &arr)) < 0 ||
+	    (l->triggers.failed && (error = raise(&l->triggers)) < 0))
+		goto done;
+done:
+	ld_json_free(root);
 	return error;
 }
 
-int ld_inventory_load(ld_inventory *inv, const char *path)
+static int load_file(ld_inventory *inv, const char *path, bool slim)
 {
-	ld_buf text = LD_BUF_INIT_CAP(LD_INVENTORY_MAX_BYTES);
-	ld_json *root = NULL;
+	static const char *const split_keys[] = { "functions", "triggers" };
+	loader l = { inv, path, slim, LD_BUF_INIT_CAP(LD_INVENTORY_MAX_PIECE),
+		     { "functions", false, false, false, { 0, 0, "" } },
+		     { "triggers", false, false, false, { 0, 0, "" } } };
+	ld_split split = { split_keys, 2, LD_INVENTORY_MAX_PIECE, LD_INVENTORY_MAX_BYTES, &l,
+			   on_member, on_array, on_element, false };
 	where top = { path, "" };
+	FILE *f = fopen(path, "rb");
 	int error;
 
 	ld_inventory_init(inv);
-	if ((error = read_bounded(&text, path)) < 0 ||
-	    (error = ld_json_parse(&root, text.ptr, text.size, path)) < 0 ||
-	    (error = load_header(&top, root, inv)) < 0 ||
-	    (error = load_items(&top, root, "functions", inv, load_function)) < 0 ||
-	    (error = load_items(&top, root, "triggers", inv, load_trigger)) < 0)
+	if (!f)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY,
+				     "%s: cannot open the inventory snapshot; check the path", path);
+	if ((error = ld_split_object(f, path, &split)) < 0)
+		goto done;
+	if (split.not_object) {
+		error = bad(&top, NULL, "expected a JSON object (a lambdrift inventory snapshot)");
+		goto done;
+	}
+	if ((error = load_rest(&top, &l)) < 0)
 		goto done;
 	ld_inventory_sort(inv);
 done:
 	if (error < 0)
 		ld_inventory_dispose(inv);
-	ld_json_free(root);
-	ld_buf_dispose(&text);
+	fclose(f);
+	ld_buf_dispose(&l.header);
 	return error;
+}
+
+int ld_inventory_load(ld_inventory *inv, const char *path)
+{
+	return load_file(inv, path, false);
+}
+
+int ld_inventory_load_slim(ld_inventory *inv, const char *path)
+{
+	return load_file(inv, path, true);
 }

@@ -4,10 +4,14 @@
  * versions and aliases, the findings with their evidence as real JSON objects, and a
  * summary. With --baseline only: a "baseline" object (suppressed findings as entries,
  * expired and stale entries), summary.suppressed/expired/stale, and a "baseline" member on
- * each finding whose entry expired. The document is built as a tree and printed pretty
- * with a final newline; nothing in the inventory is secret (env values are digested at
- * collection), so the function data is copied as it is.
+ * each finding whose entry expired. Printed pretty with a final newline, exactly as
+ * util/json.h prints a whole tree, but built and printed one piece at a time (the run, each
+ * function, each finding, ...), so an estate of half a million versions never exists as one
+ * tree; with a spill FILE, finished bytes go to it as the buffer fills. Nothing in the
+ * inventory is secret (env values are digested at collection), so the function data is
+ * copied as it is.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +24,15 @@
 #ifndef LD_VERSION
 #define LD_VERSION "0.0.0"
 #endif
+
+/* Hand the document over in pieces of about this size when spilling. */
+#define SPILL_AT ((size_t)1024 * 1024)
+
+typedef struct {
+	ld_buf *out;
+	FILE *spill; /* NULL: the whole document stays in `out` */
+	ld_buf piece; /* one member or item printed at depth 0, before indenting */
+} writer;
 
 static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
 {
@@ -79,7 +92,7 @@ static int add_run(ld_json *root, const ld_report *r)
 	return 0;
 }
 
-static int add_version(ld_json *arr, const ld_version *v)
+static int add_version(ld_json *arr, const ld_version_row *v)
 {
 	ld_json *o = ld_json_new_object();
 	int error;
@@ -117,6 +130,8 @@ static int add_function(ld_json *arr, const ld_function *fn)
 	 * invoke runs. */
 	const ld_version *latest = ld_function_version(fn, "$LATEST");
 	ld_json *o = ld_json_new_object(), *versions, *aliases;
+	const ld_version_row *row;
+	ld_version_iter it;
 	int error;
 
 	if ((error = ld_json_append(arr, o)) < 0)
@@ -131,8 +146,10 @@ static int add_function(ld_json *arr, const ld_function *fn)
 	    ld_json_add(o, "versions", versions = ld_json_new_array()) < 0 ||
 	    ld_json_add(o, "aliases", aliases = ld_json_new_array()) < 0)
 		return LD_ERROR;
-	for (size_t i = 0; i < fn->nversions; i++)
-		if ((error = add_version(versions, &fn->versions[i])) < 0)
+	/* every version, also those a slim inventory keeps only in its listing */
+	ld_version_iter_init(&it, fn);
+	while ((row = ld_version_iter_next(&it)))
+		if ((error = add_version(versions, row)) < 0)
 			return error;
 	for (size_t i = 0; i < fn->naliases; i++)
 		if ((error = add_alias(aliases, &fn->aliases[i])) < 0)
@@ -263,44 +280,128 @@ static int add_summary(ld_json *root, const ld_report *r)
 	return 0;
 }
 
-static int build(ld_json *root, const ld_report *r)
+/* ------------------------------------------------------------------ printing */
+
+static int spill(writer *w)
 {
-	const ld_inventory *inv = r->inv;
-	ld_json *tool, *functions, *findings;
+	ld_buf *out = w->out;
+
+	if (!w->spill || out->size < SPILL_AT)
+		return 0;
+	if (fwrite(out->ptr, 1, out->size, w->spill) != out->size)
+		return ld_error_set(LD_ERR_OS, "cannot write the report: %s", strerror(errno));
+	ld_buf_clear(out);
+	return 0;
+}
+
+/* `j` printed pretty as if it stood `depth` levels deep in the document: util/json.h's
+ * layout, each line after the first indented by two spaces per level. Strings never hold a
+ * raw newline (they are escaped), so every newline is a line break of the layout. */
+static int put_value(writer *w, const ld_json *j, int depth)
+{
+	const char *p, *nl;
 	int error;
 
-	if (ld_json_add_str(root, "schema", "lambdrift/report/v1") < 0 ||
-	    ld_json_add(root, "tool", tool = ld_json_new_object()) < 0 ||
-	    ld_json_add_str(tool, "name", "lambdrift") < 0 ||
-	    ld_json_add_str(tool, "version", LD_VERSION) < 0 ||
-	    add_run(root, r) < 0 ||
-	    ld_json_add(root, "functions", functions = ld_json_new_array()) < 0 ||
-	    ld_json_add(root, "findings", findings = ld_json_new_array()) < 0)
-		return LD_ERROR;
-	for (size_t i = 0; i < inv->nfunctions; i++)
-		if ((error = add_function(functions, &inv->functions[i])) < 0)
-			return error;
-	for (size_t i = 0; r->findings && i < r->findings->count; i++)
-		if ((error = add_finding(findings, r, &r->findings->items[i])) < 0)
-			return error;
-	if ((error = add_baseline(root, r->baseline)) < 0)
+	ld_buf_clear(&w->piece);
+	if ((error = ld_json_write(&w->piece, j, true)) < 0)
 		return error;
-	return add_summary(root, r);
+	for (p = w->piece.ptr; (nl = strchr(p, '\n')); p = nl + 1) {
+		ld_buf_put(w->out, p, (size_t)(nl - p) + 1);
+		for (int i = 0; i < depth; i++)
+			ld_buf_puts(w->out, "  ");
+	}
+	return ld_buf_puts(w->out, p);
+}
+
+/* A root member that is an array, printed one item at a time: make(i) builds item i into
+ * a fresh array (so the builders above serve both ways). */
+typedef int (*item_fn)(ld_json *arr, const ld_report *r, size_t i);
+
+static int put_array(writer *w, const char *key, const ld_report *r, size_t n, item_fn make)
+{
+	ld_json *arr = NULL;
+	int error = 0;
+
+	ld_buf_puts(w->out, ",\n  ");
+	ld_json_quote(w->out, key);
+	ld_buf_puts(w->out, n ? ": [" : ": []");
+	for (size_t i = 0; i < n && error == 0; i++) {
+		if (!(arr = ld_json_new_array()))
+			return ld_error_oom();
+		if ((error = make(arr, r, i)) == 0) {
+			ld_buf_puts(w->out, i ? ",\n    " : "\n    ");
+			error = put_value(w, ld_json_first(arr), 2);
+		}
+		ld_json_free(arr);
+		if (error == 0)
+			error = spill(w);
+	}
+	if (n && error == 0)
+		error = ld_buf_puts(w->out, "\n  ]");
+	return error;
+}
+
+static int function_item(ld_json *arr, const ld_report *r, size_t i)
+{
+	return add_function(arr, &r->inv->functions[i]);
+}
+
+static int finding_item(ld_json *arr, const ld_report *r, size_t i)
+{
+	return add_finding(arr, r, &r->findings->items[i]);
+}
+
+/* The members before "functions" and after "findings" are small: built as before, into a
+ * throwaway root, and printed member by member in the same order. */
+static int put_members(writer *w, ld_json *root, bool first)
+{
+	int error = 0;
+
+	for (ld_json *m = ld_json_first(root); m && error == 0; m = ld_json_next(m), first = false) {
+		ld_buf_puts(w->out, first ? "{\n  " : ",\n  ");
+		ld_json_quote(w->out, ld_json_key(m));
+		ld_buf_puts(w->out, ": ");
+		error = put_value(w, m, 1);
+	}
+	return error;
+}
+
+static int write_doc(writer *w, const ld_report *r)
+{
+	ld_json *head = ld_json_new_object(), *tail = ld_json_new_object(), *tool;
+	int error;
+
+	if (!head || !tail || ld_json_add_str(head, "schema", "lambdrift/report/v1") < 0 ||
+	    ld_json_add(head, "tool", tool = ld_json_new_object()) < 0 ||
+	    ld_json_add_str(tool, "name", "lambdrift") < 0 ||
+	    ld_json_add_str(tool, "version", LD_VERSION) < 0 || add_run(head, r) < 0 ||
+	    add_baseline(tail, r->baseline) < 0 || add_summary(tail, r) < 0) {
+		error = LD_ERROR;
+		goto done;
+	}
+	if ((error = put_members(w, head, true)) < 0 || (error = spill(w)) < 0 ||
+	    (error = put_array(w, "functions", r, r->inv->nfunctions, function_item)) < 0 ||
+	    (error = put_array(w, "findings", r, r->findings ? r->findings->count : 0,
+			       finding_item)) < 0 ||
+	    (error = put_members(w, tail, false)) < 0)
+		goto done;
+	error = ld_buf_puts(w->out, "\n}\n");
+done:
+	ld_json_free(head);
+	ld_json_free(tail);
+	return error < 0 ? error : w->out->error;
+}
+
+int ld_report__json_to(ld_buf *out, const ld_report *r, FILE *spill_to)
+{
+	writer w = { out, spill_to, LD_BUF_INIT_CAP(out->cap) };
+	int error = write_doc(&w, r);
+
+	ld_buf_dispose(&w.piece);
+	return error;
 }
 
 int ld_report__json(ld_buf *out, const ld_report *r)
 {
-	ld_json *root = ld_json_new_object();
-	int error;
-
-	if (!root)
-		return ld_error_oom();
-	if ((error = build(root, r)) < 0)
-		goto done;
-	if ((error = ld_json_write(out, root, true)) < 0)
-		goto done;
-	error = ld_buf_putc(out, '\n');
-done:
-	ld_json_free(root);
-	return error;
+	return ld_report__json_to(out, r, NULL);
 }

@@ -2,7 +2,9 @@
  * The report entry points (include/lambdrift/report.h): format names, and the one write
  * path shared by every format: render into a bounded buffer, then hand the bytes to the
  * caller's FILE and check that they got there, so a failed render never leaves half a
- * document behind.
+ * document behind. The exception is a JSON report past a mebibyte (an estate of thousands of
+ * functions): it goes to the FILE in pieces as it is rendered, so memory does not grow with
+ * it; `-o FILE` writes a temporary file renamed into place only on success.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,7 +72,7 @@ int ld_report_write(FILE *out, const ld_report *r, ld_format format)
 	int error;
 
 	switch (format) {
-	case LD_FORMAT_JSON: error = ld_report__json(&doc, r); break;
+	case LD_FORMAT_JSON: error = ld_report__json_to(&doc, r, out); break;
 	case LD_FORMAT_SARIF: error = ld_report__sarif(&doc, r); break;
 	case LD_FORMAT_JUNIT: error = ld_report__junit(&doc, r); break;
 	case LD_FORMAT_MARKDOWN: error = ld_report__markdown(&doc, r); break;

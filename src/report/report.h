@@ -6,6 +6,8 @@
 #ifndef LD_REPORT_REPORT_H
 #define LD_REPORT_REPORT_H
 
+#include <stdio.h>
+
 #include "lambdrift/buf.h"
 #include "lambdrift/report.h"
 
@@ -21,6 +23,9 @@ unsigned long ld_report__total_calls(const ld_api_calls *c);
 const char *ld_report__sev_name(ld_severity s);
 
 int ld_report__json(ld_buf *out, const ld_report *r);
+/** As ld_report__json; with `spill` set, finished parts of a large document are written to
+ *  it as `out` fills, and `out` holds only the rest when it returns. */
+int ld_report__json_to(ld_buf *out, const ld_report *r, FILE *spill);
 int ld_report__text(ld_buf *out, const ld_report *r);
 
 #endif

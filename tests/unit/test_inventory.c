@@ -514,6 +514,161 @@ static void test_snapshot__rejects_wrong_shapes(void)
 	}
 }
 
+
+/* Every version a slim load lists agrees with the full load's; the rules' versions stay. */
+static void check_slim_matches(const char *path)
+{
+	ld_inventory full, slim;
+	ld_buf out = LD_BUF_INIT;
+
+	LD_REQUIRE(ld_inventory_load(&full, path) == 0);
+	LD_REQUIRE(ld_inventory_load_slim(&slim, path) == 0);
+	LD_REQUIRE(full.nfunctions == slim.nfunctions);
+	for (size_t i = 0; i < full.nfunctions; i++) {
+		const ld_function *f = &full.functions[i], *g = &slim.functions[i];
+		const ld_version_row *row;
+		ld_version_iter it;
+		size_t n = 0;
+
+		LD_CHECK(g->slim && !f->slim);
+		LD_CHECK_INT(ld_function_version_count(g), f->nversions);
+		ld_version_iter_init(&it, g);
+		for (; (row = ld_version_iter_next(&it)); n++) {
+			const ld_version *v = &f->versions[n];
+			LD_REQUIRE(n < f->nversions);
+			LD_CHECK_STR(row->version, v->version);
+			LD_CHECK(row->code_sha256 ? v->code_sha256 && !strcmp(row->code_sha256, v->code_sha256) : !v->code_sha256);
+			LD_CHECK(row->config_sha256 ? v->config_sha256 && !strcmp(row->config_sha256, v->config_sha256) : !v->config_sha256);
+			LD_CHECK(row->runtime ? v->runtime && !strcmp(row->runtime, v->runtime) : !v->runtime);
+		}
+		LD_CHECK_INT(n, f->nversions);
+		LD_CHECK((ld_function_version(g, "$LATEST") == NULL) == (ld_function_version(f, "$LATEST") == NULL));
+		if (ld_function_latest_published(f))
+			LD_CHECK_STR(ld_function_latest_published(g)->version,
+				     ld_function_latest_published(f)->version);
+		for (size_t j = 0; j < f->naliases; j++) {
+			const ld_version *want = ld_function_version(f, f->aliases[j].function_version);
+			const ld_version *got = ld_function_version(g, f->aliases[j].function_version);
+			LD_CHECK((want == NULL) == (got == NULL));
+			if (want && got) {
+				LD_CHECK_STR(got->config_sha256, want->config_sha256);
+				LD_CHECK_INT(got->nconfig, want->nconfig);
+			}
+		}
+	}
+	LD_CHECK(ld_inventory_write(&out, &slim) == LD_EINVALID);
+	ld_buf_dispose(&out);
+	ld_inventory_dispose(&full);
+	ld_inventory_dispose(&slim);
+}
+
+static void test_snapshot__slim_keeps_what_rules_read(void)
+{
+	/* unsorted versions, a weighted alias, an odd qualifier, hashes of every shape */
+	static const char json[] =
+		"{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\","
+		"\"versions\":[{\"version\":\"3\",\"code_sha256\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
+		"\"runtime\":\"python3.12\",\"config\":{\"Timeout\":3}},"
+		"{\"version\":\"1\",\"code_sha256\":\"abc\",\"runtime\":\"python3.12\",\"config\":{\"Timeout\":3}},"
+		"{\"version\":\"$LATEST\",\"code_sha256\":\"+/09az+/09az+/09az+/09az+/09az+/09az+/09azZ=\"},"
+		"{\"version\":\"2\",\"runtime\":\"nodejs20.x\",\"config\":{\"Timeout\":9}},"
+		"{\"version\":\"10\",\"runtime\":\"nodejs20.x\"},{\"version\":\"007\"}],"
+		"\"aliases\":[{\"name\":\"live\",\"function_version\":\"1\",\"weights\":{\"2\":0.5}}]},"
+		"{\"name\":\"g\",\"region\":\"r\"}]}";
+	char path[64];
+	ld_inventory inv;
+
+	LD_REQUIRE(write_temp(path, json, strlen(json)) == 0);
+	check_slim_matches(path);
+	LD_REQUIRE(ld_inventory_load_slim(&inv, path) == 0);
+	/* $LATEST, 10 (newest), 1 and 2 (the alias); not 3, nor "007" (version 7 to the rules,
+	 * listed as written) */
+	LD_CHECK_INT(inv.functions[0].nversions, 4);
+	LD_CHECK(ld_function_version(&inv.functions[0], "3") == NULL);
+	LD_CHECK_STR(ld_function_latest_published(&inv.functions[0])->version, "10");
+	ld_inventory_dispose(&inv);
+	unlink(path);
+	check_slim_matches("fixtures/inventory/scan.json");
+}
+
+/* The streaming reader takes members in any order, and only a key's first occurrence. */
+static void test_snapshot__streaming_layouts(void)
+{
+	static const char json[] =
+		"\xEF\xBB\xBF \n{\"functions\" : [ {\"name\":\"a}]\\\"{[\",\"region\":\"r\"} ,\n"
+		"{\"name\":\"b\",\"region\":\"r\",\"versions\":[]}],\"triggers\":[],"
+		"\"functions\":[{\"name\":\"ignored\",\"region\":\"r\"}],"
+		"\"schema\":\"lambdrift/inventory/v1\",\"regi\\u006fns\":[\"r\"],\"complete\":false} trailing";
+	char path[64];
+	ld_inventory inv;
+
+	LD_REQUIRE(write_temp(path, json, strlen(json)) == 0);
+	LD_REQUIRE(ld_inventory_load_slim(&inv, path) == 0);
+	LD_CHECK_INT(inv.nfunctions, 2);
+	LD_CHECK_STR(inv.functions[0].name, "a}]\"{[");
+	LD_CHECK_INT(inv.nregions, 1);
+	LD_CHECK(!inv.complete);
+	ld_inventory_dispose(&inv);
+	unlink(path);
+}
+
+/* A file larger than the reader's chunks loads the same through both loaders. */
+static void test_snapshot__large_file(void)
+{
+	ld_buf b = LD_BUF_INIT;
+	char path[64];
+	ld_inventory inv;
+
+	ld_buf_puts(&b, "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[");
+	for (int i = 0; i < 400; i++) {
+		ld_buf_printf(&b, "%s{\"name\":\"fn-%03d\",\"region\":\"r\",\"versions\":[", i ? "," : "", i);
+		for (int v = 0; v <= 5; v++)
+			ld_buf_printf(&b, "%s{\"version\":\"%s\",\"code_sha256\":\"c%d\\\"x\","
+				      "\"runtime\":\"python3.12\",\"config\":{\"Handler\":\"h\\\\%d\"}}",
+				      v ? "," : "", v ? (char[]){ (char)('0' + v), 0 } : "$LATEST", v, v);
+		ld_buf_printf(&b, "],\"aliases\":[{\"name\":\"live\",\"function_version\":\"%d\"}]}",
+			      i % 5 + 1);
+	}
+	ld_buf_puts(&b, "]}");
+	LD_REQUIRE(b.size > 3 * 65536);
+	LD_REQUIRE(write_temp(path, b.ptr, b.size) == 0);
+	check_slim_matches(path);
+	LD_REQUIRE(ld_inventory_load(&inv, path) == 0);
+	round_trip(&inv);
+	ld_inventory_dispose(&inv);
+	unlink(path);
+	ld_buf_dispose(&b);
+}
+
+/* Errors come in a whole-document parse's order: malformed JSON anywhere, then the
+ * header, then functions, then triggers. */
+static void test_snapshot__error_order(void)
+{
+	static const struct { const char *json, *message; } cases[] = {
+		{ "{\"functions\":[{\"name\":1,\"region\":\"r\"}],\"schema\":\"lambdrift/inventory/v1\",\"x\":[1,}",
+		  "malformed JSON in" },
+		{ "{\"functions\":[{\"name\":1,\"region\":\"r\"}],\"schema\":\"other\"}", ": schema: expected" },
+		{ "{\"triggers\":[{}],\"functions\":[{\"name\":1,\"region\":\"r\"}],\"schema\":\"lambdrift/inventory/v1\"}",
+		  ": functions[0].name: expected a string" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\"} {}]}",
+		  "malformed JSON in" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\"},]}",
+		  "malformed JSON in" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\",\"x\":tru}]}",
+		  "malformed JSON in" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\"]}", "malformed JSON in" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[", "malformed JSON in" },
+		{ "", "malformed JSON in" },
+		{ "\"just a string\"", ": expected a JSON object" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[64];
+		LD_REQUIRE(write_temp(path, cases[i].json, strlen(cases[i].json)) == 0);
+		expect_load_error(path, LD_EINVALID, cases[i].message);
+		unlink(path);
+	}
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_inventory__builders_and_sort),
 	LD_TEST(test_inventory__latest_published_none),
@@ -528,5 +683,9 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_snapshot__loads_fixture),
 	LD_TEST(test_snapshot__malformed),
 	LD_TEST(test_snapshot__rejects_wrong_shapes),
+	LD_TEST(test_snapshot__slim_keeps_what_rules_read),
+	LD_TEST(test_snapshot__streaming_layouts),
+	LD_TEST(test_snapshot__large_file),
+	LD_TEST(test_snapshot__error_order),
 	{ NULL, NULL }
 };
