@@ -3,7 +3,8 @@
 
 Usage: bench/scale.py [--quick] [--functions N] [--accounts N] [--regions R1,R2,..]
            [--latency-ms 30] [--rate control=15 ...] [--seed 1] [--lambdrift PATH]
-           [--skip-peers] [--offline-rss N | --no-offline-rss] [--json FILE] [--work DIR]
+           [--skip-peers] [--offline-rss N | --no-offline-rss | --offline-only]
+           [--json FILE] [--work DIR]
 
 In one invocation: start moto (bench/moto_bench.py) and the quota proxy (bench/quota_proxy.py,
 latency and per account-region token buckets as Lambda publishes them), seed the estate
@@ -437,6 +438,8 @@ def parse_args(argv):
                    help="versions per function in the offline inventory (default: the "
                         "estate's distribution)")
     p.add_argument("--no-offline-rss", action="store_true")
+    p.add_argument("--offline-only", action="store_true",
+                   help="only the offline RSS figure: no moto, no estate, no peers")
     p.add_argument("--timeout", type=float, default=1800, help="per tool run, seconds")
     p.add_argument("--json", help="write every figure here too")
     p.add_argument("--work", help="keep files here (default: a temporary directory)")
@@ -462,11 +465,33 @@ def main(argv=None):
     binary = ensure_lambdrift(a.lambdrift)
     procs = Procs()
     try:
+        if a.offline_only:
+            return offline_only(a, work, binary)
         return bench(a, work, binary, procs, rate)
     finally:
         procs.stop()
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def print_offline(offline):
+    print(f"\noffline: `lambdrift scan --inventory` of {offline['functions']} functions, "
+          f"{offline['versions']} published versions ({offline['file_bytes'] / MIB:.0f} MiB "
+          f"JSON): peak RSS {offline['rss'] / MIB:.1f} MiB, {offline['wall']:.1f}s wall, "
+          f"{offline['cpu']:.1f}s CPU, exit {offline['exit']}"
+          + (f"\n  stderr: {offline['stderr']}" if offline["exit"] not in (0, 1) else ""))
+
+
+def offline_only(a, work, binary):
+    """The offline figure alone, with seed_estate's default version distribution."""
+    dist = {"median": 5.0, "p_over_100": 0.1, "max": 1000, "fixed": a.offline_versions}
+    log(f"offline: inventory of {a.offline_rss} functions ...")
+    offline = offline_rss(binary, work, a.offline_rss, dist, a.timeout)
+    print_offline(offline)
+    ok = offline["exit"] in (0, 1) and offline["rss"] < 64 * MIB
+    print(f"target: peak RSS < 64 MiB: {'met' if ok else 'NOT met'} "
+          f"({offline['rss'] / MIB:.1f} MiB)")
+    return 0 if ok else 1
 
 
 def bench(a, work, binary, procs, rate):
@@ -545,11 +570,7 @@ def bench(a, work, binary, procs, rate):
     for line in agreement(results):
         print(line)
     if offline:
-        print(f"\noffline: `lambdrift scan --inventory` of {offline['functions']} functions, "
-              f"{offline['versions']} published versions ({offline['file_bytes'] / MIB:.0f} MiB "
-              f"JSON): peak RSS {offline['rss'] / MIB:.1f} MiB, {offline['wall']:.1f}s wall, "
-              f"{offline['cpu']:.1f}s CPU, exit {offline['exit']}"
-              + (f"\n  stderr: {offline['stderr']}" if offline["exit"] not in (0, 1) else ""))
+        print_offline(offline)
     check_targets(results, bound, minimum_total, offline)
     if a.json:
         for r in results:
