@@ -568,3 +568,51 @@ done:
 	ld_buf_dispose(&wire_path);
 	return error;
 }
+
+/* --- pagination ------------------------------------------------------------------- */
+
+/* Markers are kept as 64-bit hashes: a listing of any length costs 8 bytes a page. */
+static uint64_t marker_hash(const char *m)
+{
+	uint8_t h[LD_SHA256_LEN];
+	uint64_t v = 0;
+	ld_sha256(h, m, strlen(m));
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | h[i];
+	return v;
+}
+
+int ld_pager_advance(ld_pager *p, const ld_json *page, const char *where)
+{
+	const char *next = ld_json_get_str(page, "NextMarker");
+	uint64_t h, *grown;
+
+	free(p->marker);
+	p->marker = NULL;
+	if (!next || !next[0])
+		return 0;
+	h = marker_hash(next);
+	for (size_t i = 0; i < p->nseen; i++)
+		if (p->seen[i] == h)
+			return ld_error_setc(LD_EINVALID, LD_ERR_AWS,
+					     "%s returned a marker it had already returned (page "
+					     "%zu): the listing would never end", where, p->pages);
+	if (p->pages >= p->max_pages)
+		return ld_error_setc(LD_ELIMIT, LD_ERR_AWS,
+				     "%s still had more after %zu pages: stopped at the bound",
+				     where, p->max_pages);
+	if (!(grown = realloc(p->seen, (p->nseen + 1) * sizeof(*grown))))
+		return ld_error_oom();
+	p->seen = grown;
+	p->seen[p->nseen++] = h;
+	return (p->marker = strdup(next)) ? 0 : ld_error_oom();
+}
+
+void ld_pager_dispose(ld_pager *p)
+{
+	free(p->seen);
+	free(p->marker);
+	p->seen = NULL;
+	p->marker = NULL;
+	p->nseen = 0;
+}

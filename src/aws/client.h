@@ -19,6 +19,7 @@
 #include "aws/config.h"
 #include "aws/http.h"
 #include "lambdrift/inventory.h"
+#include "util/json.h"
 
 /* Lambda's quota classes (DESIGN.md): every request is counted and paced in one. */
 typedef enum {
@@ -133,5 +134,24 @@ int ld_aws_default_endpoint(ld_buf *out, const char *service, const char *region
 
 /** "aws", "aws-cn" or "aws-us-gov" for a region name. */
 const char *ld_aws_partition_of(const char *region);
+
+/* One paginated listing (Marker / NextMarker): which markers were seen, how many pages so
+ * far. Zero it with `op` and `max_pages` set; release with ld_pager_dispose(). */
+typedef struct {
+	const char *op;
+	size_t pages, max_pages;
+	uint64_t *seen;
+	size_t nseen;
+	char *marker;        /* for the next request, NULL when done */
+} ld_pager;
+
+/**
+ * Take NextMarker from a page into p->marker (NULL when absent, null or "": the end).
+ * @param where the listing in messages, e.g. "ListAliases in eu-west-1"
+ * @return 0; LD_EINVALID when the marker was returned before (the listing would never end);
+ *         LD_ELIMIT past max_pages; LD_ERROR without memory
+ */
+int ld_pager_advance(ld_pager *p, const ld_json *page, const char *where);
+void ld_pager_dispose(ld_pager *p);
 
 #endif

@@ -118,15 +118,6 @@ int ld_target_run_init(ld_target_run *r, ld_scan_target *t, const ld_collect_opt
 	return ld_inventory_add_region(&r->inv, r->region);
 }
 
-static void pager_dispose(ld_pager *p)
-{
-	free(p->seen);
-	free(p->marker);
-	p->seen = NULL;
-	p->marker = NULL;
-	p->nseen = 0;
-}
-
 void ld_target_run_dispose(ld_target_run *r)
 {
 	if (!r)
@@ -137,8 +128,8 @@ void ld_target_run_dispose(ld_target_run *r)
 	for (size_t i = 0; i < r->nalias_problems; i++)
 		free(r->alias_problems[i].line);
 	free(r->alias_problems);
-	pager_dispose(&r->functions);
-	pager_dispose(&r->triggers);
+	ld_pager_dispose(&r->functions);
+	ld_pager_dispose(&r->triggers);
 	ld_rate_limiter_dispose(&r->limiter);
 	if (r->lock_ready)
 		pthread_mutex_destroy(&r->lock);
@@ -163,44 +154,13 @@ bool ld_collect__region_wide(int error)
 
 /* --- pagination ------------------------------------------------------------------- */
 
-static uint64_t marker_hash(const char *m)
-{
-	uint8_t h[LD_SHA256_LEN];
-	uint64_t v = 0;
-	ld_sha256(h, m, strlen(m));
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | h[i];
-	return v;
-}
-
-/* Take NextMarker from a page; stop on absent / null / "". A marker seen before would loop. */
+/* Take the next marker of a page (ld_pager_advance), naming the listing and region. */
 static int pager_advance(ld_pager *p, ld_target_run *c, const ld_json *page)
 {
-	const char *next = ld_json_get_str(page, "NextMarker");
-	uint64_t h, *grown;
+	char where[160];
 
-	free(p->marker);
-	p->marker = NULL;
-	if (!next || !next[0])
-		return 0;
-	h = marker_hash(next);
-	for (size_t i = 0; i < p->nseen; i++)
-		if (p->seen[i] == h)
-			return ld_error_setc(LD_EINVALID, LD_ERR_AWS,
-					     "%s in %s returned a marker it had already returned "
-					     "(page %zu): the listing would never end", p->op,
-					     c->region, p->pages);
-	if (p->pages >= p->max_pages)
-		return ld_error_setc(LD_ELIMIT, LD_ERR_AWS,
-				     "%s in %s still had more after %zu pages: stopped at the bound",
-				     p->op, c->region, p->max_pages);
-	if (!(grown = realloc(p->seen, (p->nseen + 1) * sizeof(*grown))))
-		return ld_error_oom();
-	p->seen = grown;
-	p->seen[p->nseen++] = h;
-	if (!(p->marker = strdup(next)))
-		return ld_error_oom();
-	return 0;
+	snprintf(where, sizeof(where), "%s in %s", p->op, c->region);
+	return ld_pager_advance(p, page, where);
 }
 
 /* GET one page of a listing as a JSON object. */
@@ -516,7 +476,7 @@ int ld_collect__aliases(ld_target_run *r, ld_aws_client *c, size_t fn)
 	} while (p.marker);
 done:
 	ld_json_free(page);
-	pager_dispose(&p);
+	ld_pager_dispose(&p);
 	ld_buf_dispose(&path);
 	return error;
 }

@@ -257,20 +257,8 @@ done:
 typedef struct {
 	long newest;
 	char *newest_arn;
-	char *marker;             /* the next page's, or NULL at the end */
-	uint64_t seen[MAX_PAGES_LAYER_VERSIONS]; /* markers already followed, hashed */
-	size_t nseen, pages;
+	ld_pager pager;
 } lister;
-
-static uint64_t marker_hash(const char *m)
-{
-	uint8_t h[LD_SHA256_LEN];
-	uint64_t v = 0;
-	ld_sha256(h, m, strlen(m));
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | h[i];
-	return v;
-}
 
 /* Fold one page's versions into the newest seen. */
 static int take_versions(lister *l, const ld_json *page, const char *what)
@@ -302,31 +290,6 @@ static int take_versions(lister *l, const ld_json *page, const char *what)
 	return 0;
 }
 
-/* Take NextMarker; stop on absent / null / "". A marker seen before would loop. */
-static int advance(lister *l, const ld_json *page, const char *layer_arn)
-{
-	const char *next = ld_json_get_str(page, "NextMarker");
-	uint64_t h;
-
-	free(l->marker);
-	l->marker = NULL;
-	if (!next || !next[0])
-		return 0;
-	h = marker_hash(next);
-	for (size_t i = 0; i < l->nseen; i++)
-		if (l->seen[i] == h)
-			return ld_error_setc(LD_EINVALID, LD_ERR_AWS,
-					     "ListLayerVersions of %.200s returned a marker it had "
-					     "already returned (page %zu): the listing would never "
-					     "end", layer_arn, l->pages);
-	if (l->pages >= MAX_PAGES_LAYER_VERSIONS)
-		return ld_error_setc(LD_ELIMIT, LD_ERR_AWS,
-				     "ListLayerVersions of %.200s still had more after %d pages: "
-				     "stopped at the bound", layer_arn, MAX_PAGES_LAYER_VERSIONS);
-	l->seen[l->nseen++] = h;
-	return (l->marker = strdup(next)) ? 0 : ld_error_oom();
-}
-
 /* One page: GET, parse, fold, advance. */
 static int list_page(lister *l, ld_aws_client *c, const char *path, const ld_layer_arn *arn)
 {
@@ -338,17 +301,17 @@ static int list_page(lister *l, ld_aws_client *c, const char *path, const ld_lay
 
 	ld_http_response_init(&resp);
 	ld_buf_puts(&query, "MaxItems=50");
-	if (l->marker) {
+	if (l->pager.marker) {
 		ld_buf_puts(&query, "&Marker=");
-		ld_sigv4_uri_encode(&query, l->marker, false);
+		ld_sigv4_uri_encode(&query, l->pager.marker, false);
 	}
 	if (query.error) {
 		error = ld_error_setc(LD_ELIMIT, LD_ERR_AWS, "ListLayerVersions marker is too long");
 		goto done;
 	}
-	l->pages++;
-	snprintf(what, sizeof(what), "ListLayerVersions response (page %zu) for %.200s", l->pages,
-		 arn->layer_arn);
+	l->pager.pages++;
+	snprintf(what, sizeof(what), "ListLayerVersions response (page %zu) for %.200s",
+		 l->pager.pages, arn->layer_arn);
 	if ((error = ld_aws_call(c, &resp, "ListLayerVersions", "GET", path, query.ptr, NULL,
 				 LD_QUOTA_CONTROL)) < 0 ||
 	    (error = ld_json_parse(&page, resp.body.ptr, resp.body.size, what)) < 0)
@@ -359,7 +322,8 @@ static int list_page(lister *l, ld_aws_client *c, const char *path, const ld_lay
 	}
 	if ((error = take_versions(l, page, what)) < 0)
 		goto done;
-	error = advance(l, page, arn->layer_arn);
+	snprintf(what, sizeof(what), "ListLayerVersions of %.200s", arn->layer_arn);
+	error = ld_pager_advance(&l->pager, page, what);
 done:
 	ld_json_free(page);
 	ld_http_response_dispose(&resp);
@@ -400,6 +364,8 @@ int ld_layer_newest(long *newest, char **newest_arn, ld_aws_session *s,
 		error = ld_error_oom();
 		goto done;
 	}
+	l->pager.op = "ListLayerVersions";
+	l->pager.max_pages = MAX_PAGES_LAYER_VERSIONS;
 	if ((error = ld_aws_session__client(&client, s, arn.region, calls)) < 0)
 		goto done;
 	do {
@@ -407,7 +373,7 @@ int ld_layer_newest(long *newest, char **newest_arn, ld_aws_session *s,
 			error = unchecked(error, arn.layer_arn);
 			goto done;
 		}
-	} while (l->marker);
+	} while (l->pager.marker);
 	*newest = l->newest;
 	if (newest_arn) {
 		*newest_arn = l->newest_arn;
@@ -415,7 +381,7 @@ int ld_layer_newest(long *newest, char **newest_arn, ld_aws_session *s,
 	}
 done:
 	if (l) {
-		free(l->marker);
+		ld_pager_dispose(&l->pager);
 		free(l->newest_arn);
 		free(l);
 	}

@@ -21,15 +21,6 @@
 #include "lambdrift/aws.h"
 #include "lambdrift/inventory.h"
 
-/* One paginated listing: which markers were seen, how many pages so far. */
-typedef struct {
-	const char *op;
-	size_t pages, max_pages;
-	uint64_t *seen;
-	size_t nseen;
-	char *marker;        /* for the next request, NULL when done */
-} ld_pager;
-
 /* A ListAliases failure, kept with its function so lines come out in function order. */
 typedef struct {
 	size_t fn;
