@@ -17,39 +17,19 @@
 
 #define DEPS_CAP ((size_t)256 << 20)
 
-static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
-{
-	ld_json *arr = ld_json_new_array();
-	int error;
-
-	if ((error = ld_json_add(obj, key, arr)) < 0)
-		return error;
-	for (size_t i = 0; i < n; i++)
-		if ((error = ld_json_append(arr, ld_json_new_string(items[i]))) < 0)
-			return error;
-	return 0;
-}
-
+/* The scan report's run object, so tools read both the same way, plus the function count. */
 static int add_run(ld_json *root, const ld_inventory *inv, const char *started)
 {
-	ld_json *run = ld_json_new_object();
-	int error;
+	ld_report r = { 0 };
+	ld_json *run;
 
-	if ((error = ld_json_add(root, "run", run)) < 0)
-		return error;
-	if (ld_json_add_str(run, "command", "deps") < 0 ||
-	    ld_json_add_str(run, "started", started) < 0 ||
-	    ld_json_add_str(run, "account", inv->account) < 0 ||
-	    (inv->naccounts > 1 &&
-	     add_strings(run, "accounts", inv->accounts, inv->naccounts) < 0) ||
-	    add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||
-	    ld_json_add_num(run, "functions", (double)inv->nfunctions) < 0 ||
-	    ld_json_add_bool(run, "complete", inv->complete) < 0 ||
-	    add_strings(run, "problems", inv->problems, inv->nproblems) < 0 ||
-	    (inv->nnotes && add_strings(run, "notes", inv->notes, inv->nnotes) < 0) ||
-	    ld_json_add_num(run, "api_calls", (double)ld_report__total_calls(&inv->calls)) < 0)
+	r.command = "deps";
+	r.started = started;
+	r.inv = inv;
+	if (ld_report__json_run(root, &r) < 0 || !(run = ld_json_get(root, "run")))
 		return LD_ERROR;
-	return 0;
+	ld_json_remove(run, "runtime_table");
+	return ld_json_add_num(run, "functions", (double)inv->nfunctions);
 }
 
 static int add_row(ld_json *list, const ld_dep_row *r)

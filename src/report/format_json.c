@@ -65,7 +65,7 @@ static int add_calls(ld_json *run, const ld_api_calls *c)
 	return 0;
 }
 
-static int add_run(ld_json *root, const ld_report *r)
+int ld_report__json_run(ld_json *root, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
 	ld_json *run = ld_json_new_object();
@@ -374,7 +374,7 @@ static int write_doc(writer *w, const ld_report *r)
 	if (!head || !tail || ld_json_add_str(head, "schema", "lambdrift/report/v1") < 0 ||
 	    ld_json_add(head, "tool", tool = ld_json_new_object()) < 0 ||
 	    ld_json_add_str(tool, "name", "lambdrift") < 0 ||
-	    ld_json_add_str(tool, "version", LD_VERSION) < 0 || add_run(head, r) < 0 ||
+	    ld_json_add_str(tool, "version", LD_VERSION) < 0 || ld_report__json_run(head, r) < 0 ||
 	    add_baseline(tail, r->baseline) < 0 || add_summary(tail, r) < 0) {
 		error = LD_ERROR;
 		goto done;

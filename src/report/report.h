@@ -10,6 +10,7 @@
 
 #include "lambdrift/buf.h"
 #include "lambdrift/report.h"
+#include "util/json.h"
 
 /* Findings per severity; index with ld_severity (LD_SEV_NOTE .. LD_SEV_ERROR). */
 typedef struct {
@@ -23,6 +24,10 @@ unsigned long ld_report__total_calls(const ld_api_calls *c);
 const char *ld_report__sev_name(ld_severity s);
 
 int ld_report__json(ld_buf *out, const ld_report *r);
+/** The JSON report's "run" object (command, tag, started, accounts, regions, complete,
+ *  problems, notes, api_calls, runtime_table), added to `root`; shared with the deps list.
+ *  @return 0 or LD_ERROR */
+int ld_report__json_run(ld_json *root, const ld_report *r);
 /** As ld_report__json; with `spill` set, finished parts of a large document are written to
  *  it as `out` fills, and `out` holds only the rest when it returns. */
 int ld_report__json_to(ld_buf *out, const ld_report *r, FILE *spill);
