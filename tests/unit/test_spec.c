@@ -172,6 +172,36 @@ static void test_spec__function_errors(void)
 	BAD("{\"lambdrift\":1,\"functions\":[{\"name\":\"f\",\"source\":\"s\"},"
 	    "{\"name\":\"g\",\"source\":\"t\"},{\"name\":\"f\",\"source\":\"u\"}]}",
 	    "functions[2].name: 'f' is declared twice (also functions[0])");
+	BAD(FN("\"name\":\"g\",\"source\":\"s\",\"lockfiles\":[\"s/yarn.lock\"]"),
+	    "functions[1].lockfiles[0]: not a lockfile lambdrift reads: expected "
+	    "package-lock.json, npm-shrinkwrap.json, poetry.lock, Pipfile.lock or "
+	    "requirements*.txt");
+	BAD(FN("\"name\":\"g\",\"source\":\"s\",\"lockfiles\":[\"/etc/requirements.txt\"]"),
+	    "functions[1].lockfiles[0]: expected a relative path inside the repository, not "
+	    "'/etc/requirements.txt'");
+	BAD(FN("\"name\":\"g\",\"source\":\"s\",\"lockfiles\":\"package-lock.json\""),
+	    "functions[1].lockfiles: expected an array");
+}
+
+/* "lockfiles" names the tag's lockfiles for dependency-drift; [] turns the compare off. */
+static void test_spec__lockfiles(void)
+{
+	static const char text[] =
+		"{\"lambdrift\":1,\"functions\":["
+		"{\"name\":\"b\",\"build\":{\"command\":\"make\",\"artifact\":\"b/out.zip\"},"
+		"\"lockfiles\":[\"b/package-lock.json\",\"b/requirements-prod.txt\"]},"
+		"{\"name\":\"s\",\"source\":\"s\",\"lockfiles\":[]},"
+		"{\"name\":\"t\",\"source\":\"t\"}]}";
+	ld_spec *spec = NULL;
+
+	LD_REQUIRE(ld_spec_parse(&spec, text, sizeof(text) - 1, "lambdrift.json") == 0);
+	LD_CHECK(spec->functions[0].has_lockfiles);
+	LD_CHECK_INT(spec->functions[0].nlockfiles, 2);
+	LD_CHECK_STR(spec->functions[0].lockfiles[1], "b/requirements-prod.txt");
+	LD_CHECK(spec->functions[1].has_lockfiles);
+	LD_CHECK_INT(spec->functions[1].nlockfiles, 0);
+	LD_CHECK(!spec->functions[2].has_lockfiles);
+	ld_spec_free(spec);
 }
 
 static void test_spec__config_errors(void)
@@ -336,6 +366,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_spec__valid),
 	LD_TEST(test_spec__top_level_errors),
 	LD_TEST(test_spec__function_errors),
+	LD_TEST(test_spec__lockfiles),
 	LD_TEST(test_spec__config_errors),
 	LD_TEST(test_spec__no_secret_in_messages),
 	LD_TEST(test_spec__syntax_errors),
