@@ -181,6 +181,8 @@ int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const
 typedef struct {
 	ld_opt_list osv;           /* --osv PATH, repeatable */
 	const char *osv_api;       /* --osv-api URL */
+	const char *max_package;   /* --max-package-bytes N */
+	size_t max_package_bytes;  /* parsed by ld_cli_depcheck; 0 = the default */
 } ld_cli_deps;
 
 #define LD_CLI_DEPS_OPTS(d) \
@@ -190,7 +192,10 @@ typedef struct {
 	  "all.zip export; repeatable", &(d).osv }, \
 	{ "osv-api", 0, LD_OPT_STRING, "URL", \
 	  "also ask the OSV API at URL (https://api.osv.dev)\n" \
-	  "about each deployed package (off by default)", &(d).osv_api }
+	  "about each deployed package (off by default)", &(d).osv_api }, \
+	{ "max-package-bytes", 0, LD_OPT_STRING, "N", \
+	  "largest package or layer to download (default:\n" \
+	  "314572800, 300 MiB)", &(d).max_package }
 
 /** Whether --osv or --osv-api was given. */
 bool ld_cli_deps_asked(const ld_cli_deps *d);
@@ -199,9 +204,11 @@ bool ld_cli_deps_asked(const ld_cli_deps *d);
  *  CI or off a terminal). */
 void ld_cli_depcheck_progress(ld_depcheck *c, const ld_cli_aws *a);
 
-/** The run's dependency checker, with the --osv advisories loaded. Errors are printed.
- *  @return LD_EXIT_OK, or LD_EXIT_USAGE (a missing or unreadable --osv, a bad URL) */
-int ld_cli_depcheck(ld_depcheck **out, const ld_cli_deps *d);
+/** The run's dependency checker, with the --osv advisories loaded; also parses
+ *  --max-package-bytes into d->max_package_bytes. Errors are printed.
+ *  @param out NULL: only check and parse the options
+ *  @return LD_EXIT_OK, or LD_EXIT_USAGE (a missing or unreadable --osv, a bad URL or size) */
+int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d);
 
 /* The report options shared by scan and verify, as given. */
 typedef struct {

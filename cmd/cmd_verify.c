@@ -98,7 +98,7 @@ static int check_args(const verify_args *a)
 	return LD_EXIT_OK;
 }
 
-static int prepare(ld_verify **v, ld_depcheck **c, const verify_args *a)
+static int prepare(ld_verify **v, ld_depcheck **c, verify_args *a)
 {
 	ld_verify_opts vo = LD_VERIFY_OPTS_INIT;
 	int error, rc;
@@ -108,9 +108,10 @@ static int prepare(ld_verify **v, ld_depcheck **c, const verify_args *a)
 			      "give one or the other");
 		return LD_EXIT_USAGE;
 	}
-	if (!a->no_deps && (rc = ld_cli_depcheck(c, &a->dep)) != LD_EXIT_OK)
+	if ((rc = ld_cli_depcheck(a->no_deps ? NULL : c, &a->dep)) != LD_EXIT_OK)
 		return rc;
 	vo.deps = *c;
+	vo.max_package_bytes = a->dep.max_package_bytes;
 
 	vo.repo_path = a->repo;
 	vo.tag = a->tag;

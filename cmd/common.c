@@ -536,10 +536,22 @@ bool ld_cli_deps_asked(const ld_cli_deps *d)
 	return d->osv.count || d->osv_api;
 }
 
-int ld_cli_depcheck(ld_depcheck **out, const ld_cli_deps *d)
+int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d)
 {
 	ld_depcheck_opts o = { (const char *const *)d->osv.items, d->osv.count, d->osv_api, 0 };
-	int error = ld_depcheck_new(out, &o);
+	long max = 0;
+	int error;
+
+	/* 1 GiB: past Lambda's 250 MB unzipped limit with room for a bad estimate */
+	if (d->max_package && (ld_cli_parse_count(&max, d->max_package, 1L << 30) != 0 || !max)) {
+		ld_cli_errorf("--max-package-bytes wants a number of bytes from 1 to 1073741824, "
+			      "not '%s'", d->max_package);
+		return LD_EXIT_USAGE;
+	}
+	o.max_package = d->max_package_bytes = (size_t)max;
+	if (!out)
+		return LD_EXIT_OK;
+	error = ld_depcheck_new(out, &o);
 
 	if (error == 0)
 		return LD_EXIT_OK;

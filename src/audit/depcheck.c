@@ -206,10 +206,13 @@ static int fetch_package(ld_depcheck *c, const ld_depcheck_target *t, ld_buf *by
 	*ok = false;
 	memset(&info, 0, sizeof(info));
 	if (ld_code_get(&info, t->session, t->fn->region, t->fn->name, t->v->version,
-			&t->inv->calls) < 0 || !info.location) {
-		snprintf(why, sizeof(why), "GetFunction gave no package location: %s",
-			 info.location ? "" : ld_error_last()->message);
+			&t->inv->calls) < 0) {
+		snprintf(why, sizeof(why), "GetFunction failed: %s", ld_error_last()->message);
 		error = unread(t, "package", why);
+		goto done;
+	}
+	if (!info.location) {
+		error = unread(t, "package", "GetFunction returned no package location");
 		goto done;
 	}
 	if (ld_code_download(bytes, t->session, info.location, c->max_package) < 0) {
@@ -268,12 +271,12 @@ static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, l
 
 	memset(&info, 0, sizeof(info));
 	e->state = LAYER_UNREAD;
-	if (ld_layer_get(&info, s, e->arn, &inv->calls) < 0 || !info.location) {
-		e->why = strdup(info.location ? "" : ld_error_last()->message);
-		if (!info.location && e->why && !*e->why) {
-			free(e->why);
-			e->why = strdup("GetLayerVersion returned no content location");
-		}
+	if (ld_layer_get(&info, s, e->arn, &inv->calls) < 0) {
+		e->why = strdup(ld_error_last()->message);
+		goto done;
+	}
+	if (!info.location) {
+		e->why = strdup("GetLayerVersion returned no content location");
 		goto done;
 	}
 	if (ld_code_download(&bytes, s, info.location, c->max_package) < 0) {

@@ -444,6 +444,16 @@ class Deps(stack.StackTestCase):
         self.assertEqual(r.stdout, "")
         r = self.deps("--osv", Path(self.stack.tmp) / "no-such-advisories")
         self.assertExit(r, 2)
+        r = self.deps("--max-package-bytes", "0")
+        self.assertExit(r, 2)
+
+    def test_package_over_the_cap_is_incomplete(self):
+        # a package larger than --max-package-bytes is not read, and the run says so
+        r = self.deps("--max-package-bytes", "100", functions=["node-drift"])
+        self.assertExit(r, 3)
+        self.assertFalse(r.json["run"]["complete"])
+        self.assertIn("larger than 100 bytes", json.dumps(r.json["run"]["problems"]))
+        self.assertEqual(self.deps_rows(r, "node-drift"), [])
 
     # -- (e) --no-deps --------------------------------------------------------------------
     def test_no_deps(self):
