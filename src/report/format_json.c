@@ -18,6 +18,7 @@
 
 #include "lambdrift/errors.h"
 #include "report/baseline.h"
+#include "report/formats.h"
 #include "report/report.h"
 #include "util/json.h"
 
@@ -201,6 +202,7 @@ static int add_finding(ld_json *arr, const ld_report *r, const ld_finding *f)
 	    ld_json_add_str(o, "severity", ld_report__sev_name(f->severity)) < 0 ||
 	    ld_json_add_str(o, "function", f->function) < 0 ||
 	    ld_json_add_str(o, "region", f->region) < 0 ||
+	    ld_json_add_str(o, "account", ld_report__finding_account(r, f)) < 0 ||
 	    ld_json_add_str(o, "qualifier", f->qualifier) < 0 ||
 	    ld_json_add_str(o, "message", f->message) < 0 ||
 	    ld_json_add(o, "evidence", evidence_value(f->evidence)) < 0 ||
