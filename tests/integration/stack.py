@@ -35,6 +35,19 @@ LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
      "Action": "sts:AssumeRole"}]})
 
 
+def git(repo, *args):
+    """Run git in `repo` as a release engineer would, untouched by the user's git config."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+                "GIT_AUTHOR_NAME": "Release", "GIT_AUTHOR_EMAIL": "release@example.com",
+                "GIT_COMMITTER_NAME": "Release", "GIT_COMMITTER_EMAIL": "release@example.com"})
+    p = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True,
+                       text=True, stdin=subprocess.DEVNULL, timeout=60)
+    if p.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed:\n{p.stderr}")
+    return p.stdout.strip()
+
+
 def lambdrift_bin():
     return os.environ.get("LAMBDRIFT_BIN") or str(REPO / "build" / "lambdrift")
 

@@ -38,6 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import depsfixtures as fx  # noqa: E402
 import stack  # noqa: E402
+from stack import git  # noqa: E402
 
 TAG = "v2.0.0"
 FAR = datetime.date.today() + datetime.timedelta(days=3 * 365)
@@ -82,18 +83,6 @@ def expected_vulnerable(function):
         for adv, (cve, fixed, sev) in fx.advisories_for(eco, name, version).items():
             out.add((name, version, origin, adv, cve, fixed, sev))
     return out
-
-
-def git(repo, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-                "GIT_AUTHOR_NAME": "Release", "GIT_AUTHOR_EMAIL": "release@example.com",
-                "GIT_COMMITTER_NAME": "Release", "GIT_COMMITTER_EMAIL": "release@example.com"})
-    p = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True,
-                       text=True, stdin=subprocess.DEVNULL, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)} failed:\n{p.stderr}")
-    return p.stdout.strip()
 
 
 def source_files(name):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
+from stack import git  # noqa: E402
 
 TAG = "v1.0.0"
 LIGHT_TAG = "light-1.0.0"
@@ -59,18 +60,6 @@ EXEC_FILE = "bin/run.sh"
 def expected(functions=None):
     return {(rule, fn) for fn, rules in EXPECTED.items()
             if functions is None or fn in functions for rule in rules}
-
-
-def git(repo, *args):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update({"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-                "GIT_AUTHOR_NAME": "Release", "GIT_AUTHOR_EMAIL": "release@example.com",
-                "GIT_COMMITTER_NAME": "Release", "GIT_COMMITTER_EMAIL": "release@example.com"})
-    p = subprocess.run(["git", "-C", str(repo), *args], env=env, capture_output=True,
-                       text=True, stdin=subprocess.DEVNULL, timeout=60)
-    if p.returncode != 0:
-        raise RuntimeError(f"git {' '.join(args)} failed:\n{p.stderr}")
-    return p.stdout.strip()
 
 
 def source_dir(name):
