@@ -3,18 +3,16 @@
 
 Usage: bench/scale.py [--quick] [--functions N] [--accounts N] [--regions R1,R2,..]
            [--latency-ms 30] [--rate control=15 ...] [--seed 1] [--lambdrift PATH]
-           [--skip-peers] [--offline-rss N | --no-offline-rss | --offline-only]
+           [--skip-peers] [--lambdrift-per-account] [--offline-rss N | --no-offline-rss | --offline-only]
            [--json FILE] [--work DIR]
 
 In one invocation: start moto (bench/moto_bench.py) and the quota proxy (bench/quota_proxy.py,
 latency and per account-region token buckets as Lambda publishes them), seed the estate
 (bench/seed_estate.py: by default 1,000 functions over 2 accounts x 3 regions; --quick: 100
 functions, 1 account x 2 regions), then run, one after another and each from a reset proxy:
-  lambdrift       `lambdrift scan` (Release build; built in build-bench-scale when missing).
-                  lambdrift scans one account per run today, so it runs once per account, one
-                  run after another, as a user would run it; the row says so. When lambdrift
-                  gains --accounts, set LAMBDRIFT_MULTI_ACCOUNT below (or pass
-                  --lambdrift-multi-account) and it runs once for all accounts.
+  lambdrift       `lambdrift scan` (Release build; built in build-bench-scale when missing),
+                  once for all accounts (--accounts with a role, assumed through moto's
+                  STS); --lambdrift-per-account runs it once per account instead, in turn.
   peer-sequential bench/peer_sequential.py: plain boto3, one call at a time, default retries
   peer-threads    bench/peer_threads.py: boto3, 8 worker threads, standard retry mode
 and print for each: wall time, API calls by quota class (from the proxy: every request that
@@ -49,9 +47,6 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import seed_estate  # noqa: E402
 
-# lambdrift scans one account per process today (no --accounts yet). Flip this when it can
-# scan several (and check account_args() against its syntax): one process then scans all.
-LAMBDRIFT_MULTI_ACCOUNT = False
 NOW = "2026-06-01"          # the date every tool judges runtime deadlines at
 CONTROL_RATE_DEFAULT = 15.0
 MIB = 1024 * 1024
@@ -162,7 +157,7 @@ def clean_env(work, extra):
 
 
 def account_args(estate):
-    """lambdrift's (future) multi-account arguments: one profile per account."""
+    """lambdrift's multi-account arguments: every account, through the role "bench"."""
     return ["--accounts", ",".join(a["id"] for a in estate["accounts"]), "--role-name", "bench"]
 
 
@@ -223,7 +218,7 @@ def run_lambdrift(binary, port, estate, work, multi, timeout):
         for fn in report.get("functions", []):
             owner.setdefault((fn["region"], fn["name"]), set()).add(fn.get("account") or fn["arn"].split(":")[4])
         for f in report.get("findings", []):
-            fa = acct
+            fa = f.get("account") or acct
             if fa is None and len(owner.get((f["region"], f["function"]), ())) == 1:
                 fa = next(iter(owner[(f["region"], f["function"])]))
             res["by_rule"][f["rule"]] = res["by_rule"].get(f["rule"], 0) + 1
@@ -429,8 +424,9 @@ def parse_args(argv):
                    help="quota of a class (control=15, get_function=100, get_policy=15)")
     p.add_argument("--lambdrift", help="binary (default: build-bench-scale/lambdrift, built "
                                        "when missing)")
-    p.add_argument("--lambdrift-multi-account", action="store_true",
-                   default=LAMBDRIFT_MULTI_ACCOUNT, help="one lambdrift run for all accounts")
+    p.add_argument("--lambdrift-per-account", dest="lambdrift_multi_account",
+                   action="store_false", default=True,
+                   help="one lambdrift run per account, in turn (default: one for all)")
     p.add_argument("--skip-peers", action="store_true")
     p.add_argument("--offline-rss", type=int, help="functions in the offline inventory "
                                                   "(10000; --quick: 1000)")
