@@ -412,6 +412,31 @@ class Deps(stack.StackTestCase):
                          {"GHSA-8hc4-vh64-cxmj"})
         self.assertEqual(by[("minimist", "1.2.8", "node_modules/minimist/package.json")], set())
 
+    def test_osv_api_gives_the_same_advisories(self):
+        # --osv-api against a stand-in for api.osv.dev serving the same records: the same
+        # advisories as --osv DIR, and the same dependency-vulnerable findings in verify
+        api = subprocess.Popen([sys.executable, "fixtures/osv/fake_osv_api.py"],
+                               cwd=stack.REPO, stdout=subprocess.PIPE, text=True)
+        try:
+            url = f"http://127.0.0.1:{int(api.stdout.readline())}"
+            by_api = self.deps("--osv-api", url, functions=["node-drift"])
+            by_dir = self.deps("--osv", OSV_DIR, functions=["node-drift"])
+            self.assertExit(by_api, 0)
+            self.assertEqual(by_api.json["dependencies"], by_dir.json["dependencies"])
+            v_api = self.verify("--osv-api", url, functions=["node-drift"])
+            v_dir = self.verify("--osv", OSV_DIR, functions=["node-drift"])
+            self.assertEqual(self.findings(v_api, "dependency-vulnerable"),
+                             self.findings(v_dir, "dependency-vulnerable"))
+            self.assertTrue(self.findings(v_api, "dependency-vulnerable"))
+        finally:
+            api.terminate()
+            api.wait(timeout=10)
+            api.stdout.close()
+        # an API that does not answer leaves the run incomplete, never clean
+        r = self.deps("--osv-api", url, functions=["node-drift"])
+        self.assertExit(r, 3)
+        self.assertIn("OSV API", json.dumps(r.json["run"]["problems"]))
+
     def test_deps_text_and_output_file(self):
         r = self.deps(fmt="text", functions=["node-drift"])
         self.assertExit(r, 0)
