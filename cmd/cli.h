@@ -183,6 +183,7 @@ typedef struct {
 	const char *osv_api;       /* --osv-api URL */
 	const char *max_package;   /* --max-package-bytes N */
 	size_t max_package_bytes;  /* parsed by ld_cli_depcheck; 0 = the default */
+	size_t workers;            /* packages read at once (from --parallel); 0 = default */
 } ld_cli_deps;
 
 #define LD_CLI_DEPS_OPTS(d) \
@@ -199,6 +200,9 @@ typedef struct {
 
 /** Whether --osv or --osv-api was given. */
 bool ld_cli_deps_asked(const ld_cli_deps *d);
+
+/** Read as many packages at once as --parallel asks (else the default, 4). */
+void ld_cli_deps_workers(ld_cli_deps *d, const ld_cli_aws *a);
 
 /** Show the progress of reading packages on stderr, as collecting does (not with -q, in
  *  CI or off a terminal). */

@@ -111,6 +111,7 @@ int ld_cmd_deps(int argc, char **argv)
 		rc = LD_EXIT_OK;
 		goto done;
 	}
+	ld_cli_deps_workers(&a.dep, &a.aws);
 	if (rc || (rc = ld_cli_depcheck(&c, &a.dep)))
 		goto done;
 	ld_cli_depcheck_progress(c, &a.aws);

@@ -133,6 +133,7 @@ int ld_cmd_scan(int argc, char **argv)
 		goto done;
 	}
 	a.deps = a.deps || ld_cli_deps_asked(&a.dep);
+	ld_cli_deps_workers(&a.dep, &a.aws);
 	if (rc || (rc = check_sources(&a)) ||
 	    (rc = ld_cli_report_plan_init(&plan, &a.report, "scan")) ||
 	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))))

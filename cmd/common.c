@@ -170,6 +170,15 @@ void ld_cli_depcheck_progress(ld_depcheck *c, const ld_cli_aws *a)
 		ld_depcheck_set_progress(c, deps_progress_cb, &line);
 }
 
+void ld_cli_deps_workers(ld_cli_deps *d, const ld_cli_aws *a)
+{
+	long n;
+
+	/* a bad --parallel is reported when collecting parses it */
+	if (a->parallel && ld_cli_parse_count(&n, a->parallel, 64) == 0 && n > 0)
+		d->workers = (size_t)n;
+}
+
 /* ---- collection ---- */
 
 static bool is_all(const ld_cli_aws *a)
@@ -538,7 +547,8 @@ bool ld_cli_deps_asked(const ld_cli_deps *d)
 
 int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d)
 {
-	ld_depcheck_opts o = { (const char *const *)d->osv.items, d->osv.count, d->osv_api, 0 };
+	ld_depcheck_opts o = { (const char *const *)d->osv.items, d->osv.count, d->osv_api, 0,
+			       d->workers };
 	long max = 0;
 	int error;
 

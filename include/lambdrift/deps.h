@@ -23,6 +23,7 @@ typedef struct {
 	size_t nosv;
 	const char *osv_api;          /* --osv-api base URL, or NULL */
 	size_t max_package;           /* download cap per package or layer; 0 = default */
+	size_t workers;               /* functions read at once by ld_depcheck_scan; 0 = 4 */
 } ld_depcheck_opts;
 
 typedef struct ld_depcheck ld_depcheck;
@@ -51,8 +52,8 @@ typedef struct {
 	long newest;                  /* newest version listed, 0 when not known */
 } ld_depcheck_layer;
 
-/** The layers read so far, in the order first met: fills up to `max` and returns how many
- *  there are. */
+/** The layers read so far, sorted by ARN when all fit: fills up to `max` and returns how
+ *  many there are. */
 size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t max);
 
 /** One sentence on the advisories loaded ("1,234 advisories from 2 sources"), for logs. */

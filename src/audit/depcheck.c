@@ -6,6 +6,8 @@
  * (code-unverified, package-integrity) and a problem that marks the run incomplete, since
  * an advisory or a lockfile difference may hide in what was not read.
  */
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "aws/code.h"
 #include "aws/http.h"
 #include "aws/layer.h"
+#include "aws/session.h"
 #include "deps/osv.h"
 #include "deps/osvapi.h"
 #include "lambdrift/errors.h"
@@ -23,6 +26,8 @@
 
 #define DEFAULT_MAX_PACKAGE ((size_t)300 << 20)
 #define EVIDENCE_PATHS 20     /* paths listed in one finding's evidence */
+#define DEFAULT_WORKERS 4     /* packages read at once by ld_depcheck_scan */
+#define MAX_WORKERS 64
 
 typedef enum {
 	LAYER_READ = 0,       /* content read, deps filled */
@@ -47,11 +52,16 @@ struct ld_depcheck {
 	char *osv_api;
 	ld_transport *api;          /* opened on first use */
 	size_t max_package;
-	layer_entry *layers;
+	size_t workers;             /* threads of ld_depcheck_scan */
+	pthread_mutex_t lock;       /* findings, inventory lines, rows, progress */
+	pthread_mutex_t layers_lock;/* the layer cache; a new layer is read under it */
+	pthread_mutex_t osv_lock;   /* the OSV API client and what it adds to `osv` */
+	layer_entry **layers;       /* entries never move: threads keep pointers to them */
 	size_t nlayers, alloc;
 	char describe[200];
 	ld_depcheck_progress_fn progress;
 	void *progress_ctx;
+	size_t layers_seen;         /* for progress; guarded by `lock` */
 };
 
 /* ------------------------------------------------------------------ lifecycle */
@@ -82,6 +92,12 @@ int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
 	if (!c)
 		return ld_error_oom();
 	c->max_package = o && o->max_package ? o->max_package : DEFAULT_MAX_PACKAGE;
+	c->workers = o && o->workers ? o->workers : DEFAULT_WORKERS;
+	if (c->workers > MAX_WORKERS)
+		c->workers = MAX_WORKERS;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->layers_lock, NULL);
+	pthread_mutex_init(&c->osv_lock, NULL);
 	snprintf(c->describe, sizeof(c->describe), "no advisories");
 	if (o && o->osv_api && strncmp(o->osv_api, "http://", 7) &&
 	    strncmp(o->osv_api, "https://", 8))
@@ -104,12 +120,16 @@ void ld_depcheck_free(ld_depcheck *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->nlayers; i++) {
-		free(c->layers[i].arn);
-		free(c->layers[i].why);
-		free(c->layers[i].newest_arn);
-		ld_deps_dispose(&c->layers[i].deps);
+		free(c->layers[i]->arn);
+		free(c->layers[i]->why);
+		free(c->layers[i]->newest_arn);
+		ld_deps_dispose(&c->layers[i]->deps);
+		free(c->layers[i]);
 	}
 	free(c->layers);
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->layers_lock);
+	pthread_mutex_destroy(&c->osv_lock);
 	ld_osv_db_free(c->osv);
 	ld_transport_free(c->api);
 	free(c->osv_api);
@@ -122,12 +142,17 @@ void ld_depcheck_set_progress(ld_depcheck *c, ld_depcheck_progress_fn fn, void *
 	c->progress_ctx = ctx;
 }
 
+static int cmp_layer(const void *a, const void *b)
+{
+	return strcmp(((const ld_depcheck_layer *)a)->arn, ((const ld_depcheck_layer *)b)->arn);
+}
+
 size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t max)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; c && i < c->nlayers; i++) {
-		const layer_entry *e = &c->layers[i];
+		const layer_entry *e = c->layers[i];
 		if (n < max) {
 			ld_depcheck_layer *l = &out[n];
 			l->arn = e->arn;
@@ -140,6 +165,8 @@ size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t m
 		}
 		n++;
 	}
+	if (out && n <= max)
+		qsort(out, n, sizeof(*out), cmp_layer);
 	return n;
 }
 
@@ -149,6 +176,37 @@ const char *ld_depcheck_describe(const ld_depcheck *c)
 }
 
 /* ------------------------------------------------------------------ findings */
+
+static void lock(const ld_depcheck_target *t)
+{
+	if (t->lock)
+		pthread_mutex_lock(t->lock);
+}
+
+static void unlock(const ld_depcheck_target *t)
+{
+	if (t->lock)
+		pthread_mutex_unlock(t->lock);
+}
+
+/* A problem (the run is incomplete) or a note of the inventory, under the target's lock. */
+static int say(const ld_depcheck_target *t, bool problem, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int say(const ld_depcheck_target *t, bool problem, const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+	int error;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	lock(t);
+	error = problem ? ld_inventory_problem(t->inv, "%s", line)
+			: ld_inventory_note(t->inv, "%s", line);
+	unlock(t);
+	return error;
+}
 
 static int add(const ld_depcheck_target *t, const char *rule, const char *key,
 	       ld_severity severity, ld_json *evidence, const char *fmt, ...)
@@ -174,7 +232,9 @@ static int add(const ld_depcheck_target *t, const char *rule, const char *key,
 	va_start(ap, fmt);
 	ld_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	lock(t);
 	error = ld_findings_add(t->out, &id, ev, "%s", msg.ptr);
+	unlock(t);
 	free(ev);
 	ld_buf_dispose(&msg);
 	return error;
@@ -183,8 +243,7 @@ static int add(const ld_depcheck_target *t, const char *rule, const char *key,
 /* code-unverified for a part that could not be read; marks the run incomplete. */
 static int unread(const ld_depcheck_target *t, const char *key, const char *why)
 {
-	int error = ld_inventory_problem(t->inv, "%s: dependencies not read: %s", t->id.function,
-					 why);
+	int error = say(t, true, "%s: dependencies not read: %s", t->id.function, why);
 	if (error == 0)
 		error = add(t, "code-unverified", key, LD_SEV_NONE, NULL,
 			    "the dependencies of version %s were not fully read: %s",
@@ -206,7 +265,7 @@ static int fetch_package(ld_depcheck *c, const ld_depcheck_target *t, ld_buf *by
 	*ok = false;
 	memset(&info, 0, sizeof(info));
 	if (ld_code_get(&info, t->session, t->fn->region, t->fn->name, t->v->version,
-			&t->inv->calls) < 0) {
+			t->calls) < 0) {
 		snprintf(why, sizeof(why), "GetFunction failed: %s", ld_error_last()->message);
 		error = unread(t, "package", why);
 		goto done;
@@ -225,9 +284,9 @@ static int fetch_package(ld_depcheck *c, const ld_depcheck_target *t, ld_buf *by
 		ld_json *ev = ld_json_new_object();
 		ld_json_add_str(ev, "reported_code_sha256", reported);
 		ld_json_add_str(ev, "downloaded_code_sha256", got);
-		if ((error = ld_inventory_problem(t->inv, "%s: dependencies not read: the package "
-						  "of version %s does not hash to its CodeSha256",
-						  t->id.function, t->v->version)) == 0)
+		if ((error = say(t, true, "%s: dependencies not read: the package of version %s "
+				 "does not hash to its CodeSha256", t->id.function,
+				 t->v->version)) == 0)
 			error = add(t, "package-integrity", "package", LD_SEV_NONE, ev,
 				    "the package downloaded for version %s hashes to %s, but "
 				    "Lambda reports CodeSha256 %s; its dependencies were not read",
@@ -244,26 +303,25 @@ done:
 
 /* ------------------------------------------------------------------ layers */
 
-static int layer_list_versions(ld_inventory *inv, ld_aws_session *s, layer_entry *e)
+static int layer_list_versions(const ld_depcheck_target *t, layer_entry *e)
 {
-	int rc = ld_layer_newest(&e->newest, &e->newest_arn, s, e->arn, &inv->calls);
+	int rc = ld_layer_newest(&e->newest, &e->newest_arn, t->session, e->arn, t->calls);
 
 	if (rc == LD_EAUTH)
-		return ld_inventory_note(inv, "layer %s: its versions may not be listed (%s), so "
-					 "layer-outdated was not checked", e->arn,
-					 ld_error_last()->message);
+		return say(t, false, "layer %s: its versions may not be listed (%s), so "
+			   "layer-outdated was not checked", e->arn, ld_error_last()->message);
 	if (rc < 0)
-		return ld_inventory_problem(inv, "layer %s: listing its versions failed: %s",
-					    e->arn, ld_error_last()->message);
+		return say(t, true, "layer %s: listing its versions failed: %s", e->arn,
+			   ld_error_last()->message);
 	if (e->newest == 0)
-		return ld_inventory_note(inv, "layer %s: ListLayerVersions lists no version of it "
-					 "(another account's layer?), so layer-outdated was not "
-					 "checked", e->arn);
+		return say(t, false, "layer %s: ListLayerVersions lists no version of it (another "
+			   "account's layer?), so layer-outdated was not checked", e->arn);
 	return 0;
 }
 
-static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, layer_entry *e)
+static int layer_content(ld_depcheck *c, const ld_depcheck_target *t, layer_entry *e)
 {
+	ld_aws_session *s = t->session;
 	ld_buf bytes = LD_BUF_INIT_CAP(c->max_package);
 	ld_manifest *manifest = NULL;
 	ld_layer_info info;
@@ -271,7 +329,7 @@ static int layer_content(ld_depcheck *c, ld_inventory *inv, ld_aws_session *s, l
 
 	memset(&info, 0, sizeof(info));
 	e->state = LAYER_UNREAD;
-	if (ld_layer_get(&info, s, e->arn, &inv->calls) < 0) {
+	if (ld_layer_get(&info, s, e->arn, t->calls) < 0) {
 		e->why = strdup(ld_error_last()->message);
 		goto done;
 	}
@@ -309,49 +367,71 @@ done:
 	return error;
 }
 
-/* The run's entry for a layer version, fetched on first use. */
-static int layer_get(ld_depcheck *c, const ld_depcheck_target *t, const char *arn,
-		     layer_entry **out)
+/* A new cache entry for `arn` (not yet read); called with the layers lock held. */
+static int layer_new(ld_depcheck *c, const char *arn, layer_entry **out)
 {
-	ld_layer_arn parsed;
 	layer_entry *e;
-	int error;
 
-	for (size_t i = 0; i < c->nlayers; i++)
-		if (!strcmp(c->layers[i].arn, arn)) {
-			*out = &c->layers[i];
-			return 0;
-		}
 	if (c->nlayers == c->alloc) {
 		size_t n = c->alloc ? c->alloc * 2 : 8;
-		layer_entry *grown = realloc(c->layers, n * sizeof(*grown));
+		layer_entry **grown = realloc(c->layers, n * sizeof(*grown));
 		if (!grown)
 			return ld_error_oom();
 		c->layers = grown;
 		c->alloc = n;
 	}
-	e = &c->layers[c->nlayers];
-	memset(e, 0, sizeof(*e));
-	ld_deps_init(&e->deps);
-	if (!(e->arn = strdup(arn)))
+	if (!(e = calloc(1, sizeof(*e))))
 		return ld_error_oom();
-	c->nlayers++;
+	ld_deps_init(&e->deps);
+	if (!(e->arn = strdup(arn))) {
+		free(e);
+		return ld_error_oom();
+	}
+	c->layers[c->nlayers++] = e;
 	*out = e;
-	if (ld_layer_arn_parse(&parsed, arn) < 0) {
+	pthread_mutex_lock(&c->lock); /* progress reads it under this lock */
+	c->layers_seen = c->nlayers;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
+}
+
+/* Read a new entry: its content, then its newest version. */
+static int layer_read(ld_depcheck *c, const ld_depcheck_target *t, layer_entry *e)
+{
+	ld_layer_arn parsed;
+	int error;
+
+	if (ld_layer_arn_parse(&parsed, e->arn) < 0) {
 		e->state = LAYER_UNREAD;
 		return (e->why = strdup(ld_error_last()->message)) ? 0 : ld_error_oom();
 	}
 	e->attached = parsed.version;
-	if ((error = layer_content(c, t->inv, t->session, e)) < 0)
+	if ((error = layer_content(c, t, e)) < 0)
 		return error;
 	if (e->state == LAYER_UNREAD)
-		error = ld_inventory_problem(t->inv, "layer %s: not read: %s", arn, e->why);
+		error = say(t, true, "layer %s: not read: %s", e->arn, e->why);
 	else if (e->state == LAYER_CORRUPT)
-		error = ld_inventory_problem(t->inv, "layer %s: not read: its content does not "
-					     "hash to the CodeSha256 Lambda reports", arn);
-	if (error < 0)
-		return error;
-	return layer_list_versions(t->inv, t->session, e);
+		error = say(t, true, "layer %s: not read: its content does not hash to the "
+			    "CodeSha256 Lambda reports", e->arn);
+	return error < 0 ? error : layer_list_versions(t, e);
+}
+
+/* The run's entry for a layer version, read on first use. The layers lock is held while a
+ * new one is read, so every thread that attaches it waits for that one read. */
+static int layer_get(ld_depcheck *c, const ld_depcheck_target *t, const char *arn,
+		     layer_entry **out)
+{
+	int error = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&c->layers_lock);
+	for (size_t i = 0; i < c->nlayers && !*out; i++)
+		if (!strcmp(c->layers[i]->arn, arn))
+			*out = c->layers[i];
+	if (!*out && (error = layer_new(c, arn, out)) == 0)
+		error = layer_read(c, t, *out);
+	pthread_mutex_unlock(&c->layers_lock);
+	return error;
 }
 
 static int layer_outdated(const ld_depcheck_target *t, const layer_entry *e)
@@ -503,8 +583,8 @@ static int ask_api(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *d
 		q[i].version = deps->items[i].version;
 	}
 	if ((error = ld_osvapi_fetch(c->osv, c->api, c->osv_api, q, deps->count, NULL, NULL)) < 0)
-		error = ld_inventory_problem(t->inv, "%s: the OSV API was not answered: %s",
-					     t->id.function, ld_error_last()->message);
+		error = say(t, true, "%s: the OSV API was not answered: %s", t->id.function,
+			    ld_error_last()->message);
 	free(q);
 	return error;
 }
@@ -579,10 +659,14 @@ static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep 
 static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps,
 		      ld_dep_rows *rows)
 {
+	/* the OSV API adds records to the database as threads match against it */
+	bool grows = c->osv_api != NULL;
 	int error = 0;
 
-	if (c->osv && (error = ask_api(c, t, deps)) < 0)
-		return error;
+	if (grows)
+		pthread_mutex_lock(&c->osv_lock);
+	if (c->osv)
+		error = ask_api(c, t, deps);
 	for (size_t i = 0; i < deps->count && error == 0;) {
 		const ld_dep *d = &deps->items[i];
 		ld_osv_matches m;
@@ -602,6 +686,8 @@ static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps
 		ld_osv_matches_dispose(&m);
 		i += n;
 	}
+	if (grows)
+		pthread_mutex_unlock(&c->osv_lock);
 	return error;
 }
 
@@ -684,8 +770,22 @@ static int dup_opt(char **out, const char *s)
 	return !s || (*out = strdup(s)) ? 0 : ld_error_oom();
 }
 
+static int add_row_locked(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
+			  const ld_osv_matches *m);
+
 static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
 		   const ld_osv_matches *m)
+{
+	int error;
+
+	lock(t);
+	error = add_row_locked(rows, t, d, m);
+	unlock(t);
+	return error;
+}
+
+static int add_row_locked(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
+			  const ld_osv_matches *m)
 {
 	ld_dep_row *r;
 
@@ -765,9 +865,9 @@ static int scan_version(ld_depcheck *c, ld_depcheck_target *t, ld_dep_rows *rows
 
 	ld_deps_init(&deps);
 	if (t->v->package_type && !strcmp(t->v->package_type, "Image")) {
-		error = ld_inventory_note(t->inv, "%s: version %s is a container image; lambdrift "
-					  "reads dependencies of zip packages and layers only",
-					  t->id.function, t->v->version);
+		error = say(t, false, "%s: version %s is a container image; lambdrift reads "
+			    "dependencies of zip packages and layers only", t->id.function,
+			    t->v->version);
 		goto done;
 	}
 	if ((error = ld_depcheck__read(c, t, LD_DEPCHECK_PKG_FETCH, NULL, 0, &deps, &whole)) == 0)
@@ -806,37 +906,161 @@ static ld_aws_session *session_for(const ld_function *fn, const ld_inventory *in
 	return NULL;
 }
 
+/* One scan shared by its workers; the counters and the first error are guarded by c->lock. */
+typedef struct {
+	ld_depcheck *c;
+	ld_findings *out;
+	ld_dep_rows *rows;
+	ld_inventory *inv;
+	ld_aws_session *const *sessions;
+	const char *const *accounts;
+	size_t nsessions;
+	bool threaded;
+	size_t next, done;
+	int error;
+	char message[sizeof(ld_error_last()->message)]; /* errors are per thread */
+} scan_run;
+
+typedef struct {
+	scan_run *run;
+	ld_api_calls calls;      /* merged into the inventory's at the end */
+	ld_transport *transport; /* this worker's connection, for every session */
+	pthread_t thread;
+	bool started;
+} scan_worker;
+
+/* Every served version of function `i`. */
+static int scan_function(scan_run *r, ld_api_calls *calls, size_t i)
+{
+	const ld_function *fn = &r->inv->functions[i];
+	ld_aws_session *s = session_for(fn, r->inv, r->sessions, r->accounts, r->nsessions);
+	ld_depcheck_target t = { r->out, r->inv, s, fn, NULL,
+				 { NULL, LD_SEV_NONE, fn->account ? fn->account : r->inv->account,
+				   fn->region, fn->name, NULL, NULL, 0 },
+				 calls, r->threaded ? &r->c->lock : NULL };
+	const ld_version **served = NULL;
+	size_t n = 0;
+	int error;
+
+	if (!s)
+		return say(&t, true, "%s: dependencies not read: no session for its account %s",
+			   fn->name, fn->account ? fn->account : "(unknown)");
+	if ((error = served_versions(fn, &served, &n)) < 0)
+		return error;
+	for (size_t k = 0; k < n && error == 0; k++) {
+		t.v = served[k];
+		t.id.qualifier = served[k]->version;
+		error = scan_version(r->c, &t, r->rows);
+	}
+	free(served);
+	return error;
+}
+
+/* Take the next function, or none when all are taken or the run failed. */
+static bool take(scan_run *r, size_t *i)
+{
+	bool more;
+
+	pthread_mutex_lock(&r->c->lock);
+	more = r->error == 0 && r->next < r->inv->nfunctions;
+	if (more)
+		*i = r->next++;
+	pthread_mutex_unlock(&r->c->lock);
+	return more;
+}
+
+static void finished(scan_run *r, int error)
+{
+	ld_depcheck *c = r->c;
+
+	pthread_mutex_lock(&c->lock);
+	if (error < 0 && r->error == 0) {
+		r->error = error;
+		snprintf(r->message, sizeof(r->message), "%s", ld_error_last()->message);
+	}
+	r->done++;
+	if (c->progress)
+		c->progress(c->progress_ctx, r->done, r->inv->nfunctions, c->layers_seen);
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void *work(void *arg)
+{
+	scan_worker *w = arg;
+	size_t i;
+
+	ld_aws_session__use_thread_transport(w->transport);
+	while (take(w->run, &i))
+		finished(w->run, scan_function(w->run, &w->calls, i));
+	ld_aws_session__use_thread_transport(NULL);
+	return NULL;
+}
+
+static void add_calls(ld_api_calls *to, const ld_api_calls *from)
+{
+	to->control += from->control;
+	to->get_function += from->get_function;
+	to->sts += from->sts;
+	to->throttled += from->throttled;
+	to->retries += from->retries;
+	to->errors += from->errors;
+}
+
+/* Workers, each on a connection of its own; fewer when a transport cannot be opened. */
+static int run_workers(scan_run *r, size_t nworkers)
+{
+	scan_worker *w = calloc(nworkers, sizeof(*w));
+	size_t started = 0;
+	int error = 0;
+
+	if (!w)
+		return ld_error_oom();
+	for (size_t k = 0; k < nworkers; k++) {
+		w[k].run = r;
+		if (ld_aws_session__transport_new(&w[k].transport, r->sessions[0]) < 0 ||
+		    pthread_create(&w[k].thread, NULL, work, &w[k]) != 0)
+			break;
+		w[k].started = true;
+		started++;
+	}
+	if (!started)
+		error = ld_error_set(LD_ERR_OS, "cannot start a thread to read packages");
+	for (size_t k = 0; k < nworkers; k++) {
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+		ld_transport_free(w[k].transport);
+		add_calls(&r->inv->calls, &w[k].calls);
+	}
+	free(w);
+	return error;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
 		     ld_aws_session *const *sessions, const char *const *accounts,
 		     size_t nsessions, ld_depcheck *c)
 {
+	scan_run r = { c, out, rows, inv, sessions, accounts, nsessions, false, 0, 0, 0, "" };
+	size_t nworkers = c->workers < inv->nfunctions ? c->workers : inv->nfunctions;
+	size_t problems = inv->nproblems, notes = inv->nnotes;
 	int error = 0;
 
-	for (size_t i = 0; i < inv->nfunctions && error == 0; i++) {
-		const ld_function *fn = &inv->functions[i];
-		ld_aws_session *s = session_for(fn, inv, sessions, accounts, nsessions);
-		const ld_version **served = NULL;
-		size_t n = 0;
-
-		if (!s) {
-			error = ld_inventory_problem(inv, "%s: dependencies not read: no session for "
-						     "its account %s", fn->name,
-						     fn->account ? fn->account : "(unknown)");
-			continue;
-		}
-		if ((error = served_versions(fn, &served, &n)) < 0)
-			break;
-		for (size_t k = 0; k < n && error == 0; k++) {
-			ld_depcheck_target t = { out, inv, s, fn, served[k],
-						 { NULL, LD_SEV_NONE,
-						   fn->account ? fn->account : inv->account,
-						   fn->region, fn->name, served[k]->version, NULL, 0 } };
-			error = scan_version(c, &t, rows);
-		}
-		free(served);
-		if (c->progress)
-			c->progress(c->progress_ctx, i + 1, inv->nfunctions, c->nlayers);
+	if (nworkers > 1 && nsessions) {
+		r.threaded = true;
+		if ((error = run_workers(&r, nworkers)) == 0 && (error = r.error) < 0)
+			ld_error_setc(error, LD_ERR_OS, "%s", r.message);
+	} else {
+		for (size_t i = 0; i < inv->nfunctions && r.error == 0; i++)
+			finished(&r, scan_function(&r, &inv->calls, i));
+		error = r.error;
 	}
+	/* workers finish in any order; the report must not */
+	qsort(inv->problems + problems, inv->nproblems - problems, sizeof(char *), cmp_line);
+	qsort(inv->notes + notes, inv->nnotes - notes, sizeof(char *), cmp_line);
 	if (out)
 		ld_findings_sort(out);
 	if (rows && rows->count)

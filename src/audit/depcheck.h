@@ -8,6 +8,7 @@
 #ifndef LD_AUDIT_DEPCHECK_H
 #define LD_AUDIT_DEPCHECK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "audit/findings.h"
@@ -22,6 +23,9 @@ typedef struct {
 	const ld_function *fn;
 	const ld_version *v;
 	ld_finding_id id;            /* account, region, function, qualifier, spec_line */
+	ld_api_calls *calls;         /* where the calls made for it are counted */
+	pthread_mutex_t *lock;       /* guards out, inv and rows when threads share them;
+					NULL when one thread runs */
 } ld_depcheck_target;
 
 /* Where the package's own dependencies come from. */

@@ -761,7 +761,8 @@ static int read_lock(const run_ctx *r, const target *t, ld_lock *lock, ld_buf *f
 static int check_deps(const run_ctx *r, const target *t, deployed_pkg *dp)
 {
 	ld_depcheck_target dt = { r->out, r->inv, r->session, t->fn, t->served,
-				  target_id(r, t, "dependency-drift", NULL) };
+				  target_id(r, t, "dependency-drift", NULL), &r->inv->calls,
+				  NULL };
 	ld_buf files = LD_BUF_INIT_CAP(4096);
 	ld_lock lock = LD_LOCK_INIT;
 	bool whole;

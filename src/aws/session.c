@@ -421,10 +421,27 @@ int ld_aws_session__client_on(ld_aws_client *out, ld_aws_session *s, const char 
 	return error;
 }
 
+/* A worker thread's transport, which stands in for every session's own in that thread. */
+static __thread ld_transport *thread_transport;
+
+void ld_aws_session__use_thread_transport(ld_transport *t)
+{
+	thread_transport = t;
+}
+
+int ld_aws_session__transport_new(ld_transport **out, const ld_aws_session *s)
+{
+	return ld_transport_curl_new(out, s->cfg.ca_bundle);
+}
+
 int ld_aws_session__own_transport(ld_transport **out, ld_aws_session *s)
 {
 	int error = 0;
 
+	if (thread_transport) {
+		*out = thread_transport;
+		return 0;
+	}
 	pthread_mutex_lock(&s->lock);
 	if (!s->transport)
 		error = ld_transport_curl_new(&s->transport, s->cfg.ca_bundle);

@@ -72,9 +72,18 @@ int ld_aws_session__new_with(ld_aws_session **out, const ld_aws_opts *opts, ld_a
 int ld_aws_session__credentials(ld_aws_session *s, const ld_credentials **out);
 
 /** The session's own transport, opened on first use by a session that has none (a role
- *  session made for a concurrent scan, whose threads bring their own); one thread only.
+ *  session made for a concurrent scan, whose threads bring their own); one thread only,
+ *  unless the thread set its own (ld_aws_session__use_thread_transport).
  *  @return 0, or the error of opening it */
 int ld_aws_session__own_transport(ld_transport **out, ld_aws_session *s);
+
+/** A new transport with the session's CA bundle, for a worker thread (caller frees). */
+int ld_aws_session__transport_new(ld_transport **out, const ld_aws_session *s);
+
+/** From now on, in the calling thread, every session's own transport is `t` (borrowed;
+ *  NULL ends it): workers that each call through any session on a connection of their
+ *  own (GetFunction, GetLayerVersion and downloads in ld_depcheck_scan). */
+void ld_aws_session__use_thread_transport(ld_transport *t);
 
 /** A Lambda client for `region` (NULL: the session's) counting into `calls` (may be NULL)
  *  on the session's own transport (one thread only); it copies the session's current

@@ -399,6 +399,15 @@ class Deps(stack.StackTestCase):
         got, _ = inventory("dotnet-fn")
         self.assertEqual(got, tagged(fx.dotnet_inventory(), "function"))
 
+    def test_deps_reads_in_parallel_as_in_series(self):
+        # packages are read by several workers; the list does not depend on how many
+        one = self.deps("--parallel", "1")
+        many = self.deps("--parallel", "8")
+        self.assertExit(one, 0)
+        self.assertExit(many, 0)
+        self.assertEqual(one.json["dependencies"], many.json["dependencies"])
+        self.assertEqual(one.json["layers"], many.json["layers"])
+
     def test_deps_osv_lists_advisories(self):
         r = self.deps("--osv", OSV_DIR, functions=["node-drift"])
         self.assertExit(r, 0)

@@ -56,6 +56,7 @@ static void setup(fixture *f, bool with_layers)
 	f->t.id.region = "us-east-1";
 	f->t.id.function = "orders";
 	f->t.id.qualifier = "live";
+	f->t.calls = &f->inv.calls;
 }
 
 static void teardown(fixture *f)
@@ -83,7 +84,7 @@ static const ld_finding *find_rule(const ld_findings *out, const char *rule, con
 static void test_depcheck__vulnerable_from_given_package(void)
 {
 	const char *paths[] = { OSV_DIR };
-	ld_depcheck_opts o = { paths, 1, NULL, 0 };
+	ld_depcheck_opts o = { paths, 1, NULL, 0, 0 };
 	ld_buf zip = LD_BUF_INIT_CAP(1 << 20);
 	ld_deps deps = LD_DEPS_INIT;
 	ld_depcheck *c = NULL;
@@ -196,8 +197,8 @@ static void test_depcheck__unreadable_package_is_unverified(void)
 static void test_depcheck__bad_sources_are_usage_errors(void)
 {
 	const char *missing[] = { "fixtures/osv/does-not-exist" };
-	ld_depcheck_opts o = { missing, 1, NULL, 0 };
-	ld_depcheck_opts api = { NULL, 0, "ftp://osv.example", 0 };
+	ld_depcheck_opts o = { missing, 1, NULL, 0, 0 };
+	ld_depcheck_opts api = { NULL, 0, "ftp://osv.example", 0, 0 };
 	ld_depcheck *c = NULL;
 
 	LD_CHECK(ld_depcheck_new(&c, &o) == LD_ENOTFOUND);
