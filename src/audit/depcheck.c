@@ -1059,8 +1059,11 @@ int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
 		error = r.error;
 	}
 	/* workers finish in any order; the report must not */
-	qsort(inv->problems + problems, inv->nproblems - problems, sizeof(char *), cmp_line);
-	qsort(inv->notes + notes, inv->nnotes - notes, sizeof(char *), cmp_line);
+	if (inv->nproblems > problems)
+		qsort(inv->problems + problems, inv->nproblems - problems, sizeof(char *),
+		      cmp_line);
+	if (inv->nnotes > notes)
+		qsort(inv->notes + notes, inv->nnotes - notes, sizeof(char *), cmp_line);
 	if (out)
 		ld_findings_sort(out);
 	if (rows && rows->count)
