@@ -3,6 +3,9 @@
  * alternates, `runs` times, the content manifest alone (ld_zip_manifest) and the manifest
  * with the dependency inventory in the same pass (ld_deps_manifest + ld_deps_finish), and
  * prints each run's wall time, the medians and the overhead of the inventory in percent.
+ * It also prints the inventory's counts and the digests of the manifest (whether it is the
+ * same with the inventory) and of the inventory, so that figures taken before and after a
+ * change can be checked for identical results.
  * Alternating keeps drift of the machine (frequency, cache) out of the comparison; reading
  * the file is outside the timed region, as lambdrift gets packages in memory.
  *   usage: deps_bench [--threads N] PACKAGE.zip [RUNS]
@@ -15,6 +18,7 @@
 #include "deps/inventory.h"
 #include "lambdrift/errors.h"
 #include "pkg/zip.h"
+#include "util/hash.h"
 
 static double now(void)
 {
@@ -76,9 +80,31 @@ static size_t distinct_paths(const ld_deps *d)
 	return n;
 }
 
-/* One timed run; `deps` NULL for the manifest alone. */
+/* The inventory's digest: one line per dependency, in its sorted order, so a change in
+ * what the inventory finds (not only in how many) shows when figures are compared. */
+static void deps_digest(char out[LD_SHA256_HEX_LEN + 1], const ld_deps *d)
+{
+	ld_sha256_ctx *ctx = ld_sha256_new();
+	uint8_t raw[LD_SHA256_LEN];
+
+	if (!ctx) {
+		snprintf(out, LD_SHA256_HEX_LEN + 1, "(no memory)");
+		return;
+	}
+	for (size_t i = 0; i < d->count; i++) {
+		const ld_dep *x = &d->items[i];
+		const char *f[5] = { x->ecosystem, x->name, x->version, x->path, x->origin };
+		for (int k = 0; k < 5; k++)
+			ld_sha256_update(ctx, f[k], strlen(f[k]) + 1);
+	}
+	ld_sha256_final(ctx, raw);
+	ld_hex(out, raw, LD_SHA256_LEN);
+}
+
+/* One timed run; `deps` NULL for the manifest alone. `digest`, when set, receives the
+ * manifest's digest. */
 static int run(const char *data, size_t len, const ld_zip_limits *lim, ld_deps *deps,
-	       double *secs)
+	       double *secs, char *digest)
 {
 	ld_manifest *m = NULL;
 	double t0 = now();
@@ -91,6 +117,8 @@ static int run(const char *data, size_t len, const ld_zip_limits *lim, ld_deps *
 	if (error == 0 && deps)
 		error = ld_deps_finish(deps);
 	*secs = now() - t0;
+	if (error == 0 && digest)
+		error = ld_manifest_digest(digest, m);
 	ld_manifest_free(m);
 	return error;
 }
@@ -100,6 +128,8 @@ int main(int argc, char **argv)
 	ld_zip_limits lim = LD_ZIP_LIMITS_INIT;
 	ld_deps deps = LD_DEPS_INIT;
 	double *alone = NULL, *with = NULL, *diff = NULL, a, w, d;
+	char dig_alone[LD_SHA256_HEX_LEN + 1], dig_with[LD_SHA256_HEX_LEN + 1];
+	char dig_deps[LD_SHA256_HEX_LEN + 1];
 	int a_idx = 1, runs, status = 1;
 	size_t len = 0, files = 0;
 	char *data = NULL;
@@ -122,15 +152,19 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	/* one warm-up of each, and the inventory's size for the record */
-	if (run(data, len, &lim, NULL, &a) < 0 || run(data, len, &lim, &deps, &w) < 0)
+	if (run(data, len, &lim, NULL, &a, dig_alone) < 0 ||
+	    run(data, len, &lim, &deps, &w, dig_with) < 0)
 		goto fail;
 	files = distinct_paths(&deps);
+	deps_digest(dig_deps, &deps);
 	printf("inventory: %zu dependencies from %zu files, %zu malformed, %zu skipped\n",
 	       deps.count, files, deps.malformed, deps.skipped);
+	printf("digests: manifest %.16s (%s with deps), inventory %.16s\n", dig_alone,
+	       strcmp(dig_alone, dig_with) == 0 ? "same" : "DIFFERENT", dig_deps);
 	ld_deps_dispose(&deps);
 	for (int i = 0; i < runs; i++) {
-		if (run(data, len, &lim, NULL, &alone[i]) < 0 ||
-		    run(data, len, &lim, &deps, &with[i]) < 0)
+		if (run(data, len, &lim, NULL, &alone[i], NULL) < 0 ||
+		    run(data, len, &lim, &deps, &with[i], NULL) < 0)
 			goto fail;
 		ld_deps_dispose(&deps);
 		printf("run %d manifest %.4f s, manifest+deps %.4f s\n", i + 1, alone[i], with[i]);

@@ -37,6 +37,8 @@ static int is_hex64(const char *s)
 	return s[i] == '\0';
 }
 
+/* A printable copy of the path is made only for a message: paths that pass (all of them,
+ * almost always) are never formatted. */
 static int check_entry(const char *path, const char *sha256_hex)
 {
 	char norm[LD_PKG_PATH_MAX + 1], quoted[160];
@@ -44,16 +46,16 @@ static int check_entry(const char *path, const char *sha256_hex)
 	size_t len = strlen(path);
 	long n = ld_pkg_path_normalise(norm, path, len, &why);
 
+	if (n > 0 && (size_t)n == len && memcmp(norm, path, len) == 0 && is_hex64(sha256_hex))
+		return 0;
 	ld_pkg_path_quote(quoted, sizeof(quoted), path, len);
 	if (n < 0)
 		return ld_error_setc(LD_EINVALID, LD_ERR_ZIP, "manifest path '%s': %s", quoted, why);
 	if (n == 0 || (size_t)n != len || memcmp(norm, path, len))
 		return ld_error_setc(LD_EINVALID, LD_ERR_ZIP,
 				     "manifest path '%s' is not normalised", quoted);
-	if (!is_hex64(sha256_hex))
-		return ld_error_setc(LD_EINVALID, LD_ERR_ZIP,
-				     "manifest entry '%s' has a malformed sha256", quoted);
-	return 0;
+	return ld_error_setc(LD_EINVALID, LD_ERR_ZIP,
+			     "manifest entry '%s' has a malformed sha256", quoted);
 }
 
 static int reserve(ld_manifest *m)
@@ -108,6 +110,10 @@ static const char *dir_clash(const ld_manifest *m, size_t i)
 	size_t len = strlen(p), lo = i + 1, hi = m->count, mid;
 	const char *q;
 
+	/* The paths that start with p follow it at once: when the next one does not, none
+	 * does, and no search is needed (the usual case). */
+	if (lo >= m->count || strncmp(m->entries[lo].path, p, len) != 0)
+		return NULL;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		q = m->entries[mid].path;
@@ -128,17 +134,19 @@ static const char *dir_clash(const ld_manifest *m, size_t i)
 int ld_manifest_finish(ld_manifest *m)
 {
 	char quoted[160], quoted2[160];
-	const char *clash;
+	const char *clash, *p;
 
 	if (m->count)
 		qsort(m->entries, m->count, sizeof(*m->entries), cmp_entry);
 	for (size_t i = 0; i < m->count; i++) {
-		const char *p = m->entries[i].path;
-		ld_pkg_path_quote(quoted, sizeof(quoted), p, strlen(p));
-		if (i + 1 < m->count && strcmp(p, m->entries[i + 1].path) == 0)
+		p = m->entries[i].path;
+		if (i + 1 < m->count && strcmp(p, m->entries[i + 1].path) == 0) {
+			ld_pkg_path_quote(quoted, sizeof(quoted), p, strlen(p));
 			return ld_error_setc(LD_EINVALID, LD_ERR_ZIP,
 					     "path '%s' appears twice in the package", quoted);
+		}
 		if ((clash = dir_clash(m, i)) != NULL) {
+			ld_pkg_path_quote(quoted, sizeof(quoted), p, strlen(p));
 			ld_pkg_path_quote(quoted2, sizeof(quoted2), clash, strlen(clash));
 			return ld_error_setc(LD_EINVALID, LD_ERR_ZIP,
 					     "path '%s' is a file but '%s' uses it as a directory",

@@ -36,21 +36,39 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
-static const char *check_bytes(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n;
+/* What a name byte is: 0 printable ASCII (but '/' and '\\'), 1 '/', 2 anything else, which
+ * odd_byte() looks at. Names are almost always only 0s and 1s, found at one load a byte. */
+static const unsigned char byte_class[256] = {
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
 
-	while (i < len) {
-		if (s[i] == 0)
-			return "NUL byte in name";
-		if (s[i] < 0x20 || s[i] == 0x7f)
-			return "control character in name";
-		if (s[i] == '\\')
-			return "backslash in name";
-		if ((n = utf8_len(s + i, len - i)) == 0)
-			return "name is not valid UTF-8";
-		i += n;
-	}
+/* Why the byte at s (not printable ASCII) is refused, or NULL with *n set to the length of
+ * the UTF-8 sequence it starts. */
+static const char *odd_byte(const unsigned char *s, size_t avail, size_t *n)
+{
+	if (s[0] == 0)
+		return "NUL byte in name";
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return "control character in name";
+	if (s[0] == '\\')
+		return "backslash in name";
+	if ((*n = utf8_len(s, avail)) == 0)
+		return "name is not valid UTF-8";
 	return NULL;
 }
 
@@ -60,28 +78,75 @@ static int is_drive(const char *comp, size_t n)
 	return n >= 2 && comp[1] == ':' && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* Check one component of `n` bytes; *o counts the normalised bytes so far. */
+static const char *component(const char *comp, size_t n, size_t *o)
+{
+	if (n == 0 || (n == 1 && comp[0] == '.'))
+		return NULL;   /* dropped */
+	if (n == 2 && comp[0] == '.' && comp[1] == '.')
+		return "'..' component";
+	if (*o == 0 && is_drive(comp, n))
+		return "drive letter";
+	if (*o + (*o ? 1 : 0) + n > LD_PKG_PATH_MAX)
+		return "name longer than 4096 bytes";
+	*o += (*o ? 1 : 0) + n;
+	return NULL;
+}
+
+/* The component at *i (up to the next '/' or the end): its start and length; *i moves
+ * past the '/'. */
+static size_t next_component(const char *name, size_t len, size_t *i, const char **comp)
+{
+	const char *slash;
+	size_t n;
+
+	*comp = name + *i;
+	slash = memchr(*comp, '/', len - *i);
+	n = slash ? (size_t)(slash - *comp) : len - *i;
+	*i += n + 1;
+	return n;
+}
+
+/* One pass checks the bytes and the components. A refused byte anywhere wins over a
+ * refused component (the first of those is kept while the bytes are still checked), as
+ * when the bytes were checked in a pass of their own. The normalised name is a
+ * subsequence of the name (kept components, one '/' between them), so when it is as long
+ * as the name it is the name, copied whole; otherwise a second pass copies the kept
+ * components. */
 long ld_pkg_path_normalise(char *out, const char *name, size_t len, const char **why)
 {
-	size_t i = 0, o = 0, n;
+	const unsigned char *s = (const unsigned char *)name;
+	const char *refused = len > 0 && name[0] == '/' ? "absolute path" : NULL;
+	size_t i, start = 0, o = 0, n;
 	const char *comp;
 
-	if ((*why = check_bytes((const unsigned char *)name, len)) != NULL)
+	for (i = 0;; i++) {   /* one component a turn, ended by a '/' or the end */
+		for (;;) {
+			while (i < len && byte_class[s[i]] == 0)
+				i++;
+			if (i == len || byte_class[s[i]] == 1)
+				break;
+			if ((*why = odd_byte(s + i, len - i, &n)) != NULL)
+				return -1;
+			i += n;
+		}
+		if (!refused)
+			refused = component(name + start, i - start, &o);
+		if (i == len)
+			break;
+		start = i + 1;
+	}
+	if ((*why = refused) != NULL)
 		return -1;
-	if (len > 0 && name[0] == '/')
-		return *why = "absolute path", -1;
-	while (i < len) {
-		comp = name + i;
-		for (n = 0; i + n < len && comp[n] != '/'; n++)
-			;
-		i += n + 1;
+	if (o == len) {
+		memcpy(out, name, len);
+		out[len] = '\0';
+		return (long)len;
+	}
+	for (i = 0, o = 0; i < len;) {
+		n = next_component(name, len, &i, &comp);
 		if (n == 0 || (n == 1 && comp[0] == '.'))
 			continue;
-		if (n == 2 && comp[0] == '.' && comp[1] == '.')
-			return *why = "'..' component", -1;
-		if (o == 0 && is_drive(comp, n))
-			return *why = "drive letter", -1;
-		if (o + (o ? 1 : 0) + n > LD_PKG_PATH_MAX)
-			return *why = "name longer than 4096 bytes", -1;
 		if (o)
 			out[o++] = '/';
 		memcpy(out + o, comp, n);

@@ -81,7 +81,7 @@ typedef struct {
 typedef struct {
 	const uint8_t *raw_name;   /* into the archive, for messages and the local header */
 	size_t raw_len;
-	char *path;                /* normalised; NULL for directories */
+	char *path;                /* normalised, in r->names; NULL for directories */
 	int kind, exec;
 	uint16_t flags, method;
 	uint32_t crc;
@@ -110,6 +110,10 @@ typedef struct {
 	ld_zip_item_fn cb;
 	void *cb_payload;
 	const char *container;     /* path of this archive inside the outer one, or NULL */
+	char *names;               /* the entries' paths, one after the other: a record
+				      holds its name and 46 bytes more, so the central
+				      directory's size bounds them all with their NULs */
+	size_t names_size, names_used;
 	int content_only;          /* ld_zip_visit: no hashing, only wanted entries inflate */
 	uint64_t reserved;         /* content bytes promised to wanted entries so far */
 } zreader;
@@ -337,8 +341,12 @@ static int check_name(zreader *r, zentry *e)
 		return 0;
 	if (n == 0)
 		return BAD("zip entry '%s' has an empty path", qname(r, e));
-	if (!(e->path = strdup(norm)))
-		return ld_error_oom();
+	/* read_central sized the arena so that every name fits; checked all the same */
+	if ((size_t)n >= r->names_size - r->names_used)
+		return ld_error_set(LD_ERR_ZIP, "zip reader's name space is exhausted");
+	e->path = r->names + r->names_used;
+	memcpy(e->path, norm, (size_t)n + 1);
+	r->names_used += (size_t)n + 1;
 	return 0;
 }
 
@@ -495,8 +503,10 @@ static int read_central(zreader *r)
 	uint64_t pos = r->cd_offset;
 	int error;
 
-	if (r->count && !(r->ents = calloc((size_t)r->count, sizeof(*r->ents))))
+	if (r->count && (!(r->ents = calloc((size_t)r->count, sizeof(*r->ents))) ||
+			 !(r->names = malloc((size_t)r->cd_size))))
 		return ld_error_oom();
+	r->names_size = r->names ? (size_t)r->cd_size : 0;
 	for (r->n = 0; r->n < r->count;) {
 		zentry *e = &r->ents[r->n];
 		error = parse_central(r, &pos, e);
@@ -573,6 +583,10 @@ static const char *dir_clash(zentry *const *v, size_t n, size_t i)
 	size_t len = strlen(p), lo = i + 1, hi = n, mid;
 	int c;
 
+	/* The paths that start with p follow it at once: when the next one does not, none
+	 * does, and no search is needed (the usual case). */
+	if (lo >= n || strncmp(v[lo]->path, p, len) != 0)
+		return NULL;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		q = v[mid]->path;
@@ -606,6 +620,141 @@ static int check_clashes(zentry *const *v, size_t n)
 	return 0;
 }
 
+/* ---- a screen before the sorted checks ----
+ * Sorting thousands of paths that share long prefixes (a jar's class files) costs more than
+ * the rest of reading its directory, and almost every archive passes. So a hash set of the
+ * paths screens first: it proves that no path appears twice (and, when only contents are
+ * read, that no file is used as a directory), or it finds a doubt, and then the sorted
+ * checks run as before and name the path. The screen never refuses anything itself.
+ * Probing is bounded, so names built to collide cost a bounded number of steps each and
+ * end in the sort. */
+
+#define SCREEN_PROBES 32
+
+typedef struct {
+	const char *p;             /* NULL: empty slot */
+	uint32_t len, hash;
+} zslot;
+
+typedef struct {
+	zslot *slots;
+	size_t mask;
+} zset;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	return (uint32_t)(h >> 32);
+}
+
+static int zset_init(zset *t, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	t->mask = size - 1;
+	return (t->slots = calloc(size, sizeof(*t->slots))) ? 0 : ld_error_oom();
+}
+
+/* Add [p, p+len): 1 added, 0 already there, -1 a doubt (the probes ran out). */
+static int zset_add(zset *t, const char *p, size_t len, uint32_t hash)
+{
+	size_t i = hash & t->mask;
+
+	for (int k = 0; k < SCREEN_PROBES; k++, i = (i + 1) & t->mask) {
+		zslot *x = &t->slots[i];
+		if (!x->p) {
+			x->p = p;
+			x->len = (uint32_t)len;
+			x->hash = hash;
+			return 1;
+		}
+		if (x->hash == hash && x->len == len && memcmp(x->p, p, len) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* 1 found, 0 not there, -1 a doubt. */
+static int zset_has(const zset *t, const char *p, size_t len, uint32_t hash)
+{
+	size_t i = hash & t->mask;
+
+	for (int k = 0; k < SCREEN_PROBES; k++, i = (i + 1) & t->mask) {
+		const zslot *x = &t->slots[i];
+		if (!x->p)
+			return 0;
+		if (x->hash == hash && x->len == len && memcmp(x->p, p, len) == 0)
+			return 1;
+	}
+	return -1;
+}
+
+/* The directories above `p` (its first `len` bytes are its parent): each new one must not
+ * be a file. A directory already seen had its own parents checked then. */
+static int screen_dirs(const zset *files, zset *dirs, const char *p, size_t len)
+{
+	uint32_t h;
+	int r;
+
+	while (len) {
+		h = hash_bytes(p, len);
+		if ((r = zset_add(dirs, p, len, h)) <= 0)
+			return r == 0 ? 1 : 0;
+		if (zset_has(files, p, len, h) != 0)
+			return 0;
+		while (len && p[len - 1] != '/')
+			len--;
+		if (len)
+			len--;
+	}
+	return 1;
+}
+
+/* 1 when the paths certainly pass; 0 when the sorted checks must look; <0 without memory. */
+static int screen_paths(zentry *const *v, size_t n, int dirs_too)
+{
+	zset files = { NULL, 0 }, dirs = { NULL, 0 };
+	const char *prev = NULL, *slash;
+	size_t prev_len = 0, len, dlen;
+	int ok = 1, error;
+
+	if ((error = zset_init(&files, n)) < 0 || (dirs_too && (error = zset_init(&dirs, n)) < 0))
+		goto done;
+	for (size_t i = 0; i < n && ok; i++) {
+		len = strlen(v[i]->path);
+		if (len > UINT32_MAX ||
+		    zset_add(&files, v[i]->path, len, hash_bytes(v[i]->path, len)) != 1)
+			ok = 0;
+	}
+	/* Entries come grouped by directory, so one that shares the previous entry's parent
+	 * has nothing new to check. */
+	for (size_t i = 0; i < n && ok && dirs_too; i++) {
+		slash = strrchr(v[i]->path, '/');
+		dlen = slash ? (size_t)(slash - v[i]->path) : 0;
+		if (dlen == 0 || (prev && dlen == prev_len && memcmp(prev, v[i]->path, dlen) == 0))
+			continue;
+		prev = v[i]->path;
+		prev_len = dlen;
+		ok = screen_dirs(&files, &dirs, v[i]->path, dlen);
+	}
+	error = ok;
+done:
+	free(files.slots);
+	free(dirs.slots);
+	return error;
+}
+
 static int check_duplicates(zreader *r)
 {
 	zentry **v = NULL;
@@ -617,6 +766,10 @@ static int check_duplicates(zreader *r)
 	for (size_t i = 0; i < r->n; i++)
 		if (r->ents[i].path)
 			v[n++] = &r->ents[i];
+	if ((error = screen_paths(v, n, r->content_only)) != 0) {
+		free(v);
+		return error < 0 ? error : 0;
+	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_path);
 	for (size_t i = 1; i < n; i++) {
@@ -1131,11 +1284,11 @@ static void reader_init(zreader *r, const void *data, size_t len, const ld_zip_l
 static void reader_dispose(zreader *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		free(r->ents[i].path);
 		cap_release(r->ents[i].cap);
 		free(r->ents[i].cap);
 	}
 	free(r->ents);
+	free(r->names);
 }
 
 int ld_zip_manifest_visit(ld_manifest **out, const void *data, size_t len,
