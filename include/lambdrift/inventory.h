@@ -87,6 +87,9 @@ typedef struct {
 	unsigned long errors;       /* requests that failed for good */
 } ld_api_calls;
 
+/** Add the counters of `from` to `to` (calls counted apart, by threads or targets). */
+void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from);
+
 /* Storage for a slim inventory's versions (private to the library). */
 struct ld_arena;
 

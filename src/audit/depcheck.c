@@ -996,16 +996,6 @@ static void *work(void *arg)
 	return NULL;
 }
 
-static void add_calls(ld_api_calls *to, const ld_api_calls *from)
-{
-	to->control += from->control;
-	to->get_function += from->get_function;
-	to->sts += from->sts;
-	to->throttled += from->throttled;
-	to->retries += from->retries;
-	to->errors += from->errors;
-}
-
 /* Workers, each on a connection of its own; fewer when a transport cannot be opened. */
 static int run_workers(scan_run *r, size_t nworkers)
 {
@@ -1029,7 +1019,7 @@ static int run_workers(scan_run *r, size_t nworkers)
 		if (w[k].started)
 			pthread_join(w[k].thread, NULL);
 		ld_transport_free(w[k].transport);
-		add_calls(&r->inv->calls, &w[k].calls);
+		ld_api_calls_add(&r->inv->calls, &w[k].calls);
 	}
 	free(w);
 	return error;

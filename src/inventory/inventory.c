@@ -327,7 +327,7 @@ static int take_unique(char ***dst, size_t *ndst, char *const *src, size_t nsrc)
 	return error;
 }
 
-static void add_calls(ld_api_calls *to, const ld_api_calls *from)
+void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from)
 {
 	to->control += from->control;
 	to->get_function += from->get_function;
@@ -341,7 +341,7 @@ int ld_inventory_take(ld_inventory *dst, ld_inventory *src)
 {
 	int error;
 
-	add_calls(&dst->calls, &src->calls);
+	ld_api_calls_add(&dst->calls, &src->calls);
 	dst->complete = dst->complete && src->complete;
 	if (!dst->account && src->account) {
 		dst->account = src->account;
