@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <lambdrift/audit.h>
 #include <lambdrift/aws.h>
 #include <lambdrift/errors.h>
 
@@ -591,36 +592,13 @@ int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const
 
 /* ---- the clock ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm), so no
- * timegm() is needed. */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
 static int parse_date(time_t *out, const char *s)
 {
-	unsigned y, m, d;
-	char tail;
-	struct tm tm;
-	time_t t;
+	long days;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+	if (!ld_date_parse(s, &days))
 		return -1;
-	t = (time_t)days_from_civil((long)y, m, d) * 86400;
-	/* Round-trip through gmtime to refuse dates such as 2026-02-30. */
-	if (!gmtime_r(&t, &tm) || tm.tm_mday != (int)d || tm.tm_mon + 1 != (int)m)
-		return -1;
-	*out = t;
+	*out = (time_t)days * 86400;
 	return 0;
 }
 

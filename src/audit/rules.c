@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "audit/findings.h"
-#include "audit/runtimes.h"
+#include "util/date.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
 

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/runtimes.h"
 #include "lambdrift/audit.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
@@ -23,55 +22,6 @@ extern const size_t ld_runtimes_data_len;
 #define MAX_TABLE_BYTES ((size_t)1024 * 1024)
 #define MAX_FIELDS 6
 #define SOURCE_PREFIX "# source:"
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
- * days_from_civil), so no time zone or mktime() is involved. */
-static long days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-bool ld_date_parse(const char *ymd, long *days)
-{
-	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	long y, m, d;
-
-	if (!ymd || strlen(ymd) != 10 || ymd[4] != '-' || ymd[7] != '-' || !digits(ymd, 4) ||
-	    !digits(ymd + 5, 2) || !digits(ymd + 8, 2))
-		return false;
-	y = strtol(ymd, NULL, 10);
-	m = strtol(ymd + 5, NULL, 10);
-	d = strtol(ymd + 8, NULL, 10);
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return false;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return false;
-	*days = days_from_civil(y, m, d);
-	return true;
-}
-
-long ld_date_of(time_t t)
-{
-	long long s = (long long)t;
-	long long day = s / 86400;
-	if (s % 86400 < 0)
-		day--;
-	return (long)day;
-}
 
 void ld_runtime_table_dispose(ld_runtime_table *t)
 {

@@ -26,6 +26,7 @@
 #include "aws/ini.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/date.h"
 
 #define MAX_CHAIN 16      /* profiles in one source_profile chain */
 #define NAME_MAX_LEN 256  /* longest profile or services name in a section header */
@@ -229,17 +230,6 @@ static bool digits(const char *s, int n, int *out)
 	return true;
 }
 
-static long long days_from_civil(long long y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* ISO 8601 "2030-01-02T03:04:05[.fff](Z|+hh:mm|+hhmm)", as in AWS_CREDENTIAL_EXPIRATION. */
 static bool parse_time(const char *s, time_t *out)
 {
@@ -272,7 +262,7 @@ static bool parse_time(const char *s, time_t *out)
 	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
 	    oh > 23 || om > 59)
 		return false;
-	*out = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+	*out = (time_t)(ld_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
 			sign * (oh * 3600 + om * 60));
 	return true;
 }

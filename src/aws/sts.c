@@ -15,6 +15,7 @@
 
 #include "aws/sts.h"
 #include "lambdrift/errors.h"
+#include "util/date.h"
 
 #define MAX_TAG 64
 
@@ -154,18 +155,6 @@ limit:
 
 /* --- time ------------------------------------------------------------------------- */
 
-/* days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm) */
-static long days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int ld_parse_iso8601(time_t *out, const char *s)
 {
 	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
@@ -193,7 +182,7 @@ int ld_parse_iso8601(time_t *out, const char *s)
 	}
 	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		goto invalid;
-	*out = (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + sec - offset);
+	*out = (time_t)(ld_days_from_civil(y, mo, d) * 86400L + h * 3600L + mi * 60L + sec - offset);
 	return 0;
 invalid:
 	return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "malformed timestamp (want ISO 8601 UTC)");

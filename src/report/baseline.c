@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/runtimes.h"
+#include "util/date.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/inventory.h"
 #include "report/baseline.h"

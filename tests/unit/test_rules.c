@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "audit/findings.h"
-#include "audit/runtimes.h"
+#include "util/date.h"
 #include "harness.h"
 #include "inventory/build.h"
 #include "lambdrift/audit.h"
