@@ -338,12 +338,7 @@ static void merge_calls(pool *p, ld_target_run *r, ld_aws_client *c)
 
 	p->status.calls += from->control + from->get_function + from->sts;
 	p->status.throttled += from->throttled;
-	to->control += from->control;
-	to->get_function += from->get_function;
-	to->sts += from->sts;
-	to->throttled += from->throttled;
-	to->retries += from->retries;
-	to->errors += from->errors;
+	ld_api_calls_add(to, from);
 	memset(from, 0, sizeof(*from));
 }
 
