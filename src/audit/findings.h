@@ -23,19 +23,26 @@ typedef struct {
 } ld_finding_id;
 
 /**
- * Append a finding. The message is printf-formatted (one line; newlines become spaces).
- * @param evidence compact JSON object, copied, or NULL
- * @return 0, LD_ERROR without memory
+ * What differs between $LATEST and version `v` (latest-drift, in scan and verify): the
+ * code, when both hashes are known and differ, and the config fields by name.
+ * @param evidence receives the finding's evidence (caller frees): {`version_key`: v's
+ *        version, "code_changed", "config_fields"}; NULL when nothing differs
+ * @param what receives "code changed; config changed: Handler, MemorySize" or a part of
+ *        it; give it room for 4 KiB of names and the words around them
+ * @return 1 when something differs, 0 when nothing does, LD_ERROR without memory
  */
-/** Names of the config fields that differ between two versions (their sorted config
- *  lists): appended comma-separated to `names` and as strings to the JSON array `list`.
- *  @return 0 or LD_ERROR without memory */
-int ld_audit__config_diff(ld_buf *names, ld_json *list, const ld_version *a, const ld_version *b);
+int ld_audit__latest_diff(char **evidence, ld_buf *what, const ld_version *latest,
+			  const ld_version *v, const char *version_key);
 
 /** Evidence as compact canonical JSON (at most 1 MiB), consuming `obj`; NULL on failure,
  *  which callers tolerate (a finding without evidence). */
 char *ld_findings_evidence(ld_json *obj);
 
+/**
+ * Append a finding. The message is printf-formatted (one line; newlines become spaces).
+ * @param evidence compact JSON object, copied, or NULL
+ * @return 0, LD_ERROR without memory
+ */
 int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evidence,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -85,7 +85,9 @@ static int check_alias_split(const scan_ctx *s, const ld_function *fn, const ld_
 
 /* -------------------------------------------------------------- latest-drift */
 
-int ld_audit__config_diff(ld_buf *names, ld_json *list, const ld_version *a, const ld_version *b)
+/* Names of the config fields that differ between two versions' sorted config lists,
+ * comma-separated into `names` and as strings into the JSON array `list`. */
+static int config_diff(ld_buf *names, ld_json *list, const ld_version *a, const ld_version *b)
 {
 	size_t i = 0, j = 0;
 
@@ -107,53 +109,66 @@ int ld_audit__config_diff(ld_buf *names, ld_json *list, const ld_version *a, con
 	return names->error;
 }
 
-static int check_latest_drift(const scan_ctx *s, const ld_function *fn)
+int ld_audit__latest_diff(char **evidence, ld_buf *what, const ld_version *latest,
+			  const ld_version *v, const char *version_key)
 {
-	const ld_version *latest = ld_function_version(fn, "$LATEST");
-	const ld_version *pub = ld_function_latest_published(fn);
 	ld_buf names = LD_BUF_INIT_CAP(4096);
-	ld_json *ev = NULL, *fields = NULL;
-	char *evidence = NULL;
-	bool code_changed;
-	ld_finding_id id;
-	int error = 0;
-
-	if (!latest || !pub)
-		return 0;
+	ld_json *ev = ld_json_new_object(), *fields = ld_json_new_array();
 	/* Unknown code hashes prove nothing either way; only a known difference counts. */
-	code_changed = latest->code_sha256 && pub->code_sha256 &&
-		       strcmp(latest->code_sha256, pub->code_sha256) != 0;
-	if (!(ev = ld_json_new_object()) || !(fields = ld_json_new_array())) {
+	bool code_changed = latest->code_sha256 && v->code_sha256 &&
+			    strcmp(latest->code_sha256, v->code_sha256) != 0;
+	int error;
+
+	*evidence = NULL;
+	if (!ev || !fields) {
 		error = ld_error_oom();
 		goto done;
 	}
-	if ((error = ld_audit__config_diff(&names, fields, latest, pub)) < 0)
+	if ((error = config_diff(&names, fields, latest, v)) < 0 ||
+	    (!code_changed && names.size == 0))
 		goto done;
-	if (!code_changed && names.size == 0)
-		goto done;
-	if (ld_json_add_str(ev, "published_version", pub->version) < 0 ||
+	ld_buf_printf(what, "%s%s%s%s", code_changed ? "code changed" : "",
+		      code_changed && names.size ? "; " : "",
+		      names.size ? "config changed: " : "", names.ptr);
+	if (ld_json_add_str(ev, version_key, v->version) < 0 ||
 	    ld_json_add_bool(ev, "code_changed", code_changed) < 0) {
 		error = LD_ERROR;
 		goto done;
 	}
 	error = ld_json_add(ev, "config_fields", fields);
-	fields = NULL;
+	fields = NULL; /* taken, on failure too */
 	if (error < 0)
 		goto done;
-	evidence = ld_findings_evidence(ev);
+	*evidence = ld_findings_evidence(ev); /* a finding without evidence when NULL */
 	ev = NULL;
-	id = fid(s, "latest-drift", fn, "$LATEST", pub->version);
-	error = ld_findings_add(s->out, &id, evidence,
-				"$LATEST was edited after version %s was published: %s%s%s%s; "
-				"publish it or redeploy", pub->version,
-				code_changed ? "code changed" : "",
-				code_changed && names.size ? "; " : "",
-				names.size ? "config changed: " : "", names.ptr);
+	error = what->error < 0 ? what->error : 1;
 done:
-	free(evidence);
 	ld_json_free(ev);
 	ld_json_free(fields);
 	ld_buf_dispose(&names);
+	return error;
+}
+
+static int check_latest_drift(const scan_ctx *s, const ld_function *fn)
+{
+	const ld_version *latest = ld_function_version(fn, "$LATEST");
+	const ld_version *pub = ld_function_latest_published(fn);
+	ld_buf what = LD_BUF_INIT_CAP(8192);
+	char *evidence = NULL;
+	ld_finding_id id;
+	int error;
+
+	if (!latest || !pub)
+		return 0;
+	if ((error = ld_audit__latest_diff(&evidence, &what, latest, pub,
+					   "published_version")) > 0) {
+		id = fid(s, "latest-drift", fn, "$LATEST", pub->version);
+		error = ld_findings_add(s->out, &id, evidence,
+					"$LATEST was edited after version %s was published: %s; "
+					"publish it or redeploy", pub->version, what.ptr);
+	}
+	free(evidence);
+	ld_buf_dispose(&what);
 	return error;
 }
 

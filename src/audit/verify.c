@@ -656,44 +656,22 @@ static int compare_latest(const run_ctx *r, const target *t)
 	const ld_version *latest = ld_function_version(t->fn, "$LATEST");
 	const ld_version *newest = ld_function_latest_published(t->fn);
 	const ld_version *v = t->served;
-	ld_buf names = LD_BUF_INIT_CAP(2048);
-	ld_json *ev = NULL, *fields = NULL;
+	ld_buf what = LD_BUF_INIT_CAP(8192);
 	ld_finding_id id = target_id(r, t, "latest-drift", v->version);
 	char *evidence = NULL;
-	bool code_changed;
-	int error = 0;
+	int error;
 
 	/* the scan rule already compares $LATEST with the newest published version */
 	if (!latest || latest == v || v == newest)
 		return 0;
 	id.qualifier = "$LATEST";
-	code_changed = latest->code_sha256 && v->code_sha256 &&
-		       strcmp(latest->code_sha256, v->code_sha256) != 0;
-	if (!(ev = ld_json_new_object()) || !(fields = ld_json_new_array())) {
-		error = ld_error_oom();
-		goto done;
-	}
-	if ((error = ld_audit__config_diff(&names, fields, latest, v)) < 0)
-		goto done;
-	if (!code_changed && names.size == 0)
-		goto done;
-	ld_json_add_str(ev, "served_version", v->version);
-	ld_json_add_bool(ev, "code_changed", code_changed);
-	ld_json_add(ev, "config_fields", fields);
-	fields = NULL;
-	evidence = ld_findings_evidence(ev);
-	ev = NULL;
-	error = ld_findings_add(r->out, &id, evidence,
-				"$LATEST differs from version %s, which %s serves: %s%s%s%s",
-				v->version, t->alias ? t->served_by : "verify compared",
-				code_changed ? "code changed" : "",
-				code_changed && names.size ? "; " : "",
-				names.size ? "config changed: " : "", names.ptr);
-done:
+	if ((error = ld_audit__latest_diff(&evidence, &what, latest, v, "served_version")) > 0)
+		error = ld_findings_add(r->out, &id, evidence,
+					"$LATEST differs from version %s, which %s serves: %s",
+					v->version, t->alias ? t->served_by : "verify compared",
+					what.ptr);
 	free(evidence);
-	ld_json_free(ev);
-	ld_json_free(fields);
-	ld_buf_dispose(&names);
+	ld_buf_dispose(&what);
 	return error;
 }
 
