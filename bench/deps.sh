@@ -14,10 +14,8 @@ SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$SRC/build-deps-bench}
 WORK=${WORK:-/tmp/ld-bench-deps}
 
-cmake -B "$BUILD" -S "$SRC" -DCMAKE_BUILD_TYPE=Release -DLD_BENCH=ON -DLD_WERROR=OFF \
-	>"$WORK.build.log" 2>&1 &&
-	cmake --build "$BUILD" --target deps_bench -j2 >>"$WORK.build.log" 2>&1 ||
-	{ echo "deps.sh: build failed, see $WORK.build.log" >&2; exit 1; }
+. "$SRC/bench/lib.sh"
+bench_build deps.sh deps_bench "$WORK.build.log" -DLD_BENCH=ON
 
 mkdir -p "$WORK"
 PKG=$WORK/pkg.zip

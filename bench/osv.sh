@@ -19,10 +19,8 @@ BUILD=${BUILD:-$SRC/build-osv-bench}
 WORK=${WORK:-/tmp/ld-osv-bench}/$RECORDS-$DEPS
 
 mkdir -p "$WORK"
-cmake -B "$BUILD" -S "$SRC" -DCMAKE_BUILD_TYPE=Release -DLD_BENCH=ON -DLD_WERROR=OFF \
-	>"$WORK/build.log" 2>&1 &&
-	cmake --build "$BUILD" --target osv_bench -j2 >>"$WORK/build.log" 2>&1 ||
-	{ echo "osv.sh: build failed, see $WORK/build.log" >&2; exit 1; }
+. "$SRC/bench/lib.sh"
+bench_build osv.sh osv_bench "$WORK/build.log" -DLD_BENCH=ON
 BENCH=$BUILD/osv_bench
 
 if [ ! -s "$WORK/deps.tsv" ] || [ ! -s "$WORK/all.zip" ]; then
@@ -31,19 +29,6 @@ if [ ! -s "$WORK/deps.tsv" ] || [ ! -s "$WORK/all.zip" ]; then
 fi
 echo "advisories: $WORK/dir ($(find "$WORK/dir" -name '*.json' | wc -l) files," \
 	"$(du -sm "$WORK/dir" | cut -f1) MB on disk), $WORK/all.zip ($(du -m "$WORK/all.zip" | cut -f1) MB)"
-
-# Median wall time of a shell command over RUNS runs (one warm-up run first).
-median() {
-	sh -c "$1" >/dev/null
-	i=0
-	while [ $i -lt "$RUNS" ]; do
-		s=$(date +%s.%N)
-		sh -c "$1" >/dev/null
-		e=$(date +%s.%N)
-		echo "$e - $s" | bc -l
-		i=$((i + 1))
-	done | sort -n | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] }'
-}
 
 DEPSF=$WORK/deps.tsv
 OURS_DIR=$(median "'$BENCH' '$WORK/dir' '$DEPSF'")

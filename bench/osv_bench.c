@@ -18,19 +18,13 @@
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
+#include "bench.h"
 
 #define MAX_DEPS 100000
 
 typedef struct {
 	char *eco, *name, *version;
 } dep;
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t read_deps(const char *path, dep *deps)
 {
