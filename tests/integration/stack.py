@@ -295,6 +295,51 @@ class Stack:
                         "--output", path, *args, env=env)
 
 
+class FaultProxy:
+    """bench/quota_proxy.py in front of a moto server, with no added latency: faults are
+    injected with post("/_bench/faults", [...]) and counted by stats()."""
+
+    def __init__(self, upstream, tmp, name="proxy"):
+        self.port_file = Path(tmp) / f"{name}.port"
+        self.log = open(Path(tmp) / f"{name}.log", "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(REPO / "bench" / "quota_proxy.py"), "--upstream", upstream,
+             "--latency-ms", "0", "--port-file", str(self.port_file)],
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while not self.port_file.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("quota proxy did not start")
+            time.sleep(0.05)
+        self.port = int(self.port_file.read_text())
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def post(self, path, doc):
+        req = urllib.request.Request(self.endpoint + path, data=json.dumps(doc).encode(),
+                                     method="POST")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())
+
+    def stats(self):
+        with urllib.request.urlopen(self.endpoint + "/_bench/stats", timeout=10) as r:
+            return json.loads(r.read())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+        self.log.close()
+
+
 def runtime_table(path, rows):
     """Write a runtime table (the columns of data/lambda-runtimes.tsv).
 

@@ -12,12 +12,8 @@ name exists in both accounts), run.complete, the same findings from a serial run
 region of the partition against moto, two of them seeded), and an account whose AssumeRole
 is refused (by the quota proxy's injected fault) failing alone with exit 3.
 """
-import json
-import subprocess
 import sys
-import time
 import unittest
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,7 +21,6 @@ import stack  # noqa: E402
 
 ACCOUNTS = ["111111111111", "222222222222"]
 REGIONS = ["us-east-1", "eu-west-1"]
-PROXY = stack.REPO / "bench" / "quota_proxy.py"
 # (account, region, name, how): what is seeded, and so what each scan must find
 SEEDED = [
     ("111111111111", "us-east-1", "orders", "drift"),
@@ -153,10 +148,11 @@ class Accounts(stack.StackTestCase):
         self.assertGreaterEqual(len(regions), 30)
 
     def test_refused_account_fails_alone(self):
-        proxy = Proxy(self.stack.endpoint, self.stack.tmp)
+        proxy = stack.FaultProxy(self.stack.endpoint, self.stack.tmp, "accounts-proxy")
         try:
             # the first AssumeRole is refused; which account asks first is up to timing
-            proxy.faults([{"kind": "status", "status": 403, "match": "STS", "count": 1}])
+            proxy.post("/_bench/faults",
+                       [{"kind": "status", "status": 403, "match": "STS", "count": 1}])
             env = self.stack.env(AWS_ENDPOINT_URL_STS=proxy.endpoint)
             r = self.scan("--accounts", ",".join(ACCOUNTS), endpoint=proxy.endpoint, env=env)
         finally:
@@ -171,44 +167,6 @@ class Accounts(stack.StackTestCase):
                             for p in r.json["run"].get("problems", [])), msg=str(r))
         self.assertEqual({x for x in self.found(r)},
                          {x for x in self.expected() if x[0] != refused})
-
-
-class Proxy:
-    """bench/quota_proxy.py in front of moto, without latency (as test_faults.py runs it)."""
-
-    def __init__(self, upstream, tmp):
-        self.port_file = Path(tmp) / "accounts-proxy.port"
-        self.log = open(Path(tmp) / "accounts-proxy.log", "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PROXY), "--upstream", upstream, "--latency-ms", "0",
-             "--port-file", str(self.port_file)],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not self.port_file.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("quota proxy did not start")
-            time.sleep(0.05)
-        self.port = int(self.port_file.read_text())
-
-    @property
-    def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def faults(self, doc):
-        req = urllib.request.Request(self.endpoint + "/_bench/faults",
-                                     data=json.dumps(doc).encode(), method="POST")
-        urllib.request.urlopen(req, timeout=10).read()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 if __name__ == "__main__":

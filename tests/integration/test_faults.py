@@ -14,19 +14,14 @@ matching request, which nothing can absorb). For every case lambdrift must eithe
 anything else (exit 0/1 with different data, exit 3 marked complete, no report) fails.
 The persistent cases must end in exit 3 (the data cannot be had).
 """
-import json
-import signal
-import subprocess
 import sys
 import time
 import unittest
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
 
-PROXY = stack.REPO / "bench" / "quota_proxy.py"
 N_MANY = 55          # versions of one function: ListFunctions then needs two pages
 TIMEOUT = 8          # lambdrift --timeout for every faulty run, seconds
 
@@ -47,50 +42,6 @@ CASES = [
     ("slow-past-deadline", [{"kind": "slow", "match": "ListFunctions", "delay": TIMEOUT + 6}],
      True),
 ]
-
-
-class Proxy:
-    """bench/quota_proxy.py in front of a moto Stack, no added latency."""
-
-    def __init__(self, upstream, tmp):
-        self.port_file = Path(tmp) / "proxy.port"
-        self.log = open(Path(tmp) / "proxy.log", "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, str(PROXY), "--upstream", upstream, "--latency-ms", "0",
-             "--port-file", str(self.port_file)],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while not self.port_file.exists():
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("quota proxy did not start")
-            time.sleep(0.05)
-        self.port = int(self.port_file.read_text())
-
-    @property
-    def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def post(self, path, doc):
-        req = urllib.request.Request(self.endpoint + path, data=json.dumps(doc).encode(),
-                                     method="POST")
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return json.loads(r.read())
-
-    def stats(self):
-        with urllib.request.urlopen(self.endpoint + "/_bench/stats", timeout=10) as r:
-            return json.loads(r.read())
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
-        self.log.close()
 
 
 def shape(report):
@@ -130,7 +81,7 @@ class Faults(stack.StackTestCase):
         arn = s.boto("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
         lam.create_event_source_mapping(FunctionName="plain-1",
                                         EventSourceArn=arn["Attributes"]["QueueArn"])
-        cls.proxy = Proxy(s.endpoint, s.tmp)
+        cls.proxy = stack.FaultProxy(s.endpoint, s.tmp)
 
     @classmethod
     def tearDownClass(cls):
