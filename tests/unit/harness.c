@@ -44,6 +44,17 @@ char *ld_test_read_file(const char *path, size_t *len)
 	return data;
 }
 
+int ld_test_sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
 int main(int argc, char **argv)
 {
 	int ran = 0;

@@ -43,4 +43,7 @@ void ld_test_fail(const char *file, int line, const char *fmt, ...)
 /** Read a whole file into a malloc'd NUL-terminated string (NULL when unreadable). */
 char *ld_test_read_file(const char *path, size_t *len);
 
+/** Run a printf-formatted shell command (fixture setup); its system() status. */
+int ld_test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

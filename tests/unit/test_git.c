@@ -18,17 +18,6 @@
 static char fx_base[256];
 static char fx_repo[300];
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 /* First line of a command's output, without the newline. */
 static void capture(char *out, size_t n, const char *cmd)
 {
@@ -43,7 +32,7 @@ static void capture(char *out, size_t n, const char *cmd)
 static void fx_cleanup(void)
 {
 	if (fx_base[0])
-		sh("rm -rf '%s'", fx_base);
+		ld_test_sh("rm -rf '%s'", fx_base);
 }
 
 /* Commits and tags get fixed, increasing dates so "newest tags" has a defined order. */
@@ -99,8 +88,8 @@ static const char *fixture(void)
 			return NULL;
 		fputs(script, f);
 		fclose(f);
-		if (sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
-			sh("cat '%s/make.log' >&2", fx_base);
+		if (ld_test_sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
+			ld_test_sh("cat '%s/make.log' >&2", fx_base);
 			return NULL;
 		}
 	}
@@ -226,7 +215,7 @@ static void test_git__missing_tag(void)
 	LD_CHECK_INT(ld_git_resolve(&rev, r, "bad..name", false), LD_ENOTFOUND);
 	ld_git_free(r);
 
-	LD_REQUIRE(sh("git init -q '%s/empty'", fx_base) == 0);
+	LD_REQUIRE(ld_test_sh("git init -q '%s/empty'", fx_base) == 0);
 	snprintf(want, sizeof(want), "%s/empty", fx_base);
 	LD_REQUIRE(ld_git_open(&r, want) == 0);
 	LD_CHECK_INT(ld_git_resolve(&rev, r, "v1", false), LD_ENOTFOUND);

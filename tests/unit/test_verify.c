@@ -41,21 +41,10 @@
 static char fx_base[256];
 static char fx_repo[300];
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
-
 static void fx_cleanup(void)
 {
 	if (fx_base[0])
-		sh("rm -rf '%s'", fx_base);
+		ld_test_sh("rm -rf '%s'", fx_base);
 }
 
 static const char fx_script[] =
@@ -129,8 +118,8 @@ static const char *fixture(void)
 	write_spec();
 	snprintf(path, sizeof(path), "%s/make.sh", fx_base);
 	write_file(path, fx_script);
-	if (sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
-		sh("cat '%s/make.log' >&2", fx_base);
+	if (ld_test_sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
+		ld_test_sh("cat '%s/make.log' >&2", fx_base);
 		return NULL;
 	}
 	/* build mode's temporary directories go here, so the tests can see them removed */
@@ -145,7 +134,7 @@ static const char *fixture(void)
 static char *zip_of_work(size_t *len, const char *edit)
 {
 	char path[320];
-	if (sh("cd '%s' && rm -rf w w.zip && cp -a work/services/orders w && cd w && %s && "
+	if (ld_test_sh("cd '%s' && rm -rf w w.zip && cp -a work/services/orders w && cd w && %s && "
 	       "rm -rf tests lib/cache.pyc && zip -qryX ../w.zip .", fx_base, edit) != 0)
 		return NULL;
 	snprintf(path, sizeof(path), "%s/w.zip", fx_base);
