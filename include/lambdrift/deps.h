@@ -12,6 +12,7 @@
 #ifndef LAMBDRIFT_DEPS_H
 #define LAMBDRIFT_DEPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lambdrift/audit.h"
@@ -56,9 +57,6 @@ typedef struct {
  *  many there are. */
 size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t max);
 
-/** One sentence on the advisories loaded ("1,234 advisories from 2 sources"), for logs. */
-const char *ld_depcheck_describe(const ld_depcheck *c);
-
 /* One deployed dependency of one served version. */
 typedef struct {
 	const char *ecosystem;   /* "npm", "PyPI", "Maven", "NuGet" (static) */
@@ -66,8 +64,9 @@ typedef struct {
 	char *origin;            /* "function", or the layer version ARN */
 	char *account, *region, *function;
 	char *qualifier;         /* "$LATEST" or a version number */
-	char *advisories;        /* ids of the advisories that affect it, ", "-joined ("" for
-				    none), or NULL when no advisories were loaded */
+	bool checked;            /* advisories were loaded and asked about it */
+	char **advisories;       /* ids of those that affect it, in the order loaded */
+	size_t nadvisories;
 } ld_dep_row;
 
 typedef struct {

@@ -58,7 +58,6 @@ struct ld_depcheck {
 	pthread_mutex_t osv_lock;   /* the OSV API client and what it adds to `osv` */
 	layer_entry **layers;       /* entries never move: threads keep pointers to them */
 	size_t nlayers, alloc;
-	char describe[200];
 	ld_depcheck_progress_fn progress;
 	void *progress_ctx;
 	size_t layers_seen;         /* for progress; guarded by `lock` */
@@ -68,7 +67,6 @@ struct ld_depcheck {
 
 static int load_advisories(ld_depcheck *c, const ld_depcheck_opts *o)
 {
-	const ld_osv_stats *st;
 	int error;
 
 	if ((error = ld_osv_db_new(&c->osv, NULL)) < 0)
@@ -76,10 +74,6 @@ static int load_advisories(ld_depcheck *c, const ld_depcheck_opts *o)
 	for (size_t i = 0; i < o->nosv; i++)
 		if ((error = ld_osv_load(c->osv, o->osv_paths[i])) < 0)
 			return error;
-	st = ld_osv_db_stats(c->osv);
-	snprintf(c->describe, sizeof(c->describe), "%zu advisories for %zu packages from %zu "
-		 "file(s)%s%s", st->records, st->packages, st->files,
-		 o->osv_api ? " and the OSV API at " : "", o->osv_api ? o->osv_api : "");
 	return 0;
 }
 
@@ -98,7 +92,6 @@ int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->layers_lock, NULL);
 	pthread_mutex_init(&c->osv_lock, NULL);
-	snprintf(c->describe, sizeof(c->describe), "no advisories");
 	if (o && o->osv_api && strncmp(o->osv_api, "http://", 7) &&
 	    strncmp(o->osv_api, "https://", 8))
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--osv-api wants an http:// or "
@@ -168,11 +161,6 @@ size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t m
 	if (out && n <= max)
 		qsort(out, n, sizeof(*out), cmp_layer);
 	return n;
-}
-
-const char *ld_depcheck_describe(const ld_depcheck *c)
-{
-	return c ? c->describe : "no advisories";
 }
 
 /* ------------------------------------------------------------------ findings */
@@ -488,27 +476,25 @@ static int use_layer(ld_depcheck *c, const ld_depcheck_target *t, const char *ar
 	return layer_outdated(t, e);
 }
 
-bool ld_depcheck__has_layers(const ld_version *v)
+/* The version's Layers setting: a canonical JSON array of layer version ARNs in attach
+ * order, or "" when it has none. */
+static const char *layers_value(const ld_version *v)
 {
 	for (size_t i = 0; v && i < v->nconfig; i++)
 		if (!strcmp(v->config[i].name, "Layers"))
-			return strcmp(v->config[i].value, "[]") != 0;
-	return false;
+			return v->config[i].value;
+	return "";
 }
 
-/* The version's layer ARNs, in attach order (a parsed JSON array; caller frees). */
-static int layer_list(ld_json **out, const ld_version *v)
+bool ld_depcheck__has_layers(const ld_version *v)
 {
-	*out = NULL;
-	for (size_t i = 0; i < v->nconfig; i++)
-		if (!strcmp(v->config[i].name, "Layers"))
-			return ld_json_parse(out, v->config[i].value, strlen(v->config[i].value),
-					     "the inventory's Layers field");
-	return 0;
+	const char *layers = layers_value(v);
+	return *layers && strcmp(layers, "[]") != 0;
 }
 
 static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *deps, bool *whole)
 {
+	const char *layers = layers_value(t->v);
 	ld_json *arns = NULL;
 	int error;
 
@@ -520,7 +506,8 @@ static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *dep
 			   "version %s attaches layers, which an offline run cannot read; their "
 			   "dependencies were not checked (run live to read them)", t->v->version);
 	}
-	if ((error = layer_list(&arns, t->v)) < 0)
+	if ((error = ld_json_parse(&arns, layers, strlen(layers),
+				   "the inventory's Layers field")) < 0)
 		return unread(t, "layers", ld_error_last()->message);
 	for (ld_json *a = ld_json_first(arns); a && error == 0; a = ld_json_next(a))
 		if (ld_json_is_string(a))
@@ -642,17 +629,6 @@ static int vulnerable_group(const ld_depcheck_target *t, const ld_dep *d, size_t
 		   m->fixed ? "fixed in " : "no fixed version is known", m->fixed ? m->fixed : "");
 }
 
-/* "GHSA-a, GHSA-b" of the matches ("" for none), or NULL without memory. */
-static char *advisory_ids(const ld_osv_matches *m)
-{
-	ld_buf ids = LD_BUF_INIT_CAP(64 * 1024);
-
-	ld_buf_puts(&ids, "");
-	for (size_t i = 0; i < m->count; i++)
-		ld_buf_printf(&ids, "%s%s", i ? ", " : "", m->items[i].id);
-	return ld_buf_detach(&ids);
-}
-
 static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
 		   const ld_osv_matches *m);
 
@@ -758,6 +734,8 @@ void ld_dep_rows_dispose(ld_dep_rows *rows)
 		free(r->region);
 		free(r->function);
 		free(r->qualifier);
+		for (size_t k = 0; k < r->nadvisories; k++)
+			free(r->advisories[k]);
 		free(r->advisories);
 	}
 	free(rows->items);
@@ -788,6 +766,7 @@ static int add_row_locked(ld_dep_rows *rows, const ld_depcheck_target *t, const 
 			  const ld_osv_matches *m)
 {
 	ld_dep_row *r;
+	int error;
 
 	if (rows->count == rows->alloc) {
 		size_t n = rows->alloc ? rows->alloc * 2 : 64;
@@ -806,17 +785,15 @@ static int add_row_locked(ld_dep_rows *rows, const ld_depcheck_target *t, const 
 	    dup_opt(&r->function, t->id.function) < 0 ||
 	    dup_opt(&r->qualifier, t->id.qualifier) < 0)
 		return ld_error_oom();
-	if (m && !(r->advisories = advisory_ids(m)))
+	if (!m)
+		return 0;
+	r->checked = true;
+	if (m->count && !(r->advisories = calloc(m->count, sizeof(*r->advisories))))
 		return ld_error_oom();
+	for (size_t k = 0; k < m->count; k++)
+		if ((error = dup_opt(&r->advisories[r->nadvisories++], m->items[k].id)) < 0)
+			return error;
 	return 0;
-}
-
-static const char *layers_value(const ld_version *v)
-{
-	for (size_t i = 0; i < v->nconfig; i++)
-		if (!strcmp(v->config[i].name, "Layers"))
-			return v->config[i].value;
-	return "";
 }
 
 /* Whether `v` has the same code and layers as a version already in served[0..n). */

@@ -34,7 +34,7 @@ static int add_run(ld_json *root, const ld_inventory *inv, const char *started)
 
 static int add_row(ld_json *list, const ld_dep_row *r)
 {
-	ld_json *o = ld_json_new_object();
+	ld_json *o = ld_json_new_object(), *ids;
 	int error;
 
 	if ((error = ld_json_append(list, o)) < 0)
@@ -49,24 +49,13 @@ static int add_row(ld_json *list, const ld_dep_row *r)
 	    ld_json_add_str(o, "account", r->account) < 0 ||
 	    ld_json_add_str(o, "qualifier", r->qualifier) < 0)
 		return LD_ERROR;
-	if (!r->advisories)
+	if (!r->checked)
 		return 0;
-	{
-		ld_json *ids = ld_json_new_array();
-		const char *p = r->advisories;
-		if ((error = ld_json_add(o, "advisories", ids)) < 0)
+	if ((error = ld_json_add(o, "advisories", ids = ld_json_new_array())) < 0)
+		return error;
+	for (size_t i = 0; i < r->nadvisories; i++)
+		if ((error = ld_json_append(ids, ld_json_new_string(r->advisories[i]))) < 0)
 			return error;
-		while (*p) {
-			size_t n = strcspn(p, ",");
-			char id[256];
-			snprintf(id, sizeof(id), "%.*s", (int)(n < 255 ? n : 255), p);
-			if ((error = ld_json_append(ids, ld_json_new_string(id))) < 0)
-				return error;
-			p += n;
-			while (*p == ',' || *p == ' ')
-				p++;
-		}
-	}
 	return 0;
 }
 
@@ -117,8 +106,8 @@ static void text_row(ld_buf *out, const ld_dep_row *r)
 		      r->qualifier, r->path);
 	if (r->origin && strcmp(r->origin, "function"))
 		ld_buf_printf(out, "  (layer %s)", r->origin);
-	if (r->advisories && *r->advisories)
-		ld_buf_printf(out, "  VULNERABLE: %s", r->advisories);
+	for (size_t i = 0; i < r->nadvisories; i++)
+		ld_buf_printf(out, "%s%s", i ? ", " : "  VULNERABLE: ", r->advisories[i]);
 	ld_buf_putc(out, '\n');
 }
 
@@ -128,7 +117,7 @@ static int deps_text(ld_buf *out, const ld_dep_rows *rows, const ld_inventory *i
 
 	for (size_t i = 0; i < rows->count; i++) {
 		text_row(out, &rows->items[i]);
-		vulnerable += rows->items[i].advisories && *rows->items[i].advisories;
+		vulnerable += rows->items[i].nadvisories > 0;
 	}
 	ld_buf_printf(out, "%zu %s in %zu %s", rows->count,
 		      rows->count == 1 ? "dependency" : "dependencies", inv->nfunctions,
