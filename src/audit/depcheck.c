@@ -20,11 +20,12 @@
 #include "deps/osv.h"
 #include "deps/osvapi.h"
 #include "lambdrift/errors.h"
+#include "lambdrift/verify.h"
 #include "pkg/expect.h"
 #include "pkg/manifest.h"
 #include "util/json.h"
 
-#define DEFAULT_MAX_PACKAGE ((size_t)300 << 20)
+#define DEFAULT_MAX_PACKAGE LD_VERIFY_MAX_PACKAGE /* one cap for every package download */
 #define EVIDENCE_PATHS 20     /* paths listed in one finding's evidence */
 #define DEFAULT_WORKERS 4     /* packages read at once by ld_depcheck_scan */
 #define MAX_WORKERS 64
