@@ -658,6 +658,13 @@ static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps
 			error = ld_error_last()->code;
 		for (size_t k = 0; k < m.count && error == 0; k++)
 			error = vulnerable_group(t, d, n, &m.items[k]);
+		/* an advisory range lambdrift cannot order may cover this version: not clean */
+		if (m.unevaluated && error == 0)
+			error = say(t, true, "%s: %zu advisory range(s) for %s %s %s could not be "
+				    "evaluated (no ordering for the ecosystem, or an invalid "
+				    "version in the advisory); dependency-vulnerable was not "
+				    "checked for it", t->id.function, m.unevaluated, d->ecosystem,
+				    d->name, d->version);
 		for (size_t k = 0; rows && k < n && error == 0; k++)
 			error = add_row(rows, t, &deps->items[i + k], c->osv ? &m : NULL);
 		ld_osv_matches_dispose(&m);

@@ -1,8 +1,10 @@
 /* The dependency checks of one served version, offline: a package given as bytes, the
  * sample advisories of fixtures/osv, a lockfile; the findings each question gives, and
  * that layers an offline run cannot read are said, never silently skipped. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit/depcheck.h"
 #include "harness.h"
@@ -194,6 +196,54 @@ static void test_depcheck__unreadable_package_is_unverified(void)
 	teardown(&fx);
 }
 
+/* An advisory whose range cannot be ordered (NuGet has no ordering in lambdrift) may cover
+ * the deployed version: the run says so and is incomplete, never silently clean. */
+static void test_depcheck__unevaluated_range_is_not_clean(void)
+{
+	static const char deps_json[] =
+		"{\"libraries\":{\"Newtonsoft.Json/12.0.1\":{\"type\":\"package\"}}}";
+	static const char record[] =
+		"{\"id\":\"LDTEST-NUGET-1\",\"modified\":\"2024-01-01T00:00:00Z\","
+		"\"affected\":[{\"package\":{\"ecosystem\":\"NuGet\",\"name\":\"Newtonsoft.Json\"},"
+		"\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},"
+		"{\"fixed\":\"13.0.1\"}]}]}]}";
+	const ld_zipw_entry e[] = {
+		{ "Orders.deps.json", LD_ZIPW_FILE, deps_json, sizeof(deps_json) - 1 },
+	};
+	char dir[] = "/tmp/ld-depcheck-XXXXXX", path[64];
+	const char *paths[] = { path };
+	ld_depcheck_opts o = { paths, 1, NULL, 0, 0 };
+	ld_buf zip = LD_BUF_INIT_CAP(1 << 20);
+	ld_deps deps = LD_DEPS_INIT;
+	ld_depcheck *c = NULL;
+	fixture fx;
+	FILE *f;
+	bool whole;
+
+	setup(&fx, false);
+	LD_REQUIRE(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/nuget.json", dir);
+	LD_REQUIRE((f = fopen(path, "w")) != NULL);
+	fputs(record, f);
+	fclose(f);
+	LD_REQUIRE(ld_zip_write(&zip, e, 1) == 0);
+	LD_REQUIRE(ld_depcheck_new(&c, &o) == 0);
+	LD_CHECK(ld_depcheck__read(c, &fx.t, LD_DEPCHECK_PKG_GIVEN, zip.ptr, zip.size, &deps,
+				   &whole) == 0);
+	LD_CHECK_INT(deps.count, 1);
+	LD_CHECK(ld_depcheck__vulnerable(c, &fx.t, &deps) == 0);
+	LD_CHECK(!fx.inv.complete);
+	LD_REQUIRE(fx.inv.nproblems == 1);
+	LD_CHECK(strstr(fx.inv.problems[0], "newtonsoft.json 12.0.1") != NULL);
+	LD_CHECK(strstr(fx.inv.problems[0], "could not be evaluated") != NULL);
+	ld_deps_dispose(&deps);
+	ld_depcheck_free(c);
+	ld_buf_dispose(&zip);
+	teardown(&fx);
+	remove(path);
+	rmdir(dir);
+}
+
 static void test_depcheck__bad_sources_are_usage_errors(void)
 {
 	const char *missing[] = { "fixtures/osv/does-not-exist" };
@@ -212,6 +262,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_depcheck__drift_against_lockfile),
 	LD_TEST(test_depcheck__offline_layers_are_said),
 	LD_TEST(test_depcheck__unreadable_package_is_unverified),
+	LD_TEST(test_depcheck__unevaluated_range_is_not_clean),
 	LD_TEST(test_depcheck__bad_sources_are_usage_errors),
 	{ NULL, NULL }
 };
