@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "deps/inventory.h"
+#include "deps/detect.h"
 #include "lambdrift/errors.h"
 #include "pkg/zip.h"
 #include "util/hash.h"

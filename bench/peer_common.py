@@ -155,7 +155,7 @@ def load_runtimes(path):
 
 
 def canonical_config(item):
-    """The settings whose change is drift, with defaults folded away (as config.c does)."""
+    """The settings whose change is drift, with defaults folded away (as inventory/canon.c does)."""
     env = (item.get("Environment") or {}).get("Variables") or {}
     layers = sorted(l["Arn"] if isinstance(l, dict) else l for l in item.get("Layers") or [])
     arch = item.get("Architectures") or []

@@ -109,7 +109,7 @@ static bool progress_due(progress_line *p, bool final)
 }
 
 /* Called by the collector with its lock held, so lines never interleave. */
-static void progress_cb(void *ctx, const ld_scan_status *st)
+static void progress_cb(void *ctx, const ld_collect_status *st)
 {
 	progress_line *p = ctx;
 	int n;
@@ -224,7 +224,7 @@ int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 }
 
 /* --rate control=14,get_function=95 */
-static int parse_rates(ld_scan_opts *so, const ld_cli_aws *a, const char *cmd)
+static int parse_rates(ld_collect_pool_opts *so, const ld_cli_aws *a, const char *cmd)
 {
 	for (size_t i = 0; i < a->rates.count; i++) {
 		const char *item = a->rates.items[i], *eq = strchr(item, '=');
@@ -249,7 +249,7 @@ static int parse_rates(ld_scan_opts *so, const ld_cli_aws *a, const char *cmd)
 	return LD_EXIT_OK;
 }
 
-static int parse_parallel(ld_scan_opts *so, const ld_cli_aws *a, const char *cmd)
+static int parse_parallel(ld_collect_pool_opts *so, const ld_cli_aws *a, const char *cmd)
 {
 	long n;
 
@@ -276,7 +276,7 @@ static bool seen_before(const char *const *regions, size_t i)
 }
 
 /* One account's targets: every region of the list (or of the partition). */
-static int add_targets(ld_scan_target *ts, size_t *n, ld_aws_session *s, const char *account,
+static int add_targets(ld_collect_target *ts, size_t *n, ld_aws_session *s, const char *account,
 		       const char *const *regions, size_t nregions)
 {
 	for (size_t i = 0; i < nregions; i++) {
@@ -293,12 +293,12 @@ static int add_targets(ld_scan_target *ts, size_t *n, ld_aws_session *s, const c
 
 /* Say on stderr what failed or was skipped, one line per account when all its regions
  * failed alike. */
-static void report_targets(const ld_scan_target *ts, size_t n, const ld_cli_aws *a)
+static void report_targets(const ld_collect_target *ts, size_t n, const ld_cli_aws *a)
 {
 	bool auth = false;
 
 	for (size_t i = 0; i < n; i++) {
-		const ld_scan_target *t = &ts[i];
+		const ld_collect_target *t = &ts[i];
 		bool dup = false;
 		if (t->skipped) {
 			if (!a->quiet)
@@ -325,10 +325,10 @@ static void report_targets(const ld_scan_target *ts, size_t n, const ld_cli_aws 
 }
 
 /* Every target of the run, into `inv`. */
-static int collect_targets(ld_inventory *inv, ld_scan_target *ts, size_t n, const ld_cli_aws *a,
+static int collect_targets(ld_inventory *inv, ld_collect_target *ts, size_t n, const ld_cli_aws *a,
 			   const char *cmd, const char *const *globs, size_t nglobs)
 {
-	ld_scan_opts so = LD_SCAN_OPTS_INIT;
+	ld_collect_pool_opts so = LD_COLLECT_POOL_OPTS_INIT;
 	progress_line line;
 	int rc, error;
 
@@ -373,7 +373,7 @@ int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aw
 			   const char *const *globs, size_t nglobs)
 {
 	const char *const *list;
-	ld_scan_target *ts;
+	ld_collect_target *ts;
 	size_t nlist, n = 0;
 	int rc;
 
@@ -395,7 +395,7 @@ typedef struct {
 	char **ids;
 	size_t nids;
 	ld_aws_session **sessions;
-	ld_scan_target *targets;
+	ld_collect_target *targets;
 	size_t ntargets;
 } org_run;
 

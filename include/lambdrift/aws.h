@@ -116,14 +116,14 @@ typedef struct {
 	char message[512];         /* that failure, or why it was skipped; "" when none */
 	bool skipped;              /* an opt-in region not enabled for the account: noted in
 				    * the inventory, not a failure */
-} ld_scan_target;
+} ld_collect_target;
 
 /* What ld_collect_targets has done so far, for a progress line. */
 typedef struct {
 	size_t targets_done, targets_total;
 	size_t functions;
 	unsigned long calls, throttled;
-} ld_scan_status;
+} ld_collect_status;
 
 typedef struct {
 	ld_collect_opts collect;   /* function globs and digest key (its progress is unused) */
@@ -132,11 +132,11 @@ typedef struct {
 	double rate_control;       /* requests/s per account-region, 15/s class; 0: 14.5 */
 	double rate_get_function;  /* GetFunction requests/s per account-region; 0: 95 */
 	/* Called (serialised) after every response and once at the end; may be NULL. */
-	void (*status)(void *ctx, const ld_scan_status *st);
+	void (*status)(void *ctx, const ld_collect_status *st);
 	void *status_ctx;
-} ld_scan_opts;
+} ld_collect_pool_opts;
 
-#define LD_SCAN_OPTS_INIT { LD_COLLECT_OPTS_INIT, 0, 0, 0, 0, NULL, NULL }
+#define LD_COLLECT_POOL_OPTS_INIT { LD_COLLECT_OPTS_INIT, 0, 0, 0, 0, NULL, NULL }
 
 /**
  * Collect every target into `inv` concurrently: a bounded pool of threads, each target
@@ -148,8 +148,8 @@ typedef struct {
  * Functions carry their account; inv->accounts lists every account seen.
  * @return 0 (whatever the targets' fate); LD_EUSAGE for no targets; LD_ERROR without memory
  */
-int ld_collect_targets(ld_inventory *inv, ld_scan_target *targets, size_t ntargets,
-		       const ld_scan_opts *opts);
+int ld_collect_targets(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
+		       const ld_collect_pool_opts *opts);
 
 /**
  * Collect the inventory of `region` (or the session's region when NULL) into `inv`:

@@ -12,7 +12,7 @@
 
 #include "audit/configcmp.h"
 #include "inventory/build.h"
-#include "inventory/config.h"
+#include "inventory/canon.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
 

@@ -1,7 +1,7 @@
 /*
  * config-drift (private to the library): the settings a spec function declares, compared
  * field by field with a deployed version. The spec's "config" object is canonicalised by
- * the inventory's own code (inventory/config.h) with the digest key the inventory was
+ * the inventory's own code (inventory/canon.h) with the digest key the inventory was
  * collected with, so equal settings give equal canonical values whichever side spelled
  * them. Messages and evidence name fields and, for Environment, variable names; never a
  * value of a variable, in plaintext or digested.

@@ -14,7 +14,7 @@
 
 #include "audit/depcheck.h"
 #include "aws/code.h"
-#include "aws/http.h"
+#include "http/http.h"
 #include "aws/layer.h"
 #include "aws/session.h"
 #include "deps/osv.h"

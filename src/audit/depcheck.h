@@ -12,7 +12,7 @@
 #include <stdbool.h>
 
 #include "audit/findings.h"
-#include "deps/inventory.h"
+#include "deps/detect.h"
 #include "deps/lockfile.h"
 #include "lambdrift/deps.h"
 

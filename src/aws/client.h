@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aws/config.h"
-#include "aws/http.h"
+#include "aws/profile.h"
+#include "http/http.h"
 #include "lambdrift/inventory.h"
 #include "util/json.h"
 

@@ -14,9 +14,9 @@
 
 #include "aws/client.h"
 #include "aws/code.h"
-#include "aws/http.h"
 #include "aws/session.h"
 #include "aws/sigv4.h"
+#include "http/http.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
 

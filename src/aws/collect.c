@@ -1,9 +1,9 @@
 /*
- * The listing work of one account-region (scan.h), with the fewest calls of Lambda's shared
+ * The listing work of one account-region (pool.h), with the fewest calls of Lambda's shared
  * 15 req/s class: ListFunctions?FunctionVersion=ALL streams every version's configuration 50
  * at a time, ListAliases runs once (paged) per kept function, and ListEventSourceMappings
  * once (paged) per region. Each call here makes one request (ListAliases: one function's
- * pages), so scan.c can keep several in flight; pages are parsed outside the run's lock and
+ * pages), so pool.c can keep several in flight; pages are parsed outside the run's lock and
  * added under it. Every listing is followed to its end and guarded against servers that
  * repeat a marker or never stop. Problem lines are kept apart per listing (aliases with
  * their function) and put in a fixed order at the end, so a concurrent run reports them
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "aws/client.h"
-#include "aws/scan.h"
+#include "aws/pool.h"
 #include "aws/session.h"
 #include "aws/sigv4.h"
 #include "inventory/build.h"
@@ -96,7 +96,7 @@ static void page_done(ld_target_run *r, ld_aws_client *c)
 
 /* --- the run's state ---------------------------------------------------------------- */
 
-int ld_target_run_init(ld_target_run *r, ld_scan_target *t, const ld_collect_opts *opts,
+int ld_target_run_init(ld_target_run *r, ld_collect_target *t, const ld_collect_opts *opts,
 		       const uint8_t *key)
 {
 	memset(r, 0, sizeof(*r));

@@ -1,5 +1,5 @@
 /*
- * Fetching the base credentials that config.c only names: web identity (STS
+ * Fetching the base credentials that profile.c only names: web identity (STS
  * AssumeRoleWithWebIdentity with a token file read at every fetch), credential_process (a
  * command's JSON on stdout), the container endpoint (ECS, EKS Pod Identity) and the EC2
  * instance metadata service (IMDSv2, with the IMDSv1 fallback unless disabled). Each fetch
@@ -15,8 +15,8 @@
 #include <time.h>
 
 #include "aws/client.h"
-#include "aws/config.h"
-#include "aws/http.h"
+#include "aws/profile.h"
+#include "http/http.h"
 
 /* Defaults when the provider sets none (botocore's, except the process timeout, where
  * botocore has none and a hung helper would hang the run). */

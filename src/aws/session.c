@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/http.h"
 #include "aws/providers.h"
 #include "aws/session.h"
 #include "aws/sts.h"
+#include "http/http.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
 
@@ -261,7 +261,7 @@ static int describe_source(ld_aws_session *s)
 {
 	ld_buf b = LD_BUF_INIT_CAP(4096);
 	ld_buf_puts(&b, s->cfg.source ? s->cfg.source : "unknown source");
-	/* config.c usually names the role already; say it when it does not */
+	/* profile.c usually names the role already; say it when it does not */
 	if (s->cfg.nroles && !strstr(b.ptr, s->cfg.roles[s->cfg.nroles - 1].role_arn))
 		ld_buf_printf(&b, ", assume-role %s", s->cfg.roles[s->cfg.nroles - 1].role_arn);
 	if (!(s->source = ld_buf_detach(&b)))

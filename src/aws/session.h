@@ -1,5 +1,5 @@
 /*
- * Session internals shared by session.c, collect.c and scan.c (private to the library), and
+ * Session internals shared by session.c, collect.c and pool.c (private to the library), and
  * the semi-private constructors tests use to run a session on an injected transport. The
  * session owns the transport, the resolved configuration, the base credentials (static,
  * fetched by a provider, or a parent session's for a per-account role session) and the
@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "aws/client.h"
-#include "aws/config.h"
+#include "aws/profile.h"
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"

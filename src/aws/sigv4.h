@@ -10,12 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "http/http.h"
 #include "lambdrift/buf.h"
-
-typedef struct {
-	const char *name;
-	const char *value;
-} ld_header;
 
 typedef struct {
 	const char *method;        /* "GET", "POST", ... */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aws/sigv4.h"
 #include "aws/sts.h"
 #include "lambdrift/errors.h"
 #include "util/date.h"

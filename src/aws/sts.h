@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "aws/client.h"
-#include "aws/config.h"
+#include "aws/profile.h"
 
 /** Most bytes an STS response may have; a real one is about 2 KiB. */
 #define LD_STS_MAX_RESPONSE ((size_t)256 * 1024)

@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "deps/inventory.h"
+#include "deps/detect.h"
 
 #define LD_LOCK_DEV 0x1        /* a development dependency: need not be deployed */
 #define LD_LOCK_OPTIONAL 0x2   /* optional, an extra, or behind an environment marker */

@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "deps/inventory.h"
+#include "deps/detect.h"
 #include "deps/osv.h"
-#include "deps/version.h"
+#include "deps/pkgver.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "pkg/zip.h"
@@ -1059,7 +1059,7 @@ static int event_cmp(ld_ecosystem eco, const osv_event *a, const osv_event *b, i
 		*c = a->zero == b->zero ? 0 : (a->zero ? -1 : 1);
 		return 0;
 	}
-	return ld_version_cmp_eco(eco, a->version, b->version, c);
+	return ld_pkgver_cmp_eco(eco, a->version, b->version, c);
 }
 
 /* @return 1 affected, 0 not, -1 cannot be evaluated */
@@ -1070,7 +1070,7 @@ static int range_affects(const osv_range *r, ld_ecosystem eco, const char *versi
 	const osv_event *best = NULL;
 	int c;
 
-	if (ceco == LD_ECO_OTHER || !ld_version_valid(ceco, version))
+	if (ceco == LD_ECO_OTHER || !ld_pkgver_valid(ceco, version))
 		return -1;
 	for (unsigned i = 0; i < r->nevents; i++) {
 		const osv_event *e = &r->events[i];
@@ -1099,8 +1099,8 @@ static bool entry_affects(const osv_affected *a, const char *version, size_t *un
 	}
 	for (unsigned i = 0; i < a->nversions; i++) {
 		if (strcmp(a->versions[i], version) == 0 ||
-		    (a->eco != LD_ECO_OTHER && ld_version_valid(a->eco, a->versions[i]) &&
-		     ld_version_cmp_eco(a->eco, a->versions[i], version, &c) == 0 && c == 0))
+		    (a->eco != LD_ECO_OTHER && ld_pkgver_valid(a->eco, a->versions[i]) &&
+		     ld_pkgver_cmp_eco(a->eco, a->versions[i], version, &c) == 0 && c == 0))
 			return true;
 	}
 	return false;
@@ -1131,9 +1131,9 @@ static const char *first_fixed(const ld_osv_db *db, const osv_package *p, uint32
 			for (unsigned e = 0; e < a->ranges[r].nevents; e++) {
 				const osv_event *ev = &a->ranges[r].events[e];
 				if (ev->kind != EV_FIXED || ev->zero ||
-				    ld_version_cmp_eco(ceco, ev->version, version, &c) < 0 || c <= 0)
+				    ld_pkgver_cmp_eco(ceco, ev->version, version, &c) < 0 || c <= 0)
 					continue;
-				if (best && (ld_version_cmp_eco(ceco, ev->version, best, &c) < 0 || c >= 0))
+				if (best && (ld_pkgver_cmp_eco(ceco, ev->version, best, &c) < 0 || c >= 0))
 					continue;
 				if (!record_affects(db, p, rec, ev->version))
 					best = ev->version;
@@ -1185,7 +1185,7 @@ int ld_osv_match(const ld_osv_db *db, const char *ecosystem, const char *name,
 	int error = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!version || !*version || (eco != LD_ECO_OTHER && !ld_version_valid(eco, version))) {
+	if (!version || !*version || (eco != LD_ECO_OTHER && !ld_pkgver_valid(eco, version))) {
 		error = ld_error_setc(LD_EINVALID, LD_ERR_USAGE, "'%.80s' is not a valid %s version",
 				      version ? version : "", ecosystem ? ecosystem : "");
 		goto done;

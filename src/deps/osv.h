@@ -5,7 +5,7 @@
  * the question a rule asks of it: which advisories affect this deployed version, and which
  * version fixes each. Ranges are evaluated as the OSV schema says (SEMVER and ECOSYSTEM
  * ranges, introduced/fixed/last_affected events, explicit versions lists; GIT ranges are
- * ignored), with the orderings of deps/version.h. Loading is bounded (files, bytes per
+ * ignored), with the orderings of deps/pkgver.h. Loading is bounded (files, bytes per
  * record, bytes in total); a malformed record is skipped and counted, with the reason the
  * first one was skipped, never fatal. Strings in results are borrowed from the database
  * and live until ld_osv_db_free().

@@ -12,8 +12,8 @@
 
 #include <stddef.h>
 
-#include "aws/http.h"
 #include "deps/osv.h"
+#include "http/http.h"
 
 typedef struct {
 	const char *ecosystem;   /* OSV spelling: "npm", "PyPI", "Maven", ... */

@@ -45,7 +45,7 @@ void ld_inventory_sort(ld_inventory *inv);
 /**
  * Fill `out` from one FunctionConfiguration JSON object (a ListFunctions item or the
  * Configuration of GetFunction): identity fields, and the behaviour-defining config fields
- * canonicalised (inventory/config.h) with environment values replaced by
+ * canonicalised (inventory/canon.h) with environment values replaced by
  * HMAC-SHA256(key, name "\0" hex(sha256(value))).
  * @return 0, LD_EINVALID when required fields (Version, FunctionArn) are missing
  */

@@ -472,7 +472,7 @@ static char *dup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* A resolved configuration as config.c would produce it. */
+/* A resolved configuration as profile.c would produce it. */
 static void make_cfg(ld_aws_config *cfg, const char *region, const char *role)
 {
 	memset(cfg, 0, sizeof(*cfg));

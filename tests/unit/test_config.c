@@ -1,5 +1,5 @@
 /*
- * AWS configuration resolution (src/aws/config.c) and the INI reader (src/aws/ini.c):
+ * AWS configuration resolution (src/aws/profile.c) and the INI reader (src/aws/ini.c):
  * every precedence rule of the AWS CLI that lambdrift follows, including which provider
  * (web identity, credential_process, container, instance metadata) is chosen and with
  * which parameters, checked with a scratch HOME, temporary credentials/config files and
@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "aws/config.h"
 #include "aws/ini.h"
+#include "aws/profile.h"
 #include "harness.h"
 #include "lambdrift/errors.h"
 

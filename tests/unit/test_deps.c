@@ -1,4 +1,4 @@
-/* Dependency inventory (src/deps/inventory.c), lockfiles and drift (src/deps/lockfile.c),
+/* Dependency inventory (src/deps/detect.c), lockfiles and drift (src/deps/lockfile.c),
  * and the zip reader's content access (src/pkg/zip.c). Packages are built at test time:
  * Node, Python and .NET trees in C with the deterministic writer, the Java package (stored,
  * deflated and pipe-written jars) by tests/unit/make_deps_fixtures.py into a temp dir. */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "deps/inventory.h"
+#include "deps/detect.h"
 #include "deps/lockfile.h"
 #include "harness.h"
 #include "lambdrift/errors.h"

@@ -321,7 +321,7 @@ static void test_config__env_digest_hides_values(void)
 	LD_REQUIRE(field(&v, "Environment") != NULL);
 	LD_CHECK(strstr(field(&v, "Environment"), secret) == NULL);
 	LD_CHECK(strstr(field(&v, "Environment"), "xyzzy") == NULL);
-	/* HMAC(key, name "\0" hex(sha256(value))), computed independently of config.c */
+	/* HMAC(key, name "\0" hex(sha256(value))), computed independently of canon.c */
 	{
 		char msg[10 + 64 + 1];
 		memcpy(msg, "API_TOKEN", 10);

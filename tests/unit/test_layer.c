@@ -82,7 +82,7 @@ static char *dup(const char *s)
 }
 
 /* A session in us-east-1 (not the layer's region) on `f`, with an endpoint override as
- * config.c would resolve it, and no pacing or real sleeps. */
+ * profile.c would resolve it, and no pacing or real sleeps. */
 static int session_on(ld_aws_session **s, fake **f)
 {
 	ld_retry_policy p = LD_RETRY_POLICY_INIT;

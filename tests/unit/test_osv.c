@@ -17,10 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "aws/http.h"
 #include "deps/osv.h"
 #include "deps/osvapi.h"
 #include "harness.h"
+#include "http/http.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"

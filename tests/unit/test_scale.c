@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "aws/client.h"
+#include "aws/pool.h"
 #include "aws/ratelimit.h"
-#include "aws/scan.h"
 #include "aws/session.h"
 #include "harness.h"
 #include "inventory/build.h"
@@ -373,13 +373,13 @@ static int role_session(ld_aws_session **s, ld_aws_session *parent, server *srv,
 }
 
 /* Collect and write the snapshot, with the time pinned so two runs compare. */
-static char *collect_to_json(ld_scan_target *targets, size_t n, server *srv, int workers,
+static char *collect_to_json(ld_collect_target *targets, size_t n, server *srv, int workers,
 			     int inflight)
 {
 	static const uint8_t key[LD_DIGEST_KEY_LEN] = { 1, 2, 3 };
 	ld_inventory inv;
-	ld_scan_opts o = LD_SCAN_OPTS_INIT;
-	ld_scan_seams seams = { seam_transport, srv, false, NULL };
+	ld_collect_pool_opts o = LD_COLLECT_POOL_OPTS_INIT;
+	ld_collect_seams seams = { seam_transport, srv, false, NULL };
 	ld_buf out = LD_BUF_INIT;
 
 	ld_inventory_init(&inv);
@@ -403,7 +403,7 @@ static void test_scan__concurrent_equals_serial(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
-	ld_scan_target t[3];
+	ld_collect_target t[3];
 	char *serial, *concurrent;
 	const char *regions[] = { "us-east-1", "eu-west-1", "ap-southeast-2" };
 
@@ -439,7 +439,7 @@ static void test_scan__more_targets_than_workers(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
-	ld_scan_target t[64];
+	ld_collect_target t[64];
 	const char *const *regions;
 	size_t n;
 	char *json;
@@ -468,7 +468,7 @@ static void test_scan__failed_target_does_not_stop_others(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
-	ld_scan_target t[3];
+	ld_collect_target t[3];
 	const char *regions[] = { "us-east-1", "eu-west-1", "us-west-2" };
 	char *json;
 
@@ -499,7 +499,7 @@ static void test_scan__opt_in_region_not_enabled_is_skipped(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
-	ld_scan_target t[2];
+	ld_collect_target t[2];
 	char *json;
 
 	server_init(&srv, 5);
@@ -534,7 +534,7 @@ static void test_scan__accounts_through_assume_role(void)
 {
 	server srv;
 	ld_aws_session *base = NULL, *a = NULL, *b = NULL, *refused = NULL;
-	ld_scan_target t[6];
+	ld_collect_target t[6];
 	const char *regions[] = { "us-east-1", "eu-west-1" };
 	char *json;
 
@@ -579,7 +579,7 @@ static void test_snapshot__accounts_round_trip(void)
 {
 	server srv;
 	ld_aws_session *base = NULL, *a = NULL, *b = NULL;
-	ld_scan_target t[3];
+	ld_collect_target t[3];
 	ld_inventory inv;
 	char path[] = "/tmp/ld-snapshot-XXXXXX";
 	char *json, *again = NULL;
@@ -593,9 +593,9 @@ static void test_snapshot__accounts_round_trip(void)
 	LD_REQUIRE(role_session(&a, base, &srv, "111111111111") == 0);
 	LD_REQUIRE(role_session(&b, base, &srv, "222222222222") == 0);
 	memset(t, 0, sizeof(t));
-	t[0] = (ld_scan_target){ .session = a, .account = "111111111111", .region = "us-east-1" };
-	t[1] = (ld_scan_target){ .session = b, .account = "222222222222", .region = "us-east-1" };
-	t[2] = (ld_scan_target){ .session = b, .account = "222222222222", .region = "me-south-1" };
+	t[0] = (ld_collect_target){ .session = a, .account = "111111111111", .region = "us-east-1" };
+	t[1] = (ld_collect_target){ .session = b, .account = "222222222222", .region = "us-east-1" };
+	t[2] = (ld_collect_target){ .session = b, .account = "222222222222", .region = "me-south-1" };
 	json = collect_to_json(t, 3, &srv, 3, 2);
 	LD_REQUIRE(json);
 	LD_CHECK(t[2].skipped);
@@ -637,7 +637,7 @@ static void test_scan__role_refreshed_once_before_expiry(void)
 {
 	server srv;
 	ld_aws_session *base = NULL, *a = NULL;
-	ld_scan_target t[4];
+	ld_collect_target t[4];
 	const char *regions[] = { "us-east-1", "eu-west-1", "us-west-2", "ap-south-1" };
 	char *json;
 

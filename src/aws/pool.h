@@ -1,5 +1,5 @@
 /*
- * Collecting account-regions concurrently (private to the library): scan.c runs a pool of
+ * Collecting account-regions concurrently (private to the library): pool.c runs a pool of
  * threads over targets, collect.c does the listing work of one target a request at a time.
  * An ld_target_run is the state of one account-region: its part of the inventory and the
  * problem lines in a fixed order (both guarded by its lock, since several of its requests
@@ -7,8 +7,8 @@
  * (ListFunctions, ListEventSourceMappings), each touched only by the one job of that chain
  * in flight. Also the test seam that runs the pool on injected transports.
  */
-#ifndef LD_AWS_SCAN_H
-#define LD_AWS_SCAN_H
+#ifndef LD_AWS_POOL_H
+#define LD_AWS_POOL_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 #include "aws/client.h"
-#include "aws/http.h"
 #include "aws/ratelimit.h"
+#include "http/http.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/inventory.h"
 
@@ -31,7 +31,7 @@ typedef struct {
 typedef struct ld_target_run ld_target_run;
 
 struct ld_target_run {
-	ld_scan_target *target;
+	ld_collect_target *target;
 	ld_aws_session *session;
 	const char *region;
 	const ld_collect_opts *opts;
@@ -60,9 +60,9 @@ struct ld_target_run {
 
 /* --- collect.c: the listing work, one request (or one function's aliases) per call ------ */
 
-/** Set up a run for `t` (state only: the limiter and the pool are scan.c's).
+/** Set up a run for `t` (state only: the limiter and the pool are pool.c's).
  *  @return 0, or LD_ERROR */
-int ld_target_run_init(ld_target_run *r, ld_scan_target *t, const ld_collect_opts *opts,
+int ld_target_run_init(ld_target_run *r, ld_collect_target *t, const ld_collect_opts *opts,
 		       const uint8_t *key);
 void ld_target_run_dispose(ld_target_run *r);
 
@@ -97,7 +97,7 @@ const char *ld_collect__function_name(ld_target_run *r, size_t fn);
  *  throttling, the deadline): no point asking for more there. */
 bool ld_collect__region_wide(int error);
 
-/* --- scan.c: the pool ---------------------------------------------------------------- */
+/* --- pool.c: the pool ---------------------------------------------------------------- */
 
 /* Test seams of ld_collect_targets__with; NULL members mean the real thing. */
 typedef struct {
@@ -109,9 +109,9 @@ typedef struct {
 	bool session_transport;
 	/* Clock and sleep of the rate limiters; NULL: the targets' session's retry seams. */
 	const ld_retry_policy *limiter_seams;
-} ld_scan_seams;
+} ld_collect_seams;
 
-int ld_collect_targets__with(ld_inventory *inv, ld_scan_target *targets, size_t ntargets,
-			     const ld_scan_opts *opts, const ld_scan_seams *seams);
+int ld_collect_targets__with(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
+			     const ld_collect_pool_opts *opts, const ld_collect_seams *seams);
 
 #endif

@@ -15,7 +15,7 @@
 
 #include <curl/curl.h>
 
-#include "aws/http.h"
+#include "http/http.h"
 #include "lambdrift/errors.h"
 
 #define CONNECT_TIMEOUT_MS 10000L

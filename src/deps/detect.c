@@ -1,5 +1,5 @@
 /*
- * Dependency inventory (see inventory.h). A package path is classified once by its shape
+ * Dependency inventory (see detect.h). A package path is classified once by its shape
  * (which also decides what the zip reader is asked for), and each kind of file has a small
  * parser that pulls out name and version and nothing else. Parsers take untrusted bytes:
  * JSON goes through util/json.h (bounded depth), text formats are scanned line by line
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "deps/inventory.h"
+#include "deps/detect.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
 

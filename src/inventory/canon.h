@@ -6,8 +6,8 @@
  * in lambdrift.json and the same setting deployed give the same canonical value. Fields go
  * into an ld_version's config list, which the version owns (ld_version_dispose()).
  */
-#ifndef LD_INVENTORY_CONFIG_H
-#define LD_INVENTORY_CONFIG_H
+#ifndef LD_INVENTORY_CANON_H
+#define LD_INVENTORY_CANON_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,10 +4,10 @@
  * ComparableVersion. Comparison works on the strings directly (numbers of any length
  * compare as digit strings, so nothing overflows) and allocates nothing. Ecosystem names
  * are OSV's ("npm", "PyPI", "Maven"), matched case-insensitively. Package names are
- * normalised by ld_deps_normalise() (deps/inventory.h), the one place for that.
+ * normalised by ld_deps_normalise() (deps/detect.h), the one place for that.
  */
-#ifndef LD_DEPS_VERSION_H
-#define LD_DEPS_VERSION_H
+#ifndef LD_DEPS_PKGVER_H
+#define LD_DEPS_PKGVER_H
 
 #include <stdbool.h>
 
@@ -21,7 +21,7 @@ typedef enum {
 } ld_ecosystem;
 
 /* Longest version string accepted; longer ones are invalid in every ecosystem. */
-#define LD_VERSION_MAX_LEN 256
+#define LD_PKGVER_MAX_LEN 256
 
 /** The ecosystem called `name` ("npm", "PyPI", "Maven"; any case), else LD_ECO_OTHER. */
 ld_ecosystem ld_ecosystem_of(const char *name);
@@ -42,12 +42,12 @@ const char *ld_ecosystem_name(ld_ecosystem eco);
  * @return 0; LD_EINVALID when a or b is not a valid version of that ecosystem (message
  *         names it); LD_ENOTFOUND for an ecosystem without a known ordering
  */
-int ld_version_cmp(const char *ecosystem, const char *a, const char *b, int *result);
+int ld_pkgver_cmp(const char *ecosystem, const char *a, const char *b, int *result);
 
-/** As ld_version_cmp, for an already-resolved ecosystem. */
-int ld_version_cmp_eco(ld_ecosystem eco, const char *a, const char *b, int *result);
+/** As ld_pkgver_cmp, for an already-resolved ecosystem. */
+int ld_pkgver_cmp_eco(ld_ecosystem eco, const char *a, const char *b, int *result);
 
 /** Whether `v` is a valid version of `eco` (no error is recorded). */
-bool ld_version_valid(ld_ecosystem eco, const char *v);
+bool ld_pkgver_valid(ld_ecosystem eco, const char *v);
 
 #endif

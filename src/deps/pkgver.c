@@ -4,13 +4,13 @@
  * a lower-cased copy) and every number is compared as a digit string, so versions with
  * 30-digit components (date stamps, build numbers) order correctly without overflow.
  * Nothing here allocates. Package names are normalised by ld_deps_normalise()
- * (deps/inventory.h), the one place for that.
+ * (deps/detect.h), the one place for that.
  */
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "deps/version.h"
+#include "deps/pkgver.h"
 #include "lambdrift/errors.h"
 
 typedef struct {
@@ -91,8 +91,8 @@ static bool take_digits(const char **p, const char *end, span *out)
 /* Trim blanks around s; false when over the length bound. */
 static bool trimmed(const char *s, const char **b, const char **e)
 {
-	size_t n = strnlen(s, LD_VERSION_MAX_LEN + 1);
-	if (n > LD_VERSION_MAX_LEN)
+	size_t n = strnlen(s, LD_PKGVER_MAX_LEN + 1);
+	if (n > LD_PKGVER_MAX_LEN)
 		return false;
 	*b = s;
 	*e = s + n;
@@ -435,7 +435,7 @@ static int pep440_cmp(const pep440 *a, const pep440 *b)
 enum { MI_NUM, MI_STR, MI_COMB, MI_LIST };
 enum { Q_ALPHA, Q_BETA, Q_MILESTONE, Q_RC, Q_SNAPSHOT, Q_RELEASE, Q_SP, Q_UNKNOWN };
 
-#define MV_MAX_NODES (2 * LD_VERSION_MAX_LEN + 4)
+#define MV_MAX_NODES (2 * LD_PKGVER_MAX_LEN + 4)
 
 typedef struct {
 	unsigned char type, rank;
@@ -445,7 +445,7 @@ typedef struct {
 } mitem;
 
 typedef struct {
-	char lc[LD_VERSION_MAX_LEN + 1];
+	char lc[LD_PKGVER_MAX_LEN + 1];
 	mitem it[MV_MAX_NODES];
 	int kids[MV_MAX_NODES];
 	int lists[MV_MAX_NODES]; /* in creation order: innermost last */
@@ -584,10 +584,10 @@ static void mv_normalize(mversion *v, int list)
 
 static bool mv_parse(const char *s, mversion *v)
 {
-	size_t len = strnlen(s, LD_VERSION_MAX_LEN + 1), start = 0;
+	size_t len = strnlen(s, LD_PKGVER_MAX_LEN + 1), start = 0;
 	bool digit = false, comb = false;
 
-	if (len == 0 || len > LD_VERSION_MAX_LEN)
+	if (len == 0 || len > LD_PKGVER_MAX_LEN)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		v->lc[i] = lower(s[i]);
@@ -738,7 +738,7 @@ const char *ld_ecosystem_name(ld_ecosystem eco)
 	}
 }
 
-bool ld_version_valid(ld_ecosystem eco, const char *v)
+bool ld_pkgver_valid(ld_ecosystem eco, const char *v)
 {
 	static _Thread_local mversion mv;
 	semver sv;
@@ -773,7 +773,7 @@ static int maven_cmp(const char *a, const char *b, int *result)
 	return 0;
 }
 
-int ld_version_cmp_eco(ld_ecosystem eco, const char *a, const char *b, int *result)
+int ld_pkgver_cmp_eco(ld_ecosystem eco, const char *a, const char *b, int *result)
 {
 	semver sa, sb;
 	pep440 pa, pb;
@@ -804,7 +804,7 @@ int ld_version_cmp_eco(ld_ecosystem eco, const char *a, const char *b, int *resu
 	}
 }
 
-int ld_version_cmp(const char *ecosystem, const char *a, const char *b, int *result)
+int ld_pkgver_cmp(const char *ecosystem, const char *a, const char *b, int *result)
 {
 	ld_ecosystem eco = ld_ecosystem_of(ecosystem);
 	*result = 0;
@@ -812,5 +812,5 @@ int ld_version_cmp(const char *ecosystem, const char *a, const char *b, int *res
 		return ld_error_setc(LD_ENOTFOUND, LD_ERR_USAGE,
 				     "no version ordering is known for ecosystem '%.40s'",
 				     ecosystem ? ecosystem : "");
-	return ld_version_cmp_eco(eco, a, b, result);
+	return ld_pkgver_cmp_eco(eco, a, b, result);
 }

@@ -7,15 +7,20 @@
  * ld_http_response_dispose(). Messages name a URL's host and path only, never its query
  * (it may be presigned).
  */
-#ifndef LD_AWS_HTTP_H
-#define LD_AWS_HTTP_H
+#ifndef LD_HTTP_HTTP_H
+#define LD_HTTP_HTTP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "aws/sigv4.h"
 #include "lambdrift/buf.h"
+
+/* One request header; SigV4 signs these and every client sends them. */
+typedef struct {
+	const char *name;
+	const char *value;
+} ld_header;
 
 /* Default cap of one response body: an API page is far smaller. */
 #define LD_HTTP_MAX_RESPONSE_DEFAULT ((size_t)8 * 1024 * 1024)

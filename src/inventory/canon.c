@@ -6,7 +6,7 @@
  * value) is omitted, unordered lists are sorted, volatile fields (LastModified, RevisionId,
  * State*, CodeSize, Description, VpcId, ...) never enter, and environment values are
  * replaced by an HMAC under the inventory's key so secrets never leave this file. The same
- * code canonicalises a spec's "config" object (config.h), so verify compares like with like. Observed
+ * code canonicalises a spec's "config" object (canon.h), so verify compares like with like. Observed
  * against moto 5.2 (fixtures/aws/moto-listfunctions-all.json): an unchanged $LATEST and its
  * published version give the same digest even though one says "VpcConfig": null and
  * the other omits it.
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "inventory/build.h"
-#include "inventory/config.h"
+#include "inventory/canon.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
 

@@ -1,5 +1,5 @@
 /*
- * Version ordering per ecosystem (deps/version.h), checked against the examples of the
+ * Version ordering per ecosystem (deps/pkgver.h), checked against the examples of the
  * specifications themselves: SemVer 2.0.0's precedence list (section 11) and build-metadata
  * examples (section 10); PEP 440's ordering example ("Summary of permitted suffixes and
  * relative ordering"), its normalisation rules and epochs; Maven's ComparableVersionTest
@@ -9,7 +9,7 @@
  */
 #include <stdlib.h>
 
-#include "deps/version.h"
+#include "deps/pkgver.h"
 #include "harness.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
@@ -17,7 +17,7 @@
 static int cmp(const char *eco, const char *a, const char *b)
 {
 	int r = 99;
-	if (ld_version_cmp(eco, a, b, &r) < 0) {
+	if (ld_pkgver_cmp(eco, a, b, &r) < 0) {
 		ld_test_fail(__FILE__, __LINE__, "%s: cannot compare '%s' and '%s': %s", eco, a, b,
 			     ld_error_last()->message);
 		return 99;
@@ -51,11 +51,11 @@ static void check_invalid(const char *eco, const char *const *v, size_t n)
 {
 	int r;
 	for (size_t i = 0; i < n; i++) {
-		if (ld_version_cmp(eco, v[i], "1.0.0", &r) != LD_EINVALID ||
-		    ld_version_cmp(eco, "1.0.0", v[i], &r) != LD_EINVALID)
+		if (ld_pkgver_cmp(eco, v[i], "1.0.0", &r) != LD_EINVALID ||
+		    ld_pkgver_cmp(eco, "1.0.0", v[i], &r) != LD_EINVALID)
 			ld_test_fail(__FILE__, __LINE__, "%s: expected '%s' to be invalid", eco, v[i]);
-		if (ld_version_valid(ld_ecosystem_of(eco), v[i]))
-			ld_test_fail(__FILE__, __LINE__, "%s: ld_version_valid('%s')", eco, v[i]);
+		if (ld_pkgver_valid(ld_ecosystem_of(eco), v[i]))
+			ld_test_fail(__FILE__, __LINE__, "%s: ld_pkgver_valid('%s')", eco, v[i]);
 	}
 }
 
@@ -63,7 +63,7 @@ static void check_invalid(const char *eco, const char *const *v, size_t n)
 
 /* ---- npm / SemVer 2.0.0 ---- */
 
-static void test_version__semver_spec_precedence(void)
+static void test_pkgver__semver_spec_precedence(void)
 {
 	/* SemVer 2.0.0 section 11, items 2 to 4, as one chain. */
 	static const char *const v[] = {
@@ -73,7 +73,7 @@ static void test_version__semver_spec_precedence(void)
 	check_ascending("npm", v, N(v));
 }
 
-static void test_version__semver_prerelease_identifiers(void)
+static void test_pkgver__semver_prerelease_identifiers(void)
 {
 	/* numeric identifiers compare numerically and sort before alphanumeric ones; hyphens
 	 * are part of identifiers; a longer set wins when the shorter is its prefix */
@@ -85,7 +85,7 @@ static void test_version__semver_prerelease_identifiers(void)
 	check_ascending("npm", v, N(v));
 }
 
-static void test_version__semver_build_metadata_and_prefixes(void)
+static void test_pkgver__semver_build_metadata_and_prefixes(void)
 {
 	/* SemVer 2.0.0 section 10's examples: build metadata does not take part in precedence */
 	static const char *const eq[][2] = {
@@ -112,7 +112,7 @@ static void test_version__semver_build_metadata_and_prefixes(void)
 
 /* ---- PyPI / PEP 440 ---- */
 
-static void test_version__pep440_spec_ordering(void)
+static void test_pkgver__pep440_spec_ordering(void)
 {
 	/* PEP 440, "Summary of permitted suffixes and relative ordering" */
 	static const char *const v[] = {
@@ -124,7 +124,7 @@ static void test_version__pep440_spec_ordering(void)
 	check_ascending("PyPI", v, N(v));
 }
 
-static void test_version__pep440_epochs_and_release(void)
+static void test_pkgver__pep440_epochs_and_release(void)
 {
 	/* an epoch outranks everything: 2013.10 (date-based) < 1!1.0 (after switching) */
 	static const char *const v[] = {
@@ -140,7 +140,7 @@ static void test_version__pep440_epochs_and_release(void)
 	check_equal("PyPI", eq, N(eq));
 }
 
-static void test_version__pep440_normalisation(void)
+static void test_pkgver__pep440_normalisation(void)
 {
 	/* PEP 440 "Normalization": case, separators, alternate spellings, implicit numbers */
 	static const char *const eq[][2] = {
@@ -159,7 +159,7 @@ static void test_version__pep440_normalisation(void)
 	check_equal("PyPI", eq, N(eq));
 }
 
-static void test_version__pep440_local_and_dev(void)
+static void test_pkgver__pep440_local_and_dev(void)
 {
 	/* local segments: alphanumeric before numeric, numeric by value, more segments after
 	 * fewer; a dev release of a post release sorts before that post release */
@@ -171,7 +171,7 @@ static void test_version__pep440_local_and_dev(void)
 	check_ascending("PyPI", v, N(v));
 }
 
-static void test_version__pep440_invalid(void)
+static void test_pkgver__pep440_invalid(void)
 {
 	static const char *const bad[] = {
 		"", "french toast", "1.0.", "1..0", ".1.0", "1.0+", "1.0+a..b", "1.0+a_", "1.0-",
@@ -183,7 +183,7 @@ static void test_version__pep440_invalid(void)
 
 /* ---- Maven / ComparableVersion ---- */
 
-static void test_version__maven_qualifier_sequence(void)
+static void test_pkgver__maven_qualifier_sequence(void)
 {
 	/* ComparableVersionTest.VERSIONS_QUALIFIER */
 	static const char *const v[] = {
@@ -194,7 +194,7 @@ static void test_version__maven_qualifier_sequence(void)
 	check_ascending("Maven", v, N(v));
 }
 
-static void test_version__maven_number_sequence(void)
+static void test_pkgver__maven_number_sequence(void)
 {
 	/* ComparableVersionTest.VERSIONS_NUMBER of the 3.9 line ("2.0.0.a" equals "2.0.a" now) */
 	static const char *const v[] = {
@@ -205,7 +205,7 @@ static void test_version__maven_number_sequence(void)
 	check_ascending("Maven", v, N(v));
 }
 
-static void test_version__maven_equal(void)
+static void test_pkgver__maven_equal(void)
 {
 	/* ComparableVersionTest.testVersionsEqual and the release aliases */
 	static const char *const eq[][2] = {
@@ -226,7 +226,7 @@ static void test_version__maven_equal(void)
 	check_equal("Maven", eq, N(eq));
 }
 
-static void test_version__maven_comparing(void)
+static void test_pkgver__maven_comparing(void)
 {
 	/* ComparableVersionTest.testVersionComparing, one pair at a time */
 	static const char *const lt[][2] = {
@@ -272,7 +272,7 @@ static void test_version__maven_comparing(void)
 	check_equal("Maven", eq, N(eq));
 }
 
-static void test_version__maven_mng7644(void)
+static void test_pkgver__maven_mng7644(void)
 {
 	/* 1.0.0.X1 < 1.0.0-X2, and 2-X == 2.0.X == 2.0.0.X, for any string X */
 	static const char *const xs[] = { "abc", "alpha", "a", "beta", "b", "def", "milestone",
@@ -291,28 +291,28 @@ static void test_version__maven_mng7644(void)
 	}
 }
 
-static void test_version__maven_invalid_and_long(void)
+static void test_pkgver__maven_invalid_and_long(void)
 {
-	char big[LD_VERSION_MAX_LEN + 2];
+	char big[LD_PKGVER_MAX_LEN + 2];
 	int r;
 	memset(big, '1', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
-	LD_CHECK_INT(ld_version_cmp("Maven", "", "1", &r), LD_EINVALID);
-	LD_CHECK_INT(ld_version_cmp("Maven", big, "1", &r), LD_EINVALID);
-	big[LD_VERSION_MAX_LEN] = '\0'; /* exactly at the bound: a 256-digit number */
-	LD_CHECK_INT(ld_version_cmp("Maven", big, "1", &r), 0);
+	LD_CHECK_INT(ld_pkgver_cmp("Maven", "", "1", &r), LD_EINVALID);
+	LD_CHECK_INT(ld_pkgver_cmp("Maven", big, "1", &r), LD_EINVALID);
+	big[LD_PKGVER_MAX_LEN] = '\0'; /* exactly at the bound: a 256-digit number */
+	LD_CHECK_INT(ld_pkgver_cmp("Maven", big, "1", &r), 0);
 	LD_CHECK(r > 0);
-	memset(big, '-', LD_VERSION_MAX_LEN); /* many empty items stay within the item pool */
-	LD_CHECK_INT(ld_version_cmp("Maven", big, "1", &r), 0);
-	for (size_t i = 0; i < LD_VERSION_MAX_LEN; i++)
+	memset(big, '-', LD_PKGVER_MAX_LEN); /* many empty items stay within the item pool */
+	LD_CHECK_INT(ld_pkgver_cmp("Maven", big, "1", &r), 0);
+	for (size_t i = 0; i < LD_PKGVER_MAX_LEN; i++)
 		big[i] = "a1.-"[i % 4];
-	LD_CHECK_INT(ld_version_cmp("Maven", big, big, &r), 0);
+	LD_CHECK_INT(ld_pkgver_cmp("Maven", big, big, &r), 0);
 	LD_CHECK_INT(r, 0);
 }
 
 /* ---- ecosystems and names ---- */
 
-static void test_version__ecosystems(void)
+static void test_pkgver__ecosystems(void)
 {
 	int r = 5;
 	LD_CHECK(ld_ecosystem_of("npm") == LD_ECO_NPM);
@@ -324,30 +324,30 @@ static void test_version__ecosystems(void)
 	LD_CHECK(ld_ecosystem_of(NULL) == LD_ECO_OTHER);
 	LD_CHECK_STR(ld_ecosystem_name(LD_ECO_PYPI), "PyPI");
 	LD_CHECK(ld_ecosystem_name(LD_ECO_OTHER) == NULL);
-	LD_CHECK_INT(ld_version_cmp("crates.io", "1.0.0", "1.0.1", &r), LD_ENOTFOUND);
+	LD_CHECK_INT(ld_pkgver_cmp("crates.io", "1.0.0", "1.0.1", &r), LD_ENOTFOUND);
 	LD_CHECK_INT(r, 0);
-	LD_CHECK_INT(ld_version_cmp("npm", "1.0.0", "2.0.x", &r), LD_EINVALID);
+	LD_CHECK_INT(ld_pkgver_cmp("npm", "1.0.0", "2.0.x", &r), LD_EINVALID);
 	LD_CHECK(strstr(ld_error_last()->message, "'2.0.x' is not a valid npm version") != NULL);
-	LD_CHECK(ld_version_valid(LD_ECO_NPM, "1.2.3-rc.1+b"));
-	LD_CHECK(!ld_version_valid(LD_ECO_OTHER, "1.2.3"));
-	LD_CHECK(!ld_version_valid(LD_ECO_PYPI, NULL));
+	LD_CHECK(ld_pkgver_valid(LD_ECO_NPM, "1.2.3-rc.1+b"));
+	LD_CHECK(!ld_pkgver_valid(LD_ECO_OTHER, "1.2.3"));
+	LD_CHECK(!ld_pkgver_valid(LD_ECO_PYPI, NULL));
 }
 
 const ld_test ld_tests[] = {
-	LD_TEST(test_version__semver_spec_precedence),
-	LD_TEST(test_version__semver_prerelease_identifiers),
-	LD_TEST(test_version__semver_build_metadata_and_prefixes),
-	LD_TEST(test_version__pep440_spec_ordering),
-	LD_TEST(test_version__pep440_epochs_and_release),
-	LD_TEST(test_version__pep440_normalisation),
-	LD_TEST(test_version__pep440_local_and_dev),
-	LD_TEST(test_version__pep440_invalid),
-	LD_TEST(test_version__maven_qualifier_sequence),
-	LD_TEST(test_version__maven_number_sequence),
-	LD_TEST(test_version__maven_equal),
-	LD_TEST(test_version__maven_comparing),
-	LD_TEST(test_version__maven_mng7644),
-	LD_TEST(test_version__maven_invalid_and_long),
-	LD_TEST(test_version__ecosystems),
+	LD_TEST(test_pkgver__semver_spec_precedence),
+	LD_TEST(test_pkgver__semver_prerelease_identifiers),
+	LD_TEST(test_pkgver__semver_build_metadata_and_prefixes),
+	LD_TEST(test_pkgver__pep440_spec_ordering),
+	LD_TEST(test_pkgver__pep440_epochs_and_release),
+	LD_TEST(test_pkgver__pep440_normalisation),
+	LD_TEST(test_pkgver__pep440_local_and_dev),
+	LD_TEST(test_pkgver__pep440_invalid),
+	LD_TEST(test_pkgver__maven_qualifier_sequence),
+	LD_TEST(test_pkgver__maven_number_sequence),
+	LD_TEST(test_pkgver__maven_equal),
+	LD_TEST(test_pkgver__maven_comparing),
+	LD_TEST(test_pkgver__maven_mng7644),
+	LD_TEST(test_pkgver__maven_invalid_and_long),
+	LD_TEST(test_pkgver__ecosystems),
 	{ NULL, NULL },
 };

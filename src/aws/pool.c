@@ -17,9 +17,9 @@
 #include <time.h>
 
 #include "aws/client.h"
-#include "aws/http.h"
-#include "aws/scan.h"
+#include "aws/pool.h"
 #include "aws/session.h"
+#include "http/http.h"
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
@@ -72,15 +72,15 @@ typedef struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	target *targets;            /* state of each target, made when it starts */
-	ld_scan_target *specs;      /* the caller's targets, in order */
+	ld_collect_target *specs;      /* the caller's targets, in order */
 	size_t ntargets, rr;
 	size_t *active, nactive;    /* indices of started, unfinished targets */
 	size_t max_active, next_start;
 	const uint8_t *key;
 	int running;
-	ld_scan_status status;
-	const ld_scan_opts *opts;
-	const ld_scan_seams *seams;
+	ld_collect_status status;
+	const ld_collect_pool_opts *opts;
+	const ld_collect_seams *seams;
 } pool;
 
 /* --- results of a target -------------------------------------------------------------- */
@@ -134,7 +134,7 @@ static void free_slots(target *t)
  * Pool lock held. */
 static void finish_target(pool *p, target *t)
 {
-	ld_scan_target *out = t->run.target;
+	ld_collect_target *out = t->run.target;
 	ld_api_calls calls;
 
 	t->finished = true;
@@ -226,7 +226,7 @@ static bool has_work(const target *t)
 	return t->functions_pending || t->triggers_pending || t->head < t->nqueued;
 }
 
-static int init_target(pool *p, target *t, ld_scan_target *st);
+static int init_target(pool *p, target *t, ld_collect_target *st);
 
 /* Start the next target: its state is made only now, so a run over thousands of
  * account-regions holds only the active ones. */
@@ -464,9 +464,9 @@ static int slots_per_target(const pool *p)
 	return inflight > MAX_INFLIGHT ? MAX_INFLIGHT : inflight;
 }
 
-static int init_target(pool *p, target *t, ld_scan_target *st)
+static int init_target(pool *p, target *t, ld_collect_target *st)
 {
-	const ld_scan_opts *o = p->opts;
+	const ld_collect_pool_opts *o = p->opts;
 	double rate[LD_QUOTA_COUNT];
 	const ld_retry_policy *seams = p->seams && p->seams->limiter_seams
 					       ? p->seams->limiter_seams : &st->session->retry;
@@ -524,7 +524,7 @@ static bool account_failed(const pool *p, const target *t, size_t *nsame)
 	if (!t->run.target->account)
 		return false;
 	for (size_t i = 0; i < p->ntargets; i++) {
-		const ld_scan_target *o = p->targets[i].run.target;
+		const ld_collect_target *o = p->targets[i].run.target;
 		if (!o->account || strcmp(o->account, t->run.target->account))
 			continue;
 		if (!o->error || strcmp(o->message, t->run.target->message))
@@ -616,10 +616,10 @@ static int run_pool(pool *p, size_t nthreads)
 	return error;
 }
 
-int ld_collect_targets__with(ld_inventory *inv, ld_scan_target *targets, size_t ntargets,
-			     const ld_scan_opts *opts, const ld_scan_seams *seams)
+int ld_collect_targets__with(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
+			     const ld_collect_pool_opts *opts, const ld_collect_seams *seams)
 {
-	static const ld_scan_opts no_opts = LD_SCAN_OPTS_INIT;
+	static const ld_collect_pool_opts no_opts = LD_COLLECT_POOL_OPTS_INIT;
 	size_t nthreads;
 	pool p;
 	int error = 0;
@@ -673,8 +673,8 @@ done:
 	return error;
 }
 
-int ld_collect_targets(ld_inventory *inv, ld_scan_target *targets, size_t ntargets,
-		       const ld_scan_opts *opts)
+int ld_collect_targets(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
+		       const ld_collect_pool_opts *opts)
 {
 	return ld_collect_targets__with(inv, targets, ntargets, opts, NULL);
 }
@@ -683,9 +683,9 @@ int ld_collect(ld_inventory *inv, ld_aws_session *s, const char *region,
 	       const ld_collect_opts *opts)
 {
 	static const ld_collect_opts no_collect = LD_COLLECT_OPTS_INIT;
-	ld_scan_target t;
-	ld_scan_opts so = LD_SCAN_OPTS_INIT;
-	ld_scan_seams seams;
+	ld_collect_target t;
+	ld_collect_pool_opts so = LD_COLLECT_POOL_OPTS_INIT;
+	ld_collect_seams seams;
 	int error;
 
 	assert(inv && s);

@@ -6,8 +6,8 @@
  * An ld_aws_config owns its strings; ld_aws_config_dispose() frees them and wipes the
  * secrets.
  */
-#ifndef LD_AWS_CONFIG_H
-#define LD_AWS_CONFIG_H
+#ifndef LD_AWS_PROFILE_H
+#define LD_AWS_PROFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /*
- * AWS configuration resolution behind config.h, in the order botocore (the AWS CLI) uses:
+ * AWS configuration resolution behind profile.h, in the order botocore (the AWS CLI) uses:
  * the profile from --profile, AWS_PROFILE or AWS_DEFAULT_PROFILE; credentials from the
  * environment (unless --profile named a profile), then the profile's role_arn (chained
  * through source_profile, or credential_source = Environment, EcsContainer or
@@ -22,8 +22,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "aws/config.h"
 #include "aws/ini.h"
+#include "aws/profile.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/date.h"

@@ -12,8 +12,8 @@
  * via util/json.h, header and line lengths here). An ld_deps owns all its strings and is
  * released with ld_deps_dispose(); ecosystem names are static.
  */
-#ifndef LD_DEPS_INVENTORY_H
-#define LD_DEPS_INVENTORY_H
+#ifndef LD_DEPS_DETECT_H
+#define LD_DEPS_DETECT_H
 
 #include <stddef.h>
 #include <stdint.h>
