@@ -7,7 +7,6 @@
  * that say what to do. Request bodies are never echoed into messages.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,7 @@
 #include "aws/client.h"
 #include "aws/ratelimit.h"
 #include "aws/sigv4.h"
-#include "aws/sts.h"
+#include "aws/xml.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
 #include "util/json.h"
@@ -30,13 +29,6 @@ typedef enum { OUT_DONE, OUT_FAIL, OUT_RETRY_THROTTLE, OUT_RETRY_TRANSIENT } out
 
 /* --- time, sleep, randomness (each replaceable by the policy's seams) -------------- */
 
-int64_t ld_aws_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int64_t ld_aws_client__now_ms(const ld_aws_client *c)
 {
 	return c->retry.now_ms ? c->retry.now_ms(c->retry.ctx) : ld_aws_now_ms();
@@ -44,17 +36,13 @@ int64_t ld_aws_client__now_ms(const ld_aws_client *c)
 
 void ld_aws_client__sleep_ms(const ld_aws_client *c, long ms)
 {
-	struct timespec ts;
 	if (ms <= 0)
 		return;
 	if (c->retry.sleep_ms) {
 		c->retry.sleep_ms(c->retry.ctx, ms);
 		return;
 	}
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	ld_aws_sleep_ms(ms);
 }
 
 static double random01(const ld_aws_client *c)
@@ -289,7 +277,7 @@ static void parse_error(const ld_http_response *resp, char *type, size_t tlen, c
 	while (*p && isspace((unsigned char)*p))
 		p++;
 	if (*p == '<') {
-		if (ld_sts_parse_error(xtype, sizeof(xtype), msg, mlen, resp->body.ptr,
+		if (ld_xml_parse_error(xtype, sizeof(xtype), msg, mlen, resp->body.ptr,
 				       resp->body.size) && !type[0])
 			clean_type(type, tlen, xtype);
 		clean_text(msg, mlen, msg, strlen(msg));

@@ -17,39 +17,10 @@
 #include <stdint.h>
 
 #include "aws/profile.h"
+#include "aws/retry.h"
 #include "http/http.h"
 #include "lambdrift/inventory.h"
 #include "util/json.h"
-
-/* Lambda's quota classes (DESIGN.md): every request is counted and paced in one. */
-typedef enum {
-	LD_QUOTA_CONTROL = 0,  /* the shared 15 req/s class: List*, GetAlias, ... */
-	LD_QUOTA_GET_FUNCTION, /* 100 req/s */
-	LD_QUOTA_STS,
-	LD_QUOTA_COUNT
-} ld_quota_class;
-
-typedef struct {
-	int max_attempts;          /* including the first; 0 = 5 */
-	long throttle_base_ms;     /* backoff base after a 429 / throttling error: 1000 */
-	long transient_base_ms;    /* backoff base after 5xx / transport failure: 200 */
-	long cap_ms;               /* most one backoff may reach: 20000 */
-	long retry_after_cap_ms;   /* Retry-After is honoured as a floor up to this: 30000 */
-	long request_timeout_ms;   /* one attempt: 30000 (less when the deadline is closer) */
-	double rate[LD_QUOTA_COUNT]; /* requests per second allowed per class; 0 = unpaced */
-	/* Test seams, NULL for the real clock / sleep / randomness. */
-	void (*sleep_ms)(void *ctx, long ms);
-	int64_t (*now_ms)(void *ctx);        /* monotonic milliseconds */
-	double (*random01)(void *ctx);       /* uniform in [0, 1) */
-	void *ctx;
-} ld_retry_policy;
-
-/* Just under Lambda's quotas (15/s control, 100/s GetFunction), so a scan is not throttled. */
-#define LD_RATE_CONTROL_DEFAULT 14.5
-#define LD_RATE_GET_FUNCTION_DEFAULT 95.0
-#define LD_RETRY_POLICY_INIT { 0, 1000, 200, 20000, 30000, 30000, \
-			       { LD_RATE_CONTROL_DEFAULT, LD_RATE_GET_FUNCTION_DEFAULT, 0.0 }, \
-			       NULL, NULL, NULL, NULL }
 
 /* Where a client takes its credentials before every attempt, when set: a session's
  * accessor, which refreshes expiring credentials. *out is borrowed from ctx. */
@@ -120,9 +91,6 @@ void ld_aws_client_sync_credentials(ld_aws_client *c, ld_credentials_sync_fn fn,
  */
 int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const char *method,
 		const char *path, const char *query, const char *body, ld_quota_class quota);
-
-/** Monotonic milliseconds, for deadlines. */
-int64_t ld_aws_now_ms(void);
 
 /** The client's clock and sleep: the retry policy's injected ones in tests, else real. */
 int64_t ld_aws_client__now_ms(const ld_aws_client *c);

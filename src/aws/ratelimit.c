@@ -5,9 +5,7 @@
  * takes a token only while another stays in the bucket for the priority ones; in steady state
  * that costs nothing, since the bucket refills at the same rate either way.
  */
-#include <errno.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws/ratelimit.h"
 #include "lambdrift/errors.h"
@@ -21,18 +19,13 @@ static int64_t now_of(const ld_rate_limiter *l)
 
 static void nap(const ld_rate_limiter *l, long ms)
 {
-	struct timespec ts;
-
 	if (ms <= 0)
 		return;
 	if (l->sleep_ms) {
 		l->sleep_ms(l->ctx, ms);
 		return;
 	}
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	ld_aws_sleep_ms(ms);
 }
 
 int ld_rate_limiter_init(ld_rate_limiter *l, const double rate[LD_QUOTA_COUNT],

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "aws/client.h"
+#include "aws/retry.h"
 
 /* Tokens a bucket holds at most: a short burst, far under the service's own (a second's
  * worth), so the client never looks burstier than the service allows. */

@@ -1,12 +1,8 @@
 /*
- * STS AssumeRole over the AWS client, AssumeRoleWithWebIdentity (sent unsigned through the
- * client's transport, endpoint and retry policy), and the small bounded XML reader their
- * query-protocol
- * responses (and the XML error bodies of query services) need. The reader is not a
- * general XML parser: it finds the first <Tag>...</Tag> element (no attributes needed,
- * namespaces on the root tolerated), never reads past the given length, and decodes the
- * five predefined entities and numeric character references. Credentials written to an
- * ld_credentials are owned by it and released with ld_credentials_dispose().
+ * STS AssumeRole over the AWS client and AssumeRoleWithWebIdentity (sent unsigned through
+ * the client's transport, endpoint and retry policy); their query-protocol responses are
+ * read with aws/xml.h. Credentials written to an ld_credentials are owned by it and
+ * released with ld_credentials_dispose().
  */
 #ifndef LD_AWS_STS_H
 #define LD_AWS_STS_H
@@ -21,31 +17,11 @@
 #define LD_STS_MAX_RESPONSE ((size_t)256 * 1024)
 
 /**
- * Find the content of the first element named `tag` in xml[0..len) (the element name must
- * match exactly, so "Code" does not match "CodeX"). Nested content is returned raw.
- * @return true and the content's span, or false when absent or not closed within len
- */
-bool ld_xml_find(const char *xml, size_t len, const char *tag, const char **val, size_t *vlen);
-
-/**
- * Decode entities of an element's text into `out` (NUL-terminated, at most outlen-1 bytes).
- * @return 0; LD_ELIMIT when it does not fit; LD_EINVALID for a malformed entity
- */
-int ld_xml_text(char *out, size_t outlen, const char *val, size_t vlen);
-
-/**
  * Parse an AssumeRole response body into `out`: AccessKeyId, SecretAccessKey, SessionToken
  * (required) and Expiration (ISO 8601, UTC).
  * @return 0, or LD_EINVALID when the XML is truncated or a credential field is missing
  */
 int ld_sts_parse_assume_role(ld_credentials *out, const char *xml, size_t len);
-
-/**
- * Parse an XML error body (<ErrorResponse><Error><Code>..</Code><Message>..</Message>).
- * @return true when a Code was found; `code`/`message` are "" otherwise
- */
-bool ld_sts_parse_error(char *code, size_t codelen, char *message, size_t msglen,
-			const char *xml, size_t len);
 
 /**
  * Call sts:AssumeRole for `step` with the client's credentials (a client of service "sts").

@@ -1,5 +1,5 @@
-/* STS: the bounded XML reader, AssumeRole and error parsing, timestamps, and an AssumeRole
- * round trip through a one-shot fake transport (request form, error wrapping). */
+/* STS: AssumeRole parsing, timestamps, and an AssumeRole round trip through a one-shot
+ * fake transport (request form, error wrapping). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,28 +9,6 @@
 #include "lambdrift/errors.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
-
-static void test_sts__xml_find_exact_names(void)
-{
-	const char *x = "<R><CodeX>no</CodeX><Code a=\"1\">yes</Code><Empty/></R>";
-	const char *v;
-	size_t n;
-	char out[16];
-
-	LD_REQUIRE(ld_xml_find(x, strlen(x), "Code", &v, &n));
-	LD_CHECK_INT(n, 3);
-	LD_CHECK(!strncmp(v, "yes", 3));
-	LD_REQUIRE(ld_xml_find(x, strlen(x), "Empty", &v, &n));
-	LD_CHECK_INT(n, 0);
-	LD_CHECK(!ld_xml_find(x, strlen(x), "Missing", &v, &n));
-	/* the span bounds the search: the closing tag lies outside it */
-	LD_CHECK(!ld_xml_find(x, 40, "Code", &v, &n));
-	LD_CHECK_INT(ld_xml_text(out, sizeof(out), "a&amp;b&#65;&#x42;&lt;", 22), 0);
-	LD_CHECK_STR(out, "a&bAB<");
-	LD_CHECK_INT(ld_xml_text(out, sizeof(out), "a&bogus;", 8), LD_EINVALID);
-	LD_CHECK_INT(ld_xml_text(out, sizeof(out), "a&amp", 5), LD_EINVALID);
-	LD_CHECK_INT(ld_xml_text(out, 4, "abcdef", 6), LD_ELIMIT);
-}
 
 static void test_sts__parse_assume_role(void)
 {
@@ -78,24 +56,6 @@ static void test_sts__missing_field_names_it(void)
 	LD_CHECK(strstr(ld_error_last()->message, "SecretAccessKey") != NULL);
 	LD_CHECK(strstr(ld_error_last()->message, "ASIA1") == NULL);
 	LD_CHECK(c.access_key_id == NULL);
-}
-
-static void test_sts__parse_error_xml(void)
-{
-	char code[64], msg[512];
-	size_t len;
-	char *xml = ld_test_read_file("fixtures/aws/sts/error-access-denied.xml", &len);
-
-	LD_REQUIRE(xml);
-	LD_CHECK(ld_sts_parse_error(code, sizeof(code), msg, sizeof(msg), xml, len));
-	LD_CHECK_STR(code, "AccessDenied");
-	LD_CHECK(strstr(msg, "is not authorized to perform: sts:AssumeRole") != NULL);
-	LD_CHECK(strstr(msg, "audit & more") != NULL);
-	/* truncated before the code closes: no code */
-	LD_CHECK(!ld_sts_parse_error(code, sizeof(code), msg, sizeof(msg), xml,
-				     (size_t)(strstr(xml, "</Code>") - xml)));
-	LD_CHECK_STR(code, "");
-	free(xml);
 }
 
 static void test_sts__iso8601(void)
@@ -213,11 +173,9 @@ static void test_sts__assume_role_denied(void)
 }
 
 const ld_test ld_tests[] = {
-	LD_TEST(test_sts__xml_find_exact_names),
 	LD_TEST(test_sts__parse_assume_role),
 	LD_TEST(test_sts__truncated_xml_is_invalid),
 	LD_TEST(test_sts__missing_field_names_it),
-	LD_TEST(test_sts__parse_error_xml),
 	LD_TEST(test_sts__iso8601),
 	LD_TEST(test_sts__assume_role_round_trip),
 	LD_TEST(test_sts__assume_role_denied),
