@@ -1,7 +1,7 @@
 /*
  * Private to src/report/: the CI-facing writers (SARIF 2.1.0, JUnit XML, Markdown, GitHub
- * workflow annotations) and the helpers they share with each other. Like the text and JSON
- * writers, each renders the whole document into a capped ld_buf.
+ * workflow annotations) and the helpers they share with each other (finding.c). Like the
+ * text and JSON writers, each renders the whole document into a capped ld_buf.
  */
 #ifndef LD_REPORT_FORMATS_H
 #define LD_REPORT_FORMATS_H

@@ -1,7 +1,7 @@
 /*
  * Private to src/report/: the per-format writers behind ld_report_write() and the small
- * helpers they share. Each writer renders the whole document into `out` (a capped ld_buf),
- * so a failure anywhere leaves nothing half-written on the caller's FILE.
+ * helpers they share (finding.c). Each writer renders the whole document into `out` (a
+ * capped ld_buf), so a failure anywhere leaves nothing half-written on the caller's FILE.
  */
 #ifndef LD_REPORT_REPORT_H
 #define LD_REPORT_REPORT_H

@@ -1,0 +1,90 @@
+/*
+ * What every report format says the same way (private to src/report/): a severity's name,
+ * the findings per severity, the run's total API calls, and the account and ARN a finding
+ * is about. The writers call these; nothing here calls a writer, so the formats and the
+ * dispatch in report.c depend on this file and never on each other.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/formats.h"
+#include "report/report.h"
+
+const char *ld_report__sev_name(ld_severity s)
+{
+	switch (s) {
+	case LD_SEV_ERROR: return "error";
+	case LD_SEV_WARNING: return "warning";
+	case LD_SEV_NOTE: return "note";
+	default: return "none";
+	}
+}
+
+void ld_report__count(ld_report__counts *c, const ld_findings *f)
+{
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; f && i < f->count; i++) {
+		ld_severity s = f->items[i].severity;
+		if (s >= LD_SEV_NOTE && s <= LD_SEV_ERROR)
+			c->by_sev[s]++;
+	}
+}
+
+unsigned long ld_report__total_calls(const ld_api_calls *c)
+{
+	return c->control + c->get_function + c->sts;
+}
+
+/* The inventory's function a finding is about, in the finding's account when it names
+ * one; NULL when there is none or when the name exists in several accounts of the run and
+ * the finding does not say which. */
+static const ld_function *finding_function(const ld_inventory *inv, const ld_finding *f)
+{
+	const ld_function *found = NULL;
+
+	for (size_t i = 0; inv && f->function && i < inv->nfunctions; i++) {
+		const ld_function *fn = &inv->functions[i];
+		if (strcmp(fn->name, f->function) || (f->region && strcmp(fn->region, f->region)) ||
+		    (f->account && fn->account && strcmp(fn->account, f->account)))
+			continue;
+		if (found && strcmp(found->account ? found->account : "",
+				    fn->account ? fn->account : ""))
+			return NULL;
+		if (!found)
+			found = fn;
+	}
+	return found;
+}
+
+const char *ld_report__finding_account(const ld_report *r, const ld_finding *f)
+{
+	const ld_inventory *inv = r->inv;
+	const ld_function *fn;
+
+	if (f->account)
+		return f->account;
+	if (!inv)
+		return NULL;
+	if (!ld_report__several_accounts(inv))
+		return inv->account ? inv->account : inv->naccounts ? inv->accounts[0] : NULL;
+	return (fn = finding_function(inv, f)) ? fn->account : NULL;
+}
+
+void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_finding *f)
+{
+	const ld_inventory *inv = r->inv;
+	const ld_function *fn = finding_function(inv, f);
+	const char *account = ld_report__finding_account(r, f);
+	int n;
+
+	if (fn && fn->arn)
+		n = snprintf(out, len, "%s", fn->arn);
+	else if (account && f->region && f->function)
+		n = snprintf(out, len, "arn:%s:lambda:%s:%s:function:%s",
+			     inv->partition ? inv->partition : "aws", f->region, account,
+			     f->function);
+	else
+		n = snprintf(out, len, "%s", f->function ? f->function : "(account)");
+	if (n >= 0 && (size_t)n < len && f->qualifier)
+		snprintf(out + n, len - (size_t)n, ":%s", f->qualifier);
+}
