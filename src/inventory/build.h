@@ -73,10 +73,6 @@ long long ld_inventory__version_number(const char *v);
  * @return 0, or LD_ERROR without memory (fn is left as it was)
  */
 int ld_function_slim(ld_inventory *inv, ld_function *fn);
-/** Free an arena and everything in it; accepts NULL. */
-void ld_arena_free(struct ld_arena *a);
-/** Hand src's arena to dst (joined to dst's own); src has none afterwards. */
-void ld_arena_adopt(ld_inventory *dst, ld_inventory *src);
 
 /** Set inv->digest_key_id from the key. */
 void ld_inventory_set_digest_key(ld_inventory *inv, const uint8_t *key, size_t key_len);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/arena.h"
 #include "inventory/build.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"

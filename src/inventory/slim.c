@@ -2,8 +2,8 @@
  * Slim functions (inventory.h, build.h): how `scan/verify --inventory` hold an estate of
  * hundreds of thousands of versions in little memory. Each function keeps as full
  * ld_versions only those the rules and verify read, and lists every version in a packed
- * byte string for reports (ld_version_iter). Both live in the inventory's arena: large
- * blocks carved without per-string malloc overhead, where repeated strings (runtimes,
+ * byte string for reports (ld_version_iter). Both live in the inventory's arena (arena.h):
+ * large blocks carved without per-string malloc overhead, where repeated strings (runtimes,
  * setting names and values, "$LATEST") are stored once through an interning table. One
  * listing entry: a flags byte, then the version (a varint when it is a plain decimal, else
  * a string), the code hash (string), the config hash (32 raw bytes for lowercase hex, a
@@ -15,11 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inventory/arena.h"
 #include "inventory/build.h"
 #include "lambdrift/errors.h"
-
-#define ARENA_BLOCK ((size_t)256 * 1024)
-#define INTERN_MAX_LEN 1024 /* longer strings are copied, not looked up */
 
 /* Listing flags. */
 #define F_VNUM 0x01     /* version is a varint, else a string */
@@ -36,149 +34,6 @@
 #define B64_PACKED 33
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-typedef struct block {
-	struct block *next;
-	size_t used, size;
-	unsigned char data[];
-} block;
-
-struct ld_arena {
-	block *head;       /* the block being filled; older ones follow */
-	const char **slots; /* interning table, open addressing; NULL slots are free */
-	size_t nslots, nused;
-};
-
-void ld_arena_free(struct ld_arena *a)
-{
-	block *b, *next;
-
-	if (!a)
-		return;
-	for (b = a->head; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	free(a->slots);
-	free(a);
-}
-
-void ld_arena_adopt(ld_inventory *dst, ld_inventory *src)
-{
-	block *tail;
-
-	if (!src->arena)
-		return;
-	if (!dst->arena) {
-		dst->arena = src->arena;
-	} else {
-		/* dst keeps filling its own head; src's blocks join the chain behind it */
-		for (tail = dst->arena->head; tail && tail->next; tail = tail->next)
-			;
-		if (tail)
-			tail->next = src->arena->head;
-		else
-			dst->arena->head = src->arena->head;
-		src->arena->head = NULL;
-		ld_arena_free(src->arena);
-	}
-	src->arena = NULL;
-}
-
-static void *arena_alloc(struct ld_arena *a, size_t n, size_t align)
-{
-	block *b = a->head;
-	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
-
-	if (!b || at + n > b->size) {
-		size_t size = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-		if (!(b = malloc(sizeof(block) + size))) {
-			ld_error_oom();
-			return NULL;
-		}
-		b->size = size;
-		b->used = 0;
-		at = 0;
-		if (size == n && a->head) {
-			/* a large piece gets its own block behind the head, which keeps filling */
-			b->next = a->head->next;
-			a->head->next = b;
-		} else {
-			b->next = a->head;
-			a->head = b;
-		}
-	}
-	b->used = at + n;
-	return b->data + at;
-}
-
-static char *arena_strdup(struct ld_arena *a, const char *s, size_t len)
-{
-	char *p = arena_alloc(a, len + 1, 1);
-	if (p) {
-		memcpy(p, s, len);
-		p[len] = '\0';
-	}
-	return p;
-}
-
-static size_t hash_str(const char *s, size_t len)
-{
-	size_t h = 1469598103934665603ULL & SIZE_MAX;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * (size_t)1099511628211ULL;
-	return h;
-}
-
-static int intern_grow(struct ld_arena *a)
-{
-	size_t n = a->nslots ? a->nslots * 2 : 1024;
-	const char **slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return ld_error_oom();
-	for (size_t i = 0; i < a->nslots; i++) {
-		const char *s = a->slots[i];
-		size_t j;
-		if (!s)
-			continue;
-		for (j = hash_str(s, strlen(s)) & (n - 1); slots[j]; j = (j + 1) & (n - 1))
-			;
-		slots[j] = s;
-	}
-	free(a->slots);
-	a->slots = slots;
-	a->nslots = n;
-	return 0;
-}
-
-/* One copy of `s` per arena (NULL stays NULL). */
-static int intern(struct ld_arena *a, const char *s, const char **out)
-{
-	size_t len, j;
-	char *copy;
-
-	*out = NULL;
-	if (!s)
-		return 0;
-	len = strlen(s);
-	if (len > INTERN_MAX_LEN)
-		return (*out = arena_strdup(a, s, len)) ? 0 : LD_ERROR;
-	if (a->nused * 2 >= a->nslots && intern_grow(a) < 0)
-		return LD_ERROR;
-	for (j = hash_str(s, len) & (a->nslots - 1); a->slots[j]; j = (j + 1) & (a->nslots - 1)) {
-		if (!strcmp(a->slots[j], s)) {
-			*out = a->slots[j];
-			return 0;
-		}
-	}
-	if (!(copy = arena_strdup(a, s, len)))
-		return LD_ERROR;
-	a->slots[j] = copy;
-	a->nused++;
-	*out = copy;
-	return 0;
-}
 
 /* ------------------------------------------------------------------ listing */
 
@@ -337,13 +192,13 @@ static bool kept(const ld_function *fn, const ld_version *v, const ld_version *n
 static int copy_unique(struct ld_arena *a, const char *s, char **out)
 {
 	*out = NULL;
-	return !s || (*out = arena_strdup(a, s, strlen(s))) ? 0 : LD_ERROR;
+	return !s || (*out = ld_arena_strdup(a, s, strlen(s))) ? 0 : LD_ERROR;
 }
 
 static int copy_str(struct ld_arena *a, const char *s, char **out)
 {
 	const char *p;
-	int error = intern(a, s, &p);
+	int error = ld_arena_intern(a, s, &p);
 	*out = (char *)p; /* the arena owns it; slim versions are never freed one by one */
 	return error;
 }
@@ -359,7 +214,7 @@ static int copy_version(struct ld_arena *a, ld_version *to, const ld_version *fr
 	    copy_unique(a, from->last_modified, &to->last_modified) < 0)
 		return LD_ERROR;
 	if (from->nconfig &&
-	    !(to->config = arena_alloc(a, from->nconfig * sizeof(*to->config), sizeof(void *))))
+	    !(to->config = ld_arena_alloc(a, from->nconfig * sizeof(*to->config), sizeof(void *))))
 		return LD_ERROR;
 	for (size_t i = 0; i < from->nconfig; i++)
 		if (copy_str(a, from->config[i].name, &to->config[i].name) < 0 ||
@@ -380,7 +235,7 @@ int ld_function_slim(ld_inventory *inv, ld_function *fn)
 
 	if (fn->slim)
 		return 0;
-	if (!inv->arena && !(inv->arena = calloc(1, sizeof(*inv->arena))))
+	if (!inv->arena && !(inv->arena = ld_arena_new()))
 		return ld_error_oom();
 	ld_function_sort_versions(fn);
 	newest = ld_function_latest_published(fn);
@@ -389,8 +244,8 @@ int ld_function_slim(ld_inventory *inv, ld_function *fn)
 		nkeep += kept(fn, &fn->versions[i], newest);
 	}
 	if ((error = list.error) < 0 ||
-	    (list.size && !(listing = arena_alloc(inv->arena, list.size, 1))) ||
-	    (nkeep && !(keep = arena_alloc(inv->arena, nkeep * sizeof(*keep), sizeof(void *))))) {
+	    (list.size && !(listing = ld_arena_alloc(inv->arena, list.size, 1))) ||
+	    (nkeep && !(keep = ld_arena_alloc(inv->arena, nkeep * sizeof(*keep), sizeof(void *))))) {
 		error = error < 0 ? error : LD_ERROR;
 		goto done;
 	}
