@@ -1,9 +1,12 @@
 /* Runner for tests/unit/test_*.c (see harness.h). */
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
+#include "inventory/build.h"
 #include "lambdrift/errors.h"
+#include "util/json.h"
 
 int ld_test_failures;
 static const char *current;
@@ -54,6 +57,61 @@ int ld_test_sh(const char *fmt, ...)
 	va_end(ap);
 	return system(cmd);
 }
+
+/* --- the moto ListFunctions fixture as an inventory ------------------------------------ */
+
+/* The unqualified ARN: "$LATEST" entries from moto carry a ":$LATEST" suffix, AWS's do not. */
+static void unqualified(char *out, size_t len, const char *arn)
+{
+	const char *p = arn;
+	int colons = 0;
+	size_t n;
+	for (; *p; p++)
+		if (*p == ':' && ++colons == 7)
+			break;
+	n = (size_t)(p - arn) < len - 1 ? (size_t)(p - arn) : len - 1;
+	memcpy(out, arn, n);
+	out[n] = '\0';
+}
+
+int ld_test_inventory_from_moto(ld_inventory *inv, const uint8_t *key, size_t key_len)
+{
+	char *text = ld_test_read_file("fixtures/aws/moto-listfunctions-all.json", NULL);
+	ld_json *root = NULL;
+	int error;
+
+	ld_inventory_init(inv);
+	if (!text)
+		return LD_ERROR;
+	if ((error = ld_json_parse(&root, text, strlen(text), "moto fixture")) == 0) {
+		for (ld_json *c = ld_json_first(ld_json_get(root, "Functions")); c && error == 0;
+		     c = ld_json_next(c)) {
+			char arn[256];
+			ld_function *fn;
+			unqualified(arn, sizeof(arn), ld_json_get_str(c, "FunctionArn"));
+			fn = ld_inventory_function(inv, "us-east-1", ld_json_get_str(c, "FunctionName"), arn);
+			error = fn ? ld_version_from_api(ld_function_add_version(fn), c, key, key_len)
+				   : LD_ERROR;
+		}
+	}
+	ld_inventory_set_digest_key(inv, key, key_len);
+	free(inv->account);
+	inv->account = strdup("123456789012");
+	ld_inventory_add_region(inv, "us-east-1");
+	ld_inventory_sort(inv);
+	ld_json_free(root);
+	free(text);
+	return error;
+}
+
+const ld_function *ld_test_find_function(const ld_inventory *inv, const char *name)
+{
+	for (size_t i = 0; i < inv->nfunctions; i++)
+		if (!strcmp(inv->functions[i].name, name))
+			return &inv->functions[i];
+	return NULL;
+}
+
 
 int main(int argc, char **argv)
 {

@@ -5,13 +5,17 @@
  *   const ld_test ld_tests[] = { LD_TEST(test_buf__append), { NULL, NULL } };
  *
  * harness.c's main() runs each case (or those whose name contains argv[1]) and exits
- * non-zero if any check failed. LD_CHECK records and continues; LD_REQUIRE returns.
+ * non-zero if any check failed. LD_CHECK records and continues; LD_REQUIRE returns. It also
+ * holds the few fixtures several test files share (the moto ListFunctions inventory).
  */
 #ifndef LD_TEST_HARNESS_H
 #define LD_TEST_HARNESS_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "lambdrift/inventory.h"
 
 typedef struct {
 	const char *name;
@@ -45,5 +49,15 @@ char *ld_test_read_file(const char *path, size_t *len);
 
 /** Run a printf-formatted shell command (fixture setup); its system() status. */
 int ld_test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * What the collector does with ListFunctions(FunctionVersion=ALL) of the moto fixture
+ * (fixtures/aws/moto-listfunctions-all.json): one version per item, digested with `key`, in
+ * account 123456789012, us-east-1, sorted. `inv` is initialised here; the caller disposes it.
+ * @return 0, or the error of reading or canonicalising the fixture
+ */
+int ld_test_inventory_from_moto(ld_inventory *inv, const uint8_t *key, size_t key_len);
+/** The first function of `inv` called `name` (borrowed), or NULL. */
+const ld_function *ld_test_find_function(const ld_inventory *inv, const char *name);
 
 #endif

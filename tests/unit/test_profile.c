@@ -107,7 +107,7 @@ static const char creds_file[] =
 	"aws_secret_access_key = " CANARY "dev\n"
 	"aws_session_token = " CANARY "token\n";
 
-static void test_config__env_wins_over_files(void)
+static void test_profile__env_wins_over_files(void)
 {
 	ld_aws_config cfg;
 	setup(creds_file, NULL);
@@ -144,7 +144,7 @@ static void test_config__env_wins_over_files(void)
 	teardown(&cfg);
 }
 
-static void test_config__explicit_profile_skips_env(void)
+static void test_profile__explicit_profile_skips_env(void)
 {
 	ld_aws_config cfg;
 	setup(creds_file, NULL);
@@ -158,7 +158,7 @@ static void test_config__explicit_profile_skips_env(void)
 	teardown(&cfg);
 }
 
-static void test_config__aws_profile_keeps_env(void)
+static void test_profile__aws_profile_keeps_env(void)
 {
 	ld_aws_config cfg;
 	setup(creds_file, "[profile dev]\nregion = eu-west-1\n");
@@ -187,7 +187,7 @@ static void test_config__aws_profile_keeps_env(void)
 	teardown(&cfg);
 }
 
-static void test_config__credentials_file_before_config_file(void)
+static void test_profile__credentials_file_before_config_file(void)
 {
 	ld_aws_config cfg;
 	setup("[dev]\naws_access_key_id = AKIDCRED\naws_secret_access_key = " CANARY "1\n",
@@ -208,7 +208,7 @@ static void test_config__credentials_file_before_config_file(void)
 	teardown(&cfg);
 }
 
-static void test_config__partial_keys_in_file(void)
+static void test_profile__partial_keys_in_file(void)
 {
 	ld_aws_config cfg;
 	setup("[dev]\naws_access_key_id = AKIDCRED\n", NULL);
@@ -218,7 +218,7 @@ static void test_config__partial_keys_in_file(void)
 	teardown(&cfg);
 }
 
-static void test_config__section_naming(void)
+static void test_profile__section_naming(void)
 {
 	ld_aws_config cfg;
 	setup("[profile cred]\naws_access_key_id = AKIDX\naws_secret_access_key = " CANARY "x\n",
@@ -248,7 +248,7 @@ static void test_config__section_naming(void)
 	teardown(&cfg);
 }
 
-static void test_config__default_paths_under_home(void)
+static void test_profile__default_paths_under_home(void)
 {
 	ld_aws_config cfg;
 	char dir[128], path[160];
@@ -306,7 +306,7 @@ static const char chain_creds[] =
 	"[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = " CANARY "base\n"
 	"[keyedsrc]\naws_access_key_id = AKIDKEYED\naws_secret_access_key = " CANARY "k\n";
 
-static void test_config__role_chain_two_levels(void)
+static void test_profile__role_chain_two_levels(void)
 {
 	ld_aws_config cfg;
 	setup(chain_creds, chain_conf);
@@ -331,7 +331,7 @@ static void test_config__role_chain_two_levels(void)
 	teardown(&cfg);
 }
 
-static void test_config__role_chain_variants(void)
+static void test_profile__role_chain_variants(void)
 {
 	ld_aws_config cfg;
 	setup(chain_creds, chain_conf);
@@ -355,7 +355,7 @@ static void test_config__role_chain_variants(void)
 	teardown(&cfg);
 }
 
-static void test_config__role_chain_errors(void)
+static void test_profile__role_chain_errors(void)
 {
 	ld_aws_config cfg;
 	setup(chain_creds, chain_conf);
@@ -377,7 +377,7 @@ static void test_config__role_chain_errors(void)
 	teardown(&cfg);
 }
 
-static void test_config__credential_source(void)
+static void test_profile__credential_source(void)
 {
 	ld_aws_config cfg;
 	setup(NULL, "[profile envrole]\nrole_arn = arn:aws:iam::1:role/e\n"
@@ -429,7 +429,7 @@ static void test_config__credential_source(void)
 	teardown(&cfg);
 }
 
-static void test_config__unsupported_sources(void)
+static void test_profile__unsupported_sources(void)
 {
 	ld_aws_config cfg;
 	static const char *const profiles[] = { "sso", "legacysso", "mfa" };
@@ -454,7 +454,7 @@ static const char webid_conf[] =
 	"source_profile = webid\n"
 	"[profile chained]\nrole_arn = arn:aws:iam::2:role/next\nsource_profile = webid\n";
 
-static void test_config__web_identity(void)
+static void test_profile__web_identity(void)
 {
 	ld_aws_config cfg;
 	char want[128];
@@ -531,7 +531,7 @@ static void test_config__web_identity(void)
 	teardown(&cfg);
 }
 
-static void test_config__credential_process(void)
+static void test_profile__credential_process(void)
 {
 	ld_aws_config cfg;
 	setup("[filekeys]\naws_access_key_id = AKIDFILE\naws_secret_access_key = " CANARY "f\n"
@@ -564,7 +564,7 @@ static void test_config__credential_process(void)
 	teardown(&cfg);
 }
 
-static void test_config__container(void)
+static void test_profile__container(void)
 {
 	ld_aws_config cfg;
 	setup("[keys]\naws_access_key_id = AKIDFILE\naws_secret_access_key = " CANARY "\n",
@@ -607,7 +607,7 @@ static void test_config__container(void)
 	teardown(&cfg);
 }
 
-static void test_config__instance_metadata(void)
+static void test_profile__instance_metadata(void)
 {
 	ld_aws_config cfg;
 	setup(NULL, "[profile v6]\nec2_metadata_service_endpoint_mode = ipv6\n"
@@ -669,7 +669,7 @@ static void test_config__instance_metadata(void)
 	teardown(&cfg);
 }
 
-static void test_config__missing_profile(void)
+static void test_profile__missing_profile(void)
 {
 	ld_aws_config cfg;
 	setup(creds_file, "[profile dev]\nregion = us-west-2\n");
@@ -685,7 +685,7 @@ static void test_config__missing_profile(void)
 	teardown(&cfg);
 }
 
-static void test_config__no_credentials(void)
+static void test_profile__no_credentials(void)
 {
 	ld_aws_config cfg;
 	setup(NULL, NULL);
@@ -705,7 +705,7 @@ static void test_config__no_credentials(void)
 	teardown(&cfg);
 }
 
-static void test_config__region_precedence(void)
+static void test_profile__region_precedence(void)
 {
 	ld_aws_config cfg;
 	ld_aws_opts opts = LD_AWS_OPTS_INIT;
@@ -757,7 +757,7 @@ static const char endpoint_conf[] =
 	"[profile ignoring]\nendpoint_url = https://ignored.example\n"
 	"ignore_configured_endpoint_urls = true\n";
 
-static void test_config__endpoint_precedence(void)
+static void test_profile__endpoint_precedence(void)
 {
 	ld_aws_config cfg;
 	ld_aws_opts opts = LD_AWS_OPTS_INIT;
@@ -795,7 +795,7 @@ static void test_config__endpoint_precedence(void)
 	teardown(&cfg);
 }
 
-static void test_config__endpoint_profile_sources(void)
+static void test_profile__endpoint_profile_sources(void)
 {
 	ld_aws_config cfg;
 	setup(creds_file, endpoint_conf);
@@ -834,7 +834,7 @@ static void test_config__endpoint_profile_sources(void)
 	teardown(&cfg);
 }
 
-static void test_config__ca_bundle_and_attempts(void)
+static void test_profile__ca_bundle_and_attempts(void)
 {
 	ld_aws_config cfg;
 	ld_aws_opts opts = LD_AWS_OPTS_INIT;
@@ -887,7 +887,7 @@ static void expect_malformed(int line, const char *text, const char *want)
 	teardown(&cfg);
 }
 
-static void test_config__malformed_files(void)
+static void test_profile__malformed_files(void)
 {
 	expect_malformed(__LINE__, "aws_secret_access_key = " CANARY "\n[default]\n", "line 1");
 	expect_malformed(__LINE__, "[default]\n" CANARY "\n", "line 2: expected 'key = value'");
@@ -901,7 +901,7 @@ static void test_config__malformed_files(void)
 			 "line 4: expected 'key = value' in the block under line 3");
 }
 
-static void test_config__file_bounds(void)
+static void test_profile__file_bounds(void)
 {
 	ld_aws_config cfg;
 	char *big = malloc(LD_INI_FILE_MAX + 64);
@@ -990,7 +990,7 @@ static void test_ini__syntax(void)
 	ld_ini_dispose(&ini);
 }
 
-static void test_config__dispose_accepts_empty(void)
+static void test_profile__dispose_accepts_empty(void)
 {
 	ld_aws_config cfg;
 	ld_credentials c;
@@ -1010,31 +1010,31 @@ static void test_config__dispose_accepts_empty(void)
 }
 
 const ld_test ld_tests[] = {
-	LD_TEST(test_config__env_wins_over_files),
-	LD_TEST(test_config__explicit_profile_skips_env),
-	LD_TEST(test_config__aws_profile_keeps_env),
-	LD_TEST(test_config__credentials_file_before_config_file),
-	LD_TEST(test_config__partial_keys_in_file),
-	LD_TEST(test_config__section_naming),
-	LD_TEST(test_config__default_paths_under_home),
-	LD_TEST(test_config__role_chain_two_levels),
-	LD_TEST(test_config__role_chain_variants),
-	LD_TEST(test_config__role_chain_errors),
-	LD_TEST(test_config__credential_source),
-	LD_TEST(test_config__unsupported_sources),
-	LD_TEST(test_config__web_identity),
-	LD_TEST(test_config__credential_process),
-	LD_TEST(test_config__container),
-	LD_TEST(test_config__instance_metadata),
-	LD_TEST(test_config__missing_profile),
-	LD_TEST(test_config__no_credentials),
-	LD_TEST(test_config__region_precedence),
-	LD_TEST(test_config__endpoint_precedence),
-	LD_TEST(test_config__endpoint_profile_sources),
-	LD_TEST(test_config__ca_bundle_and_attempts),
-	LD_TEST(test_config__malformed_files),
-	LD_TEST(test_config__file_bounds),
+	LD_TEST(test_profile__env_wins_over_files),
+	LD_TEST(test_profile__explicit_profile_skips_env),
+	LD_TEST(test_profile__aws_profile_keeps_env),
+	LD_TEST(test_profile__credentials_file_before_config_file),
+	LD_TEST(test_profile__partial_keys_in_file),
+	LD_TEST(test_profile__section_naming),
+	LD_TEST(test_profile__default_paths_under_home),
+	LD_TEST(test_profile__role_chain_two_levels),
+	LD_TEST(test_profile__role_chain_variants),
+	LD_TEST(test_profile__role_chain_errors),
+	LD_TEST(test_profile__credential_source),
+	LD_TEST(test_profile__unsupported_sources),
+	LD_TEST(test_profile__web_identity),
+	LD_TEST(test_profile__credential_process),
+	LD_TEST(test_profile__container),
+	LD_TEST(test_profile__instance_metadata),
+	LD_TEST(test_profile__missing_profile),
+	LD_TEST(test_profile__no_credentials),
+	LD_TEST(test_profile__region_precedence),
+	LD_TEST(test_profile__endpoint_precedence),
+	LD_TEST(test_profile__endpoint_profile_sources),
+	LD_TEST(test_profile__ca_bundle_and_attempts),
+	LD_TEST(test_profile__malformed_files),
+	LD_TEST(test_profile__file_bounds),
 	LD_TEST(test_ini__syntax),
-	LD_TEST(test_config__dispose_accepts_empty),
+	LD_TEST(test_profile__dispose_accepts_empty),
 	{ NULL, NULL }
 };

@@ -1,12 +1,10 @@
-/* Organisation-scale collection without a server: the token bucket under an injected clock
- * (rate, burst, the token kept for priority requests, the cut after a throttle and the
- * regrowth), and ld_collect_targets over a thread-safe fake Lambda that serves several
- * accounts and regions from a generated model: a concurrent run gives the very same
- * inventory as a serial one (snapshot bytes, problem lines included), a failed
- * account-region does not stop the others, an opt-in region that is not enabled is skipped
- * with a note, role sessions assume their role once and tag functions with their account,
- * an account whose role cannot be assumed fails alone, and a two-account snapshot loads
- * back to the same bytes. Also --accounts parsing, role ARNs and the embedded region table. */
+/* Organisation-scale collection without a server (src/aws/pool.c): ld_collect_targets over
+ * a thread-safe fake Lambda that serves several accounts and regions from a generated
+ * model: a concurrent run gives the very same inventory as a serial one (snapshot bytes,
+ * problem lines included), a failed account-region does not stop the others, an opt-in
+ * region that is not enabled is skipped with a note, role sessions assume their role once
+ * and tag functions with their account, an account whose role cannot be assumed fails
+ * alone, and a two-account snapshot loads back to the same bytes. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,89 +23,6 @@
 #include "lambdrift/errors.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-
-/* --- the token bucket under a fake clock -------------------------------------------- */
-
-static int64_t fake_now;
-
-static int64_t clock_now(void *ctx)
-{
-	(void)ctx;
-	return fake_now;
-}
-
-static void clock_sleep(void *ctx, long ms)
-{
-	(void)ctx;
-	fake_now += ms;
-}
-
-static ld_retry_policy clock_seams(void)
-{
-	ld_retry_policy p = LD_RETRY_POLICY_INIT;
-	p.now_ms = clock_now;
-	p.sleep_ms = clock_sleep;
-	fake_now = 5000000;
-	return p;
-}
-
-static void test_bucket__rate_is_respected(void)
-{
-	ld_retry_policy seams = clock_seams();
-	double rate[LD_QUOTA_COUNT] = { 10.0, 100.0, 0.0 };
-	ld_rate_limiter l;
-	int64_t start = fake_now, stamps[200];
-
-	LD_REQUIRE(ld_rate_limiter_init(&l, rate, &seams) == 0);
-	for (int i = 0; i < 200; i++) {
-		ld_rate_limiter_acquire(&l, LD_QUOTA_CONTROL, false);
-		stamps[i] = fake_now;
-	}
-	/* a burst of two (one token stays for priority), then one each 100 ms */
-	LD_CHECK_INT(stamps[1] - start, 0);
-	LD_CHECK(stamps[199] - start >= 19700 && stamps[199] - start <= 19900);
-	/* never more than rate x window + the burst in any window */
-	for (int i = 0; i + 12 < 200; i++)
-		LD_CHECK(stamps[i + 12] - stamps[i] >= 1000);
-	/* a priority request takes the kept token at once */
-	start = fake_now;
-	ld_rate_limiter_acquire(&l, LD_QUOTA_CONTROL, true);
-	LD_CHECK(fake_now - start <= 100);
-	/* the unpaced class never waits */
-	start = fake_now;
-	for (int i = 0; i < 1000; i++)
-		ld_rate_limiter_acquire(&l, LD_QUOTA_STS, false);
-	LD_CHECK_INT(fake_now - start, 0);
-	ld_rate_limiter_dispose(&l);
-}
-
-static void test_bucket__throttle_cuts_then_regrows(void)
-{
-	ld_retry_policy seams = clock_seams();
-	double rate[LD_QUOTA_COUNT] = { 14.5, 95.0, 0.0 };
-	ld_rate_limiter l;
-	int64_t start;
-
-	LD_REQUIRE(ld_rate_limiter_init(&l, rate, &seams) == 0);
-	ld_rate_limiter_throttled(&l, LD_QUOTA_CONTROL, 2000);
-	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) < 14.5 * 0.71);
-	/* requests in flight together are throttled together: one cut per window */
-	ld_rate_limiter_throttled(&l, LD_QUOTA_CONTROL, 0);
-	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) > 14.5 * 0.69);
-	/* Retry-After holds every request of the class */
-	start = fake_now;
-	ld_rate_limiter_acquire(&l, LD_QUOTA_CONTROL, true);
-	LD_CHECK(fake_now - start >= 2000);
-	/* the other class is not slowed */
-	start = fake_now;
-	ld_rate_limiter_acquire(&l, LD_QUOTA_GET_FUNCTION, false);
-	LD_CHECK_INT(fake_now - start, 0);
-	/* 30 s without a throttle: back at the ceiling */
-	fake_now += 30000;
-	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) > 14.49);
-	LD_CHECK(ld_rate_limiter_rate(&l, LD_QUOTA_CONTROL) <= 14.5);
-	ld_rate_limiter_dispose(&l);
-}
 
 /* --- a thread-safe fake Lambda and STS --------------------------------------------- */
 
@@ -399,7 +314,7 @@ static char *collect_to_json(ld_collect_target *targets, size_t n, server *srv, 
 
 /* --- the pool -------------------------------------------------------------------------- */
 
-static void test_scan__concurrent_equals_serial(void)
+static void test_pool__concurrent_equals_serial(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
@@ -435,7 +350,7 @@ static void test_scan__concurrent_equals_serial(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
-static void test_scan__more_targets_than_workers(void)
+static void test_pool__more_targets_than_workers(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
@@ -464,7 +379,7 @@ static void test_scan__more_targets_than_workers(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
-static void test_scan__failed_target_does_not_stop_others(void)
+static void test_pool__failed_target_does_not_stop_others(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
@@ -495,7 +410,7 @@ static void test_scan__failed_target_does_not_stop_others(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
-static void test_scan__opt_in_region_not_enabled_is_skipped(void)
+static void test_pool__opt_in_region_not_enabled_is_skipped(void)
 {
 	server srv;
 	ld_aws_session *s = NULL;
@@ -530,7 +445,7 @@ static void test_scan__opt_in_region_not_enabled_is_skipped(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
-static void test_scan__accounts_through_assume_role(void)
+static void test_pool__accounts_through_assume_role(void)
 {
 	server srv;
 	ld_aws_session *base = NULL, *a = NULL, *b = NULL, *refused = NULL;
@@ -575,7 +490,7 @@ static void test_scan__accounts_through_assume_role(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
-static void test_snapshot__accounts_round_trip(void)
+static void test_pool__accounts_snapshot_round_trip(void)
 {
 	server srv;
 	ld_aws_session *base = NULL, *a = NULL, *b = NULL;
@@ -633,7 +548,7 @@ static time_t wall_clock(void)
 	return wall;
 }
 
-static void test_scan__role_refreshed_once_before_expiry(void)
+static void test_pool__role_refreshed_once_before_expiry(void)
 {
 	server srv;
 	ld_aws_session *base = NULL, *a = NULL;
@@ -670,88 +585,13 @@ static void test_scan__role_refreshed_once_before_expiry(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
-/* --- accounts, role ARNs, regions -------------------------------------------------------- */
-
-static void test_accounts__inline_and_file(void)
-{
-	char **ids = NULL;
-	size_t n = 0;
-	char path[] = "/tmp/ld-accounts-XXXXXX";
-	int fd;
-	FILE *f;
-
-	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "111111111111, 222222222222,111111111111"), 0);
-	LD_REQUIRE(n == 2);
-	LD_CHECK_STR(ids[1], "222222222222");
-	ld_aws_accounts_free(ids, n);
-	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "12345"), LD_EUSAGE);
-	LD_CHECK(strstr(ld_error_last()->message, "'12345' is not a 12-digit account id") != NULL);
-	fd = mkstemp(path);
-	LD_REQUIRE(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs("# production\n111111111111\n\n  222222222222  # shared services\n", f);
-	fclose(f);
-	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, path), 0);
-	LD_CHECK_INT(n, 2);
-	ld_aws_accounts_free(ids, n);
-	f = fopen(path, "w");
-	fputs("111111111111\nprod\n", f);
-	fclose(f);
-	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, path), LD_EUSAGE);
-	LD_CHECK(strstr(ld_error_last()->message, ":2: 'prod' is not a 12-digit account id") != NULL);
-	unlink(path);
-	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "/nonexistent/accounts.txt"), LD_EUSAGE);
-}
-
-static void test_accounts__role_arn(void)
-{
-	char *arn = NULL;
-
-	LD_CHECK_INT(ld_aws_role_arn(&arn, NULL, "Audit", "111111111111", "aws-cn"), 0);
-	LD_CHECK_STR(arn, "arn:aws-cn:iam::111111111111:role/Audit");
-	free(arn);
-	LD_CHECK_INT(ld_aws_role_arn(&arn, "arn:aws:iam::{account}:role/ops/{account}-ro", NULL,
-				     "222222222222", "aws"), 0);
-	LD_CHECK_STR(arn, "arn:aws:iam::222222222222:role/ops/222222222222-ro");
-	free(arn);
-	LD_CHECK_INT(ld_aws_role_arn(&arn, "arn:aws:iam::1:role/x", NULL, "2", "aws"), LD_EUSAGE);
-	LD_CHECK_INT(ld_aws_role_arn(&arn, NULL, "bad name", "2", "aws"), LD_EUSAGE);
-}
-
-static void test_regions__partitions_and_opt_in(void)
-{
-	const char *const *r = NULL;
-	size_t n = 0;
-	bool east = false;
-
-	LD_CHECK_INT(ld_aws_partition_regions(&r, &n, "aws"), 0);
-	LD_CHECK(n >= 30);
-	for (size_t i = 0; i < n; i++)
-		east = east || !strcmp(r[i], "us-east-1");
-	LD_CHECK(east);
-	for (size_t i = 1; i < n; i++)
-		LD_CHECK(strcmp(r[i - 1], r[i]) < 0);
-	LD_CHECK_INT(ld_aws_partition_regions(&r, &n, "aws-cn"), 0);
-	LD_CHECK_INT(n, 2);
-	LD_CHECK_INT(ld_aws_partition_regions(&r, &n, "nope"), LD_ENOTFOUND);
-	LD_CHECK(ld_aws_region_opt_in("ap-east-1"));
-	LD_CHECK(ld_aws_region_opt_in("me-south-1"));
-	LD_CHECK(!ld_aws_region_opt_in("us-east-1"));
-	LD_CHECK(!ld_aws_region_opt_in("ap-northeast-3"));
-}
-
 const ld_test ld_tests[] = {
-	LD_TEST(test_bucket__rate_is_respected),
-	LD_TEST(test_bucket__throttle_cuts_then_regrows),
-	LD_TEST(test_scan__concurrent_equals_serial),
-	LD_TEST(test_scan__more_targets_than_workers),
-	LD_TEST(test_scan__failed_target_does_not_stop_others),
-	LD_TEST(test_scan__opt_in_region_not_enabled_is_skipped),
-	LD_TEST(test_scan__accounts_through_assume_role),
-	LD_TEST(test_scan__role_refreshed_once_before_expiry),
-	LD_TEST(test_snapshot__accounts_round_trip),
-	LD_TEST(test_accounts__inline_and_file),
-	LD_TEST(test_accounts__role_arn),
-	LD_TEST(test_regions__partitions_and_opt_in),
+	LD_TEST(test_pool__concurrent_equals_serial),
+	LD_TEST(test_pool__more_targets_than_workers),
+	LD_TEST(test_pool__failed_target_does_not_stop_others),
+	LD_TEST(test_pool__opt_in_region_not_enabled_is_skipped),
+	LD_TEST(test_pool__accounts_through_assume_role),
+	LD_TEST(test_pool__role_refreshed_once_before_expiry),
+	LD_TEST(test_pool__accounts_snapshot_round_trip),
 	{ NULL, NULL }
 };
