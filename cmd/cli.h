@@ -62,48 +62,58 @@ typedef struct {
 	const char *parallel;
 } ld_cli_aws;
 
+/* --rate's default, as the collector applies it (LD_COLLECT_POOL_OPTS_INIT's 0s), for the
+ * help and the error message alike. */
+#define LD_CLI_RATE_DEFAULT "control=14.5,get_function=95"
+
 /* The option rows, one macro each, so a command can word --region and --function its own way
  * (verify) while scan and snapshot share LD_CLI_AWS_OPTS. */
 #define LD_CLI_OPT_PROFILE(a) \
 	{ "profile", 0, LD_OPT_STRING, "NAME", \
-	  "AWS profile (default: AWS_PROFILE, else \"default\")", &(a).profile }
+	  "AWS profile (default: AWS_PROFILE, else \"default\")", &(a).profile, LD_CHECK_NONE }
 #define LD_CLI_OPT_ENDPOINT(a) \
 	{ "endpoint-url", 0, LD_OPT_STRING, "URL", \
 	  "Lambda endpoint, e.g. a local emulator\n" \
-	  "(default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL)", &(a).endpoint_url }
+	  "(default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL)", &(a).endpoint_url, LD_CHECK_URL }
 #define LD_CLI_OPT_TIMEOUT(a) \
 	{ "timeout", 0, LD_OPT_STRING, "SECONDS", \
-	  "total deadline for collecting (default: none)", &(a).timeout }
+	  "total deadline for collecting (default: none)", &(a).timeout, \
+	  LD_CHECK_INT(0, 604800, "seconds") }
 #define LD_CLI_OPT_QUIET(a) \
-	{ "quiet", 'q', LD_OPT_FLAG, NULL, "no progress line on stderr", &(a).quiet }
+	{ "quiet", 'q', LD_OPT_FLAG, NULL, "no progress line on stderr", &(a).quiet, LD_CHECK_NONE }
 
 #define LD_CLI_AWS_OPTS(a) \
 	LD_CLI_OPT_PROFILE(a), \
 	{ "region", 0, LD_OPT_CSV_LIST, "REGION", \
 	  "region to scan; repeat or use commas for several, or\n" \
 	  "\"all\" for every region of the partition, in parallel\n" \
-	  "(default: AWS_REGION, AWS_DEFAULT_REGION, the profile)", &(a).regions }, \
+	  "(default: AWS_REGION, AWS_DEFAULT_REGION, the profile)", &(a).regions, \
+	  LD_CHECK_REGION }, \
 	LD_CLI_OPT_ENDPOINT(a), \
 	LD_CLI_OPT_TIMEOUT(a), \
 	{ "function", 0, LD_OPT_LIST, "GLOB", \
-	  "only functions whose name matches; repeatable (default: all)", &(a).functions }, \
+	  "only functions whose name matches; repeatable (default: all)", &(a).functions, \
+	  LD_CHECK_NONE }, \
 	{ "accounts", 0, LD_OPT_STRING, "FILE|ID,...", \
 	  "scan these accounts, each through sts:AssumeRole from\n" \
-	  "the base credentials (a file: one id per line, # comments)", &(a).accounts }, \
+	  "the base credentials (a file: one id per line, # comments)", &(a).accounts, \
+	  LD_CHECK_NONE }, \
 	{ "role-name", 0, LD_OPT_STRING, "NAME", \
-	  "role to assume in each of --accounts", &(a).role_name }, \
+	  "role to assume in each of --accounts", &(a).role_name, LD_CHECK_NONE }, \
 	{ "role-arn-template", 0, LD_OPT_STRING, "ARN", \
 	  "role to assume, {account} replaced by each account,\n" \
-	  "e.g. 'arn:aws:iam::{account}:role/Audit'", &(a).role_arn_template }, \
+	  "e.g. 'arn:aws:iam::{account}:role/Audit'", &(a).role_arn_template, LD_CHECK_NONE }, \
 	{ "external-id", 0, LD_OPT_STRING, "ID", \
-	  "external id for those AssumeRole calls", &(a).external_id }, \
+	  "external id for those AssumeRole calls", &(a).external_id, LD_CHECK_NONE }, \
 	{ "parallel", 0, LD_OPT_STRING, "N", \
 	  "requests in flight at once, 1 to 64 (default: 4 per\n" \
-	  "account-region, at most 64; 1 scans one request at a time)", &(a).parallel }, \
+	  "account-region, at most 64; 1 scans one request at a time)", &(a).parallel, \
+	  LD_CHECK_INT(1, 64, NULL) }, \
 	{ "rate", 0, LD_OPT_CSV_LIST, "CLASS=N", \
 	  "requests per second per account-region and quota class\n" \
-	  "(default: control=14.5,get_function=95, just under\n" \
-	  "Lambda's 15/s and 100/s)", &(a).rates }, \
+	  "(default: " LD_CLI_RATE_DEFAULT ", just under\n" \
+	  "Lambda's 15/s and 100/s)", &(a).rates, \
+	  LD_CHECK_RATE(LD_CHOICES("control", "get_function"), 10000, LD_CLI_RATE_DEFAULT) }, \
 	LD_CLI_OPT_QUIET(a)
 
 /* The ENVIRONMENT section of --help for commands that reach AWS. */
@@ -186,17 +196,19 @@ typedef struct {
 	size_t workers;            /* packages read at once (from --parallel); 0 = default */
 } ld_cli_deps;
 
-#define LD_CLI_DEPS_OPTS(d) \
+/* `needs`: NULL, or the options --max-package-bytes applies with ("deps|osv|osv-api" in
+ * scan, where packages are read only when asked). */
+#define LD_CLI_DEPS_OPTS(d, needs) \
 	{ "osv", 0, LD_OPT_LIST, "PATH", \
 	  "OSV advisories for dependency-vulnerable: a directory\n" \
 	  "of OSV JSON files, one file, or an ecosystem's\n" \
-	  "all.zip export; repeatable", &(d).osv }, \
+	  "all.zip export; repeatable", &(d).osv, LD_CHECK_NONE }, \
 	{ "osv-api", 0, LD_OPT_STRING, "URL", \
 	  "also ask the OSV API at URL (https://api.osv.dev)\n" \
-	  "about each deployed package (off by default)", &(d).osv_api }, \
+	  "about each deployed package (off by default)", &(d).osv_api, LD_CHECK_URL }, \
 	{ "max-package-bytes", 0, LD_OPT_STRING, "N", \
 	  "largest package or layer to download (default:\n" \
-	  "314572800, 300 MiB)", &(d).max_package }
+	  "314572800, 300 MiB)", &(d).max_package, LD_CHECK_INT_NEEDS(1, 1L << 30, "bytes", needs) }
 
 /** Whether --osv or --osv-api was given. */
 bool ld_cli_deps_asked(const ld_cli_deps *d);
@@ -230,20 +242,23 @@ typedef struct {
 	{ "format", 0, LD_OPT_SEQ, "FORMAT", \
 	  "text, json, sarif, junit, markdown or github\n" \
 	  "(default: text); repeat, each with its --output,\n" \
-	  "to write several formats from one run", &(r).outputs }, \
+	  "to write several formats from one run", &(r).outputs, \
+	  LD_CHECK_ENUM(LD_CHOICES("text", "json", "sarif", "junit", "markdown", "github")) }, \
 	{ "output", 'o', LD_OPT_SEQ, "FILE", \
-	  "write the --format before it to FILE, atomically\n(default: stdout)", &(r).outputs }, \
+	  "write the --format before it to FILE, atomically\n(default: stdout)", &(r).outputs, \
+	  LD_CHECK_NONE }, \
 	{ "fail-on", 0, LD_OPT_STRING, "SEVERITY", \
 	  "exit 1 on findings at or above: error, warning,\nnote or none (default: error)", \
-	  &(r).fail_on }, \
+	  &(r).fail_on, LD_CHECK_ENUM(LD_CHOICES("error", "warning", "note", "none")) }, \
 	{ "baseline", 0, LD_OPT_STRING, "FILE", \
 	  "hide the findings FILE accepts ('lambdrift baseline\n" \
 	  "create'); expired ones are shown again, entries\nthat match nothing are listed", \
-	  &(r).baseline }, \
+	  &(r).baseline, LD_CHECK_NONE }, \
 	{ "runtime-horizon", 0, LD_OPT_STRING, "DAYS", \
-	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon }, \
+	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon, \
+	  LD_CHECK_INT(0, 36500, "days") }, \
 	{ "runtime-table", 0, LD_OPT_STRING, "FILE", \
-	  "runtime dates TSV replacing the built-in table", &(r).runtime_table }
+	  "runtime dates TSV replacing the built-in table", &(r).runtime_table, LD_CHECK_NONE }
 
 /* The ENVIRONMENT lines of the report options. */
 #define LD_CLI_REPORT_ENV_DOC \
@@ -313,6 +328,11 @@ typedef struct {
 	char *tmp;  /* NULL when writing to `path` directly (a device or FIFO) */
 	bool created; /* tmp exists on disk and must be removed unless renamed */
 } ld_cli_out;
+
+/** Check before any work that `path` ("-" or NULL: stdout) can be written: not a
+ *  directory, and its directory exists and is writable. `what` names the option in the
+ *  message ("--output"). @return 0, or LD_EXIT_USAGE after printing an error */
+int ld_cli_out_check(const char *path, const char *what);
 
 /** Open `path` ("-" or NULL: stdout). A path that exists and is not a regular file
  *  (/dev/null, a FIFO) is written directly: renaming over it would replace the device.

@@ -82,13 +82,15 @@ int ld_cmd_baseline(int argc, char **argv)
 	baseline_args a = { NULL, NULL, NULL };
 	const ld_opt opts[] = {
 		{ "output", 'o', LD_OPT_STRING, "FILE",
-		  "write the baseline to FILE, atomically (default:\nstdout)", &a.output },
+		  "write the baseline to FILE, atomically (default:\nstdout)", &a.output,
+		  LD_CHECK_NONE },
 		{ "reason", 0, LD_OPT_STRING, "TEXT",
 		  "why the findings are accepted, one line (default:\n\""
-		  LD_BASELINE_DEFAULT_REASON "\")", &a.reason },
+		  LD_BASELINE_DEFAULT_REASON "\")", &a.reason, LD_CHECK_NONE },
 		{ "expires", 0, LD_OPT_STRING, "YYYY-MM-DD",
-		  "from this date the findings are reported again\n(default: never)", &a.expires },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		  "from this date the findings are reported again\n(default: never)", &a.expires,
+		  LD_CHECK_DATE },
+		LD_OPT_END
 	};
 	ld_opt_list args = { NULL, 0 };
 	int rc;
@@ -112,7 +114,8 @@ int ld_cmd_baseline(int argc, char **argv)
 		rc = LD_EXIT_USAGE;
 		goto done;
 	}
-	rc = create(args.items[1], &a);
+	if ((rc = ld_cli_out_check(a.output, "--output")) == LD_EXIT_OK)
+		rc = create(args.items[1], &a);
 done:
 	ld_opt_list_dispose(&args);
 	ld_opts_dispose(opts);

@@ -92,11 +92,12 @@ int ld_cmd_deps(int argc, char **argv)
 	deps_args a = { .format = NULL };
 	const ld_opt opts[] = {
 		LD_CLI_AWS_OPTS(a.aws),
-		LD_CLI_DEPS_OPTS(a.dep),
-		{ "format", 0, LD_OPT_STRING, "FORMAT", "text or json (default: text)", &a.format },
+		LD_CLI_DEPS_OPTS(a.dep, NULL),
+		{ "format", 0, LD_OPT_STRING, "FORMAT", "text or json (default: text)", &a.format,
+		  LD_CHECK_ENUM(LD_CHOICES("text", "json")) },
 		{ "output", 'o', LD_OPT_STRING, "FILE",
-		  "write to FILE, atomically (default: stdout)", &a.output },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		  "write to FILE, atomically (default: stdout)", &a.output, LD_CHECK_NONE },
+		LD_OPT_END
 	};
 	ld_dep_rows rows = { NULL, 0, 0 };
 	ld_inventory inv;
@@ -112,7 +113,8 @@ int ld_cmd_deps(int argc, char **argv)
 		goto done;
 	}
 	ld_cli_deps_workers(&a.dep, &a.aws);
-	if (rc || (rc = ld_cli_depcheck(&c, &a.dep)))
+	if (rc || (rc = ld_cli_out_check(a.output, "--output")) ||
+	    (rc = ld_cli_depcheck(&c, &a.dep)))
 		goto done;
 	ld_cli_depcheck_progress(c, &a.aws);
 	gathered = ld_cli_collect(&inv, &a.aws, "deps", &collected, &s);

@@ -25,7 +25,7 @@ static const ld_cmd_doc explain_doc = {
 
 int ld_cmd_explain(int argc, char **argv)
 {
-	const ld_opt opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const ld_opt opts[] = { LD_OPT_END };
 	ld_opt_list args = { NULL, 0 };
 	const char *doc;
 	size_t len;

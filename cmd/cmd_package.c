@@ -104,18 +104,23 @@ int ld_cmd_package(int argc, char **argv)
 	package_args a = { .repo = "." };
 	const ld_opt opts[] = {
 		{ "repo", 0, LD_OPT_STRING, "DIR",
-		  "the git repository (work tree or bare; default: .)", &a.repo },
+		  "the git repository (work tree or bare; default: .)", &a.repo, LD_CHECK_NONE },
 		{ "tag", 0, LD_OPT_STRING, "TAG",
-		  "the release: an annotated or lightweight tag\n(required)", &a.tag },
+		  "the release: an annotated or lightweight tag\n(required)", &a.tag,
+		  LD_CHECK_NONE },
 		{ "allow-ref", 0, LD_OPT_FLAG, NULL,
-		  "accept a branch, commit id or other ref for --tag", &a.allow_ref },
+		  "accept a branch, commit id or other ref for --tag", &a.allow_ref,
+		  LD_CHECK_NONE },
 		{ "spec", 0, LD_OPT_STRING, "FILE",
-		  "read the spec from FILE instead of lambdrift.json\nin the tag's tree", &a.spec },
+		  "read the spec from FILE instead of lambdrift.json\nin the tag's tree", &a.spec,
+		  LD_CHECK_NONE },
 		{ "function", 0, LD_OPT_STRING, "NAME",
-		  "the function to package, as named in the spec\n(required)", &a.function },
+		  "the function to package, as named in the spec\n(required)", &a.function,
+		  LD_CHECK_NONE },
 		{ "output", 'o', LD_OPT_STRING, "FILE",
-		  "write the zip to FILE, atomically (required;\n\"-\" for stdout)", &a.output },
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		  "write the zip to FILE, atomically (required;\n\"-\" for stdout)", &a.output,
+		  LD_CHECK_NONE },
+		LD_OPT_END
 	};
 	ld_buf zip = LD_BUF_INIT_CAP(LD_VERIFY_MAX_PACKAGE);
 	int rc;
@@ -125,7 +130,8 @@ int ld_cmd_package(int argc, char **argv)
 		rc = LD_EXIT_OK;
 		goto done;
 	}
-	if (rc || (rc = check_args(&a)) || (rc = build(&zip, &a)))
+	if (rc || (rc = check_args(&a)) || (rc = ld_cli_out_check(a.output, "--output")) ||
+	    (rc = build(&zip, &a)))
 		goto done;
 	rc = write_zip(&zip, a.output);
 done:

@@ -23,7 +23,7 @@ static const ld_cmd_doc rules_doc = {
 
 int ld_cmd_rules(int argc, char **argv)
 {
-	const ld_opt opts[] = { { NULL, 0, 0, NULL, NULL, NULL } };
+	const ld_opt opts[] = { LD_OPT_END };
 	size_t width = 4;
 	int rc;
 

@@ -111,13 +111,14 @@ int ld_cmd_scan(int argc, char **argv)
 	const ld_opt opts[] = {
 		LD_CLI_AWS_OPTS(a.aws),
 		{ "inventory", 0, LD_OPT_STRING, "FILE",
-		  "read a snapshot (lambdrift snapshot) instead of AWS", &a.inventory },
+		  "read a snapshot (lambdrift snapshot) instead of AWS", &a.inventory,
+		  LD_CHECK_NONE },
 		{ "deps", 0, LD_OPT_FLAG, NULL,
 		  "also read the served versions' packages and layers:\n"
-		  "layer-outdated, and dependency-vulnerable with --osv", &a.deps },
-		LD_CLI_DEPS_OPTS(a.dep),
+		  "layer-outdated, and dependency-vulnerable with --osv", &a.deps, LD_CHECK_NONE },
+		LD_CLI_DEPS_OPTS(a.dep, "deps|osv|osv-api"),
 		LD_CLI_REPORT_OPTS(a.report),
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		LD_OPT_END
 	};
 	ld_inventory inv;
 	ld_cli_report_plan plan = { 0 };

@@ -65,9 +65,10 @@ int ld_cmd_snapshot(int argc, char **argv)
 	const char *output = NULL;
 	const ld_opt opts[] = {
 		{ "output", 'o', LD_OPT_STRING, "FILE",
-		  "write the snapshot to FILE, atomically (required;\n\"-\" for stdout)", &output },
+		  "write the snapshot to FILE, atomically (required;\n\"-\" for stdout)", &output,
+		  LD_CHECK_NONE },
 		LD_CLI_AWS_OPTS(aws),
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		LD_OPT_END
 	};
 	ld_inventory inv;
 	bool collected;
@@ -86,6 +87,8 @@ int ld_cmd_snapshot(int argc, char **argv)
 		rc = LD_EXIT_USAGE;
 		goto done;
 	}
+	if ((rc = ld_cli_out_check(output, "--output")) != LD_EXIT_OK)
+		goto done;
 	rc = ld_cli_collect(&inv, &aws, "snapshot", &collected, NULL);
 	if (!collected)
 		goto done;

@@ -205,42 +205,44 @@ int ld_cmd_verify(int argc, char **argv)
 	verify_args a = { .repo = ".", .report = LD_CLI_REPORT_ARGS_INIT };
 	const ld_opt opts[] = {
 		{ "repo", 0, LD_OPT_STRING, "DIR",
-		  "the git repository (work tree or bare; default: .)", &a.repo },
+		  "the git repository (work tree or bare; default: .)", &a.repo, LD_CHECK_NONE },
 		{ "tag", 0, LD_OPT_STRING, "TAG",
-		  "the release to verify: an annotated or lightweight tag\n(required)", &a.tag },
+		  "the release to verify: an annotated or lightweight tag\n(required)", &a.tag,
+		  LD_CHECK_NONE },
 		{ "allow-ref", 0, LD_OPT_FLAG, NULL,
 		  "accept a branch, commit id or other ref for --tag\n"
-		  "(refused by default: it can move)", &a.allow_ref },
+		  "(refused by default: it can move)", &a.allow_ref, LD_CHECK_NONE },
 		{ "spec", 0, LD_OPT_STRING, "FILE",
-		  "read the spec from FILE instead of lambdrift.json\nin the tag's tree", &a.spec },
+		  "read the spec from FILE instead of lambdrift.json\nin the tag's tree", &a.spec,
+		  LD_CHECK_NONE },
 		{ "alias", 0, LD_OPT_STRING, "NAME",
 		  "the alias that must serve the release (default: the\nspec's \"alias\")",
-		  &a.alias },
+		  &a.alias, LD_CHECK_NONE },
 		{ "allow-build", 0, LD_OPT_FLAG, NULL,
 		  "run the spec's build commands (build mode); without\n"
-		  "it, such functions are code-unverified", &a.allow_build },
+		  "it, such functions are code-unverified", &a.allow_build, LD_CHECK_NONE },
 		{ "strict", 0, LD_OPT_FLAG, NULL,
 		  "code that could not be compared (code-unverified)\nis an error, not a warning",
-		  &a.strict },
+		  &a.strict, LD_CHECK_NONE },
 		{ "function", 0, LD_OPT_LIST, "GLOB",
 		  "only the spec's functions whose name matches;\nrepeatable (default: all)",
-		  &a.aws.functions },
+		  &a.aws.functions, LD_CHECK_NONE },
 		LD_CLI_OPT_PROFILE(a.aws),
 		{ "region", 0, LD_OPT_CSV_LIST, "REGION",
 		  "region of functions the spec gives none (default:\n"
-		  "AWS_REGION, AWS_DEFAULT_REGION, the profile)", &a.aws.regions },
+		  "AWS_REGION, AWS_DEFAULT_REGION, the profile)", &a.aws.regions, LD_CHECK_REGION },
 		LD_CLI_OPT_ENDPOINT(a.aws),
 		LD_CLI_OPT_TIMEOUT(a.aws),
 		{ "inventory", 0, LD_OPT_STRING, "FILE",
 		  "read a snapshot (lambdrift snapshot) instead of AWS;\n"
-		  "code needing a download is then code-unverified", &a.inventory },
+		  "code needing a download is then code-unverified", &a.inventory, LD_CHECK_NONE },
 		{ "no-deps", 0, LD_OPT_FLAG, NULL,
 		  "skip the dependency checks (dependency-drift,\n"
-		  "dependency-vulnerable, layer-outdated)", &a.no_deps },
-		LD_CLI_DEPS_OPTS(a.dep),
+		  "dependency-vulnerable, layer-outdated)", &a.no_deps, LD_CHECK_NONE },
+		LD_CLI_DEPS_OPTS(a.dep, NULL),
 		LD_CLI_REPORT_OPTS(a.report),
 		LD_CLI_OPT_QUIET(a.aws),
-		{ NULL, 0, 0, NULL, NULL, NULL }
+		LD_OPT_END
 	};
 	ld_inventory inv;
 	ld_cli_report_plan plan = { 0 };

@@ -175,7 +175,7 @@ void ld_cli_deps_workers(ld_cli_deps *d, const ld_cli_aws *a)
 {
 	long n;
 
-	/* a bad --parallel is reported when collecting parses it */
+	/* --parallel was checked by the option table */
 	if (a->parallel && ld_cli_parse_count(&n, a->parallel, 64) == 0 && n > 0)
 		d->workers = (size_t)n;
 }
@@ -197,11 +197,9 @@ int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 	int error;
 
 	*out = NULL;
-	if (a->timeout && ld_cli_parse_count(&timeout, a->timeout, 7L * 86400) < 0) {
-		ld_cli_errorf("--timeout '%s' is not a whole number of seconds (0 to 604800); "
-			      "see 'lambdrift %s --help'", a->timeout, cmd);
-		return LD_EXIT_USAGE;
-	}
+	/* checked by the option table (0 to 604800) */
+	if (a->timeout)
+		(void)ld_cli_parse_count(&timeout, a->timeout, 7L * 86400);
 	if (is_all(a) && a->regions.count > 1) {
 		ld_cli_errorf("--region all cannot be combined with other regions; see "
 			      "'lambdrift %s --help'", cmd);
@@ -223,46 +221,24 @@ int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 	return LD_EXIT_OK;
 }
 
-/* --rate control=14,get_function=95 */
-static int parse_rates(ld_collect_pool_opts *so, const ld_cli_aws *a, const char *cmd)
-{
-	for (size_t i = 0; i < a->rates.count; i++) {
-		const char *item = a->rates.items[i], *eq = strchr(item, '=');
-		char *end = NULL;
-		double v = eq ? strtod(eq + 1, &end) : 0;
-
-		if (!eq || end == eq + 1 || *end || v <= 0 || v > 10000) {
-			ld_cli_errorf("--rate '%s': want CLASS=REQUESTS_PER_SECOND (control=14, "
-				      "get_function=95); see 'lambdrift %s --help'", item, cmd);
-			return LD_EXIT_USAGE;
-		}
-		if (!strncmp(item, "control=", 8))
-			so->rate_control = v;
-		else if (!strncmp(item, "get_function=", 13))
-			so->rate_get_function = v;
-		else {
-			ld_cli_errorf("--rate '%s': the classes are control and get_function; see "
-				      "'lambdrift %s --help'", item, cmd);
-			return LD_EXIT_USAGE;
-		}
-	}
-	return LD_EXIT_OK;
-}
-
-static int parse_parallel(ld_collect_pool_opts *so, const ld_cli_aws *a, const char *cmd)
+/* --rate control=14,get_function=95 and --parallel N, as the option table checked them
+ * (LD_VAL_RATE, LD_VAL_INT) before anything ran. */
+static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 {
 	long n;
 
-	if (!a->parallel)
-		return LD_EXIT_OK;
-	if (ld_cli_parse_count(&n, a->parallel, 64) < 0 || n < 1) {
-		ld_cli_errorf("--parallel '%s' is not a number from 1 to 64; see 'lambdrift %s "
-			      "--help'", a->parallel, cmd);
-		return LD_EXIT_USAGE;
+	for (size_t i = 0; i < a->rates.count; i++) {
+		const char *item = a->rates.items[i], *eq = strchr(item, '=');
+		double v = strtod(eq + 1, NULL);
+		if (!strncmp(item, "control=", 8))
+			so->rate_control = v;
+		else
+			so->rate_get_function = v;
 	}
-	so->workers = (int)n;
-	so->inflight = n < 4 ? (int)n : 4;
-	return LD_EXIT_OK;
+	if (a->parallel && ld_cli_parse_count(&n, a->parallel, 64) == 0 && n > 0) {
+		so->workers = (int)n;
+		so->inflight = n < 4 ? (int)n : 4;
+	}
 }
 
 /* Whether regions[i] already appeared earlier in the list (NULL matches NULL). */
@@ -326,17 +302,16 @@ static void report_targets(const ld_collect_target *ts, size_t n, const ld_cli_a
 
 /* Every target of the run, into `inv`. */
 static int collect_targets(ld_inventory *inv, ld_collect_target *ts, size_t n, const ld_cli_aws *a,
-			   const char *cmd, const char *const *globs, size_t nglobs)
+			   const char *const *globs, size_t nglobs)
 {
 	ld_collect_pool_opts so = LD_COLLECT_POOL_OPTS_INIT;
 	progress_line line;
-	int rc, error;
+	int error;
 
 	memset(&line, 0, sizeof(line));
 	so.collect.function_globs = globs;
 	so.collect.nglobs = nglobs;
-	if ((rc = parse_rates(&so, a, cmd)) || (rc = parse_parallel(&so, a, cmd)))
-		return rc;
+	pool_options(&so, a);
 	if (progress_wanted(a)) {
 		so.status = progress_cb;
 		so.status_ctx = &line;
@@ -384,7 +359,7 @@ int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aw
 		return LD_EXIT_INCOMPLETE;
 	}
 	add_targets(ts, &n, s, NULL, list, nlist);
-	rc = collect_targets(inv, ts, n, a, "scan", globs, nglobs);
+	rc = collect_targets(inv, ts, n, a, globs, nglobs);
 	free(ts);
 	return rc;
 }
@@ -468,7 +443,7 @@ static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cl
 		ld_cli_fail(error);
 		return error == LD_EUSAGE ? LD_EXIT_USAGE : LD_EXIT_INCOMPLETE;
 	}
-	rc = collect_targets(inv, o.targets, o.ntargets, a, cmd,
+	rc = collect_targets(inv, o.targets, o.ntargets, a,
 			     (const char *const *)a->functions.items, a->functions.count);
 	if (keep) {
 		/* the role sessions stay for the calls after collecting */
@@ -526,11 +501,12 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 		rc = collect_accounts(inv, s, a, cmd, keep);
 		*collected = rc != LD_EXIT_USAGE;
 	} else {
-		*collected = true;
 		rc = ld_cli_collect_regions(inv, s, a, (const char *const *)a->regions.items,
 					    a->regions.count,
 					    (const char *const *)a->functions.items,
 					    a->functions.count);
+		/* a usage error collected nothing: there is no report to write */
+		*collected = rc != LD_EXIT_USAGE;
 	}
 	if (keep && a->accounts)
 		keep->base = s;

@@ -7,9 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lambdrift/audit.h>
+
 #include "opts.h"
 
 #define HELP_COLUMN 28
+#define MAX_OPTS 64 /* rows in one table; more is a programming error */
+
+/* One parse: the table, the command for messages, and which rows were given (for needs). */
+typedef struct {
+	const ld_opt *opts;
+	const char *cmd;
+	bool seen[MAX_OPTS];
+} parse_ctx;
 
 static void usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -57,15 +67,199 @@ static int list_add(ld_opt_list *l, const char *s, size_t len)
 	return 0;
 }
 
-/* Store one value; the option's spelling as given is used in messages. */
-static int store(const ld_opt *o, const char *value, const char *spelled, const char *cmd)
-{
-	const char *p = value, *comma;
+/* ---- value checks (ld_opt_check) ---- */
 
+static bool parse_int(long *out, const char *s, size_t len, long max)
+{
+	long v = 0;
+
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+		if (v > max)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool is_choice(const char *const *choices, const char *s, size_t len)
+{
+	for (; choices && *choices; choices++)
+		if (strlen(*choices) == len && !strncmp(*choices, s, len))
+			return true;
+	return false;
+}
+
+/* "a, b or c" into buf. */
+static const char *join_choices(char *buf, size_t size, const char *const *choices,
+				const char *last_sep)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; choices && choices[i]; i++) {
+		const char *sep = !i ? "" : choices[i + 1] ? ", " : last_sep;
+		int w = snprintf(buf + n, size - n, "%s%s", sep, choices[i]);
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
+	}
+	return buf;
+}
+
+/* CLASS=N with a known class and 0 < N <= max. */
+static bool rate_ok(const ld_opt_check *c, const char *v)
+{
+	const char *eq = strchr(v, '=');
+	char *end = NULL;
+	double n;
+
+	if (!eq || !is_choice(c->choices, v, (size_t)(eq - v)))
+		return false;
+	if (!((eq[1] >= '0' && eq[1] <= '9') || eq[1] == '.'))
+		return false;
+	n = strtod(eq + 1, &end);
+	return end != eq + 1 && !*end && n > 0 && n <= (double)c->max;
+}
+
+/* aa-name-1: two letters, one or more dash-separated words, a number (us-gov-west-1). */
+static bool region_ok(const char *v)
+{
+	const char *p = v;
+	size_t words = 0, digits = 0;
+
+	if (!strcmp(v, "all"))
+		return true;
+	if (!(p[0] >= 'a' && p[0] <= 'z' && p[1] >= 'a' && p[1] <= 'z' && p[2] == '-'))
+		return false;
+	for (p += 3; *p >= 'a' && *p <= 'z';) {
+		while (*p >= 'a' && *p <= 'z')
+			p++;
+		if (*p++ != '-')
+			return false;
+		words++;
+	}
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	return words && digits && digits <= 2 && !*p;
+}
+
+static bool url_ok(const char *v)
+{
+	const char *host = !strncmp(v, "https://", 8) ? v + 8 : !strncmp(v, "http://", 7) ? v + 7
+											: NULL;
+	return host && *host && *host != '/' && !strpbrk(v, " \t\r\n");
+}
+
+/* Refuse a value that does not fit the row's check, with a message saying what would. */
+static int check_value(const ld_opt *o, const char *v, const char *cmd)
+{
+	const ld_opt_check *c = &o->check;
+	char list[160];
+	long n;
+
+	switch (c->kind) {
+	case LD_VAL_INT:
+		if (parse_int(&n, v, strlen(v), c->max) && n >= c->min)
+			return 0;
+		usage_error(cmd, "--%s '%s' is not a number %s%s%sfrom %ld to %ld", o->name, v,
+			    c->unit ? "of " : "", c->unit ? c->unit : "", c->unit ? " " : "",
+			    c->min, c->max);
+		return LD_OPTS_USAGE;
+	case LD_VAL_ENUM:
+		if (is_choice(c->choices, v, strlen(v)))
+			return 0;
+		usage_error(cmd, "--%s '%s' is not one of %s", o->name, v,
+			    join_choices(list, sizeof(list), c->choices, ", "));
+		return LD_OPTS_USAGE;
+	case LD_VAL_RATE:
+		if (rate_ok(c, v))
+			return 0;
+		usage_error(cmd, "--%s '%s' is not CLASS=N with CLASS %s and 0 < N <= %ld "
+			    "(default: %s)", o->name, v,
+			    join_choices(list, sizeof(list), c->choices, " or "), c->max, c->unit);
+		return LD_OPTS_USAGE;
+	case LD_VAL_DATE:
+		if (ld_date_parse(v, &n))
+			return 0;
+		usage_error(cmd, "--%s '%s' is not a date (YYYY-MM-DD)", o->name, v);
+		return LD_OPTS_USAGE;
+	case LD_VAL_URL:
+		if (url_ok(v))
+			return 0;
+		usage_error(cmd, "--%s '%s' is not a URL; give http://HOST[:PORT] or "
+			    "https://HOST[:PORT]", o->name, v);
+		return LD_OPTS_USAGE;
+	case LD_VAL_REGION:
+		if (region_ok(v))
+			return 0;
+		usage_error(cmd, "--%s '%s' is not a region name like us-east-1 (or \"all\")",
+			    o->name, v);
+		return LD_OPTS_USAGE;
+	default:
+		return 0;
+	}
+}
+
+/* Whether option `name` was given in this parse. */
+static bool given(const parse_ctx *ctx, const char *name, size_t len)
+{
+	for (size_t i = 0; ctx->opts[i].name; i++)
+		if (strlen(ctx->opts[i].name) == len && !strncmp(ctx->opts[i].name, name, len))
+			return ctx->seen[i];
+	return false;
+}
+
+/* An option given without the one it applies to would be ignored: refuse it. */
+static int check_needs(const parse_ctx *ctx)
+{
+	for (size_t i = 0; ctx->opts[i].name; i++) {
+		const char *needs = ctx->opts[i].check.needs, *p;
+		bool ok = false;
+		char words[160];
+		size_t n = 0;
+		if (!needs || !ctx->seen[i])
+			continue;
+		for (p = needs; !ok && *p;) {
+			size_t len = strcspn(p, "|");
+			ok = given(ctx, p, len);
+			p += len + (p[len] == '|');
+		}
+		if (ok)
+			continue;
+		for (p = needs; *p && n < sizeof(words);) {
+			size_t len = strcspn(p, "|");
+			const char *sep = p == needs ? "" : strchr(p, '|') ? ", " : " or ";
+			int w = snprintf(words + n, sizeof(words) - n, "%s--%.*s", sep, (int)len, p);
+			if (w < 0)
+				break;
+			n += (size_t)w;
+			p += len + (p[len] == '|');
+		}
+		usage_error(ctx->cmd, "--%s applies only with %s", ctx->opts[i].name, words);
+		return LD_OPTS_USAGE;
+	}
+	return 0;
+}
+
+/* Store one value; the option's spelling as given is used in messages. */
+static int store(parse_ctx *ctx, const ld_opt *o, const char *value, const char *spelled)
+{
+	const char *p = value, *comma, *cmd = ctx->cmd;
+	int error;
+
+	ctx->seen[o - ctx->opts] = true;
 	if (!*value && o->kind != LD_OPT_FLAG) {
 		usage_error(cmd, "option '%s' needs a non-empty value", spelled);
 		return LD_OPTS_USAGE;
 	}
+	if (o->kind != LD_OPT_FLAG && o->kind != LD_OPT_CSV_LIST &&
+	    (error = check_value(o, value, cmd)) != 0)
+		return error;
 	switch (o->kind) {
 	case LD_OPT_STRING:
 		*(const char **)o->value = value;
@@ -100,6 +294,10 @@ static int store(const ld_opt *o, const char *value, const char *spelled, const 
 			}
 			if (list_add(o->value, p, len) < 0)
 				goto oom;
+			/* checked as stored: the list owns a terminated copy */
+			if ((error = check_value(o, ((ld_opt_list *)o->value)->items[
+					((ld_opt_list *)o->value)->count - 1], cmd)) != 0)
+				return error;
 			p = comma + 1;
 		} while (comma);
 		return 0;
@@ -113,11 +311,11 @@ oom:
 }
 
 /* Handle argv[*i] ("--name", "--name=value"); may consume the next argument. */
-static int parse_long(const ld_opt *opts, int argc, char **argv, int *i, const char *cmd)
+static int parse_long(parse_ctx *ctx, int argc, char **argv, int *i)
 {
-	const char *arg = argv[*i], *name = arg + 2, *eq = strchr(name, '=');
+	const char *arg = argv[*i], *name = arg + 2, *eq = strchr(name, '='), *cmd = ctx->cmd;
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	const ld_opt *o = find_long(opts, name, len);
+	const ld_opt *o = find_long(ctx->opts, name, len);
 
 	if (!o) {
 		usage_error(cmd, "unknown option '--%.*s'", (int)len, name);
@@ -128,22 +326,22 @@ static int parse_long(const ld_opt *opts, int argc, char **argv, int *i, const c
 			usage_error(cmd, "option '--%s' takes no value", o->name);
 			return LD_OPTS_USAGE;
 		}
-		return store(o, "", arg, cmd);
+		return store(ctx, o, "", arg);
 	}
 	if (eq)
-		return store(o, eq + 1, arg, cmd);
+		return store(ctx, o, eq + 1, arg);
 	if (*i + 1 >= argc) {
 		usage_error(cmd, "option '--%s' needs a value (%s)", o->name, o->metavar);
 		return LD_OPTS_USAGE;
 	}
-	return store(o, argv[++*i], arg, cmd);
+	return store(ctx, o, argv[++*i], arg);
 }
 
 /* Handle argv[*i] ("-o", "-oVALUE", "-q"); may consume the next argument. */
-static int parse_short(const ld_opt *opts, int argc, char **argv, int *i, const char *cmd)
+static int parse_short(parse_ctx *ctx, int argc, char **argv, int *i)
 {
-	const char *arg = argv[*i];
-	const ld_opt *o = find_short(opts, arg[1]);
+	const char *arg = argv[*i], *cmd = ctx->cmd;
+	const ld_opt *o = find_short(ctx->opts, arg[1]);
 
 	if (!o) {
 		usage_error(cmd, "unknown option '-%c'", arg[1]);
@@ -154,15 +352,15 @@ static int parse_short(const ld_opt *opts, int argc, char **argv, int *i, const 
 			usage_error(cmd, "option '-%c' takes no value", arg[1]);
 			return LD_OPTS_USAGE;
 		}
-		return store(o, "", arg, cmd);
+		return store(ctx, o, "", arg);
 	}
 	if (arg[2])
-		return store(o, arg + 2, arg, cmd);
+		return store(ctx, o, arg + 2, arg);
 	if (*i + 1 >= argc) {
 		usage_error(cmd, "option '-%c' needs a value (%s)", arg[1], o->metavar);
 		return LD_OPTS_USAGE;
 	}
-	return store(o, argv[++*i], arg, cmd);
+	return store(ctx, o, argv[++*i], arg);
 }
 
 static int positional_arg(ld_opt_list *positional, const char *arg, const char *cmd)
@@ -181,8 +379,19 @@ static int positional_arg(ld_opt_list *positional, const char *arg, const char *
 int ld_opts_parse_args(const ld_opt *opts, int argc, char **argv, const char *cmd,
 		       ld_opt_list *positional)
 {
+	parse_ctx ctx;
+	size_t rows = 0;
 	int error;
 
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = opts;
+	ctx.cmd = cmd;
+	while (opts[rows].name)
+		rows++;
+	if (rows > MAX_OPTS) {
+		usage_error(cmd, "internal error: more than %d options", MAX_OPTS);
+		return LD_OPTS_USAGE;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		if (!strcmp(arg, "--help") || !strcmp(arg, "-h"))
@@ -194,15 +403,15 @@ int ld_opts_parse_args(const ld_opt *opts, int argc, char **argv, const char *cm
 			break;
 		}
 		if (!strncmp(arg, "--", 2))
-			error = parse_long(opts, argc, argv, &i, cmd);
+			error = parse_long(&ctx, argc, argv, &i);
 		else if (arg[0] == '-' && arg[1])
-			error = parse_short(opts, argc, argv, &i, cmd);
+			error = parse_short(&ctx, argc, argv, &i);
 		else
 			error = positional_arg(positional, arg, cmd);
 		if (error)
 			return error;
 	}
-	return 0;
+	return check_needs(&ctx);
 }
 
 int ld_opts_parse(const ld_opt *opts, int argc, char **argv, const char *cmd)
@@ -240,7 +449,8 @@ static void print_option(FILE *out, const ld_opt *o)
 	print_help_text(out, o->help);
 }
 
-static const ld_opt help_opt = { "help", 'h', LD_OPT_FLAG, NULL, "show this help", NULL };
+static const ld_opt help_opt = { "help", 'h', LD_OPT_FLAG, NULL, "show this help", NULL,
+				  LD_CHECK_NONE };
 
 void ld_opts_help(FILE *out, const ld_cmd_doc *doc, const ld_opt *opts)
 {

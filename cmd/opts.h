@@ -5,6 +5,24 @@
  * help can never drift from what is accepted. Values are borrowed from argv, except list
  * items, which the list owns and ld_opt_list_dispose() frees (a list shared by several
  * options is freed once; disposing it again is harmless).
+ *
+ * Every row also says what its value must be (ld_opt_check, the last field), and the parser
+ * refuses a bad value as a usage error naming the command before the command runs at all:
+ * nothing is collected, called or written for a typo. To declare one, end the row with
+ *     LD_CHECK_NONE                       any non-empty string (files, names, globs)
+ *     LD_CHECK_INT(1, 64, NULL)           a decimal integer in [1, 64]; a unit ("days",
+ *                                         "seconds", "bytes") words the message
+ *     LD_CHECK_ENUM(LD_CHOICES("text", "json"))   one of these words
+ *     LD_CHECK_RATE(LD_CHOICES("control", "get_function"), 10000, "control=14.5")
+ *                                         CLASS=N, a known class and 0 < N <= max; the
+ *                                         last argument is the default, for the message
+ *     LD_CHECK_DATE                       YYYY-MM-DD, a real day
+ *     LD_CHECK_URL                        http://... or https://...
+ *     LD_CHECK_REGION                     an AWS region name (us-east-1), or "all"
+ * A list option (LD_OPT_LIST, LD_OPT_CSV_LIST) checks each item. The `needs` field
+ * ("deps|osv", e.g. LD_CHECK_INT_NEEDS) says the option applies only when one of the named
+ * options is given too, so an option that would be ignored is refused instead. The checks
+ * are data, so the man pages and completions can be made from the same tables.
  */
 #ifndef LD_CMD_OPTS_H
 #define LD_CMD_OPTS_H
@@ -27,6 +45,37 @@ typedef struct {
 	size_t count;
 } ld_opt_list;
 
+/* What an option's value must be (see the top of this file). */
+typedef enum {
+	LD_VAL_ANY = 0,  /* any non-empty string */
+	LD_VAL_INT,      /* decimal integer in [min, max] */
+	LD_VAL_ENUM,     /* one of choices */
+	LD_VAL_RATE,     /* CLASS=N: CLASS one of choices, 0 < N <= max */
+	LD_VAL_DATE,     /* YYYY-MM-DD */
+	LD_VAL_URL,      /* http:// or https:// and a host */
+	LD_VAL_REGION    /* aa-name-1, or "all" */
+} ld_opt_value;
+
+typedef struct {
+	ld_opt_value kind;
+	long min, max;
+	const char *const *choices; /* NULL-terminated (LD_CHOICES) */
+	const char *unit;           /* LD_VAL_INT: what the number counts; LD_VAL_RATE: the
+				       default; for messages */
+	const char *needs;          /* NULL, or "a|b": applies only with --a or --b */
+} ld_opt_check;
+
+#define LD_CHOICES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LD_CHECK_NONE { LD_VAL_ANY, 0, 0, NULL, NULL, NULL }
+#define LD_CHECK_INT(lo, hi, unit) { LD_VAL_INT, (lo), (hi), NULL, (unit), NULL }
+#define LD_CHECK_ENUM(choices) { LD_VAL_ENUM, 0, 0, (choices), NULL, NULL }
+#define LD_CHECK_RATE(classes, hi, dflt) { LD_VAL_RATE, 0, (hi), (classes), (dflt), NULL }
+#define LD_CHECK_DATE { LD_VAL_DATE, 0, 0, NULL, NULL, NULL }
+#define LD_CHECK_URL { LD_VAL_URL, 0, 0, NULL, NULL, NULL }
+#define LD_CHECK_REGION { LD_VAL_REGION, 0, 0, NULL, NULL, NULL }
+/* As LD_CHECK_INT, for an option that applies only when one of `needs` ("a|b") is given. */
+#define LD_CHECK_INT_NEEDS(lo, hi, unit, needs) { LD_VAL_INT, (lo), (hi), NULL, (unit), (needs) }
+
 typedef struct {
 	const char *name;     /* long name without the dashes; NULL ends a table */
 	char short_name;      /* e.g. 'o', or 0 */
@@ -34,6 +83,7 @@ typedef struct {
 	const char *metavar;  /* shown in help, e.g. "FILE"; NULL for flags */
 	const char *help;     /* one or more lines ('\n'), including the default */
 	void *value;
+	ld_opt_check check;   /* what the value must be; LD_CHECK_NONE for flags */
 } ld_opt;
 
 /* Everything --help prints for one command. */
@@ -43,6 +93,9 @@ typedef struct {
 	const char *about;    /* what the command does, a few lines */
 	const char *after;    /* EXIT CODES, ENVIRONMENT, EXAMPLE sections, verbatim */
 } ld_cmd_doc;
+
+/* The row that ends a table. */
+#define LD_OPT_END { NULL, 0, 0, NULL, NULL, NULL, LD_CHECK_NONE }
 
 /* ld_opts_parse results besides 0. */
 #define LD_OPTS_HELP 1    /* --help or -h was given; the caller prints help and exits 0 */

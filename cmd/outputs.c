@@ -8,8 +8,10 @@
  * when no report is written there, else on stderr (the runner reads workflow commands from
  * both), so a report on stdout stays a clean document.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <lambdrift/baseline.h>
@@ -81,6 +83,8 @@ static int check_destinations(ld_cli_report_plan *p, const char *cmd)
 	for (size_t i = 0; i < p->noutputs; i++) {
 		if (p->outputs[i].path && !strcmp(p->outputs[i].path, "-"))
 			p->outputs[i].path = NULL;
+		if (ld_cli_out_check(p->outputs[i].path, "--output") != LD_EXIT_OK)
+			return LD_EXIT_USAGE;
 		to_stdout += !p->outputs[i].path;
 		for (size_t j = 0; p->outputs[i].path && j < i; j++) {
 			if (p->outputs[j].path && !strcmp(p->outputs[i].path, p->outputs[j].path)) {
@@ -123,6 +127,47 @@ static int plan_outputs(ld_cli_report_plan *p, const ld_opt_list *seq, const cha
 		return rc;
 	}
 	return check_destinations(p, cmd);
+}
+
+/* ---- destinations, checked before collecting ---- */
+
+int ld_cli_out_check(const char *path, const char *what)
+{
+	const char *slash;
+	char dir[4096];
+	struct stat st;
+	size_t len;
+
+	if (!path || !strcmp(path, "-"))
+		return LD_EXIT_OK;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			ld_cli_errorf("%s '%s' is a directory; give a file name", what, path);
+			return LD_EXIT_USAGE;
+		}
+		if (!S_ISREG(st.st_mode)) /* a device or FIFO is written directly */
+			return access(path, W_OK) == 0 ? LD_EXIT_OK : LD_EXIT_USAGE;
+	}
+	slash = strrchr(path, '/');
+	len = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	if (len >= sizeof(dir)) {
+		ld_cli_errorf("%s '%s': the path is too long", what, path);
+		return LD_EXIT_USAGE;
+	}
+	memcpy(dir, slash ? path : ".", len);
+	dir[len] = '\0';
+	/* the report appears by renaming a temp file in that directory: it must be writable */
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		ld_cli_errorf("%s '%s': the directory '%s' does not exist; create it first", what,
+			      path, dir);
+		return LD_EXIT_USAGE;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		ld_cli_errorf("%s '%s': the directory '%s' is not writable (%s)", what, path, dir,
+			      strerror(errno));
+		return LD_EXIT_USAGE;
+	}
+	return LD_EXIT_OK;
 }
 
 /* ---- the plan ---- */

@@ -9,4 +9,17 @@ $LD scan --inventory 2>&1; echo "exit $?"
 $LD scan --inventory "$inv" stray 2>&1; echo "exit $?"
 $LD snapshot --region us-east-1 2>&1; echo "exit $?"
 LAMBDRIFT_NOW=2026-02-30 $LD scan --inventory "$inv" 2>&1; echo "exit $?"
+# the values of issue 11: refused before any call, naming the command, writing nothing
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-secret
+e="--endpoint-url http://127.0.0.1:1 --region us-east-1"
+for v in 0 65 x; do $LD scan $e --parallel $v 2>&1; echo "exit $?"; done
+$LD scan $e --rate control=0 2>&1; echo "exit $?"
+$LD scan $e --rate bogus=3 --format json 2>&1; echo "exit $?"
+$LD deps $e --parallel 0 2>&1; echo "exit $?"
+$LD snapshot $e --parallel 0 -o s.json 2>&1; echo "exit $?"
+$LD scan $e --max-package-bytes abc 2>&1; echo "exit $?"
+$LD scan $e --max-package-bytes 100 2>&1; echo "exit $?"
+$LD scan --inventory "$inv" -o . 2>&1; echo "exit $?"
+$LD scan --inventory "$inv" -o missing/r.txt 2>&1; echo "exit $?"
+ls
 $LD 2>/dev/null

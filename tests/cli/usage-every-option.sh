@@ -1,0 +1,78 @@
+# A bad value for every valued option of every command, the list read from 'lambdrift --help'
+# and each command's --help (made from the option tables), so a new option is tried too: each
+# must exit 2 with a message, before any API call (credentials and an endpoint that refuses
+# every connection are set, so a call that slips through would exit 3), and create no file.
+# The bad value is chosen by the option's METAVAR; a METAVAR not listed below fails the case,
+# so a new kind of value has to say what is bad for it.
+. "$FIXTURES/../tests/cli/make-repo.inc"
+make_repo repo >/dev/null 2>&1 || { echo "cannot make the repository"; exit 9; }
+here=$(pwd)
+repo=$here/repo
+export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-secret
+export AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:1
+$LD scan --inventory "$FIXTURES/inventory/cli-basic.json" --format json -o report.json \
+	>/dev/null 2>&1
+
+# the arguments a command needs besides the option tried
+base_args() {
+	case $1 in
+	verify) echo "--repo $repo --tag v1" ;;
+	package) echo "--repo $repo --tag v1 --function orders-api -o out.zip" ;;
+	snapshot) echo "-o snap.json" ;;
+	baseline) echo "create report.json -o base.json" ;;
+	*) echo "" ;;
+	esac
+}
+
+# a bad value for a METAVAR (and the option, where one METAVAR means different things)
+bad_value() {
+	case $2 in
+	N | SECONDS | DAYS) echo "-1" ;;
+	CLASS=N) echo "bogus=3" ;;
+	FORMAT) echo "xml" ;;
+	SEVERITY) echo "critical" ;;
+	URL) echo "ftp://example.com" ;;
+	REGION) echo "US_EAST_1" ;;
+	YYYY-MM-DD) echo "2026-02-30" ;;
+	FILE | PATH | DIR) echo "/nonexistent/x" ;;
+	TAG) echo "no-such-tag" ;;
+	ARN) echo "arn:aws:iam::{account}:role/Audit" ;; # without --accounts
+	ID) echo "ext-1" ;;                               # without --accounts
+	"FILE|ID,...") echo "12" ;;                       # not an account id
+	NAME)
+		case $1 in
+		profile) echo "no-such-profile" ;;
+		role-name) echo "Audit" ;; # without --accounts
+		function) echo "no-such-function" ;;
+		alias) echo "ANY" ;; # checked only by AWS (not yet before the run)
+		*) echo "UNLISTED" ;;
+		esac ;;
+	TEXT) printf '%02000d' 0 ;; # longer than a reason may be
+	GLOB) echo "ANY" ;;          # every pattern is valid
+	*) echo "UNLISTED" ;;
+	esac
+}
+
+commands=$($LD --help | sed -n '/^COMMANDS/,/^$/s/^  \([a-z]*\) .*/\1/p')
+for cmd in $commands; do
+	$LD "$cmd" --help 2>/dev/null |
+		sed -n '/^OPTIONS/,/^$/s/^  \(-., \)\{0,1\} *--\([a-z-]*\) \([^ ][^ ]*\).*/\2 \3/p' |
+		while read -r opt metavar; do
+			value=$(bad_value "$opt" "$metavar")
+			if [ "$value" = ANY ]; then
+				echo "$cmd --$opt $metavar: any value is valid"
+				continue
+			fi
+			if [ "$value" = UNLISTED ]; then
+				echo "$cmd --$opt $metavar: no bad value listed in this case"
+				continue
+			fi
+			before=$(find . -newer report.json -type f ! -path './repo/*' | wc -l)
+			# shellcheck disable=SC2046 # base_args is split into words on purpose
+			msg=$($LD "$cmd" $(base_args "$cmd") "--$opt" "$value" 2>&1 >/dev/null)
+			rc=$?
+			after=$(find . -newer report.json -type f ! -path './repo/*' | wc -l)
+			echo "$cmd --$opt '$value': exit $rc: $(echo "$msg" | head -1 | sed "s|$here|.|g")"
+			[ "$after" = "$before" ] || echo "  (a file was created)"
+		done
+done
