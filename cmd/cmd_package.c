@@ -87,16 +87,25 @@ static int build(ld_buf *zip, const package_args *a)
 
 static int write_zip(const ld_buf *zip, const char *path)
 {
+	bool to_stdout = !strcmp(path, "-");
+	char sha[LD_PACKAGE_SHA256_LEN + 1];
 	ld_cli_out out;
 
 	if (ld_cli_out_open(&out, path) < 0)
 		return LD_EXIT_USAGE;
 	if (fwrite(zip->ptr, 1, zip->size, out.fp) != zip->size) {
-		ld_cli_errorf("cannot write '%s'", strcmp(path, "-") ? path : "standard output");
+		ld_cli_errorf("cannot write '%s'", to_stdout ? "standard output" : path);
 		ld_cli_out_abort(&out);
 		return LD_EXIT_USAGE;
 	}
-	return ld_cli_out_commit(&out) < 0 ? LD_EXIT_USAGE : LD_EXIT_OK;
+	if (ld_cli_out_commit(&out) < 0)
+		return LD_EXIT_USAGE;
+	/* what a release script compares with the CodeSha256 Lambda reports after the upload;
+	 * on stderr when the zip itself is on stdout */
+	ld_package_sha256(sha, zip);
+	fprintf(to_stdout ? stderr : stdout, "wrote %s: %zu bytes, CodeSha256 %s\n",
+		to_stdout ? "standard output" : path, zip->size, sha);
+	return LD_EXIT_OK;
 }
 
 int ld_cmd_package(int argc, char **argv)

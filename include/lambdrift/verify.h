@@ -70,4 +70,8 @@ int ld_verify_run(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
  */
 int ld_package_build(ld_buf *zip, const ld_verify *v, const char *function);
 
+#define LD_PACKAGE_SHA256_LEN 44
+/** The CodeSha256 Lambda reports for a zip of these bytes (base64 of its sha256). */
+void ld_package_sha256(char out[LD_PACKAGE_SHA256_LEN + 1], const ld_buf *zip);
+
 #endif

@@ -211,6 +211,11 @@ int ld_package_build(ld_buf *zip, const ld_verify *v, const char *function)
 	return ld_expect_source(NULL, zip, v->repo, &v->rev, fn);
 }
 
+void ld_package_sha256(char out[LD_PACKAGE_SHA256_LEN + 1], const ld_buf *zip)
+{
+	ld_code_sha256(out, zip->ptr, zip->size);
+}
+
 /* ---------------------------------------------------------------- compare */
 
 #define EVIDENCE_PATHS 500  /* paths listed per change kind; beyond it "truncated" is set */
