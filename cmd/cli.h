@@ -143,6 +143,11 @@ bool ld_cli_aws_used(const ld_cli_aws *a, const char **which);
  */
 int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd);
 
+/** After ld_cli_session() returned `rc`: when the session failed for missing data (no
+ *  credentials: LD_EXIT_INCOMPLETE), record why as a problem of `inv`, so the report asked
+ *  for is still written, incomplete and saying why. @return whether there is a report */
+bool ld_cli_session_problem(ld_inventory *inv, int rc);
+
 /**
  * Collect `regions` concurrently into `inv` (none: the session's; "all": every region of
  * the session's partition), keeping only the functions matching `globs` (none: all), with
@@ -172,8 +177,8 @@ void ld_cli_sessions_dispose(ld_cli_sessions *s);
  * its role (else the session's own account). Errors are printed.
  * @param keep NULL, or receives the sessions for calls after collecting (dispose it
  *        whatever the result)
- * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true when something
- *         was gathered but data is missing, false when no session could be made;
+ * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true (data is
+ *         missing; when no session could be made, the inventory's problem says why);
  *         LD_EXIT_USAGE for bad options, profile or config
  */
 int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,

@@ -140,9 +140,10 @@ static int collect(ld_inventory *inv, ld_aws_session **s, const verify_args *a,
 	size_t nnames, nregions;
 	int rc;
 
-	*report = false;
-	if ((rc = ld_cli_session(s, &a->aws, "verify")) != LD_EXIT_OK)
+	if ((rc = ld_cli_session(s, &a->aws, "verify")) != LD_EXIT_OK) {
+		*report = ld_cli_session_problem(inv, rc);
 		return rc;
+	}
 	*report = true;
 	nnames = ld_verify_functions(v, &names);
 	nregions = ld_verify_regions(v, ld_aws_session_region(*s), &regions);

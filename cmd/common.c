@@ -221,6 +221,17 @@ int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 	return LD_EXIT_OK;
 }
 
+bool ld_cli_session_problem(ld_inventory *inv, int rc)
+{
+	const char *msg = ld_error_last()->message;
+
+	if (rc != LD_EXIT_INCOMPLETE)
+		return false;
+	/* incomplete even if the line cannot be stored */
+	(void)ld_inventory_problem(inv, "no AWS session: %s", *msg ? msg : "unknown reason");
+	return true;
+}
+
 /* --rate control=14,get_function=95 and --parallel N, as the option table checked them
  * (LD_VAL_RATE, LD_VAL_INT) before anything ran. */
 static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
@@ -494,9 +505,12 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 	*collected = false;
 	if (keep)
 		memset(keep, 0, sizeof(*keep));
-	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK ||
-	    (rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK)
+	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK)
 		return rc;
+	if ((rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK) {
+		*collected = ld_cli_session_problem(inv, rc);
+		return rc;
+	}
 	if (a->accounts) {
 		rc = collect_accounts(inv, s, a, cmd, keep);
 		*collected = rc != LD_EXIT_USAGE;
