@@ -82,6 +82,7 @@ typedef struct {
 	unsigned long control;      /* the shared 15 req/s class: List*, GetAlias, ... */
 	unsigned long get_function; /* 100 req/s class */
 	unsigned long sts;
+	unsigned long kms;          /* release records: KMS Sign and GetPublicKey */
 	unsigned long throttled;    /* 429 responses received */
 	unsigned long retries;
 	unsigned long errors;       /* requests that failed for good */

@@ -54,6 +54,40 @@ size_t ld_verify_regions(const ld_verify *v, const char *default_region, const c
 /** The selected spec function names, for ld_collect_opts.function_globs. */
 size_t ld_verify_functions(const ld_verify *v, const char *const **out);
 
+/** The hex sha256 of the spec's bytes, and the repository's remote URL without any
+ *  credentials it embeds (NULL when it has no remote). */
+const char *ld_verify_spec_digest(const ld_verify *v);
+const char *ld_verify_repository(const ld_verify *v);
+
+/* What verify compared for one selected spec function, for release records. Pointers are
+ * borrowed from the ld_verify and the inventory of the run, and live as long as both. */
+typedef struct {
+	const char *name;          /* the spec function */
+	const char *region;        /* where it was looked for (NULL: unknown) */
+	const ld_function *fn;     /* NULL when it does not exist */
+	const char *alias;         /* the alias that must serve the release, or NULL */
+	const ld_version *served;  /* the version compared, or NULL when none was found */
+	char manifest_digest[65];  /* content manifest digest of the tag's package (hex), ""
+				      when none was built (image, build mode not run, failure) */
+} ld_verify_record;
+
+/* One record per selected spec function, in spec order; ld_verify_records_dispose() frees
+ * the array (NULL or zeroed accepted). */
+typedef struct {
+	ld_verify_record *items;
+	size_t count;
+} ld_verify_records;
+
+void ld_verify_records_dispose(ld_verify_records *r);
+
+/**
+ * As ld_verify_run, also filling `records` (NULL: not wanted) with what each spec function
+ * was compared against.
+ */
+int ld_verify_run_records(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
+			  const ld_verify *v, const ld_audit_opts *audit,
+			  ld_verify_records *records);
+
 /**
  * Compare. `session` may be NULL (offline, --inventory): code that would need a download is
  * then reported as code-unverified. Also runs the scan rules for these functions.

@@ -44,6 +44,7 @@ struct ld_verify {
 	const char **names;                 /* unique selected names, borrowed from spec */
 	size_t nnames;
 	const char **regions;               /* room for nselected; filled by ld_verify_regions */
+	char *repository;                   /* remote URL without credentials, or NULL */
 };
 
 /* ---------------------------------------------------------------- preparing */
@@ -140,7 +141,8 @@ int ld_verify_prepare(ld_verify **out, const ld_verify_opts *opts)
 		}
 		goto done;
 	}
-	if ((error = select_functions(v, opts)) < 0)
+	if ((error = select_functions(v, opts)) < 0 ||
+	    (error = ld_git_remote_url(&v->repository, v->repo)) < 0)
 		goto done;
 	*out = v;
 	v = NULL;
@@ -160,7 +162,27 @@ void ld_verify_free(ld_verify *v)
 	free(v->selected);
 	free(v->names);
 	free(v->regions);
+	free(v->repository);
 	free(v);
+}
+
+const char *ld_verify_spec_digest(const ld_verify *v)
+{
+	return v->spec->sha256;
+}
+
+const char *ld_verify_repository(const ld_verify *v)
+{
+	return v->repository;
+}
+
+void ld_verify_records_dispose(ld_verify_records *r)
+{
+	if (!r)
+		return;
+	free(r->items);
+	r->items = NULL;
+	r->count = 0;
 }
 
 const char *ld_verify_commit(const ld_verify *v)
@@ -228,6 +250,8 @@ typedef struct {
 	const ld_verify *v;
 	const uint8_t *key;             /* env digest key the inventory was made with, or NULL */
 	const char *default_region;
+	ld_verify_record *rec;          /* the current function's record (a scratch one when
+					   records are not wanted) */
 } run_ctx;
 
 /* What the code compare leaves for the dependency checks: the deployed package's bytes
@@ -573,6 +597,8 @@ static int compare_zip_code(const run_ctx *r, const target *t, deployed_pkg *dp)
 	}
 	if ((error = expected_package(r, t, &exp, &have, &dp->bytes)) < 0 || !have)
 		goto done;
+	if ((error = ld_manifest_digest(r->rec->manifest_digest, exp.manifest)) < 0)
+		goto done;
 	if (v->code_sha256 && !strcmp(v->code_sha256, exp.code_sha256)) {
 		dp->how = LD_DEPCHECK_PKG_GIVEN;
 		goto done; /* identical: the one hash compare */
@@ -837,6 +863,15 @@ static int resolve_target(const run_ctx *r, target *t, char *served_by, size_t l
 	return 0;
 }
 
+static void record_target(const run_ctx *r, const target *t)
+{
+	r->rec->name = t->sf->name;
+	r->rec->region = t->fn ? t->fn->region : t->sf->region ? t->sf->region : r->default_region;
+	r->rec->fn = t->fn;
+	r->rec->alias = t->alias;
+	r->rec->served = t->served;
+}
+
 static int verify_function(const run_ctx *r, const ld_spec_function *sf)
 {
 	deployed_pkg dp = { LD_DEPCHECK_PKG_FETCH, LD_BUF_INIT_CAP(r->v->max_package),
@@ -849,7 +884,9 @@ static int verify_function(const run_ctx *r, const ld_spec_function *sf)
 
 	memset(&t, 0, sizeof(t));
 	t.sf = sf;
-	if ((error = resolve_target(r, &t, served_by, sizeof(served_by), &ok)) < 0 || !ok)
+	error = resolve_target(r, &t, served_by, sizeof(served_by), &ok);
+	record_target(r, &t);
+	if (error < 0 || !ok)
 		goto done;
 	if (sf->kind == LD_SPEC_IMAGE)
 		error = compare_image(r, &t);
@@ -882,15 +919,31 @@ static const uint8_t *digest_key(const ld_inventory *inv, const ld_aws_session *
 int ld_verify_run(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
 		  const ld_verify *v, const ld_audit_opts *audit)
 {
-	run_ctx r = { out, inv, session, v, digest_key(inv, session), NULL };
+	return ld_verify_run_records(out, inv, session, v, audit, NULL);
+}
+
+int ld_verify_run_records(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
+			  const ld_verify *v, const ld_audit_opts *audit,
+			  ld_verify_records *records)
+{
+	run_ctx r = { out, inv, session, v, digest_key(inv, session), NULL, NULL };
+	ld_verify_record scratch;
 	int error = 0;
 
+	if (records) {
+		records->count = 0;
+		if (!(records->items = calloc(v->nselected + 1, sizeof(*records->items))))
+			return ld_error_oom();
+	}
 	if (session)
 		r.default_region = ld_aws_session_region(session);
 	else if (inv->nregions == 1)
 		r.default_region = inv->regions[0];
-	for (size_t i = 0; i < v->nselected && error == 0; i++)
+	for (size_t i = 0; i < v->nselected && error == 0; i++) {
+		memset(&scratch, 0, sizeof(scratch));
+		r.rec = records ? &records->items[records->count++] : &scratch;
 		error = verify_function(&r, v->selected[i]);
+	}
 	if (error == 0)
 		error = ld_audit_scan(out, inv, audit);
 	/* Scan-rule findings on spec functions point at the spec too. */

@@ -363,11 +363,21 @@ static int map_error(const ld_aws_client *c, const char *op, long status, const 
 
 static void count(const ld_aws_client *c, ld_quota_class q);
 
-static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *method,
-		       const char *url, const char *path, const char *query, const char *body,
-		       long timeout_ms, ld_quota_class quota)
+/* The Content-Type of a request body: STS takes a form, KMS the JSON 1.1 protocol (with
+ * X-Amz-Target naming the operation), Lambda REST JSON. */
+static const char *content_type(const ld_aws_client *c)
 {
-	ld_header hdrs[10];
+	if (!strcmp(c->service, "sts"))
+		return "application/x-www-form-urlencoded; charset=utf-8";
+	return strcmp(c->service, "kms") ? "application/json" : "application/x-amz-json-1.1";
+}
+
+static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *op,
+		       const char *method, const char *url, const char *path, const char *query,
+		       const char *body, long timeout_ms, ld_quota_class quota)
+{
+	char target[96];
+	ld_header hdrs[11];
 	size_t nh = 0, nsigned;
 	ld_sigv4_result sig;
 	ld_sigv4_params p;
@@ -390,10 +400,11 @@ static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *met
 	}
 	hdrs[nh++] = (ld_header){ "Host", c->host };
 	if (body)
-		hdrs[nh++] = (ld_header){ "Content-Type",
-					  strcmp(c->service, "sts")
-						  ? "application/json"
-						  : "application/x-www-form-urlencoded; charset=utf-8" };
+		hdrs[nh++] = (ld_header){ "Content-Type", content_type(c) };
+	if (!strcmp(c->service, "kms")) {
+		snprintf(target, sizeof(target), "TrentService.%s", op);
+		hdrs[nh++] = (ld_header){ "X-Amz-Target", target };
+	}
 	nsigned = nh;
 	sreq = (ld_sigv4_request){ method, path, query, hdrs, nsigned, body,
 				   body ? strlen(body) : 0 };
@@ -422,6 +433,8 @@ static void count(const ld_aws_client *c, ld_quota_class q)
 		c->calls->get_function++;
 	else if (q == LD_QUOTA_STS)
 		c->calls->sts++;
+	else if (q == LD_QUOTA_KMS)
+		c->calls->kms++;
 	else
 		c->calls->control++;
 }
@@ -519,8 +532,8 @@ int ld_aws_call(ld_aws_client *c, ld_http_response *resp, const char *op, const 
 			if (left < timeout)
 				timeout = (long)(left > 1 ? left : 1);
 		}
-		error = send_signed(c, resp, method, url.ptr, wire_path.ptr, query, body, timeout,
-				    quota);
+		error = send_signed(c, resp, op, method, url.ptr, wire_path.ptr, query, body,
+				    timeout, quota);
 		if (error == LD_ENET && resp->transient)
 			out = OUT_RETRY_TRANSIENT;
 		else if (error < 0)

@@ -807,6 +807,10 @@ static int resolve_endpoints(resolver *r, profile p)
 				 : is_true(pget(p, "ignore_configured_endpoint_urls"));
 	int error;
 
+	/* one emulator or endpoint given on the command line serves release records' KMS too */
+	if (r->opts->endpoint_url && *r->opts->endpoint_url &&
+	    (error = dup_to(&cfg->kms_endpoint_url, r->opts->endpoint_url)) < 0)
+		return error;
 	if (r->opts->endpoint_url && *r->opts->endpoint_url)
 		error = dup_to(&cfg->endpoint_url, r->opts->endpoint_url);
 	else if (!ignore)
@@ -815,6 +819,10 @@ static int resolve_endpoints(resolver *r, profile p)
 	else
 		error = 0;
 	if (error < 0 || ignore)
+		return error;
+	if (!cfg->kms_endpoint_url &&
+	    (error = configured_endpoint(r, p, "kms", "AWS_ENDPOINT_URL_KMS",
+					 &cfg->kms_endpoint_url)) < 0)
 		return error;
 	return configured_endpoint(r, p, "sts", "AWS_ENDPOINT_URL_STS", &cfg->sts_endpoint_url);
 }
@@ -935,6 +943,7 @@ void ld_aws_config_dispose(ld_aws_config *cfg)
 	free(cfg->region);
 	free(cfg->endpoint_url);
 	free(cfg->sts_endpoint_url);
+	free(cfg->kms_endpoint_url);
 	free(cfg->ca_bundle);
 	free(cfg->source);
 	ld_credentials_dispose(&cfg->base);

@@ -70,6 +70,7 @@ typedef struct {
 	char *region;           /* NULL when nothing set one */
 	char *endpoint_url;     /* Lambda endpoint override, or NULL for the default */
 	char *sts_endpoint_url; /* STS endpoint override, or NULL for the default */
+	char *kms_endpoint_url; /* KMS (release records): --endpoint-url, else as for STS */
 	char *ca_bundle;        /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
 	ld_credentials base;    /* static credentials the chain starts from (kind STATIC) */
 	ld_provider provider;   /* where the base credentials come from */

@@ -459,6 +459,32 @@ int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *re
 	return error < 0 ? error : ld_aws_session__client_on(out, s, region, calls, t);
 }
 
+int ld_aws_session__kms_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+			       ld_api_calls *calls)
+{
+	ld_buf endpoint = LD_BUF_INIT_CAP(4096);
+	ld_credentials none;
+	ld_transport *t;
+	int error;
+
+	memset(&none, 0, sizeof(none));
+	if (!region)
+		region = s->cfg.region;
+	if ((error = ld_aws_session__own_transport(&t, s)) < 0)
+		return error;
+	if (s->cfg.kms_endpoint_url)
+		error = ld_buf_puts(&endpoint, s->cfg.kms_endpoint_url);
+	else
+		error = ld_aws_default_endpoint(&endpoint, "kms", region);
+	if (error == 0)
+		error = ld_aws_client_init(out, t, &none, region, "kms", endpoint.ptr, calls,
+					   &s->retry, s->deadline_ms);
+	if (error == 0)
+		ld_aws_client_sync_credentials(out, session_sync, s);
+	ld_buf_dispose(&endpoint);
+	return error;
+}
+
 void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls)
 {
 	for (; s; s = s->parent) {
@@ -496,6 +522,7 @@ static int role_config(ld_aws_config *cfg, const ld_aws_session *parent, const l
 	if ((error = dup_opt(&cfg->region, parent->cfg.region)) < 0 ||
 	    (error = dup_opt(&cfg->endpoint_url, parent->cfg.endpoint_url)) < 0 ||
 	    (error = dup_opt(&cfg->sts_endpoint_url, parent->cfg.sts_endpoint_url)) < 0 ||
+	    (error = dup_opt(&cfg->kms_endpoint_url, parent->cfg.kms_endpoint_url)) < 0 ||
 	    (error = dup_opt(&cfg->ca_bundle, parent->cfg.ca_bundle)) < 0 ||
 	    (error = dup_opt(&cfg->profile, parent->cfg.profile)) < 0 ||
 	    (error = dup_opt(&step->role_arn, ro->role_arn)) < 0 ||

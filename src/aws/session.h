@@ -96,6 +96,11 @@ int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *re
 int ld_aws_session__client_on(ld_aws_client *out, ld_aws_session *s, const char *region,
 			      ld_api_calls *calls, ld_transport *transport);
 
+/** A KMS client for `region` (NULL: the session's) at the KMS endpoint (--endpoint-url,
+ *  AWS_ENDPOINT_URL_KMS, ..., else the default), on the session's own transport. */
+int ld_aws_session__kms_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+			       ld_api_calls *calls);
+
 /** As ld_aws_session_for_role, on `transport` for its STS calls (ownership taken, freed on
  *  failure too); NULL: a transport opened for each AssumeRole and closed after it. */
 int ld_aws_session__for_role_with(ld_aws_session **out, ld_aws_session *parent,

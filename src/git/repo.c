@@ -62,6 +62,47 @@ static int ensure_init(void)
 	return 0;
 }
 
+/* Drop "user[:password]@" after the scheme, and a scp-like "user@" (git@host:path). */
+static char *without_userinfo(const char *url)
+{
+	const char *scheme = strstr(url, "://"), *host = scheme ? scheme + 3 : url;
+	const char *end = host + strcspn(host, scheme ? "/?#" : ":/"), *at = NULL;
+	size_t keep;
+	char *out;
+
+	for (const char *p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (!at)
+		return strdup(url);
+	keep = (size_t)(host - url);
+	if (!(out = malloc(strlen(url) + 1)))
+		return NULL;
+	memcpy(out, url, keep);
+	strcpy(out + keep, at + 1);
+	return out;
+}
+
+int ld_git_remote_url(char **out, ld_git_repo *repo)
+{
+	git_strarray names = { NULL, 0 };
+	git_remote *remote = NULL;
+	const char *url;
+
+	*out = NULL;
+	if (git_remote_lookup(&remote, repo->repo, "origin") < 0 &&
+	    git_remote_list(&names, repo->repo) == 0 && names.count == 1)
+		git_remote_lookup(&remote, repo->repo, names.strings[0]);
+	git_strarray_dispose(&names);
+	git_error_clear();
+	if (remote && (url = git_remote_url(remote)) && *url && !(*out = without_userinfo(url))) {
+		git_remote_free(remote);
+		return ld_error_oom();
+	}
+	git_remote_free(remote);
+	return 0;
+}
+
 int ld_git_open(ld_git_repo **out, const char *path)
 {
 	ld_git_repo *r = NULL;

@@ -60,6 +60,14 @@ int ld_git_open(ld_git_repo **out, const char *path);
 void ld_git_free(ld_git_repo *repo);
 
 /**
+ * The URL of the repository's "origin" remote (else its only remote), without any user
+ * name or password it embeds (https://user:token@host/... becomes https://host/...), so it
+ * can be shown and signed. *out is NULL when there is none; the caller frees it.
+ * @return 0, or LD_ERROR without memory
+ */
+int ld_git_remote_url(char **out, ld_git_repo *repo);
+
+/**
  * Resolve `name` to a commit. A tag (annotated, peeled to its commit, or lightweight) is
  * always accepted; "refs/tags/NAME" means the tag NAME. Anything else — a branch, a raw
  * commit id, HEAD — is refused with LD_EUSAGE unless `allow_ref`, because it can move.

@@ -534,3 +534,48 @@ int ld_version_digest(ld_version *v)
 		return ld_error_oom();
 	return 0;
 }
+
+/* "Environment" hashed as its sorted names, one per line, values left out. */
+static int hash_env_names(ld_sha256_ctx *ctx, const char *value)
+{
+	ld_json *root = NULL;
+	const ld_json *vars;
+	int error;
+
+	if ((error = ld_json_parse(&root, value, strlen(value), "Environment")) < 0)
+		return error;
+	vars = ld_json_get(root, "Variables");
+	ld_sha256_update(ctx, "names:", 6);
+	for (const ld_json *m = ld_json_first(vars); m; m = ld_json_next(m)) {
+		ld_sha256_update(ctx, ld_json_key(m), strlen(ld_json_key(m)));
+		ld_sha256_update(ctx, ",", 1);
+	}
+	ld_json_free(root);
+	return 0;
+}
+
+int ld_version_release_digest(char out[65], const ld_version *v)
+{
+	uint8_t digest[LD_SHA256_LEN];
+	ld_sha256_ctx *ctx;
+	int error = 0;
+
+	if (!(ctx = ld_sha256_new()))
+		return ld_error_oom();
+	for (size_t i = 0; i < v->nconfig && error == 0; i++) {
+		ld_sha256_update(ctx, v->config[i].name, strlen(v->config[i].name));
+		ld_sha256_update(ctx, "=", 1);
+		if (!strcmp(v->config[i].name, "Environment"))
+			error = hash_env_names(ctx, v->config[i].value);
+		else
+			ld_sha256_update(ctx, v->config[i].value, strlen(v->config[i].value));
+		ld_sha256_update(ctx, "\n", 1);
+	}
+	if (error < 0) {
+		ld_sha256_free(ctx);
+		return error;
+	}
+	ld_sha256_final(ctx, digest);
+	ld_hex(out, digest, sizeof(digest));
+	return 0;
+}

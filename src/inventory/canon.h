@@ -48,4 +48,13 @@ int ld_config_canonical(ld_version *v, const ld_json *cfg, const ld_config_opts 
 void ld_env_digest(char *out, const char *name, const char *value_sha256_hex,
 		   const uint8_t *key, size_t key_len);
 
+/**
+ * The configuration digest release records carry: sha256 over the canonical settings as
+ * v->config_sha256 hashes them, except that Environment counts by variable names only.
+ * config_sha256 digests values under the run's random key, so it differs between runs;
+ * this one is the same on every run, and no value enters it, not even digested.
+ * @return 0; LD_EINVALID for an Environment field that is not canonical JSON; LD_ERROR
+ */
+int ld_version_release_digest(char out[65], const ld_version *v);
+
 #endif

@@ -333,6 +333,7 @@ void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from)
 	to->control += from->control;
 	to->get_function += from->get_function;
 	to->sts += from->sts;
+	to->kms += from->kms;
 	to->throttled += from->throttled;
 	to->retries += from->retries;
 	to->errors += from->errors;

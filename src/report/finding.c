@@ -32,7 +32,7 @@ void ld_report__count(ld_report__counts *c, const ld_findings *f)
 
 unsigned long ld_report__total_calls(const ld_api_calls *c)
 {
-	return c->control + c->get_function + c->sts;
+	return c->control + c->get_function + c->sts + c->kms;
 }
 
 /* The inventory's function a finding is about, in the finding's account when it names

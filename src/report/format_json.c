@@ -59,6 +59,8 @@ static int add_calls(ld_json *run, const ld_api_calls *c)
 	    ld_json_add_num(o, "control", (double)c->control) < 0 ||
 	    ld_json_add_num(o, "get_function", (double)c->get_function) < 0 ||
 	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
+	    /* only runs that sign or check a release record with KMS make these */
+	    (c->kms && ld_json_add_num(o, "kms", (double)c->kms) < 0) ||
 	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
 	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
 	    ld_json_add_num(o, "errors", (double)c->errors) < 0)

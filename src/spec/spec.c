@@ -21,6 +21,7 @@
 #include "lambdrift/errors.h"
 #include "spec/spec.h"
 #include "util/glob.h"
+#include "util/hash.h"
 
 typedef struct {
 	const char *file;
@@ -852,6 +853,7 @@ static int build_spec(ld_spec *spec, const ld_json *root, const size_t *starts, 
 int ld_spec_parse(ld_spec **out, const char *text, size_t len, const char *file)
 {
 	ctx c = { file, LD_BUF_INIT_CAP(1024) };
+	char digest[LD_SHA256_HEX_LEN + 1];
 	ld_json *root = NULL;
 	ld_spec *spec = NULL;
 	size_t *starts = NULL, nstarts = 0, end;
@@ -862,6 +864,7 @@ int ld_spec_parse(ld_spec **out, const char *text, size_t len, const char *file)
 	if (len > LD_SPEC_MAX_BYTES)
 		return ld_error_setc(LD_ELIMIT, LD_ERR_USAGE, "%s: the spec is %zu bytes; the limit is %zu",
 				     file, len, LD_SPEC_MAX_BYTES);
+	ld_sha256_hex(digest, text, len); /* the bytes as read, BOM and all */
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
 		text += 3;  /* a UTF-8 BOM; columns of line 1 are then counted after it */
 		len -= 3;
@@ -878,6 +881,7 @@ int ld_spec_parse(ld_spec **out, const char *text, size_t len, const char *file)
 		error = ld_error_oom();
 		goto done;
 	}
+	memcpy(spec->sha256, digest, sizeof(spec->sha256));
 	end = skip_ws(text, len, scan(text, len, starts, LD_SPEC_MAX_FUNCTIONS, &nstarts));
 	if (end < len) {
 		line_col(text, end, &line, &col);

@@ -52,6 +52,7 @@ typedef struct {
 
 typedef struct {
 	char *file;            /* name used in messages */
+	char sha256[65];       /* hex sha256 of the spec's bytes as read (release records) */
 	int version;           /* "lambdrift": 1 */
 	char *region;          /* top-level defaults, or NULL */
 	char *alias;
