@@ -6,6 +6,7 @@
  * come from and as of when; every report that cites a date can cite it. Parsing is strict
  * (column count, real calendar dates, no duplicates) and errors name file:line.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "lambdrift/audit.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/file.h"
 
 extern const char ld_runtimes_data[];
 extern const size_t ld_runtimes_data_len;
@@ -189,7 +191,9 @@ int ld_runtime_table_load(ld_runtime_table *out, const char *path)
 	int error = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!(f = fopen(path, "rb")))
+	if (!(f = ld_file_open(path)) && errno == EISDIR)
+		return ld_file_dir_error(path, "a runtime table", LD_ERR_CONFIG);
+	if (!f)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
 				     "%s: cannot open the runtime table; check the path", path);
 	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)

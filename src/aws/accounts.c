@@ -5,6 +5,7 @@
  * per account; a file is read with a size bound.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "lambdrift/aws.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/file.h"
 
 #define MAX_ACCOUNTS_FILE ((size_t)4 * 1024 * 1024)
 #define MAX_ACCOUNTS 100000
@@ -90,9 +92,11 @@ static int read_file(ld_buf *out, const char *path)
 {
 	char chunk[8192];
 	size_t got;
-	FILE *f = fopen(path, "rb");
+	FILE *f = ld_file_open(path);
 	int error = 0;
 
+	if (!f && errno == EISDIR)
+		return ld_file_dir_error(path, "a file of account ids (--accounts)", LD_ERR_USAGE);
 	if (!f)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
 				     "--accounts: cannot open '%s': give a file of account ids or "

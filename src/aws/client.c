@@ -351,8 +351,13 @@ static int map_error(const ld_aws_client *c, const char *op, long status, const 
 		return ld_error_setc(LD_EAUTH, LD_ERR_AWS,
 				     "%s rejected the request as unsigned: check the credentials",
 				     c->host);
-	if (!strcmp(type, "ResourceNotFoundException") || !strcmp(type, "NoSuchEntity") ||
-	    (!type[0] && status == 404))
+	/* AWS names the error of every 404 it sends; a bare one is some other server, and
+	 * reading it as "the function is gone" would hide a wrong endpoint */
+	if (!type[0] && status == 404)
+		return ld_error_setc(LD_ERROR, LD_ERR_AWS, "%s: %s answered http 404 without an aws "
+				     "error type, so it is not the %s api: check --endpoint-url",
+				     op, c->host, c->service);
+	if (!strcmp(type, "ResourceNotFoundException") || !strcmp(type, "NoSuchEntity"))
 		return ld_error_setc(LD_ENOTFOUND, LD_ERR_AWS, "%s: not found: %s", op,
 				     or_default(msg, "no such resource"));
 	return ld_error_setc(LD_ERROR, LD_ERR_AWS, "%s failed with http %ld %s: %s", op, status,

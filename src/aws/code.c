@@ -107,14 +107,6 @@ done:
 
 /* ---- download ---- */
 
-/* The host (and port) of a URL, without userinfo, path or query. */
-static void host_of(char *out, size_t outlen, const char *url)
-{
-	char hostpath[512];
-	ld_http_url_for_message(hostpath, sizeof(hostpath), url);
-	snprintf(out, outlen, "%.*s", (int)strcspn(hostpath, "/"), hostpath);
-}
-
 /* The transport's last message with every "host/path..." cut back to the host and anything
  * after a '?' dropped, so neither the object key nor the signature can leak, even when the
  * transport shortened the path it quoted. */
@@ -220,7 +212,7 @@ int ld_code_download(ld_buf *out, ld_aws_session *s, const char *location, size_
 				     "it cannot be downloaded",
 				     location ? (int)strcspn(location, ":/?") : 0,
 				     location ? location : "");
-	host_of(host, sizeof(host), location);
+	ld_http_host_for_message(host, sizeof(host), location);
 	for (int attempt = 1; attempt <= LD_CODE_DOWNLOAD_ATTEMPTS; attempt++) {
 		if ((error = one_download(&resp, s, location, max_bytes, host)) == 0)
 			break;

@@ -17,6 +17,7 @@
 
 #include "aws/ini.h"
 #include "lambdrift/errors.h"
+#include "util/file.h"
 
 #define NONE SIZE_MAX
 
@@ -307,7 +308,10 @@ int ld_ini_load(ld_ini *out, const char *path)
 	memset(out, 0, sizeof(*out));
 	if (!(out->path = strdup(path)))
 		return ld_error_oom();
-	if (!(f = fopen(path, "rb"))) {
+	if (!(f = ld_file_open(path))) {
+		if (errno == EISDIR)
+			return ld_file_dir_error(path, "an aws config or credentials file",
+						 LD_ERR_CONFIG);
 		if (errno == ENOENT || errno == ENOTDIR)
 			return ld_error_setc(LD_ENOTFOUND, LD_ERR_CONFIG, "'%s' does not exist",
 					     path);

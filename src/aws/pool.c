@@ -37,6 +37,11 @@ typedef struct {
 	ld_api_calls calls;      /* counted since the last page */
 } slot;
 
+/* Where a target failed, in the order its problem line names the failures: both list calls
+ * may fail in one run (an unreachable endpoint), and the line must name each, the same
+ * whatever finished first. */
+typedef enum { FAIL_OTHER, FAIL_FUNCTIONS, FAIL_TRIGGERS, NFAIL } fail_at;
+
 typedef struct {
 	ld_target_run run;
 	slot *slots;
@@ -47,9 +52,9 @@ typedef struct {
 	size_t nqueued, head;
 	bool stop_all, stop_aliases;
 	size_t aliases_skipped;
-	int error;
+	int error, error_at;
 	ld_error_class klass;
-	char message[sizeof(((ld_error *)0)->message)];
+	char message[NFAIL][sizeof(((ld_error *)0)->message)]; /* by fail_at; "" when none */
 	char error_type[128];
 } target;
 
@@ -85,15 +90,38 @@ typedef struct {
 
 /* --- results of a target -------------------------------------------------------------- */
 
+static void set_error_at(target *t, fail_at at, int rc, ld_error_class klass,
+			 const char *message, const char *type)
+{
+	if (!t->message[at][0])
+		snprintf(t->message[at], sizeof(t->message[at]), "%s", message);
+	/* the earliest place in fail_at order, not the first failure in time, sets how the
+	 * target ended: the same on every run */
+	if (t->error && t->error_at <= (int)at)
+		return;
+	t->error = rc;
+	t->error_at = (int)at;
+	t->klass = klass;
+	snprintf(t->error_type, sizeof(t->error_type), "%s", type);
+}
+
 static void set_error(target *t, int rc, ld_error_class klass, const char *message,
 		      const char *type)
 {
-	if (t->error)
-		return;
-	t->error = rc;
-	t->klass = klass;
-	snprintf(t->message, sizeof(t->message), "%s", message);
-	snprintf(t->error_type, sizeof(t->error_type), "%s", type);
+	set_error_at(t, FAIL_OTHER, rc, klass, message, type);
+}
+
+/* Every failure of the target, in fail_at order, on one line. */
+static void failure_message(char *out, size_t len, const target *t)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < NFAIL && n < len; i++) {
+		if (!t->message[i][0])
+			continue;
+		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "; " : "", t->message[i]);
+	}
 }
 
 /* An opt-in region the account has not enabled answers every request as if the keys
@@ -145,7 +173,7 @@ static void finish_target(pool *p, target *t)
 		set_error(t, LD_ERROR, ld_error_last()->klass, ld_error_last()->message, "");
 	out->error = t->error;
 	out->skipped = false;
-	snprintf(out->message, sizeof(out->message), "%s", t->message);
+	failure_message(out->message, sizeof(out->message), t);
 	if (not_enabled(t)) {
 		/* nothing was collected there: keep only the calls made */
 		calls = t->run.inv.calls;
@@ -320,7 +348,9 @@ static void complete(pool *p, job *j)
 			set_error(t, LD_ERROR, LD_ERR_NOMEM, "out of memory", "");
 		t->stop_aliases = t->stop_aliases || ld_collect__region_wide(j->rc);
 	} else if (j->rc < 0) {
-		set_error(t, j->rc, j->klass, j->message, j->error_type);
+		set_error_at(t, j->kind == JOB_FUNCTIONS ? FAIL_FUNCTIONS :
+			     j->kind == JOB_TRIGGERS ? FAIL_TRIGGERS : FAIL_OTHER,
+			     j->rc, j->klass, j->message, j->error_type);
 		/* a broken ListFunctions chain leaves the region without its list: stop */
 		t->stop_all = t->stop_all || j->kind == JOB_FUNCTIONS || j->klass == LD_ERR_NOMEM ||
 			      ld_collect__region_wide(j->rc);

@@ -173,15 +173,6 @@ static int creds_from_body(ld_credentials *out, const ld_buf *body, const char *
 	return error;
 }
 
-/* "host[:port]" of a URL, for messages (never the path: it may identify a task). */
-static void url_host(char *out, size_t outlen, const char *url)
-{
-	char where[512];
-
-	ld_http_url_for_message(where, sizeof(where), url);
-	snprintf(out, outlen, "%.*s", (int)strcspn(where, "/"), where);
-}
-
 const char *ld_provider_name(ld_provider_kind kind)
 {
 	switch (kind) {
@@ -597,7 +588,7 @@ int ld_provider_container(ld_credentials *out, const ld_provider *p,
 
 	memset(out, 0, sizeof(*out));
 	ld_http_response_init(&resp);
-	url_host(host, sizeof(host), p->url);
+	ld_http_host_for_message(host, sizeof(host), p->url);
 	if (!ld_container_url_allowed(p->url)) {
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_CREDS,
 				      "%s points at %s, which is not allowed: use https, a loopback "
@@ -840,7 +831,7 @@ int ld_provider_imds(ld_credentials *out, const ld_provider *p, const ld_provide
 	memset(&m, 0, sizeof(m));
 	m.p = p;
 	m.ctx = ctx;
-	url_host(m.host, sizeof(m.host), p->imds_endpoint);
+	ld_http_host_for_message(m.host, sizeof(m.host), p->imds_endpoint);
 	if ((error = imds_fetch(&m, out)) == 0)
 		goto done;
 	ld_credentials_dispose(out);

@@ -106,6 +106,7 @@ int ld_git_remote_url(char **out, ld_git_repo *repo)
 int ld_git_open(ld_git_repo **out, const char *path)
 {
 	ld_git_repo *r = NULL;
+	struct stat st;
 	int error, gerr;
 
 	*out = NULL;
@@ -116,7 +117,16 @@ int ld_git_open(ld_git_repo **out, const char *path)
 		goto done;
 	}
 	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
-		if (gerr == GIT_ENOTFOUND)
+		bool exists = stat(path, &st) == 0;
+		if (gerr == GIT_ENOTFOUND && !exists && errno == ENOENT)
+			error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
+					      "'%s' does not exist; pass --repo DIR with the path of "
+					      "the repository", path);
+		else if (gerr == GIT_ENOTFOUND && exists && !S_ISDIR(st.st_mode))
+			error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
+					      "'%s' is not a directory; pass --repo DIR with the path "
+					      "of the repository", path);
+		else if (gerr == GIT_ENOTFOUND)
 			error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
 					      "no git repository at or above '%s'; pass --repo DIR",
 					      path);

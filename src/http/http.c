@@ -71,23 +71,27 @@ void ld_http_url_for_message(char *out, size_t outlen, const char *url)
 {
 	const char *p = url ? url : "";
 	const char *scheme = strstr(p, "://");
-	const char *at, *end;
-	size_t n;
+	const char *host = scheme ? scheme + 3 : p;
+	const char *end = host + strcspn(host, "?#");
+	/* userinfo before the host would be a credential: drop it */
+	const char *at = memchr(host, '@', (size_t)(end - host));
 
 	if (!outlen)
 		return;
-	if (scheme)
-		p = scheme + 3;
-	end = p + strcspn(p, "?#");
-	/* userinfo before the host would be a credential: drop it */
-	at = memchr(p, '@', (size_t)(end - p));
-	if (at && (size_t)(at - p) < strcspn(p, "/"))
-		p = at + 1;
-	n = (size_t)(end - p);
-	if (n >= outlen)
-		n = outlen - 1;
-	memcpy(out, p, n);
-	out[n] = '\0';
+	if (at && (size_t)(at - host) < strcspn(host, "/"))
+		host = at + 1;
+	snprintf(out, outlen, "%.*s%.*s", scheme ? (int)(scheme + 3 - p) : 0, p,
+		 (int)(end - host), host);
+}
+
+void ld_http_host_for_message(char *out, size_t outlen, const char *url)
+{
+	char where[512];
+	const char *host;
+
+	ld_http_url_for_message(where, sizeof(where), url);
+	host = strstr(where, "://") ? strstr(where, "://") + 3 : where;
+	snprintf(out, outlen, "%.*s", (int)strcspn(host, "/"), host);
 }
 
 /* --- response callbacks ----------------------------------------------------------- */
@@ -242,7 +246,7 @@ static void detail(char *out, size_t outlen, const char *errbuf, CURLcode rc)
 static int curl_failure(curl_transport *ct, CURLcode rc, const ld_http_request *req,
 			ld_http_response *resp, bool overflow)
 {
-	char where[256], why[CURL_ERROR_SIZE], region[64] = "";
+	char where[256], host[256], why[CURL_ERROR_SIZE], region[64] = "";
 
 	ld_http_url_for_message(where, sizeof(where), req->url);
 	detail(why, sizeof(why), ct->errbuf, rc);
@@ -253,14 +257,15 @@ static int curl_failure(curl_transport *ct, CURLcode rc, const ld_http_request *
 				     resp->body.cap);
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
-		if (lambda_region_host(where, region, sizeof(region)) && !region_shaped(region))
+		ld_http_host_for_message(host, sizeof(host), req->url);
+		if (lambda_region_host(host, region, sizeof(region)) && !region_shaped(region))
 			return ld_error_setc(LD_ENET, LD_ERR_HTTP,
-					     "cannot resolve %.*s: region '%s' may not exist (check "
-					     "--region)", (int)strcspn(where, "/"), where, region);
+					     "cannot resolve %s: region '%s' may not exist (check "
+					     "--region)", host, region);
 		if (region[0])
 			return ld_error_setc(LD_ENET, LD_ERR_HTTP,
-					     "cannot resolve %.*s: no network or DNS, or region '%s' "
-					     "does not exist", (int)strcspn(where, "/"), where, region);
+					     "cannot resolve %s: no network or DNS, or region '%s' "
+					     "does not exist", host, region);
 		return ld_error_setc(LD_ENET, LD_ERR_HTTP,
 				     "cannot resolve host of %s: check the endpoint url and DNS",
 				     where);

@@ -74,7 +74,10 @@ void ld_transport_free(ld_transport *t);
  */
 int ld_transport_curl_new(ld_transport **out, const char *ca_bundle);
 
-/** Copy "host[:port]/path" of `url` (no scheme, query or userinfo) into `out` for messages. */
+/** Copy "scheme://host[:port]/path" of `url` (no query, fragment or userinfo: they may hold
+ *  credentials) into `out` for messages. */
 void ld_http_url_for_message(char *out, size_t outlen, const char *url);
+/** Copy only "host[:port]" of `url` into `out`, for messages that must not show the path. */
+void ld_http_host_for_message(char *out, size_t outlen, const char *url);
 
 #endif

@@ -12,6 +12,7 @@
  * malformed JSON anywhere first, then the header's members, then functions, then
  * triggers; so an element's error is held back until the whole file has been read.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "inventory/build.h"
 #include "inventory/split.h"
 #include "lambdrift/errors.h"
+#include "util/file.h"
 
 #define LD_INVENTORY_SCHEMA "lambdrift/inventory/v1"
 /* Memory does not follow the file's size, only its functions' count; this bounds the time
@@ -727,10 +729,12 @@ static int load_file(ld_inventory *inv, const char *path, bool slim)
 	ld_split split = { split_keys, 2, LD_INVENTORY_MAX_PIECE, LD_INVENTORY_MAX_BYTES, &l,
 			   on_member, on_array, on_element, false };
 	where top = { path, "" };
-	FILE *f = fopen(path, "rb");
+	FILE *f = ld_file_open(path);
 	int error;
 
 	ld_inventory_init(inv);
+	if (!f && errno == EISDIR)
+		return ld_file_dir_error(path, "an inventory snapshot", LD_ERR_INVENTORY);
 	if (!f)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY,
 				     "%s: cannot open the inventory snapshot; check the path", path);

@@ -291,7 +291,7 @@ static int finish(scan *sc)
 			return error;
 	}
 	if (sc->next != E_END) /* cut short: where cJSON gives up, at the last byte */
-		return malformed(sc, sc->base ? sc->base - 1 : 0);
+		return ld_json_ends_early(sc->what, sc->base ? sc->base - 1 : 0);
 	if (!sc->s->not_object)
 		return 0;
 	/* not an object: still tell malformed from merely the wrong kind of document */

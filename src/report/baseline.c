@@ -7,6 +7,7 @@
  * run could have produced their finding: its command runs the rule, its region was
  * scanned, its function passes the --function globs, and no data was missing.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "lambdrift/errors.h"
 #include "lambdrift/inventory.h"
 #include "report/baseline.h"
+#include "util/file.h"
 
 #define BASELINE_MAX_BYTES ((size_t)64 * 1024 * 1024)
 #define REPORT_MAX_BYTES ((size_t)256 * 1024 * 1024)
@@ -234,9 +236,14 @@ static int read_bounded(ld_buf *out, const char *path, const char *what)
 {
 	char chunk[65536];
 	size_t n;
-	FILE *f = fopen(path, "rb");
+	FILE *f = ld_file_open(path);
 	int error = 0;
 
+	if (!f && errno == EISDIR) {
+		char a_what[64];
+		snprintf(a_what, sizeof(a_what), "a %s", what);
+		return ld_file_dir_error(path, a_what, LD_ERR_USAGE);
+	}
 	if (!f)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: cannot open the %s; check the path",
 				     path, what);

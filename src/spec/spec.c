@@ -20,6 +20,7 @@
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "spec/spec.h"
+#include "util/file.h"
 #include "util/glob.h"
 #include "util/hash.h"
 
@@ -742,7 +743,8 @@ static int syntax_error(const char *file, const char *text, size_t len)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: malformed JSON", file);
 	at = (size_t)strtoull(m + 10, NULL, 10);
 	line_col(text, at > len ? len : at, &line, &col);
-	return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s:%u:%u: malformed JSON", file, line, col);
+	return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s:%u:%u: malformed JSON%s", file, line, col,
+			     strstr(m, "ends early") ? ": the file ends early (cut short?)" : "");
 }
 
 /* ---- building the spec ---- */
@@ -917,8 +919,9 @@ int ld_spec_load(ld_spec **out, const char *path)
 	int error = 0;
 
 	*out = NULL;
-	if (!(f = fopen(path, "rb")))
-		return ld_error_setc(errno == ENOENT ? LD_ENOTFOUND : LD_ERROR, LD_ERR_OS,
+	if (!(f = ld_file_open(path)))
+		return errno == EISDIR ? ld_file_dir_error(path, "a spec", LD_ERR_USAGE) :
+		       ld_error_setc(errno == ENOENT ? LD_ENOTFOUND : LD_ERROR, LD_ERR_OS,
 				     "cannot open '%s': %s", path, strerror(errno));
 	while (!error && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (n > text.cap - text.size)

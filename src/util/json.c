@@ -9,6 +9,47 @@
 #include "lambdrift/errors.h"
 #include "util/json.h"
 
+#define CUT_SHORT_MAX_DEPTH 256
+
+/* Does the text end inside a string or an open object or array, with every bracket before
+ * that matched? Then the document was cut short, not written wrong. */
+static bool cut_short(const char *t, size_t len)
+{
+	char open[CUT_SHORT_MAX_DEPTH];
+	size_t depth = 0;
+	bool in_string = false, escape = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = t[i];
+		if (in_string) {
+			if (escape)
+				escape = false;
+			else if (c == '\\')
+				escape = true;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '{' || c == '[') {
+			if (depth == CUT_SHORT_MAX_DEPTH)
+				return false;
+			open[depth++] = c;
+		} else if (c == '}' || c == ']') {
+			if (!depth || open[--depth] != (c == '}' ? '{' : '['))
+				return false;
+			if (!depth)
+				return false; /* the root closed: whatever is wrong is after it */
+		}
+	}
+	return in_string || depth > 0;
+}
+
+int ld_json_ends_early(const char *what, size_t at)
+{
+	return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu: it "
+			     "ends early, before the document is closed (cut short?)", what, at);
+}
+
 int ld_json_parse(ld_json **out, const char *text, size_t len, const char *what)
 {
 	const char *end = NULL;
@@ -20,6 +61,8 @@ int ld_json_parse(ld_json **out, const char *text, size_t len, const char *what)
 		size_t at = end && end >= text ? (size_t)(end - text) : 0;
 		if (!end)
 			at = cJSON_GetErrorPtr() ? (size_t)(cJSON_GetErrorPtr() - text) : 0;
+		if (cut_short(text, len))
+			return ld_json_ends_early(what, len ? len - 1 : 0);
 		return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu",
 				     what, at > len ? len : at);
 	}

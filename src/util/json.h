@@ -14,8 +14,12 @@
 
 typedef struct cJSON ld_json;
 
-/** Parse `len` bytes. @return 0, or LD_EINVALID with a message naming `what` */
+/** Parse `len` bytes. @return 0, or LD_EINVALID with a message naming `what` ("malformed
+ *  JSON in <what> near byte N", and ": it ends early ..." when the text is cut short) */
 int ld_json_parse(ld_json **out, const char *text, size_t len, const char *what);
+/** The error for a document of `what` that stops before its last value is closed, at byte
+ *  `at` (a truncated write or download). @return LD_EINVALID */
+int ld_json_ends_early(const char *what, size_t at);
 void ld_json_free(ld_json *json);
 
 /* Type tests; all accept NULL and then return false. */

@@ -365,7 +365,7 @@ class Verify(stack.StackTestCase):
         r = self.stack.run("verify", "--repo", Path(self.stack.tmp) / "nowhere", "--tag", TAG,
                            "--endpoint-url", self.stack.endpoint)
         self.assertExit(r, 2)
-        self.assertIn("no git repository", r.stderr)
+        self.assertIn("nowhere' does not exist; pass --repo DIR", r.stderr)
 
     def test_broken_spec_names_the_json_path(self):
         r = self.verify(tag=BROKEN_TAG)

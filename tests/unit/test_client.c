@@ -410,6 +410,10 @@ static void test_client__error_messages(void)
 		  "{\"Type\":\"User\",\"Message\":\"Function not found: arn:aws:lambda:us-east-1:"
 		  "123456789012:function:gone\"}",
 		  LD_ENOTFOUND, "ListFunctions: not found: Function not found: arn:aws:lambda:" },
+		/* a web server's own 404 page: not "the function is gone" */
+		{ 404, NULL, "<html><body>Not Found</body></html>", LD_ERROR,
+		  "ListFunctions: lambda.us-east-1.amazonaws.com answered http 404 without an aws "
+		  "error type, so it is not the lambda api: check --endpoint-url" },
 		{ 400, "InvalidParameterValueException",
 		  "{\"Type\":\"User\",\"message\":\"Invalid marker\\nsecond line\"}", LD_ERROR,
 		  "ListFunctions failed with http 400 InvalidParameterValueException: Invalid "
@@ -460,9 +464,13 @@ static void test_client__url_for_message(void)
 	char out[128];
 	ld_http_url_for_message(out, sizeof(out),
 				"https://bucket.s3.amazonaws.com/key?X-Amz-Signature=abc&X-Amz-Credential=x");
-	LD_CHECK_STR(out, "bucket.s3.amazonaws.com/key");
+	LD_CHECK_STR(out, "https://bucket.s3.amazonaws.com/key");
 	ld_http_url_for_message(out, sizeof(out), "http://u:p@127.0.0.1:9/x");
+	LD_CHECK_STR(out, "http://127.0.0.1:9/x");
+	ld_http_url_for_message(out, sizeof(out), "127.0.0.1:9/x#frag");
 	LD_CHECK_STR(out, "127.0.0.1:9/x");
+	ld_http_host_for_message(out, sizeof(out), "https://u:p@host.example:8443/a/b?q=1");
+	LD_CHECK_STR(out, "host.example:8443");
 }
 
 /* --- sessions and the collector --------------------------------------------------- */

@@ -120,7 +120,13 @@ static void test_git__open(void)
 	ld_git_rev rev;
 	LD_REQUIRE(fixture() != NULL);
 	LD_CHECK_INT(ld_git_open(&r, "/nonexistent/lambdrift"), LD_ENOTFOUND);
-	LD_CHECK(strstr(ld_error_last()->message, "no git repository at or above") != NULL);
+	LD_CHECK_STR(ld_error_last()->message, "'/nonexistent/lambdrift' does not exist; pass "
+		     "--repo DIR with the path of the repository");
+	LD_CHECK(r == NULL);
+	LD_CHECK_INT(ld_git_open(&r, "/dev/null"), LD_ENOTFOUND);
+	LD_CHECK(strstr(ld_error_last()->message, "'/dev/null' is not a directory") != NULL);
+	LD_CHECK_INT(ld_git_open(&r, "/proc"), LD_ENOTFOUND);
+	LD_CHECK(strstr(ld_error_last()->message, "no git repository at or above '/proc'") != NULL);
 	LD_CHECK(r == NULL);
 
 	snprintf(path, sizeof(path), "%s/bare.git", fx_base);

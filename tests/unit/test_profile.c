@@ -936,7 +936,7 @@ static void test_profile__file_bounds(void)
 	setup(NULL, NULL);
 	setenv("AWS_CONFIG_FILE", "/tmp", 1);
 	LD_CHECK_INT(resolve(&cfg, NULL), LD_EUSAGE);
-	CHECK_MSG("cannot read '/tmp'");
+	CHECK_MSG("'/tmp' is a directory, not an aws config or credentials file");
 	setenv("AWS_CONFIG_FILE", "/dev/null", 1);
 	LD_CHECK_INT(resolve(&cfg, NULL), LD_EAUTH);
 	CHECK_MSG("'/dev/null'");

@@ -300,7 +300,11 @@ static void test_spec__syntax_errors(void)
 {
 	expect_error("{\n  \"lambdrift\": 1,\n  \"functions\": [,]\n}\n", LD_EUSAGE,
 		     "lambdrift.json:3:17: malformed JSON", __LINE__);
-	expect_error("{\"lambdrift\": 1,", LD_EUSAGE, "lambdrift.json:1:16: malformed JSON",
+	expect_error("{\"lambdrift\": 1,", LD_EUSAGE,
+		     "lambdrift.json:1:16: malformed JSON: the file ends early (cut short?)", __LINE__);
+	expect_error("{\"lambdrift\": 1, \"functions\": [{\"name\": \"f\", \"source\": \"s", LD_EUSAGE,
+		     "lambdrift.json:1:57: malformed JSON: the file ends early (cut short?)", __LINE__);
+	expect_error("{\"lambdrift\": [1}", LD_EUSAGE, "lambdrift.json:1:17: malformed JSON",
 		     __LINE__);
 	expect_error("{\"lambdrift\":1,\"functions\":[{\"name\":\"f\",\"source\":\"s\"}]}\n  x\n",
 		     LD_EUSAGE, "lambdrift.json:2:3: unexpected text after the JSON value", __LINE__);

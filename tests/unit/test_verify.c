@@ -172,7 +172,7 @@ static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_respon
 		if (!strstr(req->url, r->match))
 			continue;
 		if (r->status < 0) {
-			/* as curl_failure() words it: host and path, never the query */
+			/* as curl_failure() words it: scheme, host and path, never the query */
 			ld_http_url_for_message(where, sizeof(where), req->url);
 			resp->transient = true;
 			return ld_error_setc(LD_ENET, LD_ERR_HTTP,
@@ -826,7 +826,7 @@ static void test_verify__download_errors(void)
 	go(&r);
 	LD_REQUIRE((f = find(&r, "code-unverified")) != NULL);
 	LD_CHECK_STR(f->message, "the package download from pkg.example.com failed: request to "
-				 "pkg.example.com failed: connection reset by peer");
+				 "https://pkg.example.com failed: connection reset by peer");
 	LD_CHECK_INT(requests_matching(r.f, "pkg.example.com"), LD_CODE_DOWNLOAD_ATTEMPTS);
 	LD_CHECK(!r.inv.complete);
 	check_no_secrets(&r);
