@@ -39,6 +39,7 @@ int ld_cmd_package(int argc, char **argv);
 int ld_cmd_baseline(int argc, char **argv);
 int ld_cmd_explain(int argc, char **argv);
 int ld_cmd_deps(int argc, char **argv);
+int ld_cmd_attestation(int argc, char **argv);
 
 /** Print "lambdrift: <message>" to stderr. */
 void ld_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

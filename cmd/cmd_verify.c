@@ -7,6 +7,9 @@
  * call; the report, exit code and "missing data outranks findings" come from common.c, as
  * for scan.
  */
+#include <string.h>
+
+#include <lambdrift/attest.h>
 #include <lambdrift/audit.h>
 #include <lambdrift/aws.h>
 #include <lambdrift/errors.h>
@@ -29,6 +32,8 @@ typedef struct {
 	ld_cli_deps dep;
 	ld_cli_aws aws;
 	ld_cli_report_args report;
+	const char *attest;        /* --attest FILE: the release record to write */
+	const char *signing_key;   /* --signing-key KEY */
 } verify_args;
 
 static const ld_cmd_doc verify_doc = {
@@ -51,7 +56,18 @@ static const ld_cmd_doc verify_doc = {
 	"(package-lock.json, npm-shrinkwrap.json, poetry.lock, Pipfile.lock,\n"
 	"requirements*.txt pins): dependency-drift. A newer version of an attached layer is\n"
 	"layer-outdated, and with --osv an advisory affecting a deployed version is\n"
-	"dependency-vulnerable.",
+	"dependency-vulnerable.\n"
+	"\n"
+	"With --attest FILE --signing-key KEY the run also writes a signed release record: a\n"
+	"DSSE envelope holding an in-toto Statement v1 with one subject per function found\n"
+	"(its ARN qualified with the served version, the sha256 of its deployed code, the\n"
+	"alias) and what verify found (tag, commit, repository, spec digest, per function the\n"
+	"served version, configuration and content digests and result, findings by severity,\n"
+	"whether the run was complete). A failing or incomplete run is recorded as such,\n"
+	"never as passed. KEY is a PEM private key file (ECDSA P-256 or Ed25519) or an AWS\n"
+	"KMS key, awskms:///<key id, ARN or alias> (an ECC_NIST_P256 SIGN_VERIFY key; KMS\n"
+	"signs, no key file is needed). 'lambdrift attestation verify' checks a record and\n"
+	"'lambdrift scan --attestation' holds the account to it.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
@@ -60,7 +76,7 @@ static const ld_cmd_doc verify_doc = {
 	"     JSON path and problem); an unreadable --inventory or --runtime-table file\n"
 	"  3  incomplete: credentials, network or throttling failures, a package that could\n"
 	"     not be downloaded, or a snapshot marked incomplete; the report is still written\n"
-	"     (marked incomplete) and 3 wins over 1\n"
+	"     (marked incomplete) and 3 wins over 1; KMS could not sign the release record\n"
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
@@ -73,7 +89,8 @@ static const ld_cmd_doc verify_doc = {
 	"  lambdrift verify --repo ~/src/shop --tag v1.4.2 --alias prod --format json -o verify.json\n"
 	"  lambdrift verify --tag v1.4.2 --function 'orders-*' --strict --fail-on warning\n"
 	"  lambdrift verify --tag v1.4.2 --format sarif -o verify.sarif --format junit -o verify.xml\n"
-	"  lambdrift verify --tag v1.4.2 --osv ~/osv/npm --osv ~/osv/PyPI/all.zip\n",
+	"  lambdrift verify --tag v1.4.2 --osv ~/osv/npm --osv ~/osv/PyPI/all.zip\n"
+	"  lambdrift verify --tag v1.4.2 --attest release.json --signing-key awskms:///alias/release\n",
 };
 
 static int check_args(const verify_args *a)
@@ -88,6 +105,11 @@ static int check_args(const verify_args *a)
 	if (a->inventory && ld_cli_aws_used(&a->aws, &which)) {
 		ld_cli_errorf("%s needs AWS access and cannot be combined with --inventory; "
 			      "see 'lambdrift verify --help'", which);
+		return LD_EXIT_USAGE;
+	}
+	if (a->inventory && a->signing_key && ld_attest_key_is_kms(a->signing_key)) {
+		ld_cli_errorf("--signing-key %s signs through KMS, which needs AWS access, and "
+			      "cannot be combined with --inventory; use a key file", a->signing_key);
 		return LD_EXIT_USAGE;
 	}
 	if (a->aws.regions.count > 1) {
@@ -178,14 +200,67 @@ static const char *spec_uri(const verify_args *a)
 	return a->spec[0] == '/' ? NULL : a->spec;
 }
 
+/* The signing key; a file is read before anything is collected, KMS once the session
+ * exists (`s` NULL: the file key, or nothing yet for KMS). */
+static int open_key(ld_attest_key **key, const verify_args *a, ld_aws_session *s,
+		    ld_inventory *inv)
+{
+	int error;
+
+	if (!a->attest || *key || (ld_attest_key_is_kms(a->signing_key) && !s))
+		return LD_EXIT_OK;
+	if ((error = ld_attest_key_open(key, a->signing_key, true, s, &inv->calls)) < 0)
+		return ld_cli_fail(error);
+	return LD_EXIT_OK;
+}
+
+/* The release record: signed in memory before the reports (so its KMS call is counted in
+ * them), written after them. */
+static int sign_release(ld_buf *envelope, ld_attest_key *key, const ld_verify *v,
+			const ld_verify_records *recs, const ld_inventory *inv,
+			const ld_findings *findings, const ld_cli_report_plan *p, int gathered)
+{
+	ld_attest_release in = { v, recs, inv, findings, p->fail_on,
+				 gathered != LD_EXIT_INCOMPLETE && inv->complete, p->started };
+	int error;
+
+	if ((error = ld_attest_sign_release(envelope, &in, key)) < 0)
+		return ld_cli_fail(error);
+	return LD_EXIT_OK;
+}
+
+static int write_release(const ld_buf *envelope, const char *path)
+{
+	ld_cli_out out;
+
+	memset(&out, 0, sizeof(out));
+	if (ld_cli_out_open(&out, path) < 0)
+		return LD_EXIT_INCOMPLETE;
+	if (fwrite(envelope->ptr, 1, envelope->size, out.fp) != envelope->size) {
+		ld_cli_errorf("cannot write the release record %s", path);
+		ld_cli_out_abort(&out);
+		return LD_EXIT_INCOMPLETE;
+	}
+	return ld_cli_out_commit(&out) < 0 ? LD_EXIT_INCOMPLETE : LD_EXIT_OK;
+}
+
+/* The worse of two exit codes: their values rank them (ok, findings, usage, incomplete). */
+static int worse(int a, int b)
+{
+	return b > a ? b : a;
+}
+
 static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_verify *v,
-			      const verify_args *a, const ld_cli_report_plan *p, int gathered)
+			      const verify_args *a, const ld_cli_report_plan *p, int gathered,
+			      ld_attest_key **key)
 {
 	ld_findings findings = { NULL, 0, 0 };
+	ld_buf envelope = LD_BUF_INIT;
+	ld_verify_records recs = { NULL, 0 };
 	ld_report r = { 0 };
 	const char *const *names;
 	size_t nnames;
-	int error, rc;
+	int error, rc, signed_rc = LD_EXIT_OK;
 
 	r.command = "verify";
 	r.inv = inv;
@@ -193,11 +268,24 @@ static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_ver
 	r.commit = ld_verify_commit(v);
 	r.spec_uri = spec_uri(a);
 	nnames = ld_verify_functions(v, &names);
-	if ((error = ld_verify_run(&findings, inv, s, v, &p->audit)) < 0)
+	if ((rc = open_key(key, a, s, inv)) != LD_EXIT_OK)
+		return rc;
+	if ((error = ld_verify_run_records(&findings, inv, s, v, &p->audit, &recs)) < 0) {
 		rc = ld_cli_fail(error);
-	else
-		rc = ld_cli_finish(&r, &findings, p, gathered, names, nnames);
+		goto done;
+	}
+	if (*key)
+		signed_rc = sign_release(&envelope, *key, v, &recs, inv, &findings, p, gathered);
+	rc = ld_cli_finish(&r, &findings, p, gathered, names, nnames);
+	if (*key && signed_rc == LD_EXIT_OK)
+		signed_rc = write_release(&envelope, a->attest);
+	/* a release record asked for and not written is never a clean run */
+	if (signed_rc != LD_EXIT_OK)
+		rc = worse(rc, signed_rc == LD_EXIT_USAGE ? LD_EXIT_INCOMPLETE : signed_rc);
+done:
+	ld_verify_records_dispose(&recs);
 	ld_findings_dispose(&findings);
+	ld_buf_dispose(&envelope);
 	return rc;
 }
 
@@ -242,6 +330,14 @@ int ld_cmd_verify(int argc, char **argv)
 		  "dependency-vulnerable, layer-outdated)", &a.no_deps, LD_CHECK_NONE },
 		LD_CLI_DEPS_OPTS(a.dep, NULL),
 		LD_CLI_REPORT_OPTS(a.report),
+		{ "attest", 0, LD_OPT_STRING, "FILE",
+		  "also write a signed release record (DSSE, in-toto)\n"
+		  "of this run to FILE, atomically", &a.attest, LD_CHECK_NEEDS("signing-key") },
+		{ "signing-key", 0, LD_OPT_STRING, "KEY",
+		  "sign it with KEY: a PEM private key file (ECDSA\n"
+		  "P-256 or Ed25519) or awskms:///<key id, ARN or alias>\n"
+		  "(KMS at --endpoint-url when given)", &a.signing_key,
+		  LD_CHECK_KEY("attest") },
 		LD_CLI_OPT_QUIET(a.aws),
 		LD_OPT_END
 	};
@@ -250,6 +346,7 @@ int ld_cmd_verify(int argc, char **argv)
 	ld_verify *v = NULL;
 	ld_depcheck *c = NULL;
 	ld_aws_session *s = NULL;
+	ld_attest_key *key = NULL;
 	bool have_report;
 	int rc, gathered;
 
@@ -260,11 +357,14 @@ int ld_cmd_verify(int argc, char **argv)
 		goto done;
 	}
 	if (rc || (rc = check_args(&a)) ||
-	    (rc = ld_cli_report_plan_init(&plan, &a.report, "verify")) || (rc = prepare(&v, &c, &a)))
+	    (rc = ld_cli_report_plan_init(&plan, &a.report, "verify")) ||
+	    (a.attest && (rc = ld_cli_out_check(a.attest, "--attest"))) ||
+	    (rc = prepare(&v, &c, &a)) || (rc = open_key(&key, &a, NULL, &inv)))
 		goto done;
 	gathered = gather(&inv, &s, &a, v, &have_report);
-	rc = have_report ? compare_and_report(&inv, s, v, &a, &plan, gathered) : gathered;
+	rc = have_report ? compare_and_report(&inv, s, v, &a, &plan, gathered, &key) : gathered;
 done:
+	ld_attest_key_free(key);
 	ld_aws_session_free(s);
 	ld_verify_free(v);
 	ld_depcheck_free(c);

@@ -27,6 +27,7 @@ static const command commands[] = {
 	{ "rules", ld_cmd_rules, "list the rules, their severities and what they mean" },
 	{ "explain", ld_cmd_explain, "show what a rule means and how to fix or accept it" },
 	{ "baseline", ld_cmd_baseline, "record accepted findings of a JSON report (baseline create)" },
+	{ "attestation", ld_cmd_attestation, "check a signed release record (attestation verify)" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show help for lambdrift or for a command" },
 	{ NULL, NULL, NULL }
@@ -48,7 +49,7 @@ static void main_help(FILE *out)
 	      "and it verifies that a release's functions serve what its git tag builds.\n\n"
 	      "COMMANDS\n", out);
 	for (const command *c = commands; c->name; c++)
-		fprintf(out, "  %-10s%s\n", c->name, c->summary);
+		fprintf(out, "  %-13s%s\n", c->name, c->summary);
 	fputs("\nRun 'lambdrift <command> --help' (or 'lambdrift help <command>') for its options,\n"
 	      "exit codes and the environment variables it reads.\n\n"
 	      "EXIT CODES\n"

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lambdrift/attest.h>
 #include <lambdrift/audit.h>
+#include <lambdrift/errors.h>
 
 #include "opts.h"
 
@@ -199,6 +201,15 @@ static int check_value(const ld_opt *o, const char *v, const char *cmd)
 			return 0;
 		usage_error(cmd, "--%s '%s' is not a region name like us-east-1 (or \"all\")",
 			    o->name, v);
+		return LD_OPTS_USAGE;
+	case LD_VAL_KEY:
+		/* "awskms://alias/x" is a typo of the KMS form, not a file name */
+		if (!strncmp(v, "awskms:", 7) && !ld_attest_key_is_kms(v))
+			ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "'%.64s' is not a KMS key: give "
+				      "awskms:///<key id, key ARN or alias/NAME>", v);
+		else if (ld_attest_key_ref_check(v) == 0)
+			return 0;
+		usage_error(cmd, "--%s: %s", o->name, ld_error_last()->message);
 		return LD_OPTS_USAGE;
 	default:
 		return 0;

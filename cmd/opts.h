@@ -19,6 +19,8 @@
  *     LD_CHECK_DATE                       YYYY-MM-DD, a real day
  *     LD_CHECK_URL                        http://... or https://...
  *     LD_CHECK_REGION                     an AWS region name (us-east-1), or "all"
+ *     LD_CHECK_KEY(needs)                 a signing or public key: a PEM file path, or
+ *                                         awskms:///<key id, ARN or alias> (well formed)
  * A list option (LD_OPT_LIST, LD_OPT_CSV_LIST) checks each item. The `needs` field
  * ("deps|osv", e.g. LD_CHECK_INT_NEEDS) says the option applies only when one of the named
  * options is given too, so an option that would be ignored is refused instead. The checks
@@ -53,7 +55,8 @@ typedef enum {
 	LD_VAL_RATE,     /* CLASS=N: CLASS one of choices, 0 < N <= max */
 	LD_VAL_DATE,     /* YYYY-MM-DD */
 	LD_VAL_URL,      /* http:// or https:// and a host */
-	LD_VAL_REGION    /* aa-name-1, or "all" */
+	LD_VAL_REGION,   /* aa-name-1, or "all" */
+	LD_VAL_KEY       /* a PEM file path, or awskms:///KEY */
 } ld_opt_value;
 
 typedef struct {
@@ -73,6 +76,9 @@ typedef struct {
 #define LD_CHECK_DATE { LD_VAL_DATE, 0, 0, NULL, NULL, NULL }
 #define LD_CHECK_URL { LD_VAL_URL, 0, 0, NULL, NULL, NULL }
 #define LD_CHECK_REGION { LD_VAL_REGION, 0, 0, NULL, NULL, NULL }
+#define LD_CHECK_KEY(needs) { LD_VAL_KEY, 0, 0, NULL, NULL, (needs) }
+/* Any value, for an option that applies only when one of `needs` ("a|b") is given. */
+#define LD_CHECK_NEEDS(needs) { LD_VAL_ANY, 0, 0, NULL, NULL, (needs) }
 /* As LD_CHECK_INT, for an option that applies only when one of `needs` ("a|b") is given. */
 #define LD_CHECK_INT_NEEDS(lo, hi, unit, needs) { LD_VAL_INT, (lo), (hi), NULL, (unit), (needs) }
 

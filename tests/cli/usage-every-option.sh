@@ -20,6 +20,7 @@ base_args() {
 	package) echo "--repo $repo --tag v1 --function orders-api -o out.zip" ;;
 	snapshot) echo "-o snap.json" ;;
 	baseline) echo "create report.json -o base.json" ;;
+	attestation) echo "verify report.json" ;;
 	*) echo "" ;;
 	esac
 }
@@ -36,6 +37,7 @@ bad_value() {
 	YYYY-MM-DD) echo "2026-02-30" ;;
 	FILE | PATH | DIR) echo "/nonexistent/x" ;;
 	TAG) echo "no-such-tag" ;;
+	KEY) echo "awskms://alias/release" ;;             # two slashes: not the KMS form
 	ARN) echo "arn:aws:iam::{account}:role/Audit" ;; # without --accounts
 	ID) echo "ext-1" ;;                               # without --accounts
 	"FILE|ID,...") echo "12" ;;                       # not an account id

@@ -1,0 +1,1 @@
+$LD attestation --help
