@@ -5,6 +5,10 @@
  * written, so a partial scan can never pass as clean. The report options and the ending
  * (report, exit code) are shared with verify through common.c.
  */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lambdrift/attest.h>
 #include <lambdrift/audit.h>
 #include <lambdrift/errors.h>
 #include <lambdrift/inventory.h>
@@ -18,7 +22,19 @@ typedef struct {
 	ld_cli_report_args report;
 	bool deps;                /* --deps, or implied by --osv / --osv-api */
 	ld_cli_deps dep;
+	ld_opt_list attestations; /* --attestation FILE, repeatable */
+	ld_opt_list keys;         /* --key KEY, repeatable: a record verifies with any of them */
 } scan_args;
+
+#define MAX_RECORDS 64
+
+/* The release records the scan holds the account to, verified before anything is
+ * collected, and the KMS calls that took. */
+typedef struct {
+	ld_attestation *items;
+	size_t count;
+	ld_api_calls calls;
+} scan_records;
 
 static const ld_cmd_doc scan_doc = {
 	"scan",
@@ -27,11 +43,18 @@ static const ld_cmd_doc scan_doc = {
 	"a snapshot with --inventory), run the rules listed by 'lambdrift rules' and report\n"
 	"the findings. Several regions, or every region (--region all), and several\n"
 	"accounts (--accounts, through a role) are scanned at once, each account-region\n"
-	"just under Lambda's rate quota, and reported together.",
+	"just under Lambda's rate quota, and reported together.\n"
+	"\n"
+	"With --attestation FILE --key KEY the account is also held to a signed release\n"
+	"record ('lambdrift verify --attest'), without the repository: the record must verify\n"
+	"with KEY first (an unsigned or forged one stops the scan with exit 2); then each\n"
+	"attested function whose alias now serves another version, other code or another\n"
+	"configuration is attestation-drift, and one that is gone attestation-missing.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
-	"  2  usage error, or an unreadable --inventory or --runtime-table file\n"
+	"  2  usage error, or an unreadable --inventory or --runtime-table file; an\n"
+	"     --attestation record that is unsigned, forged, malformed or signed by no --key\n"
 	"  3  incomplete: credentials, network or throttling failures, or a snapshot marked\n"
 	"     incomplete; the report is still written (marked incomplete) and 3 wins over 1\n"
 	"\n"
@@ -49,7 +72,8 @@ static const ld_cmd_doc scan_doc = {
 	"  lambdrift scan --format json -o scan.json --format sarif -o scan.sarif \\\n"
 	"      --format markdown -o \"$GITHUB_STEP_SUMMARY\" --baseline accepted.json\n"
 	"  lambdrift snapshot -o inv.json && lambdrift scan --inventory inv.json --function 'orders-*'\n"
-	"  lambdrift scan --deps --osv osv/npm-all.zip --fail-on warning\n",
+	"  lambdrift scan --deps --osv osv/npm-all.zip --fail-on warning\n"
+	"  lambdrift scan --attestation v1.4.2.json --key release.pub --format json -o drift.json\n",
 };
 
 static int check_sources(const scan_args *a)
@@ -69,6 +93,75 @@ static int check_sources(const scan_args *a)
 	return LD_EXIT_OK;
 }
 
+/* The --key keys; a KMS key is read through a session of its own, before collecting. */
+static int open_keys(ld_attest_key **keys, ld_aws_session **s, const scan_args *a,
+		     ld_api_calls *calls)
+{
+	int error, rc;
+
+	for (size_t i = 0; i < a->keys.count; i++) {
+		if (ld_attest_key_is_kms(a->keys.items[i]) && !*s) {
+			if (a->inventory) {
+				ld_cli_errorf("--key %s is read through KMS, which needs AWS access, "
+					      "and cannot be combined with --inventory; use a key file",
+					      a->keys.items[i]);
+				return LD_EXIT_USAGE;
+			}
+			if ((rc = ld_cli_session(s, &a->aws, "scan")) != LD_EXIT_OK)
+				return rc;
+		}
+		if ((error = ld_attest_key_open(&keys[i], a->keys.items[i], false, *s, calls)) < 0)
+			return ld_cli_fail(error);
+	}
+	return LD_EXIT_OK;
+}
+
+/* Read and check every record against the keys: one that no key verifies stops the scan. */
+static int read_records(scan_records *r, const scan_args *a)
+{
+	ld_attest_key **keys = calloc(a->keys.count + 1, sizeof(*keys));
+	ld_aws_session *s = NULL;
+	int error = LD_EINVALID, rc;
+
+	if (!keys || !(r->items = calloc(a->attestations.count + 1, sizeof(*r->items)))) {
+		ld_cli_errorf("out of memory");
+		rc = LD_EXIT_USAGE;
+		goto done;
+	}
+	if (a->attestations.count > MAX_RECORDS) {
+		ld_cli_errorf("at most %d --attestation records at once", MAX_RECORDS);
+		rc = LD_EXIT_USAGE;
+		goto done;
+	}
+	if ((rc = open_keys(keys, &s, a, &r->calls)) != LD_EXIT_OK)
+		goto done;
+	for (size_t i = 0; i < a->attestations.count; i++, r->count++) {
+		error = LD_EINVALID;
+		for (size_t k = 0; k < a->keys.count && error == LD_EINVALID; k++) {
+			ld_attestation_dispose(&r->items[i]);
+			error = ld_attestation_read(&r->items[i], a->attestations.items[i], keys[k]);
+		}
+		if (error < 0) {
+			rc = ld_cli_fail(error);
+			r->count++;
+			goto done;
+		}
+	}
+done:
+	for (size_t k = 0; keys && k < a->keys.count; k++)
+		ld_attest_key_free(keys[k]);
+	free(keys);
+	ld_aws_session_free(s);
+	return rc;
+}
+
+static void records_dispose(scan_records *r)
+{
+	for (size_t i = 0; i < r->count; i++)
+		ld_attestation_dispose(&r->items[i]);
+	free(r->items);
+}
+
 /* Fill the inventory from a snapshot or from AWS. *report says whether there is anything
  * to report even when the result is not LD_EXIT_OK. */
 static int gather(ld_inventory *inv, ld_cli_sessions *s, const scan_args *a, bool *report)
@@ -85,7 +178,8 @@ static int gather(ld_inventory *inv, ld_cli_sessions *s, const scan_args *a, boo
 }
 
 static int audit_and_report(ld_inventory *inv, const ld_cli_sessions *s, ld_depcheck *c,
-			    const scan_args *a, const ld_cli_report_plan *p, int gathered)
+			    const scan_args *a, const ld_cli_report_plan *p, int gathered,
+			    const scan_records *recs)
 {
 	ld_findings findings = { NULL, 0, 0 };
 	ld_report r = { 0 };
@@ -93,9 +187,16 @@ static int audit_and_report(ld_inventory *inv, const ld_cli_sessions *s, ld_depc
 
 	r.command = "scan";
 	r.inv = inv;
+	r.attestations = recs->items;
+	r.nattestations = recs->count;
+	ld_api_calls_add(&inv->calls, &recs->calls);
 	if ((error = ld_audit_scan(&findings, inv, &p->audit)) == 0 && c && s->n)
 		error = ld_depcheck_scan(&findings, NULL, inv, s->sessions,
 					 (const char *const *)s->accounts, s->n, c);
+	for (size_t i = 0; error == 0 && i < recs->count; i++)
+		error = ld_attest_check(&findings, inv, &recs->items[i],
+					(const char *const *)a->aws.functions.items,
+					a->aws.functions.count);
 	if (error < 0)
 		rc = ld_cli_fail(error);
 	else
@@ -118,8 +219,17 @@ int ld_cmd_scan(int argc, char **argv)
 		  "layer-outdated, and dependency-vulnerable with --osv", &a.deps, LD_CHECK_NONE },
 		LD_CLI_DEPS_OPTS(a.dep, "deps|osv|osv-api"),
 		LD_CLI_REPORT_OPTS(a.report),
+		{ "attestation", 0, LD_OPT_LIST, "FILE",
+		  "hold the account to a signed release record\n"
+		  "(verify --attest): attestation-drift and\n"
+		  "attestation-missing; repeatable", &a.attestations, LD_CHECK_NEEDS("key") },
+		{ "key", 0, LD_OPT_LIST, "KEY",
+		  "the public key records are signed with: a PEM file\n"
+		  "or awskms:///<key id, ARN or alias>; repeatable (each\n"
+		  "record must verify with one of them)", &a.keys, LD_CHECK_KEY("attestation") },
 		LD_OPT_END
 	};
+	scan_records recs;
 	ld_inventory inv;
 	ld_cli_report_plan plan = { 0 };
 	ld_cli_sessions s = { NULL, NULL, 0, NULL };
@@ -127,6 +237,7 @@ int ld_cmd_scan(int argc, char **argv)
 	bool have_report;
 	int rc, gathered;
 
+	memset(&recs, 0, sizeof(recs));
 	ld_inventory_init(&inv);
 	if ((rc = ld_opts_parse(opts, argc, argv, "scan")) == LD_OPTS_HELP) {
 		ld_opts_help(stdout, &scan_doc, opts);
@@ -137,12 +248,14 @@ int ld_cmd_scan(int argc, char **argv)
 	ld_cli_deps_workers(&a.dep, &a.aws);
 	if (rc || (rc = check_sources(&a)) ||
 	    (rc = ld_cli_report_plan_init(&plan, &a.report, "scan")) ||
-	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))))
+	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))) ||
+	    (a.attestations.count && (rc = read_records(&recs, &a))))
 		goto done;
 	ld_cli_depcheck_progress(c, &a.aws);
 	gathered = gather(&inv, &s, &a, &have_report);
-	rc = have_report ? audit_and_report(&inv, &s, c, &a, &plan, gathered) : gathered;
+	rc = have_report ? audit_and_report(&inv, &s, c, &a, &plan, gathered, &recs) : gathered;
 done:
+	records_dispose(&recs);
 	ld_depcheck_free(c);
 	ld_cli_sessions_dispose(&s);
 	ld_cli_report_plan_dispose(&plan);

@@ -79,6 +79,7 @@ typedef struct {
 	size_t nglobs;
 	bool complete;                     /* false: data is missing, nothing is called stale */
 	time_t now;                        /* today, for expiry (0: the current time) */
+	bool attested;                     /* scan --attestation: the attestation rules ran */
 } ld_baseline_scope;
 
 typedef struct {

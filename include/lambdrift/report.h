@@ -6,7 +6,8 @@
  * report also names the tag and commit it compared against (run.tag, run.commit in JSON;
  * the text header) and the spec file findings point into (SARIF physical locations); a scan
  * report leaves these NULL and carries none of them. With a baseline, r->findings holds
- * only what it did not hide, and every format counts what it hid.
+ * only what it did not hide, and every format counts what it hid. A scan held to release
+ * records names them (file, digest, key, tag, commit) in JSON's run.attestations.
  */
 #ifndef LAMBDRIFT_REPORT_H
 #define LAMBDRIFT_REPORT_H
@@ -15,6 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "lambdrift/attest.h"
 #include "lambdrift/audit.h"
 #include "lambdrift/baseline.h"
 #include "lambdrift/deps.h"
@@ -42,6 +44,9 @@ typedef struct {
 	const char *spec_uri;       /* verify: the spec's path relative to the repository root
 				       ("lambdrift.json"), for findings' spec_line; else NULL */
 	const ld_baseline_result *baseline; /* --baseline: what it hid, expired, found stale */
+	const ld_attestation *attestations; /* scan --attestation: the verified records the
+					       account was held to (run.attestations), or NULL */
+	size_t nattestations;
 } ld_report;
 
 /** Parse "text" | "json" | "sarif" | "junit" | "markdown" | "github".

@@ -11,6 +11,7 @@
 #include "attest/key.h"
 #include "aws/kms.h"
 #include "lambdrift/errors.h"
+#include "util/file.h"
 #include "util/hash.h"
 
 #define KEY_FILE_MAX (64 * 1024)
@@ -27,10 +28,12 @@ struct ld_attest_key {
 int ld_attest__read_file(ld_buf *out, const char *path, const char *what)
 {
 	char chunk[8192];
-	FILE *f = fopen(path, "rb");
+	FILE *f = ld_file_open(path);
 	size_t n;
 	int error = 0;
 
+	if (!f && errno == EISDIR)
+		return ld_file_dir_error(path, what, LD_ERR_USAGE);
 	if (!f)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "cannot read %s %s: %s", what, path,
 				     strerror(errno));

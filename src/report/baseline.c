@@ -31,10 +31,17 @@ static const char *const scan_rules[] = {
 	"runtime-deprecated", "runtime-deprecating", "runtime-unknown", NULL
 };
 
-bool ld_report__rule_runs(const char *command, const char *slug)
+/* Rules only a scan held to release records runs (verify writes records, never reads them). */
+static const char *const attestation_rules[] = { "attestation-drift", "attestation-missing",
+						 NULL };
+
+bool ld_report__rule_runs(const char *command, const char *slug, bool attested)
 {
 	if (!slug)
 		return false;
+	for (size_t i = 0; attestation_rules[i]; i++)
+		if (!strcmp(attestation_rules[i], slug))
+			return attested && (!command || !strcmp(command, "scan"));
 	if (!command || strcmp(command, "scan") != 0)
 		return true;
 	for (size_t i = 0; scan_rules[i]; i++)
@@ -585,7 +592,7 @@ static bool in_scope(const ld_baseline_entry *e, const ld_baseline_scope *s)
 	for (size_t i = 0; i < s->nglobs && e->function; i++)
 		glob_ok = glob_ok || ld_glob_match(s->function_globs[i], e->function);
 	return glob_ok && in_list(e->region, s->regions, s->nregions) &&
-	       ld_report__rule_runs(s->command, e->rule);
+	       ld_report__rule_runs(s->command, e->rule, s->attested);
 }
 
 /* Every array sized for the worst case up front, so applying cannot fail half-way. */
@@ -631,7 +638,7 @@ static void split(ld_baseline_result *res, ld_findings *findings, const ld_basel
 int ld_baseline_apply(ld_baseline_result *res, ld_findings *findings, const ld_baseline *b,
 		      const ld_baseline_scope *scope)
 {
-	ld_baseline_scope all = { NULL, NULL, 0, NULL, 0, true, 0 };
+	ld_baseline_scope all = { NULL, NULL, 0, NULL, 0, true, 0, true };
 	bool *used;
 	long today;
 

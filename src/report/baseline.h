@@ -11,8 +11,9 @@
 #include "lambdrift/baseline.h"
 #include "util/json.h"
 
-/** True when `command` ("scan", "verify"; NULL or unknown: every rule) runs rule `slug`. */
-bool ld_report__rule_runs(const char *command, const char *slug);
+/** True when `command` ("scan", "verify"; NULL or unknown: every rule) runs rule `slug`;
+ *  `attested`: a scan held to release records, which also runs the attestation rules. */
+bool ld_report__rule_runs(const char *command, const char *slug, bool attested);
 
 /** A baseline entry as a JSON object (fingerprint, rule, function, region, qualifier,
  *  message, reason, expires, accepted); NULL without memory. */

@@ -68,6 +68,31 @@ static int add_calls(ld_json *run, const ld_api_calls *c)
 	return 0;
 }
 
+/* The release records a scan was held to: which file, its digest, the key that verified
+ * it, and the release it records. */
+static int add_attestations(ld_json *run, const ld_report *r)
+{
+	ld_json *arr = ld_json_new_array(), *o;
+	int error;
+
+	if ((error = ld_json_add(run, "attestations", arr)) < 0)
+		return error;
+	for (size_t i = 0; i < r->nattestations; i++) {
+		const ld_attestation *a = &r->attestations[i];
+		if (ld_json_append(arr, o = ld_json_new_object()) < 0 ||
+		    ld_json_add_str(o, "file", a->path) < 0 ||
+		    ld_json_add_str(o, "sha256", a->digest) < 0 ||
+		    ld_json_add_str(o, "keyid", a->keyid) < 0 ||
+		    ld_json_add_str(o, "tag", a->tag) < 0 ||
+		    ld_json_add_str(o, "commit", a->commit) < 0 ||
+		    ld_json_add_str(o, "time_verified", a->time) < 0 ||
+		    ld_json_add_str(o, "result", a->result) < 0 ||
+		    ld_json_add_num(o, "functions", (double)a->nfunctions) < 0)
+			return LD_ERROR;
+	}
+	return 0;
+}
+
 int ld_report__json_run(ld_json *root, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
@@ -90,7 +115,8 @@ int ld_report__json_run(ld_json *root, const ld_report *r)
 	    /* what was left out on purpose (a region not enabled); absent when nothing */
 	    (inv->nnotes && add_strings(run, "notes", inv->notes, inv->nnotes) < 0) ||
 	    add_calls(run, &inv->calls) < 0 ||
-	    ld_json_add_str(run, "runtime_table", r->runtimes ? r->runtimes->source : NULL) < 0)
+	    ld_json_add_str(run, "runtime_table", r->runtimes ? r->runtimes->source : NULL) < 0 ||
+	    (r->nattestations && add_attestations(run, r) < 0))
 		return LD_ERROR;
 	return 0;
 }

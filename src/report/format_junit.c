@@ -235,7 +235,7 @@ static void extra_cases(ld_buf *out, junit_ctx *j, const char *region, const cha
 		const finding_index *ix = lists[l];
 		for (size_t i = lower_bound(ix, region, function, ""); i < ix->count; i++) {
 			const ld_finding *f = ix->items[i];
-			bool seen = ld_report__rule_runs(j->r->command, f->rule);
+			bool seen = ld_report__rule_runs(j->r->command, f->rule, j->r->nattestations > 0);
 			if (cmp_opt(f->region, region) || cmp_opt(f->function, function))
 				break;
 			for (size_t k = 0; k < ndone && !seen; k++)
@@ -251,7 +251,7 @@ static void extra_cases(ld_buf *out, junit_ctx *j, const char *region, const cha
 static void function_cases(ld_buf *out, junit_ctx *j, const char *region, const char *function)
 {
 	for (const ld_rule_info *info = ld_rules; info->slug; info++)
-		if (ld_report__rule_runs(j->r->command, info->slug))
+		if (ld_report__rule_runs(j->r->command, info->slug, j->r->nattestations > 0))
 			testcase(out, j, region, function, info->slug);
 	extra_cases(out, j, region, function);
 }

@@ -10,7 +10,7 @@ openssl genpkey -algorithm ed25519 -out ed.key 2>/dev/null
 openssl pkey -in ed.key -pubout -out ed.pub 2>/dev/null
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out p256.key 2>/dev/null
 openssl pkey -in p256.key -pubout -out p256.pub 2>/dev/null
-mask() { sed 's/key [0-9a-f]\{64\}/key <keyid>/; s/"keyid": "[0-9a-f]\{64\}"/"keyid": "<keyid>"/; s/key [0-9a-f]\{16\} /key <keyid> /' out; }
+mask() { sed 's/key [0-9a-f]\{64\}/key <keyid>/; s/"keyid": "[0-9a-f]\{64\}"/"keyid": "<keyid>"/; s/key [0-9a-f]\{16\} /key <keyid> /; s/"sha256": "[0-9a-f]\{64\}"/"sha256": "<record digest>"/' "$@"; }
 run() { "$@" >out 2>&1; echo "exit $?" >>out; }
 payload() { sed 's/.*"payload":"\([^"]*\)".*/\1/' "$1" | base64 -d; echo; }
 
@@ -22,16 +22,16 @@ $LD verify --repo repo --tag v1 --inventory "$inv" --function orders-api --attes
 	--signing-key p256.key --format json -o report.json
 echo "exit $?"
 echo "== attestation verify"
-run $LD attestation verify rec.json --key ed.pub; mask
-run $LD attestation verify p.json --key p256.pub --format json; mask | sed -n '1,5p;/"result"/p;$p'
+run $LD attestation verify rec.json --key ed.pub; mask out
+run $LD attestation verify p.json --key p256.pub --format json; mask out | sed -n '1,5p;/"result"/p;$p'
 echo "== refused"
-run $LD attestation verify rec.json --key p256.pub; mask
+run $LD attestation verify rec.json --key p256.pub; mask out
 forged=$(payload rec.json | sed 's/"result":"unverified"/"result":"passed"/' | base64 -w0)
 sed 's|"payload":"[^"]*"|"payload":"'"$forged"'"|' rec.json >forged.json
 cmp -s rec.json forged.json && echo "forged.json is no forgery"
-run $LD attestation verify forged.json --key ed.pub; mask
+run $LD attestation verify forged.json --key ed.pub; mask out
 sed 's/"sig":"\(.\{40\}\)[^"]*"/"sig":"\1"/' rec.json >truncated.json
-run $LD attestation verify truncated.json --key ed.pub; mask
+run $LD attestation verify truncated.json --key ed.pub; mask out
 sed 's/"signatures":\[.*\]/"signatures":[]/' rec.json >unsigned.json
 $LD attestation verify unsigned.json --key ed.pub 2>&1; echo "exit $?"
 printf '{"payloadType":"application/vnd.in-toto+json","payload":"e30=","payload":"e30=","signatures":[{"sig":"AQ=="}]}' >dup.json
@@ -48,3 +48,24 @@ ls x.json 2>&1 | sed 's/.*x.json.*/no x.json/'
 $LD attestation verify rec.json 2>&1; echo "exit $?"
 $LD attestation check rec.json --key ed.pub 2>&1; echo "exit $?"
 $LD attestation verify missing.json --key ed.pub 2>&1; echo "exit $?"
+echo "== scan --attestation"
+# the snapshot verify attested: nothing moved (a record with no key verifying it: exit 2)
+$LD scan --inventory "$inv" --attestation rec.json --key ed.pub; echo "exit $?"
+# orders-api hot-fixed: version 4 (other code) published and aliased
+$LD scan --inventory "$FIXTURES/inventory/cli-attest-drift.json" --attestation rec.json \
+	--key p256.pub --key ed.pub; echo "exit $?"
+$LD scan --inventory "$FIXTURES/inventory/cli-attest-drift.json" --attestation rec.json \
+	--key ed.pub --format json | sed -n '/"attestations"/,/]/p;/"rule"/p;/"qualifier"/p;/"moved"/,/]/p' | mask
+# gone from the account (renamed)
+sed 's/orders-api/orders-web/g' "$inv" >gone.json
+$LD scan --inventory gone.json --attestation rec.json --key ed.pub; echo "exit $?"
+# not scanned where it lives: incomplete, not missing
+sed 's/us-east-1/eu-west-1/g' "$inv" >elsewhere.json
+$LD scan --inventory elsewhere.json --attestation rec.json --key ed.pub --format json 2>/dev/null |
+	sed -n '/"complete"/p;/"problems"/,/]/p;/"rule"/p'
+echo "== scan refuses what does not verify"
+run $LD scan --inventory "$inv" --attestation forged.json --key ed.pub; mask out
+run $LD scan --inventory "$inv" --attestation rec.json --key p256.pub; mask out
+run $LD scan --inventory "$inv" --attestation unsigned.json --key ed.pub; mask out
+run $LD scan --inventory "$inv" --attestation rec.json; mask out
+run $LD scan --inventory "$inv" --attestation rec.json --key awskms:///alias/release; mask out

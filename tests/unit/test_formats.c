@@ -371,8 +371,9 @@ static void test_formats__junit_escaping_and_counts(void)
 	{
 		size_t nrules = 0;
 		char want[128];
+		/* every rule but the two only a scan held to release records runs */
 		for (const ld_rule_info *i = ld_rules; i->slug; i++)
-			nrules++;
+			nrules += strncmp(i->slug, "attestation-", 12) != 0;
 		snprintf(want, sizeof(want), "<testsuite name=\"us-east-1\" tests=\"%zu\" failures=\"1\" "
 			 "errors=\"0\" skipped=\"0\"", 2 * nrules);
 		LD_CHECK(strstr(text, want) != NULL);
