@@ -10,6 +10,7 @@
 
 #include "audit/findings.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/hash.h"
 
 const ld_rule_info ld_rules[] = {
@@ -117,17 +118,7 @@ static char *dup_or_null(const char *s, bool *failed)
 
 static int reserve_one(ld_findings *out)
 {
-	ld_finding *items;
-	size_t alloc;
-
-	if (out->count < out->alloc)
-		return 0;
-	alloc = out->alloc ? out->alloc * 2 : 16;
-	if (alloc > SIZE_MAX / sizeof(*items) || !(items = realloc(out->items, alloc * sizeof(*items))))
-		return ld_error_oom();
-	out->items = items;
-	out->alloc = alloc;
-	return 0;
+	return ld_array_reserve(out->items, out->alloc, out->count + 1);
 }
 
 char *ld_findings_evidence(ld_json *obj)

@@ -15,6 +15,7 @@
 #include "lambdrift/audit.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/file.h"
 
 extern const char ld_runtimes_data[];
@@ -90,7 +91,7 @@ static int dup_date(char **out, const char *field, const char *file, size_t line
 
 static int add_row(ld_runtime_table *t, char **fields, size_t n, const char *file, size_t lineno)
 {
-	ld_runtime *items, *r;
+	ld_runtime *r;
 	int error;
 
 	if (n < 5 || n > MAX_FIELDS)
@@ -103,9 +104,8 @@ static int add_row(ld_runtime_table *t, char **fields, size_t n, const char *fil
 				fields[0]);
 	if (ld_runtime_find(t, fields[0]))
 		return bad_line(file, lineno, "runtime '%s' is listed twice", fields[0]);
-	if (!(items = realloc(t->items, (t->count + 1) * sizeof(*items))))
-		return ld_error_oom();
-	t->items = items;
+	if (ld_array_grow(t->items, t->count, 1) < 0)
+		return LD_ERROR;
 	r = &t->items[t->count];
 	memset(r, 0, sizeof(*r));
 	t->count++;

@@ -13,6 +13,7 @@
 #include "lambdrift/aws.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/file.h"
 
 #define MAX_ACCOUNTS_FILE ((size_t)4 * 1024 * 1024)
@@ -47,16 +48,14 @@ static bool inline_list(const char *arg)
 
 static int add_id(char ***ids, size_t *n, const char *s, size_t len)
 {
-	char **grown;
 
 	for (size_t i = 0; i < *n; i++)
 		if (!strncmp((*ids)[i], s, len) && !(*ids)[i][len])
 			return 0;
 	if (*n >= MAX_ACCOUNTS)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "more than %d accounts", MAX_ACCOUNTS);
-	if (!(grown = realloc(*ids, (*n + 1) * sizeof(*grown))))
-		return ld_error_oom();
-	*ids = grown;
+	if (ld_array_grow(*ids, *n, 1) < 0)
+		return LD_ERROR;
 	if (!((*ids)[*n] = strndup(s, len)))
 		return ld_error_oom();
 	(*n)++;

@@ -17,6 +17,7 @@
 #include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/hash.h"
 #include "util/json.h"
 
@@ -591,7 +592,7 @@ static uint64_t marker_hash(const char *m)
 int ld_pager_advance(ld_pager *p, const ld_json *page, const char *where)
 {
 	const char *next = ld_json_get_str(page, "NextMarker");
-	uint64_t h, *grown;
+	uint64_t h;
 
 	free(p->marker);
 	p->marker = NULL;
@@ -607,9 +608,8 @@ int ld_pager_advance(ld_pager *p, const ld_json *page, const char *where)
 		return ld_error_setc(LD_ELIMIT, LD_ERR_AWS,
 				     "%s still had more after %zu pages: stopped at the bound",
 				     where, p->max_pages);
-	if (!(grown = realloc(p->seen, (p->nseen + 1) * sizeof(*grown))))
-		return ld_error_oom();
-	p->seen = grown;
+	if (ld_array_grow(p->seen, p->nseen, 1) < 0)
+		return LD_ERROR;
 	p->seen[p->nseen++] = h;
 	return (p->marker = strdup(next)) ? 0 : ld_error_oom();
 }

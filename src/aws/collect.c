@@ -20,6 +20,7 @@
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/hash.h"
 #include "util/json.h"
 
@@ -238,10 +239,8 @@ static int page_array(const ld_json **out, const ld_json *page, const char *key,
 
 static int push_index(size_t **list, size_t *n, size_t idx)
 {
-	size_t *grown = realloc(*list, (*n + 1) * sizeof(*grown));
-	if (!grown)
-		return ld_error_oom();
-	*list = grown;
+	if (ld_array_grow(*list, *n, 1) < 0)
+		return LD_ERROR;
 	(*list)[(*n)++] = idx;
 	return 0;
 }
@@ -491,11 +490,9 @@ int ld_collect__alias_problem(ld_target_run *r, size_t fn, const char *why)
 		      ld_collect__function_name(r, fn), r->region, why);
 	pthread_mutex_lock(&r->lock);
 	r->inv.complete = false;
-	if (!(grown = realloc(r->alias_problems, (r->nalias_problems + 1) * sizeof(*grown)))) {
-		error = ld_error_oom();
+	if ((error = ld_array_grow(r->alias_problems, r->nalias_problems, 1)) < 0)
 		goto done;
-	}
-	r->alias_problems = grown;
+	grown = r->alias_problems;
 	if (!(grown[r->nalias_problems].line = ld_buf_detach(&line))) {
 		error = ld_error_oom();
 		goto done;

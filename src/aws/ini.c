@@ -17,6 +17,7 @@
 
 #include "aws/ini.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/file.h"
 
 #define NONE SIZE_MAX
@@ -58,24 +59,6 @@ static int fail(const parser *p, const char *fmt, ...)
 	va_end(ap);
 	return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "'%s' line %u: %s", p->ini->path,
 			     p->lineno, msg);
-}
-
-/* Arrays grow in powers of two, so the capacity is implied by the count. */
-static int grow(void **arr, size_t n, size_t elem)
-{
-	size_t cap;
-	void *q;
-
-	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-		return 0;
-	cap = n == 0 ? 4 : n * 2;
-	if (cap < n || cap > SIZE_MAX / elem)
-		return ld_error_oom();
-	q = realloc(*arr, cap * elem);
-	if (!q)
-		return ld_error_oom();
-	*arr = q;
-	return 0;
 }
 
 static char *dup_range(const char *s, size_t n, bool fold)
@@ -166,7 +149,7 @@ static int on_header(parser *p, const char *s, size_t n)
 		if (strlen(ini->sections[i].name) == n && !memcmp(ini->sections[i].name, name, n))
 			return fail(p, "section repeats the one on line %u; merge them",
 				    ini->sections[i].line);
-	if (grow((void **)&ini->sections, ini->nsections, sizeof(*ini->sections)) < 0)
+	if (ld_array_grow(ini->sections, ini->nsections, 1) < 0)
 		return LD_ERROR;
 	sec = &ini->sections[ini->nsections];
 	memset(sec, 0, sizeof(*sec));
@@ -195,7 +178,7 @@ static int on_key(parser *p, const char *s, size_t n, size_t indent)
 		if (strlen(sec->entries[i].key) == kn && !strncasecmp(sec->entries[i].key, k, kn))
 			return fail(p, "key repeats the one on line %u in the same section",
 				    sec->entries[i].line);
-	if (grow((void **)&sec->entries, sec->nentries, sizeof(*sec->entries)) < 0)
+	if (ld_array_grow(sec->entries, sec->nentries, 1) < 0)
 		return LD_ERROR;
 	if (entry_set(&sec->entries[sec->nentries], k, kn, v, vn, p->lineno) < 0)
 		return LD_ERROR;
@@ -234,7 +217,7 @@ static int on_continuation(parser *p, const char *s, size_t n)
 		return fail(p, "expected 'key = value' in the block under line %u", e->line);
 	if (kn == 0)
 		return fail(p, "missing key before '='");
-	if (grow((void **)&e->subs, e->nsubs, sizeof(*e->subs)) < 0)
+	if (ld_array_grow(e->subs, e->nsubs, 1) < 0)
 		return LD_ERROR;
 	if (entry_set(&e->subs[e->nsubs], k, kn, v, vn, p->lineno) < 0)
 		return LD_ERROR;

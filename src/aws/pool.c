@@ -23,6 +23,7 @@
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 
 #define DEFAULT_INFLIGHT 4
 #define MAX_INFLIGHT 16
@@ -312,14 +313,11 @@ static bool pick(pool *p, job *j)
 
 static int enqueue_aliases(target *t, const size_t *fns, size_t n)
 {
-	size_t *grown;
-
 	if (!n)
 		return 0;
-	if (!(grown = realloc(t->aliases, (t->nqueued + n) * sizeof(*grown))))
-		return ld_error_oom();
-	t->aliases = grown;
-	memcpy(grown + t->nqueued, fns, n * sizeof(*fns));
+	if (ld_array_grow(t->aliases, t->nqueued, n) < 0)
+		return LD_ERROR;
+	memcpy(t->aliases + t->nqueued, fns, n * sizeof(*fns));
 	t->nqueued += n;
 	return 0;
 }

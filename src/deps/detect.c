@@ -14,6 +14,7 @@
 
 #include "deps/detect.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/json.h"
 
 const char ld_eco_npm[] = "npm";
@@ -160,13 +161,8 @@ int ld_deps_add(ld_deps *d, const char *ecosystem, const char *name, const char 
 				     "version of '%s' is empty, longer than %d bytes or holds "
 				     "characters other than printable ASCII", norm,
 				     LD_DEP_VERSION_MAX);
-	if (d->count == d->alloc) {
-		size_t na = d->alloc ? 2 * d->alloc : 32;
-		if (!(x = realloc(d->items, na * sizeof(*x))))
-			return ld_error_oom();
-		d->items = x;
-		d->alloc = na;
-	}
+	if (ld_array_reserve(d->items, d->alloc, d->count + 1) < 0)
+		return LD_ERROR;
 	x = &d->items[d->count];
 	memset(x, 0, sizeof(*x));
 	x->ecosystem = ld_deps_ecosystem(ecosystem);

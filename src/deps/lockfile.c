@@ -15,6 +15,7 @@
 #include "deps/lockfile.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/json.h"
 
 #define LOCK_MAX_DEPTH 64
@@ -87,13 +88,8 @@ static int lock_add(ld_lock *lock, const char *eco, const char *name, const char
 		if ((unsigned char)version[i] < 0x21 || (unsigned char)version[i] > 0x7e)
 			return BAD("%s: the version of '%s' holds spaces or characters other "
 				   "than printable ASCII", file, norm);
-	if (lock->count == lock->alloc) {
-		size_t na = lock->alloc ? 2 * lock->alloc : 32;
-		if (!(x = realloc(lock->items, na * sizeof(*x))))
-			return ld_error_oom();
-		lock->items = x;
-		lock->alloc = na;
-	}
+	if (ld_array_reserve(lock->items, lock->alloc, lock->count + 1) < 0)
+		return LD_ERROR;
 	x = &lock->items[lock->count];
 	x->ecosystem = eco;
 	x->flags = flags;
@@ -811,13 +807,12 @@ typedef struct {
 static int add_change(ld_deps_diff *diff, ld_deps_change_kind kind, const char *eco,
 		      const char *name, const group *g, const ld_dep *where)
 {
-	ld_deps_change *c, *v;
+	ld_deps_change *c;
 	int oom = 0;
 
-	if (!(v = realloc(diff->changes, (diff->count + 1) * sizeof(*v))))
-		return ld_error_oom();
-	diff->changes = v;
-	c = &v[diff->count];
+	if (ld_array_grow(diff->changes, diff->count, 1) < 0)
+		return LD_ERROR;
+	c = &diff->changes[diff->count];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;
 	c->ecosystem = eco;

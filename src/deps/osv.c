@@ -26,10 +26,11 @@
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "pkg/zip.h"
+#include "util/arena.h"
+#include "util/array.h"
 #include "util/json.h"
 
 #define NONE UINT32_MAX
-#define ARENA_CHUNK ((size_t)256 * 1024)
 #define MAX_EVENTS 1024          /* events in one range */
 #define MAX_DIR_DEPTH 32
 #define SUMMARY_MAX 200          /* bytes of details used when a record has no summary */
@@ -74,12 +75,6 @@ typedef struct {
 	uint32_t head, tail;
 } osv_package;
 
-typedef struct chunk {
-	struct chunk *next;
-	size_t used, size;
-	max_align_t data[];
-} chunk;
-
 typedef struct {
 	uint32_t *slots;         /* index + 1; 0 = empty */
 	size_t nslots;           /* power of two */
@@ -89,7 +84,7 @@ struct ld_osv_db {
 	ld_osv_limits limits;
 	ld_osv_stats stats;
 	uint64_t total_bytes;
-	chunk *arena;
+	struct ld_arena *arena;  /* records, ranges, versions and keys */
 	osv_record *recs;
 	size_t nrecs, caprecs;
 	osv_affected *affs;
@@ -116,64 +111,19 @@ typedef struct {
 
 static void *arena_alloc(ld_osv_db *db, size_t n)
 {
-	chunk *c = db->arena;
-	size_t a = sizeof(max_align_t);
-	n = (n + a - 1) / a * a;
-	if (!c || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-		if (!(c = malloc(sizeof(chunk) + size)))
-			return NULL;
-		c->size = size;
-		c->used = 0;
-		if (n > ARENA_CHUNK / 4 && db->arena) { /* a big block must not waste the current chunk */
-			c->next = db->arena->next;
-			db->arena->next = c;
-		} else {
-			c->next = db->arena;
-			db->arena = c;
-		}
-	}
-	c->used += n;
-	return (char *)c->data + c->used - n;
-}
-
-static char *arena_strndup(ld_osv_db *db, const char *s, size_t n)
-{
-	char *p = arena_alloc(db, n + 1);
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
+	return ld_arena_alloc(db->arena, n, _Alignof(max_align_t));
 }
 
 static char *arena_strdup(ld_osv_db *db, const char *s)
 {
-	return arena_strndup(db, s, strlen(s));
-}
-
-/* Room for one more element of `size` bytes: the array, moved when it had to grow (then
- * *cap is updated), or NULL without memory (the old array is left as it was). */
-static void *grow(void *arr, size_t *cap, size_t count, size_t size)
-{
-	void *p;
-	size_t n;
-	if (count < *cap)
-		return arr;
-	n = *cap ? *cap * 2 : 64;
-	if (!(p = realloc(arr, n * size)))
-		return NULL;
-	*cap = n;
-	return p;
+	return ld_arena_strdup(db->arena, s, strlen(s));
 }
 
 /* GROW(array, cap, count): make room for one more element or return out of memory. */
 #define GROW(arr, cap, count) \
 	do { \
-		void *grown_ = grow((arr), &(cap), (count), sizeof(*(arr))); \
-		if (!grown_) \
-			return ld_error_oom(); \
-		(arr) = grown_; \
+		if (ld_array_reserve((arr), (cap), (count) + 1) < 0) \
+			return LD_ERROR; \
 	} while (0)
 
 static uint64_t fnv1a(const char *s, size_t n)
@@ -639,7 +589,7 @@ static const char *record_summary(ld_osv_db *db, const ld_json *obj)
 		n++;
 	while (n > 0 && d[n] && ((unsigned char)d[n] & 0xC0) == 0x80)
 		n--; /* do not cut a UTF-8 sequence */
-	return arena_strndup(db, d, n);
+	return ld_arena_strdup(db->arena, d, n);
 }
 
 static int record_aliases(ld_osv_db *db, const ld_json *aliases, osv_record *r)
@@ -848,12 +798,11 @@ static int list_dir(const char *dir, char ***names, size_t *count)
 	if (!d)
 		return ld_error_set(LD_ERR_OS, "cannot open directory '%s': %s", dir, strerror(errno));
 	while ((e = readdir(d))) {
-		char **grown;
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if ((grown = grow(*names, &cap, *count, sizeof(char *))))
-			*names = grown;
-		if (!grown || !(grown[*count] = strdup(e->d_name))) {
+		if ((error = ld_array_reserve(*names, cap, *count + 1)) < 0)
+			break;
+		if (!((*names)[*count] = strdup(e->d_name))) {
 			error = ld_error_oom();
 			break;
 		}
@@ -1010,8 +959,10 @@ int ld_osv_db_new(ld_osv_db **out, const ld_osv_limits *limits)
 	ld_osv_db *db = calloc(1, sizeof(*db));
 
 	*out = NULL;
-	if (!db)
+	if (!db || !(db->arena = ld_arena_new())) {
+		free(db);
 		return ld_error_oom();
+	}
 	db->limits = limits ? *limits : defaults;
 	ld_buf_init(&db->key, 4096);
 	*out = db;
@@ -1020,13 +971,9 @@ int ld_osv_db_new(ld_osv_db **out, const ld_osv_limits *limits)
 
 void ld_osv_db_free(ld_osv_db *db)
 {
-	chunk *c, *next;
 	if (!db)
 		return;
-	for (c = db->arena; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	ld_arena_free(db->arena);
 	free(db->recs);
 	free(db->affs);
 	free(db->pkgs);
@@ -1152,14 +1099,8 @@ static int add_match(const ld_osv_db *db, const osv_package *p, uint32_t rec,
 	for (size_t i = 0; i < out->count; i++)
 		if (out->items[i].id == r->id)
 			return 0; /* another affected entry of the same advisory */
-	if (out->count == *cap) {
-		size_t n = *cap ? *cap * 2 : 4;
-		void *q = realloc(out->items, n * sizeof(*out->items));
-		if (!q)
-			return ld_error_oom();
-		out->items = q;
-		*cap = n;
-	}
+	if (ld_array_reserve(out->items, *cap, out->count + 1) < 0)
+		return LD_ERROR;
 	it = &out->items[out->count++];
 	memset(it, 0, sizeof(*it));
 	it->id = r->id;

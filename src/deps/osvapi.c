@@ -14,6 +14,7 @@
 #include "deps/osvapi.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/json.h"
 
 #define MAX_BASE_URL 1024
@@ -159,8 +160,6 @@ static int add_id(api *a, const char *id)
 		return ld_error_setc(LD_EINVALID, LD_ERR_HTTP,
 				     "osv api named an advisory id that is empty or too long");
 	if (a->nids == a->capids) {
-		size_t n = a->capids ? a->capids * 2 : 64;
-		char **p;
 		if (a->nids >= 2 * a->lim.max_vulns) {
 			unique_ids(a); /* many queries share advisories: compact before giving up */
 			if (a->nids > a->lim.max_vulns)
@@ -168,12 +167,9 @@ static int add_id(api *a, const char *id)
 						     "osv api named more than %zu advisories",
 						     a->lim.max_vulns);
 		}
-		if (a->nids == a->capids) {
-			if (!(p = realloc(a->ids, n * sizeof(*p))))
-				return ld_error_oom();
-			a->ids = p;
-			a->capids = n;
-		}
+		/* at least 64 first: the compaction above runs at each capacity from there */
+		if (ld_array_reserve(a->ids, a->capids, a->nids < 64 ? 64 : a->nids + 1) < 0)
+			return LD_ERROR;
 	}
 	if (!(a->ids[a->nids] = strdup(id)))
 		return ld_error_oom();

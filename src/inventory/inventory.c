@@ -13,34 +13,13 @@
 #include "inventory/arena.h"
 #include "inventory/build.h"
 #include "lambdrift/errors.h"
+#include "util/array.h"
 #include "util/hash.h"
 
-/* Arrays carry no separate capacity field in the public structs, so capacity is derived:
- * the next power of two at or above the count (minimum 4). */
-static size_t capacity_for(size_t n)
-{
-	size_t c = 4;
-	while (c < n)
-		c *= 2;
-	return c;
-}
-
-/* Make room for one more element in an array of `n` elements of `size` bytes, zeroing it. */
-static void *grow_one(void **arr, size_t n, size_t size)
-{
-	void *p = *arr;
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		size_t cap = capacity_for(n + 1);
-		if (cap > SIZE_MAX / size || !(p = realloc(*arr, cap * size))) {
-			ld_error_oom();
-			return NULL;
-		}
-		*arr = p;
-	}
-	p = (char *)*arr + n * size;
-	memset(p, 0, size);
-	return p;
-}
+/* One more zeroed element after the `n` of `arr`: its address, or NULL without memory. The
+ * public structs carry no capacity field, so the arrays grow as util/array.h derives it. */
+#define GROW_ONE(arr, n) \
+	(ld_array_grow((arr), (n), 1) < 0 ? NULL : memset(&(arr)[(n)], 0, sizeof(*(arr))))
 
 static char *dup_or_null(const char *s)
 {
@@ -157,7 +136,7 @@ static int add_line(char ***lines, size_t *n, const char *fmt, va_list ap)
 	for (char *p = line; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	if (!(slot = grow_one((void **)lines, *n, sizeof(*slot)))) {
+	if (!(slot = GROW_ONE(*lines, *n))) {
 		free(line);
 		return LD_ERROR;
 	}
@@ -211,7 +190,7 @@ ld_function *ld_inventory_function_in(ld_inventory *inv, const char *account, co
 			return fn;
 		}
 	}
-	if (!(fn = grow_one((void **)&inv->functions, inv->nfunctions, sizeof(*fn))))
+	if (!(fn = GROW_ONE(inv->functions, inv->nfunctions)))
 		return NULL;
 	fn->name = strdup(name);
 	fn->region = strdup(region);
@@ -240,7 +219,7 @@ ld_version *ld_function_add_version(ld_function *fn)
 		ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "a slim function takes no more versions");
 		return NULL;
 	}
-	v = grow_one((void **)&fn->versions, fn->nversions, sizeof(*v));
+	v = GROW_ONE(fn->versions, fn->nversions);
 	if (v)
 		fn->nversions++;
 	return v;
@@ -248,7 +227,7 @@ ld_version *ld_function_add_version(ld_function *fn)
 
 ld_alias *ld_function_add_alias(ld_function *fn)
 {
-	ld_alias *a = grow_one((void **)&fn->aliases, fn->naliases, sizeof(*a));
+	ld_alias *a = GROW_ONE(fn->aliases, fn->naliases);
 	if (a)
 		fn->naliases++;
 	return a;
@@ -256,7 +235,7 @@ ld_alias *ld_function_add_alias(ld_function *fn)
 
 ld_trigger *ld_inventory_add_trigger(ld_inventory *inv)
 {
-	ld_trigger *t = grow_one((void **)&inv->triggers, inv->ntriggers, sizeof(*t));
+	ld_trigger *t = GROW_ONE(inv->triggers, inv->ntriggers);
 	if (t)
 		inv->ntriggers++;
 	return t;
@@ -272,7 +251,7 @@ static int add_unique(char ***list, size_t *n, const char *item)
 			return 0;
 	if (!(copy = strdup(item)))
 		return ld_error_oom();
-	if (!(slot = grow_one((void **)list, *n, sizeof(*slot)))) {
+	if (!(slot = GROW_ONE(*list, *n))) {
 		free(copy);
 		return LD_ERROR;
 	}
@@ -291,26 +270,24 @@ int ld_inventory_add_account(ld_inventory *inv, const char *account)
 	return add_unique(&inv->accounts, &inv->naccounts, account);
 }
 
-/* Append n elements of `size` bytes to an array grown the way grow_one grows it. */
-static int append_all(void **arr, size_t *n, const void *items, size_t count, size_t size)
+/* Append `count` elements of `size` bytes to the array at `arrp` (a T **) of *n. */
+static int append_all(void *arrp, size_t *n, const void *items, size_t count, size_t size)
 {
-	size_t cap;
-	void *p;
+	char *arr;
 
 	if (!count)
 		return 0;
-	cap = capacity_for(*n + count);
-	if (cap > SIZE_MAX / size || !(p = realloc(*arr, cap * size)))
-		return ld_error_oom();
-	*arr = p;
-	memcpy((char *)p + *n * size, items, count * size);
+	if (ld_array_grow_(arrp, *n, count, size) < 0)
+		return LD_ERROR;
+	memcpy(&arr, arrp, sizeof(arr));
+	memcpy(arr + *n * size, items, count * size);
 	*n += count;
 	return 0;
 }
 
 static int take_strings(char ***dst, size_t *ndst, char ***src, size_t *nsrc)
 {
-	int error = append_all((void **)dst, ndst, *src, *nsrc, sizeof(char *));
+	int error = append_all(dst, ndst, *src, *nsrc, sizeof(char *));
 
 	if (error == 0) {
 		free(*src); /* the strings moved */
@@ -353,12 +330,12 @@ int ld_inventory_take(ld_inventory *dst, ld_inventory *src)
 		dst->partition = src->partition;
 		src->partition = NULL;
 	}
-	if ((error = append_all((void **)&dst->functions, &dst->nfunctions, src->functions,
+	if ((error = append_all(&dst->functions, &dst->nfunctions, src->functions,
 				src->nfunctions, sizeof(*src->functions))) < 0)
 		goto done;
 	src->nfunctions = 0; /* moved: dst owns their strings now */
 	ld_arena_adopt(dst, src); /* and the arena their slim versions live in */
-	if ((error = append_all((void **)&dst->triggers, &dst->ntriggers, src->triggers,
+	if ((error = append_all(&dst->triggers, &dst->ntriggers, src->triggers,
 				src->ntriggers, sizeof(*src->triggers))) < 0)
 		goto done;
 	src->ntriggers = 0;

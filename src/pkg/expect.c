@@ -29,6 +29,7 @@
 #include "pkg/expect.h"
 #include "pkg/zip.h"
 #include "pkg/zipwrite.h"
+#include "util/array.h"
 #include "util/hash.h"
 
 extern char **environ;
@@ -76,17 +77,7 @@ static void source_ctx_dispose(source_ctx *c)
 
 static int reserve_entry(source_ctx *c)
 {
-	ld_zipw_entry *e;
-	size_t alloc;
-
-	if (c->count < c->alloc)
-		return 0;
-	alloc = c->alloc ? c->alloc * 2 : 64;
-	if (alloc > SIZE_MAX / sizeof(*e) || !(e = realloc(c->entries, alloc * sizeof(*e))))
-		return ld_error_oom();
-	c->entries = e;
-	c->alloc = alloc;
-	return 0;
+	return ld_array_reserve(c->entries, c->alloc, c->count + 1);
 }
 
 static int on_blob(const ld_git_entry *entry, void *payload)

@@ -7,6 +7,7 @@
 #include "lambdrift/errors.h"
 #include "pkg/manifest.h"
 #include "pkg/path.h"
+#include "util/array.h"
 
 /* Generous: a 250 MB package of 1-byte files cannot have more entries than this and
  * still be what the zip reader accepts; it only bounds the array against misuse. */
@@ -60,20 +61,12 @@ static int check_entry(const char *path, const char *sha256_hex)
 
 static int reserve(ld_manifest *m)
 {
-	size_t n;
-	ld_manifest_entry *p;
-
 	if (m->count < m->alloc)
 		return 0;
 	if (m->count >= MANIFEST_MAX_ENTRIES)
 		return ld_error_setc(LD_ELIMIT, LD_ERR_ZIP, "manifest has more than %zu entries",
 				     MANIFEST_MAX_ENTRIES);
-	n = m->alloc ? m->alloc * 2 : 64;
-	if (!(p = realloc(m->entries, n * sizeof(*p))))
-		return ld_error_oom();
-	m->entries = p;
-	m->alloc = n;
-	return 0;
+	return ld_array_reserve(m->entries, m->alloc, m->count + 1);
 }
 
 int ld_manifest_add(ld_manifest *m, const char *path, ld_manifest_kind kind, int exec,

@@ -22,6 +22,7 @@
 #include "lambdrift/errors.h"
 #include "pkg/path.h"
 #include "pkg/zip.h"
+#include "util/array.h"
 
 #define SIG_LOCAL 0x04034b50u
 #define SIG_CENTRAL 0x02014b50u
@@ -1016,13 +1017,8 @@ static int collect_item(const ld_zip_item *it, void *payload)
 	zcap *c = payload;
 	zitem *x;
 
-	if (c->nitems == c->aitems) {
-		size_t na = c->aitems ? 2 * c->aitems : 8;
-		if (!(x = realloc(c->items, na * sizeof(*x))))
-			return ld_error_oom();
-		c->items = x;
-		c->aitems = na;
-	}
+	if (ld_array_reserve(c->items, c->aitems, c->nitems + 1) < 0)
+		return LD_ERROR;
 	x = &c->items[c->nitems];
 	memset(x, 0, sizeof(*x));
 	x->status = it->status;
