@@ -32,6 +32,7 @@ WRAPPERS = [
     (re.compile(r"^openssl/"), ("src/util/hash.c",)),
     (re.compile(r"^git2(\.h|/)"), ("src/git/",)),
     (re.compile(r"^zlib\.h$"), ("src/pkg/zip",)),
+    (re.compile(r"^libdeflate\.h$"), ("src/pkg/zip.c",)),
 ]
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]')
 

@@ -2,6 +2,7 @@
  * real tools are generated at test time by tests/unit/make_zip_fixtures.sh into a temp dir;
  * hand-crafted valid and hostile archives are committed under fixtures/zip/ (regenerate
  * them with fixtures/zip/make_hostile.py). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,6 +528,42 @@ static ld_manifest *manifest_of_entries(const ld_zipw_entry *e, size_t n)
 	return m;
 }
 
+/* Entries up to 16 MiB inflate whole (libdeflate), larger ones stream (zlib): both
+ * must give the digest of what went in. The bytes are words from a small LCG, so they
+ * compress (well under the 1000:1 bomb ratio) without repeating. */
+static void test_zip__whole_and_streamed_inflate_agree(void)
+{
+	static const char *const words[] = { "alpha ", "beta ", "gamma\n", "delta ", "eps " };
+	size_t big = ((size_t)17 << 20) + 3, small = ((size_t)1 << 20) + 7;
+	char *text = malloc(big);
+	ld_buf zip = LD_BUF_INIT;
+	ld_manifest *want = NULL, *got = NULL;
+	char dw[LD_SHA256_HEX_LEN + 1], dg[LD_SHA256_HEX_LEN + 1];
+	uint32_t x = 12345;
+	size_t i = 0;
+
+	LD_REQUIRE(text != NULL);
+	while (i < big) {
+		x = x * 1103515245u + 12345u;
+		for (const char *w = words[(x >> 16) % 5]; *w && i < big; w++)
+			text[i++] = *w;
+	}
+	ld_zipw_entry e[2] = {
+		{ "big.txt", LD_ZIPW_FILE, text, big },
+		{ "small.txt", LD_ZIPW_FILE, text + 11, small },
+	};
+	LD_REQUIRE(ld_zip_write(&zip, e, 2) == 0);
+	LD_REQUIRE((want = manifest_of_entries(e, 2)) != NULL);
+	LD_REQUIRE(ld_zip_manifest(&got, zip.ptr, zip.size, NULL) == 0);
+	LD_CHECK_INT(ld_manifest_digest(dw, want), 0);
+	LD_CHECK_INT(ld_manifest_digest(dg, got), 0);
+	LD_CHECK_STR(dg, dw);
+	ld_manifest_free(want);
+	ld_manifest_free(got);
+	ld_buf_dispose(&zip);
+	free(text);
+}
+
 static void test_zipwrite__reproducible_and_readable(void)
 {
 	ld_zipw_entry e[8];
@@ -636,6 +673,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_manifest__digest_is_sha256_of_sorted_lines),
 	LD_TEST(test_manifest__refuses_bad_paths),
 	LD_TEST(test_manifest__diff),
+	LD_TEST(test_zip__whole_and_streamed_inflate_agree),
 	LD_TEST(test_zipwrite__reproducible_and_readable),
 	LD_TEST(test_zipwrite__passes_unzip_and_python),
 	LD_TEST(test_zipwrite__refusals),
