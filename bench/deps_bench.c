@@ -165,6 +165,6 @@ done:
 	free(alone);
 	free(with);
 	free(diff);
-	free(data);
+	unload(data, len);
 	return status;
 }

@@ -66,13 +66,13 @@ int main(int argc, char **argv)
 		t0 = now();
 		if (run(data, len, lines, threads, digest) < 0) {
 			fprintf(stderr, "manifest_bench: %s\n", ld_error_last()->message);
-			free(data);
+			unload(data, len);
 			return 1;
 		}
 		if (!lines)
 			printf("run %d %.4f s\n", i + 1, now() - t0);
 	}
 	printf("digest %s\n", digest);
-	free(data);
+	unload(data, len);
 	return ferror(stdout) ? 1 : 0;
 }
