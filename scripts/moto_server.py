@@ -38,6 +38,16 @@ flips the last byte served for that function or layer version from then on (POST
 served bytes hash to CodeSha256 for $LATEST and published versions and for layer versions
 (GetLayerVersion by layer ARN and by name), and no longer do once corrupted.
 
+KMS Sign and Verify: moto 5.2 ignores MessageType, so a MessageType=DIGEST message (the
+32-byte SHA-256 of what is signed) is hashed again, and the signature does not verify with
+the key's public key (GetPublicKey) over the original message as one from AWS does. For
+ECC keys and ECDSA_SHA_256 the launcher signs as the API model describes (shared/reference
+kms: RAW is hashed with SHA-256, DIGEST is used as the digest itself, and must be 32
+bytes), and Verify checks the same way (KMSInvalidSignatureException when it does not
+verify); RSA keys and other algorithms keep moto's own answers. Verified with boto3 and `cryptography`: a Sign of
+a DIGEST verifies with the GetPublicKey key over the original message, and a RAW Sign over
+the message itself.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -386,6 +396,77 @@ class CodeApp:
         return self.reply(start_response, "200 OK", b"ok")
 
 
+def patch_moto_kms_sign():
+    """KMS Sign/Verify as the API model says AWS does them (see the module docstring)."""
+    import base64
+    import json
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, utils
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.exceptions import ValidationException
+    from moto.kms.responses import KmsResponse
+
+    def message_and_key(self):
+        key_id = self._get_param("KeyId")
+        message_type = self._get_param("MessageType") or "RAW"
+        algorithm = self._get_param("SigningAlgorithm")
+        self._validate_key_id(key_id)
+        message = self._get_param("Message") or b""  # KmsResponse decodes the base64
+        if not message:
+            raise ValidationException("1 validation error detected: Value at 'Message' "
+                                      "failed to satisfy constraint: Member must have "
+                                      "length greater than or equal to 1")
+        key = self.kms_backend.describe_key(key_id)
+        if (algorithm not in key.signing_algorithms or
+                not isinstance(getattr(key.private_key, "private_key", None),
+                               ec.EllipticCurvePrivateKey)):
+            return None  # RSA keys and bad algorithms: moto's own answer
+        if algorithm != "ECDSA_SHA_256":
+            return None
+        if message_type == "DIGEST":
+            if len(message) != 32:
+                raise ValidationException("Digest is invalid length for algorithm "
+                                          "ECDSA_SHA_256.")
+            how = ec.ECDSA(utils.Prehashed(hashes.SHA256()))
+        elif message_type == "RAW":
+            how = ec.ECDSA(hashes.SHA256())
+        else:
+            raise ValidationException("MessageType must be RAW or DIGEST")
+        return key, message, how, algorithm
+
+    original_sign, original_verify = KmsResponse.sign, KmsResponse.verify
+
+    def sign(self):
+        got = message_and_key(self)
+        if got is None:
+            return original_sign(self)
+        key, message, how, algorithm = got
+        signature = key.private_key.private_key.sign(message, how)
+        return json.dumps({"KeyId": key.arn, "Signature": base64.b64encode(signature).decode(),
+                           "SigningAlgorithm": algorithm})
+
+    def verify(self):
+        got = message_and_key(self)
+        if got is None:
+            return original_verify(self)
+        key, message, how, algorithm = got
+        try:
+            signature = base64.b64decode(self._get_param("Signature") or "", validate=True)
+            key.private_key.private_key.public_key().verify(signature, message, how)
+            valid = True
+        except (InvalidSignature, ValueError):
+            valid = False
+        if not valid:
+            raise JsonRESTError("KMSInvalidSignatureException",
+                                "The signature does not verify with the key.")
+        return json.dumps({"KeyId": key.arn, "SignatureValid": True,
+                           "SigningAlgorithm": algorithm})
+
+    KmsResponse.sign = sign
+    KmsResponse.verify = verify
+
+
 def moto_version():
     import moto
 
@@ -429,6 +510,7 @@ def main(argv=None):
     patch_moto_lambda_pagination()
     backends = patch_moto_lambda_code_location()
     patch_moto_lambda_layer_location()
+    patch_moto_kms_sign()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions

@@ -40,7 +40,7 @@ fi
 
 # --- moto (AWS emulator), boto3 and the AWS CLI, for the demo and integration tests -----
 have_aws() { command -v aws >/dev/null 2>&1 || python3 -m awscli --version >/dev/null 2>&1; }
-have_py() { python3 -c 'import moto, boto3, werkzeug' >/dev/null 2>&1; }
+have_py() { python3 -c 'import moto, boto3, werkzeug, cryptography' >/dev/null 2>&1; }
 if ! have_py || ! have_aws; then
 	pips=()
 	have_py || pips+=("moto[server]" boto3)
