@@ -27,24 +27,19 @@ struct ld_attest_key {
 
 int ld_attest__read_file(ld_buf *out, const char *path, const char *what)
 {
-	char chunk[8192];
-	FILE *f = ld_file_open(path);
-	size_t n;
-	int error = 0;
+	int error = ld_buf_read_file(out, path, out->cap);
 
-	if (!f && errno == EISDIR)
+	if (error == LD_ELIMIT)
+		return ld_error_setc(LD_ELIMIT, LD_ERR_USAGE, "%s %s is larger than %zu bytes", what,
+				     path, out->cap);
+	if (error < 0 && errno == EISDIR)
 		return ld_file_dir_error(path, what, LD_ERR_USAGE);
-	if (!f)
+	if (error == LD_ENOTFOUND || error == LD_EUSAGE)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "cannot read %s %s: %s", what, path,
 				     strerror(errno));
-	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((error = ld_buf_put(out, chunk, n)) == LD_ELIMIT)
-			error = ld_error_setc(LD_ELIMIT, LD_ERR_USAGE, "%s %s is larger than %zu "
-					      "bytes", what, path, out->cap);
-	if (error == 0 && ferror(f))
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "cannot read %s %s", what, path);
-	fclose(f);
-	return error;
+	if (error < 0)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "cannot read %s %s", what, path);
+	return 0;
 }
 
 bool ld_attest_key_is_kms(const char *ref)

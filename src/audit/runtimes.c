@@ -185,25 +185,19 @@ int ld_runtime_table_default(ld_runtime_table *out)
 int ld_runtime_table_load(ld_runtime_table *out, const char *path)
 {
 	ld_buf text = LD_BUF_INIT_CAP(MAX_TABLE_BYTES);
-	char chunk[8192];
-	FILE *f = NULL;
-	size_t n;
-	int error = 0;
+	int error;
 
 	memset(out, 0, sizeof(*out));
-	if (!(f = ld_file_open(path)) && errno == EISDIR)
-		return ld_file_dir_error(path, "a runtime table", LD_ERR_CONFIG);
-	if (!f)
-		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
-				     "%s: cannot open the runtime table; check the path", path);
-	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		error = ld_buf_put(&text, chunk, n);
-	if (error == LD_ELIMIT)
+	if ((error = ld_buf_read_file(&text, path, MAX_TABLE_BYTES)) == LD_ELIMIT)
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "%s: larger than %zu KiB; not a "
 				      "runtime table", path, MAX_TABLE_BYTES >> 10);
-	else if (error == 0 && ferror(f))
+	else if (error < 0 && errno == EISDIR)
+		error = ld_file_dir_error(path, "a runtime table", LD_ERR_CONFIG);
+	else if (error == LD_ENOTFOUND || error == LD_EUSAGE)
+		error = ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
+				      "%s: cannot open the runtime table; check the path", path);
+	else if (error < 0)
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "%s: read error", path);
-	fclose(f);
 	if (error == 0)
 		error = parse_table(out, text.ptr, text.size, path);
 	ld_buf_dispose(&text);

@@ -89,26 +89,20 @@ static int parse_inline(char ***ids, size_t *n, const char *arg)
 
 static int read_file(ld_buf *out, const char *path)
 {
-	char chunk[8192];
-	size_t got;
-	FILE *f = ld_file_open(path);
-	int error = 0;
+	int error = ld_buf_read_file(out, path, MAX_ACCOUNTS_FILE);
 
-	if (!f && errno == EISDIR)
+	if (error == LD_ELIMIT)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: '%s' is larger than "
+				     "%zu MiB", path, MAX_ACCOUNTS_FILE >> 20);
+	if (error < 0 && errno == EISDIR)
 		return ld_file_dir_error(path, "a file of account ids (--accounts)", LD_ERR_USAGE);
-	if (!f)
+	if (error == LD_ENOTFOUND || error == LD_EUSAGE)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
 				     "--accounts: cannot open '%s': give a file of account ids or "
 				     "ID,ID,...", path);
-	while (error == 0 && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		error = ld_buf_put(out, chunk, got);
-	if (error == 0 && ferror(f))
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: cannot read '%s'", path);
-	else if (error < 0)
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: '%s' is larger than "
-				      "%zu MiB", path, MAX_ACCOUNTS_FILE >> 20);
-	fclose(f);
-	return error;
+	if (error < 0)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: cannot read '%s'", path);
+	return 0;
 }
 
 /* One id per line; '#' starts a comment; blank lines and surrounding spaces ignored. */

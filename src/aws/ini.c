@@ -40,13 +40,6 @@ static void wipe_free(char *s)
 	}
 }
 
-static void wipe_mem(void *mem, size_t len)
-{
-	volatile unsigned char *p = mem;
-	for (size_t i = 0; i < len; i++)
-		p[i] = 0;
-}
-
 static int fail(const parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int fail(const parser *p, const char *fmt, ...)
@@ -246,6 +239,13 @@ static int on_line(parser *p, const char *line, size_t n)
 	return on_key(p, s, n, indent);
 }
 
+static int too_large(const ld_ini *ini)
+{
+	return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
+			     "'%s' is larger than %zu bytes; is it the right file?", ini->path,
+			     LD_INI_FILE_MAX);
+}
+
 static int parse_into(ld_ini *ini, const char *data, size_t len)
 {
 	parser p = { ini, 0, NONE, NONE, 0 };
@@ -253,9 +253,7 @@ static int parse_into(ld_ini *ini, const char *data, size_t len)
 	int error;
 
 	if (len > LD_INI_FILE_MAX)
-		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
-				     "'%s' is larger than %zu bytes; is it the right file?",
-				     ini->path, LD_INI_FILE_MAX);
+		return too_large(ini);
 	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
 		pos = 3; /* UTF-8 byte order mark, as written by some Windows editors */
 	while (pos < len) {
@@ -283,42 +281,22 @@ int ld_ini_parse(ld_ini *out, const char *data, size_t len, const char *name)
 
 int ld_ini_load(ld_ini *out, const char *path)
 {
-	FILE *f = NULL;
-	char *data = NULL;
-	size_t len = 0;
-	int error = 0;
+	/* the limit plus one byte, so parse_into says when the file is too large */
+	ld_buf text = LD_BUF_INIT_CAP(LD_INI_FILE_MAX + 1);
+	int error;
 
 	memset(out, 0, sizeof(*out));
 	if (!(out->path = strdup(path)))
 		return ld_error_oom();
-	if (!(f = ld_file_open(path))) {
-		if (errno == EISDIR)
-			return ld_file_dir_error(path, "an aws config or credentials file",
-						 LD_ERR_CONFIG);
-		if (errno == ENOENT || errno == ENOTDIR)
-			return ld_error_setc(LD_ENOTFOUND, LD_ERR_CONFIG, "'%s' does not exist",
-					     path);
-		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "cannot open '%s': %s", path,
-				     strerror(errno));
-	}
-	/* One read of at most the limit plus one byte: also works for /dev/null and pipes. */
-	if (!(data = malloc(LD_INI_FILE_MAX + 1))) {
-		error = ld_error_oom();
-		goto done;
-	}
-	len = fread(data, 1, LD_INI_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "cannot read '%s': %s", path,
-				      strerror(errno));
-		goto done;
-	}
-	error = parse_into(out, data, len);
-done:
-	if (data) {
-		wipe_mem(data, len);
-		free(data);
-	}
-	fclose(f);
+	if ((error = ld_buf_read_file(&text, path, text.cap)) == LD_ELIMIT)
+		error = too_large(out);
+	else if (error < 0 && errno == EISDIR)
+		error = ld_file_dir_error(path, "an aws config or credentials file", LD_ERR_CONFIG);
+	else if (error == LD_ENOTFOUND)
+		error = ld_error_setc(LD_ENOTFOUND, LD_ERR_CONFIG, "'%s' does not exist", path);
+	else if (error == 0)
+		error = parse_into(out, text.ptr, text.size);
+	ld_buf_dispose_secret(&text); /* credentials */
 	return error;
 }
 

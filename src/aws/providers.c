@@ -27,6 +27,7 @@
 #include "aws/providers.h"
 #include "aws/sts.h"
 #include "lambdrift/errors.h"
+#include "util/file.h"
 #include "util/json.h"
 
 #define MAX_TOKEN_FILE ((size_t)64 * 1024) /* read bound of a token file */
@@ -73,42 +74,6 @@ static int request_timeout(const ld_provider_ctx *ctx, long want, long *out, con
 	if (left < want)
 		*out = (long)left;
 	return 0;
-}
-
-/* Read at most `cap` bytes of `path` into `out`. @return 0; -1 with errno; -2 when larger */
-static int read_bounded(ld_buf *out, const char *path, size_t cap)
-{
-	char chunk[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	int rc = 0, saved;
-
-	if (fd < 0)
-		return -1;
-	for (;;) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -1;
-			break;
-		}
-		if (n == 0)
-			break;
-		if (out->size + (size_t)n > cap) {
-			rc = -2;
-			break;
-		}
-		if (ld_buf_put(out, chunk, (size_t)n) < 0) {
-			rc = -2;
-			break;
-		}
-	}
-	saved = errno;
-	memset(chunk, 0, sizeof(chunk));
-	close(fd);
-	errno = saved;
-	return rc;
 }
 
 static void trim_right(ld_buf *b)
@@ -194,16 +159,16 @@ const char *ld_provider_name(ld_provider_kind kind)
 
 static int read_web_token(ld_buf *token, const ld_provider *p)
 {
-	int rc = read_bounded(token, p->token_file, MAX_TOKEN_FILE);
+	int rc = ld_buf_read_file(token, p->token_file, MAX_TOKEN_FILE);
 
-	if (rc == -1)
+	if (rc < 0 && rc != LD_ELIMIT)
 		return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
 				     "cannot read the web identity token file '%s': %s; check "
 				     "AWS_WEB_IDENTITY_TOKEN_FILE or web_identity_token_file in "
 				     "profile '%s'", p->token_file, strerror(errno),
 				     p->profile ? p->profile : "default");
 	trim_right(token);
-	if (rc == -2 || token->size > LD_WEB_IDENTITY_MAX_TOKEN)
+	if (rc == LD_ELIMIT || token->size > LD_WEB_IDENTITY_MAX_TOKEN)
 		return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
 				     "the web identity token file '%s' holds more than %d bytes, "
 				     "more than sts accepts; point it at the token itself",
@@ -511,11 +476,12 @@ static int container_auth(ld_buf *out, const ld_provider *p)
 
 	if (p->auth_token_file) {
 		from = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
-		if ((rc = read_bounded(out, p->auth_token_file, 16 * 1024)) == -1)
+		if ((rc = ld_buf_read_file(out, p->auth_token_file, 16 * 1024)) < 0 &&
+		    rc != LD_ELIMIT)
 			return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
 					     "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE "
 					     "'%s': %s", p->auth_token_file, strerror(errno));
-		if (rc == -2)
+		if (rc == LD_ELIMIT)
 			return ld_error_setc(LD_EAUTH, LD_ERR_CREDS,
 					     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE '%s' is larger "
 					     "than 16 KiB; point it at the token itself",

@@ -28,6 +28,7 @@
 #include "pkg/zip.h"
 #include "util/arena.h"
 #include "util/array.h"
+#include "util/file.h"
 #include "util/json.h"
 
 #define NONE UINT32_MAX
@@ -735,27 +736,10 @@ static bool has_json_suffix(const char *name)
 	       (name[n - 1] | 0x20) == 'n';
 }
 
-static int read_fd(int fd, char *buf, size_t size, size_t *got)
-{
-	*got = 0;
-	while (*got < size) {
-		ssize_t n = read(fd, buf + *got, size - *got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return LD_ERROR;
-		if (n == 0)
-			break;
-		*got += (size_t)n;
-	}
-	return 0;
-}
-
 static int load_json_file(ld_osv_db *db, const char *path, off_t size)
 {
-	char *buf = NULL;
-	size_t got = 0;
-	int fd = -1, error;
+	ld_buf text = LD_BUF_INIT_CAP(db->limits.max_record_bytes);
+	int error;
 
 	if ((error = count_file(db)) < 0)
 		return error;
@@ -763,20 +747,16 @@ static int load_json_file(ld_osv_db *db, const char *path, off_t size)
 		skip(db, path, NULL, "record larger than the per-record limit");
 		return 0;
 	}
-	if (!(buf = malloc((size_t)size + 1))) {
-		error = ld_error_oom();
-		goto done;
-	}
-	if ((fd = open(path, O_RDONLY)) < 0 || read_fd(fd, buf, (size_t)size, &got) < 0) {
+	if ((error = ld_buf_read_file(&text, path, text.cap)) == LD_ELIMIT) {
+		skip(db, path, NULL, "record larger than the per-record limit"); /* it grew */
+		error = 0;
+	} else if (error < 0 && !text.error) {
 		error = ld_error_set(LD_ERR_OS, "cannot read advisory '%s': %s", path,
 				     strerror(errno));
-		goto done;
+	} else if (error == 0) {
+		error = ld_osv_add_json(db, text.ptr, text.size, path);
 	}
-	error = ld_osv_add_json(db, buf, got, path);
-done:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
+	ld_buf_dispose(&text);
 	return error;
 }
 

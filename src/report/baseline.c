@@ -241,28 +241,22 @@ static int entry_parse(ld_baseline_entry *e, const where *w, const ld_json *o)
 
 static int read_bounded(ld_buf *out, const char *path, const char *what)
 {
-	char chunk[65536];
-	size_t n;
-	FILE *f = ld_file_open(path);
-	int error = 0;
+	int error = ld_buf_read_file(out, path, out->cap);
 
-	if (!f && errno == EISDIR) {
+	if (error == LD_ELIMIT)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: larger than %zu MiB; not a %s",
+				     path, out->cap >> 20, what);
+	if (error < 0 && errno == EISDIR) {
 		char a_what[64];
 		snprintf(a_what, sizeof(a_what), "a %s", what);
 		return ld_file_dir_error(path, a_what, LD_ERR_USAGE);
 	}
-	if (!f)
+	if (error == LD_ENOTFOUND || error == LD_EUSAGE)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: cannot open the %s; check the path",
 				     path, what);
-	while (error == 0 && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		error = ld_buf_put(out, chunk, n);
-	if (error == LD_ELIMIT)
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: larger than %zu MiB; not a %s",
-				      path, out->cap >> 20, what);
-	else if (error == 0 && ferror(f))
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: read error", path);
-	fclose(f);
-	return error;
+	if (error < 0)
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: read error", path);
+	return 0;
 }
 
 static int read_json(ld_json **root, const char *path, size_t cap, const char *what)

@@ -912,28 +912,16 @@ done:
 
 int ld_spec_load(ld_spec **out, const char *path)
 {
+	/* one byte past the limit: ld_spec_parse says when the spec is too large */
 	ld_buf text = LD_BUF_INIT_CAP(LD_SPEC_MAX_BYTES + 1);
-	char chunk[16384];
-	FILE *f = NULL;
-	size_t n;
-	int error = 0;
+	int error;
 
 	*out = NULL;
-	if (!(f = ld_file_open(path)))
-		return errno == EISDIR ? ld_file_dir_error(path, "a spec", LD_ERR_USAGE) :
-		       ld_error_setc(errno == ENOENT ? LD_ENOTFOUND : LD_ERROR, LD_ERR_OS,
-				     "cannot open '%s': %s", path, strerror(errno));
-	while (!error && (n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (n > text.cap - text.size)
-			error = ld_error_setc(LD_ELIMIT, LD_ERR_USAGE,
-					      "%s: the spec is larger than %zu bytes", path,
-					      LD_SPEC_MAX_BYTES);
-		else
-			error = ld_buf_put(&text, chunk, n);
-	}
-	if (!error && ferror(f))
-		error = ld_error_set(LD_ERR_OS, "cannot read '%s': %s", path, strerror(errno));
-	fclose(f);
+	if ((error = ld_buf_read_file(&text, path, text.cap)) == LD_ELIMIT)
+		error = ld_error_setc(LD_ELIMIT, LD_ERR_USAGE, "%s: the spec is larger than %zu bytes",
+				      path, LD_SPEC_MAX_BYTES);
+	else if (error < 0 && errno == EISDIR)
+		error = ld_file_dir_error(path, "a spec", LD_ERR_USAGE);
 	if (!error)
 		error = ld_spec_parse(out, text.ptr, text.size, path);
 	ld_buf_dispose(&text);
