@@ -33,7 +33,7 @@ int ld_buf_put(ld_buf *buf, const void *data, size_t len);
 int ld_buf_puts(ld_buf *buf, const char *s);
 int ld_buf_putc(ld_buf *buf, char c);
 int ld_buf_printf(ld_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int ld_buf_vprintf(ld_buf *buf, const char *fmt, va_list ap);
+int ld_buf_vprintf(ld_buf *buf, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /** Make room for `extra` more bytes without changing size. */
 int ld_buf_grow(ld_buf *buf, size_t extra);

@@ -119,6 +119,7 @@ void ld_inventory_dispose(ld_inventory *inv)
 }
 
 /* Append one printf-formatted line to a string list; newlines become spaces. */
+__attribute__((format(printf, 3, 0)))
 static int add_line(char ***lines, size_t *n, const char *fmt, va_list ap)
 {
 	ld_buf b = LD_BUF_INIT_CAP(4096);

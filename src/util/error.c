@@ -6,6 +6,7 @@
 
 static _Thread_local ld_error last_error;
 
+__attribute__((format(printf, 3, 0)))
 static void vset(int code, ld_error_class klass, const char *fmt, va_list ap)
 {
 	last_error.code = code;
