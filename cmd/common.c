@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <lambdrift/audit.h>
+#include <lambdrift/date.h>
 #include <lambdrift/aws.h>
 #include <lambdrift/errors.h>
 

@@ -9,6 +9,7 @@
 
 #include <lambdrift/attest.h>
 #include <lambdrift/audit.h>
+#include <lambdrift/date.h>
 #include <lambdrift/errors.h>
 
 #include "opts.h"

@@ -52,10 +52,6 @@ typedef struct {
 	char *source;      /* where the dates come from and as of when */
 } ld_runtime_table;
 
-/** Parse a strict YYYY-MM-DD calendar date (real dates only, leap years checked) into days
- *  since 1970-01-01. @return false when it is not one */
-bool ld_date_parse(const char *ymd, long *days);
-
 /** Load the table compiled into lambdrift (from data/lambda-runtimes.tsv). */
 int ld_runtime_table_default(ld_runtime_table *out);
 /** Load a user TSV with the same columns. @return 0, or LD_EUSAGE naming the line */

@@ -15,17 +15,9 @@
 #include "lambdrift/errors.h"
 #include "util/hash.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define MAX_FUNCTIONS 10000
-
-static bool is_hex64(const char *s)
-{
-	size_t n = 0;
-
-	while (s && ((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-		n++;
-	return s && n == 64 && !s[n];
-}
 
 int ld_attest__code_hex(char out[65], const char *code_sha256)
 {
@@ -37,7 +29,7 @@ int ld_attest__code_hex(char out[65], const char *code_sha256)
 	if (!code_sha256)
 		return LD_EINVALID;
 	hex = !strncmp(code_sha256, "sha256:", 7) ? code_sha256 + 7 : code_sha256;
-	if (is_hex64(hex)) {
+	if (ld_is_hex64(hex)) {
 		memcpy(out, hex, 65);
 		return 0;
 	}
@@ -126,7 +118,7 @@ static int read_function(ld_attested_function *f, const ld_json *o, const ld_jso
 	    (error = dup_member(&f->config_digest, o, "config_digest", true, path)) < 0 ||
 	    (error = dup_member(&f->result, o, "result", true, path)) < 0)
 		return error;
-	if (!is_hex64(f->code_sha256) || !is_hex64(f->config_digest) ||
+	if (!ld_is_hex64(f->code_sha256) || !ld_is_hex64(f->config_digest) ||
 	    !has_subject(subjects, f->arn, f->code_sha256))
 		return invalid(path, "a function does not match the statement's subjects");
 	return 0;

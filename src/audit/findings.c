@@ -12,6 +12,7 @@
 #include "lambdrift/errors.h"
 #include "util/array.h"
 #include "util/hash.h"
+#include "util/str.h"
 
 const ld_rule_info ld_rules[] = {
 	{ "alias-unpinned", LD_SEV_ERROR, "an alias points at $LATEST" },
@@ -106,16 +107,6 @@ static void finding_dispose(ld_finding *f)
 	memset(f, 0, sizeof(*f));
 }
 
-static char *dup_or_null(const char *s, bool *failed)
-{
-	char *d;
-	if (!s)
-		return NULL;
-	if (!(d = strdup(s)))
-		*failed = true;
-	return d;
-}
-
 static int reserve_one(ld_findings *out)
 {
 	return ld_array_reserve(out->items, out->alloc, out->count + 1);
@@ -151,13 +142,11 @@ int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evide
 	f.rule = id->rule;
 	f.severity = id->severity;
 	f.spec_line = id->spec_line;
-	f.function = dup_or_null(id->function, &failed);
-	f.region = dup_or_null(id->region, &failed);
-	f.qualifier = dup_or_null(id->qualifier, &failed);
-	f.account = dup_or_null(id->account, &failed);
-	f.evidence = dup_or_null(evidence, &failed);
-	if (!(f.message = ld_buf_detach(&msg)))
-		failed = true;
+	failed = ld_dup_or_null(&f.function, id->function) < 0 ||
+		 ld_dup_or_null(&f.region, id->region) < 0 ||
+		 ld_dup_or_null(&f.qualifier, id->qualifier) < 0 ||
+		 ld_dup_or_null(&f.account, id->account) < 0 ||
+		 ld_dup_or_null(&f.evidence, evidence) < 0 || !(f.message = ld_buf_detach(&msg));
 	ld_buf_dispose(&msg);
 	if (failed || reserve_one(out) < 0) {
 		finding_dispose(&f);

@@ -16,6 +16,7 @@
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/array.h"
+#include "util/date.h"
 #include "util/file.h"
 
 extern const char ld_runtimes_data[];

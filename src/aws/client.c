@@ -20,6 +20,7 @@
 #include "util/array.h"
 #include "util/hash.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define DEFAULT_ATTEMPTS 5
 #define MAX_URL ((size_t)16 * 1024)
@@ -116,14 +117,6 @@ static int parse_endpoint(ld_aws_client *c, const char *endpoint)
 	return 0;
 }
 
-static int dup_or_null(char **out, const char *s)
-{
-	*out = NULL;
-	if (s && !(*out = strdup(s)))
-		return ld_error_oom();
-	return 0;
-}
-
 int ld_aws_client_init(ld_aws_client *c, ld_transport *transport, const ld_credentials *creds,
 		       const char *region, const char *service, const char *endpoint,
 		       ld_api_calls *calls, const ld_retry_policy *retry, int64_t deadline_ms)
@@ -137,11 +130,11 @@ int ld_aws_client_init(ld_aws_client *c, ld_transport *transport, const ld_crede
 	c->retry = retry ? *retry : defaults;
 	c->deadline_ms = deadline_ms;
 	c->creds.expiration = creds->expiration;
-	if ((error = dup_or_null(&c->creds.access_key_id, creds->access_key_id)) < 0 ||
-	    (error = dup_or_null(&c->creds.secret_access_key, creds->secret_access_key)) < 0 ||
-	    (error = dup_or_null(&c->creds.session_token, creds->session_token)) < 0 ||
-	    (error = dup_or_null(&c->region, region)) < 0 ||
-	    (error = dup_or_null(&c->service, service)) < 0 ||
+	if ((error = ld_dup_or_null(&c->creds.access_key_id, creds->access_key_id)) < 0 ||
+	    (error = ld_dup_or_null(&c->creds.secret_access_key, creds->secret_access_key)) < 0 ||
+	    (error = ld_dup_or_null(&c->creds.session_token, creds->session_token)) < 0 ||
+	    (error = ld_dup_or_null(&c->region, region)) < 0 ||
+	    (error = ld_dup_or_null(&c->service, service)) < 0 ||
 	    (error = parse_endpoint(c, endpoint)) < 0)
 		goto done;
 	error = 0;

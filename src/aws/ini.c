@@ -19,6 +19,7 @@
 #include "lambdrift/errors.h"
 #include "util/array.h"
 #include "util/file.h"
+#include "util/str.h"
 
 #define NONE SIZE_MAX
 
@@ -65,19 +66,14 @@ static char *dup_range(const char *s, size_t n, bool fold)
 	return d;
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\f' || c == '\v';
-}
-
 /* Trim [*s, *s + *n) in place. */
 static void trim(const char **s, size_t *n)
 {
-	while (*n && is_blank(**s)) {
+	while (*n && ld_is_blank(**s)) {
 		(*s)++;
 		(*n)--;
 	}
-	while (*n && is_blank((*s)[*n - 1]))
+	while (*n && ld_is_blank((*s)[*n - 1]))
 		(*n)--;
 }
 
@@ -227,7 +223,7 @@ static int on_line(parser *p, const char *line, size_t n)
 		return fail(p, "line is longer than %zu bytes", LD_INI_LINE_MAX);
 	if (memchr(line, '\0', n))
 		return fail(p, "contains a NUL byte; is this a text file?");
-	while (indent < n && is_blank(line[indent]))
+	while (indent < n && ld_is_blank(line[indent]))
 		indent++;
 	trim(&s, &n);
 	if (n == 0 || s[0] == '#' || s[0] == ';')

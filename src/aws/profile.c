@@ -27,6 +27,7 @@
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/date.h"
+#include "util/str.h"
 
 #define MAX_CHAIN 16      /* profiles in one source_profile chain */
 #define NAME_MAX_LEN 256  /* longest profile or services name in a section header */
@@ -71,14 +72,6 @@ static const char *env(const char *name)
 	return v && *v ? v : NULL;
 }
 
-static int dup_to(char **dst, const char *s)
-{
-	*dst = NULL;
-	if (s && !(*dst = strdup(s)))
-		return ld_error_oom();
-	return 0;
-}
-
 static int printf_to(char **dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static int printf_to(char **dst, const char *fmt, ...)
@@ -110,7 +103,7 @@ static int expand_home(char **out, const char *path)
 
 	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0') && home)
 		return printf_to(out, "%s%s", home, path + 1);
-	return dup_to(out, path);
+	return ld_dup_or_null(out, path);
 }
 
 /*
@@ -212,9 +205,9 @@ static int set_creds(ld_credentials *c, const char *ak, const char *sk, const ch
 {
 	int error;
 	ld_credentials_dispose(c);
-	if ((error = dup_to(&c->access_key_id, ak)) < 0 ||
-	    (error = dup_to(&c->secret_access_key, sk)) < 0 ||
-	    (error = dup_to(&c->session_token, tok && *tok ? tok : NULL)) < 0)
+	if ((error = ld_dup_or_null(&c->access_key_id, ak)) < 0 ||
+	    (error = ld_dup_or_null(&c->secret_access_key, sk)) < 0 ||
+	    (error = ld_dup_or_null(&c->session_token, tok && *tok ? tok : NULL)) < 0)
 		return error;
 	return 0;
 }
@@ -290,7 +283,7 @@ static int from_env(resolver *r)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_CREDS,
 				     "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time such as "
 				     "2030-01-02T03:04:05Z; fix or unset it");
-	if ((error = dup_to(&r->base_source, "environment")) < 0)
+	if ((error = ld_dup_or_null(&r->base_source, "environment")) < 0)
 		return error;
 	return 1;
 }
@@ -365,12 +358,12 @@ static int from_web_identity(resolver *r, const char *name, profile p, bool top)
 				     "set) but no role is: set AWS_ROLE_ARN or role_arn in the "
 				     "profile", name);
 	pv->kind = LD_PROVIDER_WEB_IDENTITY;
-	if ((error = dup_to(&pv->profile, name)) < 0 ||
-	    (error = dup_to(&pv->role_arn, arn)) < 0 ||
+	if ((error = ld_dup_or_null(&pv->profile, name)) < 0 ||
+	    (error = ld_dup_or_null(&pv->role_arn, arn)) < 0 ||
 	    (error = expand_home(&pv->token_file, file)) < 0)
 		return error;
 	if (session && *session)
-		error = dup_to(&pv->session_name, session);
+		error = ld_dup_or_null(&pv->session_name, session);
 	else
 		error = printf_to(&pv->session_name, "lambdrift-%lld", (long long)time(NULL));
 	if (error < 0 || (error = printf_to(&r->base_source, "web identity (role %s, token file "
@@ -385,8 +378,8 @@ static int from_process(resolver *r, const char *name, const char *command)
 	int error;
 
 	pv->kind = LD_PROVIDER_PROCESS;
-	if ((error = dup_to(&pv->profile, name)) < 0 ||
-	    (error = dup_to(&pv->command, command)) < 0 ||
+	if ((error = ld_dup_or_null(&pv->profile, name)) < 0 ||
+	    (error = ld_dup_or_null(&pv->command, command)) < 0 ||
 	    (error = printf_to(&r->base_source, "credential_process (profile %s)", name)) < 0)
 		return error;
 	return 1;
@@ -432,11 +425,11 @@ static int from_container(resolver *r, const char *profile_name)
 	if (rel)
 		error = printf_to(&pv->url, CONTAINER_HOST "%s%s", rel[0] == '/' ? "" : "/", rel);
 	else
-		error = dup_to(&pv->url, full);
-	if (error < 0 || (error = dup_to(&pv->profile, profile_name)) < 0 ||
-	    (error = dup_to(&pv->auth_token_file,
+		error = ld_dup_or_null(&pv->url, full);
+	if (error < 0 || (error = ld_dup_or_null(&pv->profile, profile_name)) < 0 ||
+	    (error = ld_dup_or_null(&pv->auth_token_file,
 			    env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"))) < 0 ||
-	    (error = dup_to(&pv->auth_token, env("AWS_CONTAINER_AUTHORIZATION_TOKEN"))) < 0 ||
+	    (error = ld_dup_or_null(&pv->auth_token, env("AWS_CONTAINER_AUTHORIZATION_TOKEN"))) < 0 ||
 	    (error = printf_to(&r->base_source, "container credentials (%s)", pv->url_from)) < 0)
 		return error;
 	return 1;
@@ -467,7 +460,7 @@ static int imds_endpoint(resolver *r, ld_provider *pv)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "%s must be IPv4 or IPv6",
 				     mode_from);
 	if (!url || !*url)
-		return dup_to(&pv->imds_endpoint,
+		return ld_dup_or_null(&pv->imds_endpoint,
 			      mode && !strcasecmp(mode, "IPv6") ? IMDS_IPV6 : IMDS_IPV4);
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
 		return ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
@@ -509,9 +502,9 @@ static int from_imds(resolver *r, const char *profile_name, const char *looked)
 				 300, &timeout_s)) < 0 ||
 	    (error = imds_number(r, "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
 				 "metadata_service_num_attempts", 10, &attempts)) < 0 ||
-	    (error = dup_to(&pv->profile, profile_name)) < 0 ||
-	    (error = dup_to(&pv->looked, looked)) < 0 ||
-	    (error = dup_to(&r->base_source, "ec2 instance metadata")) < 0)
+	    (error = ld_dup_or_null(&pv->profile, profile_name)) < 0 ||
+	    (error = ld_dup_or_null(&pv->looked, looked)) < 0 ||
+	    (error = ld_dup_or_null(&r->base_source, "ec2 instance metadata")) < 0)
 		return error;
 	pv->timeout_ms = timeout_s * 1000;
 	pv->attempts = (int)attempts;
@@ -542,12 +535,12 @@ static int add_role(resolver *r, const char *name, profile p)
 	step = &roles[cfg->nroles++];
 	memset(step, 0, sizeof(*step));
 	step->duration_seconds = duration;
-	if ((error = dup_to(&step->role_arn, pget(p, "role_arn"))) < 0 ||
-	    (error = dup_to(&step->external_id, pget(p, "external_id"))) < 0 ||
-	    (error = dup_to(&step->profile, name)) < 0)
+	if ((error = ld_dup_or_null(&step->role_arn, pget(p, "role_arn"))) < 0 ||
+	    (error = ld_dup_or_null(&step->external_id, pget(p, "external_id"))) < 0 ||
+	    (error = ld_dup_or_null(&step->profile, name)) < 0)
 		return error;
 	if (session && *session)
-		return dup_to(&step->session_name, session);
+		return ld_dup_or_null(&step->session_name, session);
 	return printf_to(&step->session_name, "lambdrift-%lld", (long long)time(NULL));
 }
 
@@ -751,7 +744,7 @@ static int select_profile(resolver *r, bool *named)
 	if (!name)
 		name = env("AWS_DEFAULT_PROFILE");
 	*named = name != NULL;
-	return dup_to(&r->cfg->profile, name ? name : "default");
+	return ld_dup_or_null(&r->cfg->profile, name ? name : "default");
 }
 
 /* The `[services NAME]` section's `svc = / endpoint_url = ...` value, or NULL. */
@@ -796,7 +789,7 @@ static int configured_endpoint(const resolver *r, profile p, const char *svc,
 		return error;
 	if (!url)
 		url = pget(p, "endpoint_url");
-	return dup_to(out, url && *url ? url : NULL);
+	return ld_dup_or_null(out, url && *url ? url : NULL);
 }
 
 static int resolve_endpoints(resolver *r, profile p)
@@ -809,10 +802,10 @@ static int resolve_endpoints(resolver *r, profile p)
 
 	/* one emulator or endpoint given on the command line serves release records' KMS too */
 	if (r->opts->endpoint_url && *r->opts->endpoint_url &&
-	    (error = dup_to(&cfg->kms_endpoint_url, r->opts->endpoint_url)) < 0)
+	    (error = ld_dup_or_null(&cfg->kms_endpoint_url, r->opts->endpoint_url)) < 0)
 		return error;
 	if (r->opts->endpoint_url && *r->opts->endpoint_url)
-		error = dup_to(&cfg->endpoint_url, r->opts->endpoint_url);
+		error = ld_dup_or_null(&cfg->endpoint_url, r->opts->endpoint_url);
 	else if (!ignore)
 		error = configured_endpoint(r, p, "lambda", "AWS_ENDPOINT_URL_LAMBDA",
 					    &cfg->endpoint_url);
@@ -844,7 +837,7 @@ static int resolve_settings(resolver *r)
 		region = env("AWS_DEFAULT_REGION");
 	if (!region)
 		region = pget(p, "region");
-	if ((error = dup_to(&cfg->region, region && *region ? region : NULL)) < 0 ||
+	if ((error = ld_dup_or_null(&cfg->region, region && *region ? region : NULL)) < 0 ||
 	    (error = resolve_endpoints(r, p)) < 0)
 		return error;
 	if (!ca)

@@ -20,6 +20,7 @@
 #include "http/http.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
+#include "util/str.h"
 
 static int copy_creds(ld_credentials *out, const ld_credentials *in)
 {
@@ -500,14 +501,6 @@ void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls)
 
 /* --- per-account role sessions ------------------------------------------------------ */
 
-static int dup_opt(char **out, const char *in)
-{
-	*out = NULL;
-	if (in && !(*out = strdup(in)))
-		return ld_error_oom();
-	return 0;
-}
-
 /* The child's configuration: where to reach STS and Lambda as the parent does, and one
  * role step. */
 static int role_config(ld_aws_config *cfg, const ld_aws_session *parent, const ld_role_opts *ro)
@@ -519,15 +512,15 @@ static int role_config(ld_aws_config *cfg, const ld_aws_session *parent, const l
 		return ld_error_oom();
 	cfg->roles = step;
 	cfg->nroles = 1;
-	if ((error = dup_opt(&cfg->region, parent->cfg.region)) < 0 ||
-	    (error = dup_opt(&cfg->endpoint_url, parent->cfg.endpoint_url)) < 0 ||
-	    (error = dup_opt(&cfg->sts_endpoint_url, parent->cfg.sts_endpoint_url)) < 0 ||
-	    (error = dup_opt(&cfg->kms_endpoint_url, parent->cfg.kms_endpoint_url)) < 0 ||
-	    (error = dup_opt(&cfg->ca_bundle, parent->cfg.ca_bundle)) < 0 ||
-	    (error = dup_opt(&cfg->profile, parent->cfg.profile)) < 0 ||
-	    (error = dup_opt(&step->role_arn, ro->role_arn)) < 0 ||
-	    (error = dup_opt(&step->external_id, ro->external_id)) < 0 ||
-	    (error = dup_opt(&step->session_name,
+	if ((error = ld_dup_or_null(&cfg->region, parent->cfg.region)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->endpoint_url, parent->cfg.endpoint_url)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->sts_endpoint_url, parent->cfg.sts_endpoint_url)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->kms_endpoint_url, parent->cfg.kms_endpoint_url)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->ca_bundle, parent->cfg.ca_bundle)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->profile, parent->cfg.profile)) < 0 ||
+	    (error = ld_dup_or_null(&step->role_arn, ro->role_arn)) < 0 ||
+	    (error = ld_dup_or_null(&step->external_id, ro->external_id)) < 0 ||
+	    (error = ld_dup_or_null(&step->session_name,
 			     ro->session_name ? ro->session_name : "lambdrift")) < 0)
 		return error;
 	step->duration_seconds = ro->duration_seconds;
@@ -569,7 +562,7 @@ int ld_aws_session__for_role_with(ld_aws_session **out, ld_aws_session *parent,
 	s->now = parent->now;
 	memcpy(s->digest_key, parent->digest_key, sizeof(s->digest_key));
 	if ((error = role_config(&s->cfg, parent, ro)) < 0 ||
-	    (error = dup_opt(&s->endpoint, parent->endpoint)) < 0 ||
+	    (error = ld_dup_or_null(&s->endpoint, parent->endpoint)) < 0 ||
 	    (error = role_source(s, parent, ro->role_arn)) < 0)
 		goto done;
 	/* no STS call yet: the role is assumed at the first request, so an account that

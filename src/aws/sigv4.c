@@ -15,6 +15,7 @@
 #include "aws/sigv4.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
+#include "util/str.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define MAX_HEADERS 256
@@ -275,12 +276,11 @@ static void put_trimmed(ld_buf *out, const char *v)
 	}
 }
 
-static bool is_blank(const char *v)
+static bool all_blank(const char *v)
 {
-	for (; *v; v++)
-		if (*v != ' ' && *v != '\t' && *v != '\r' && *v != '\n')
-			return false;
-	return true;
+	while (ld_is_blank(*v))
+		v++;
+	return !*v;
 }
 
 static void put_lower(ld_buf *out, const char *s)
@@ -300,7 +300,7 @@ static int collect_headers(hdr *hs, size_t *count, const ld_sigv4_request *req,
 		const ld_header *h = &req->headers[i];
 		if (!h->name || !h->value || is_skipped(h->name))
 			continue;
-		host |= casecmp(h->name, "host") == 0 && !is_blank(h->value);
+		host |= casecmp(h->name, "host") == 0 && !all_blank(h->value);
 		hs[n] = (hdr){ h->name, h->value, n };
 		n++;
 	}

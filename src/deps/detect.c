@@ -16,6 +16,7 @@
 #include "lambdrift/errors.h"
 #include "util/array.h"
 #include "util/json.h"
+#include "util/str.h"
 
 const char ld_eco_npm[] = "npm";
 const char ld_eco_pypi[] = "PyPI";
@@ -75,11 +76,6 @@ const char *ld_deps_ecosystem(const char *name)
 }
 
 /* Python's \s for ASCII: what PEP 440 and PEP 503 tools strip around names and versions. */
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 /* Trimmed [*s, *e): not empty, at most `max` bytes, printable ASCII only. Registry names
  * and versions of all four ecosystems are ASCII; anything else in a deployed file is
  * hostile or broken, and is kept out of reports (JSON, SARIF) rather than escaped there. */
@@ -87,9 +83,9 @@ static int trimmed(const char **s, size_t *len, size_t max)
 {
 	const char *p = *s, *e = *s + *len;
 
-	while (p < e && is_blank(*p))
+	while (p < e && ld_is_blank(*p))
 		p++;
-	while (e > p && is_blank(e[-1]))
+	while (e > p && ld_is_blank(e[-1]))
 		e--;
 	if (p == e || (size_t)(e - p) > max)
 		return -1;

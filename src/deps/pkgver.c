@@ -12,6 +12,7 @@
 
 #include "deps/pkgver.h"
 #include "lambdrift/errors.h"
+#include "util/str.h"
 
 typedef struct {
 	const char *p;
@@ -34,11 +35,6 @@ static char lower(char c)
 }
 
 /* Python's \s for ASCII, which PEP 440 strips around a version. */
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static int sign(int v)
 {
 	return (v > 0) - (v < 0);
@@ -96,9 +92,9 @@ static bool trimmed(const char *s, const char **b, const char **e)
 		return false;
 	*b = s;
 	*e = s + n;
-	while (*b < *e && is_blank(**b))
+	while (*b < *e && ld_is_blank(**b))
 		(*b)++;
-	while (*e > *b && is_blank((*e)[-1]))
+	while (*e > *b && ld_is_blank((*e)[-1]))
 		(*e)--;
 	return *b < *e;
 }

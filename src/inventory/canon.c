@@ -19,6 +19,7 @@
 #include "inventory/canon.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
+#include "util/str.h"
 
 static bool nonempty_str(const ld_json *j)
 {
@@ -173,15 +174,6 @@ void ld_env_digest(char *out, const char *name, const char *value_sha256_hex,
 	ld_hex(out + sizeof(LD_ENV_DIGEST_PREFIX) - 1, mac, sizeof(mac));
 }
 
-static bool is_hex64(const char *s)
-{
-	size_t i = 0;
-	for (; s && i < LD_SHA256_HEX_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return s && s[i] == '\0';
-}
-
 /* The sha256 hex of one variable's value: hashed here for a plaintext value, taken as
  * given for the spec's {"sha256": "<hex>"} form. */
 static int env_value_sha256(char hex[LD_SHA256_HEX_LEN + 1], const ld_json *m,
@@ -194,7 +186,7 @@ static int env_value_sha256(char hex[LD_SHA256_HEX_LEN + 1], const ld_json *m,
 		return 0;
 	}
 	given = o->spec && ld_json_is_object(m) ? ld_json_get_str(m, "sha256") : NULL;
-	if (!is_hex64(given))
+	if (!ld_is_hex64(given))
 		/* the name only: the value may be a secret */
 		return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY,
 				     "Environment.Variables.%s is not a string%s", ld_json_key(m),

@@ -15,16 +15,12 @@
 #include "lambdrift/errors.h"
 #include "util/array.h"
 #include "util/hash.h"
+#include "util/str.h"
 
 /* One more zeroed element after the `n` of `arr`: its address, or NULL without memory. The
  * public structs carry no capacity field, so the arrays grow as util/array.h derives it. */
 #define GROW_ONE(arr, n) \
 	(ld_array_grow((arr), (n), 1) < 0 ? NULL : memset(&(arr)[(n)], 0, sizeof(*(arr))))
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 void ld_inventory_init(ld_inventory *inv)
 {
@@ -195,9 +191,8 @@ ld_function *ld_inventory_function_in(ld_inventory *inv, const char *account, co
 		return NULL;
 	fn->name = strdup(name);
 	fn->region = strdup(region);
-	fn->account = dup_or_null(account);
-	fn->arn = dup_or_null(arn);
-	if (!fn->name || !fn->region || (arn && !fn->arn) || (account && !fn->account)) {
+	if (!fn->name || !fn->region || ld_dup_or_null(&fn->account, account) < 0 ||
+	    ld_dup_or_null(&fn->arn, arn) < 0) {
 		function_dispose(fn);
 		ld_error_oom();
 		return NULL;

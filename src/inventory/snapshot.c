@@ -7,8 +7,8 @@
  * names the file and the JSON path of the offending field (e.g. "inv.json:
  * functions[3].versions[0].version: expected a string"). A version's config_sha256 is
  * recomputed from its config and must match when present. The file is never held whole:
- * split.h hands it over one top-level member or one element of "functions" and "triggers"
- * at a time, each parsed on its own. Errors keep the order a whole-document parse gives:
+ * util/json_split.h hands it over one top-level member or one element of "functions" and
+ * "triggers" at a time, each parsed on its own. Errors keep the order a whole-document parse gives:
  * malformed JSON anywhere first, then the header's members, then functions, then
  * triggers; so an element's error is held back until the whole file has been read.
  */
@@ -18,9 +18,9 @@
 #include <string.h>
 
 #include "inventory/build.h"
-#include "inventory/split.h"
 #include "lambdrift/errors.h"
 #include "util/file.h"
+#include "util/json_split.h"
 
 #define LD_INVENTORY_SCHEMA "lambdrift/inventory/v1"
 /* Memory does not follow the file's size, only its functions' count; this bounds the time

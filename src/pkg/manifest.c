@@ -8,6 +8,7 @@
 #include "pkg/manifest.h"
 #include "pkg/path.h"
 #include "util/array.h"
+#include "util/str.h"
 
 /* Generous: a 250 MB package of 1-byte files cannot have more entries than this and
  * still be what the zip reader accepts; it only bounds the array against misuse. */
@@ -29,15 +30,6 @@ void ld_manifest_free(ld_manifest *m)
 	free(m);
 }
 
-static int is_hex64(const char *s)
-{
-	size_t i;
-	for (i = 0; i < LD_SHA256_HEX_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
-
 /* A printable copy of the path is made only for a message: paths that pass (all of them,
  * almost always) are never formatted. */
 static int check_entry(const char *path, const char *sha256_hex)
@@ -47,7 +39,7 @@ static int check_entry(const char *path, const char *sha256_hex)
 	size_t len = strlen(path);
 	long n = ld_pkg_path_normalise(norm, path, len, &why);
 
-	if (n > 0 && (size_t)n == len && memcmp(norm, path, len) == 0 && is_hex64(sha256_hex))
+	if (n > 0 && (size_t)n == len && memcmp(norm, path, len) == 0 && ld_is_hex64(sha256_hex))
 		return 0;
 	ld_pkg_path_quote(quoted, sizeof(quoted), path, len);
 	if (n < 0)

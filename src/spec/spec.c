@@ -23,6 +23,7 @@
 #include "util/file.h"
 #include "util/glob.h"
 #include "util/hash.h"
+#include "util/str.h"
 
 typedef struct {
 	const char *file;
@@ -129,16 +130,6 @@ static bool all_of(const char *s, const char *set_extra, bool alnum)
 {
 	for (; *s; s++)
 		if (!(alnum && isalnum((unsigned char)*s)) && !strchr(set_extra, *s))
-			return false;
-	return true;
-}
-
-static bool is_hex64(const char *s)
-{
-	if (!s || strlen(s) != 64)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s) && !(*s >= 'a' && *s <= 'f'))
 			return false;
 	return true;
 }
@@ -365,7 +356,7 @@ static int chk_env_value(ctx *c, const ld_json *v)
 	/* Never quote the value: it may be a secret. */
 	if (ld_json_is_string(v))
 		return 0;
-	if (ld_json_is_object(v) && ld_json_size(v) == 1 && is_hex64(ld_json_get_str(v, "sha256")))
+	if (ld_json_is_object(v) && ld_json_size(v) == 1 && ld_is_hex64(ld_json_get_str(v, "sha256")))
 		return 0;
 	return bad(c, "expected a string or {\"sha256\": \"<64 lowercase hex digits>\"}");
 }
@@ -593,7 +584,7 @@ static int chk_build(ctx *c, const ld_json *v) { return CHECK_OBJECT(c, v, build
 static int chk_digest(ctx *c, const ld_json *v)
 {
 	const char *s = ld_json_str(v);
-	if (!s || strncmp(s, "sha256:", 7) || !is_hex64(s + 7))
+	if (!s || strncmp(s, "sha256:", 7) || !ld_is_hex64(s + 7))
 		return bad(c, "expected \"sha256:\" followed by 64 lowercase hex digits");
 	return 0;
 }
@@ -749,11 +740,6 @@ static int syntax_error(const char *file, const char *text, size_t len)
 
 /* ---- building the spec ---- */
 
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 static int fill_lockfiles(ld_spec_function *f, const ld_json *list)
 {
 	if (!list)
@@ -772,14 +758,13 @@ static int fill_function(ld_spec_function *f, const ld_json *v, const ld_spec *s
 	const ld_json *build = ld_json_get(v, "build"), *ex = ld_json_get(v, "exclude");
 	double timeout = LD_SPEC_DEFAULT_BUILD_TIMEOUT;
 
-	f->name = strdup(ld_json_get_str(v, "name"));
-	f->region = dup_or_null(ld_json_get_str(v, "region") ? ld_json_get_str(v, "region")
-							      : spec->region);
-	f->alias = dup_or_null(ld_json_get_str(v, "alias") ? ld_json_get_str(v, "alias")
-							    : spec->alias);
-	if (!f->name || (!f->region && (ld_json_get(v, "region") || spec->region)) ||
-	    (!f->alias && (ld_json_get(v, "alias") || spec->alias)))
+	if (!(f->name = strdup(ld_json_get_str(v, "name"))))
 		return ld_error_oom();
+	if (ld_dup_or_null(&f->region, ld_json_get_str(v, "region") ? ld_json_get_str(v, "region")
+								    : spec->region) < 0 ||
+	    ld_dup_or_null(&f->alias, ld_json_get_str(v, "alias") ? ld_json_get_str(v, "alias")
+								  : spec->alias) < 0)
+		return LD_ERROR;
 	if (ld_json_get(v, "source")) {
 		f->kind = LD_SPEC_SOURCE;
 		if (!(f->source = norm_path(ld_json_get_str(v, "source"))))
@@ -835,11 +820,10 @@ static int build_spec(ld_spec *spec, const ld_json *root, const size_t *starts, 
 	int error = 0;
 
 	spec->version = 1;
-	spec->region = dup_or_null(ld_json_get_str(root, "region"));
-	spec->alias = dup_or_null(ld_json_get_str(root, "alias"));
-	if ((!spec->region && ld_json_get(root, "region")) ||
-	    (!spec->alias && ld_json_get(root, "alias")) ||
-	    !(spec->functions = calloc(ld_json_size(fns), sizeof(*spec->functions))))
+	if (ld_dup_or_null(&spec->region, ld_json_get_str(root, "region")) < 0 ||
+	    ld_dup_or_null(&spec->alias, ld_json_get_str(root, "alias")) < 0)
+		return LD_ERROR;
+	if (!(spec->functions = calloc(ld_json_size(fns), sizeof(*spec->functions))))
 		return ld_error_oom();
 	for (const ld_json *v = ld_json_first(fns); v && !error; v = ld_json_next(v), i++) {
 		ld_spec_function *f = &spec->functions[spec->nfunctions++];

@@ -1,14 +1,15 @@
 /*
- * A streaming splitter for one large JSON object (private to the library): reads a FILE in
- * bounded chunks, checks the structure of the top level (braces, brackets, commas, colons,
- * strings and their escapes), and hands out one piece at a time: each top-level member's
- * value as text, except for the members named in `split_keys` whose value is an array:
- * those arrive one element at a time. Every piece is parsed by the caller (util/json.h),
- * which judges what the splitter does not (numbers, literals, escapes, nesting inside a
- * piece), so memory is bounded by the largest piece, never by the file.
+ * A streaming splitter for one large JSON object (private to the library; the snapshot
+ * reader inventory/snapshot.c uses it): reads a FILE in bounded chunks, checks the
+ * structure of the top level (braces, brackets, commas, colons, strings and their escapes),
+ * and hands out one piece at a time: each top-level member's value as text, except for the
+ * members named in `split_keys` whose value is an array: those arrive one element at a
+ * time. Every piece is parsed by the caller (util/json.h), which judges what the splitter
+ * does not (numbers, literals, escapes, nesting inside a piece), so memory is bounded by
+ * the largest piece, never by the file.
  */
-#ifndef LD_INVENTORY_SPLIT_H
-#define LD_INVENTORY_SPLIT_H
+#ifndef LD_UTIL_JSON_SPLIT_H
+#define LD_UTIL_JSON_SPLIT_H
 
 #include <stdbool.h>
 #include <stddef.h>

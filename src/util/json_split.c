@@ -1,5 +1,5 @@
 /*
- * The streaming splitter (split.h). One pass over the bytes with a small state machine:
+ * The streaming splitter (json_split.h). One pass over the bytes with a small state machine:
  * what the next token may be, whether it is inside a string (and after a backslash) or a
  * bare token (number or literal), and a stack of open brackets to check that each closes
  * what it should. Pieces are copied out of the read chunk as spans, not byte by byte.
@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inventory/split.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
+#include "util/json_split.h"
 
 #define CHUNK 65536
 #define MAX_DEPTH 1000 /* cJSON's nesting limit */
