@@ -40,6 +40,7 @@ int ld_cmd_baseline(int argc, char **argv);
 int ld_cmd_explain(int argc, char **argv);
 int ld_cmd_deps(int argc, char **argv);
 int ld_cmd_attestation(int argc, char **argv);
+int ld_cmd_merge(int argc, char **argv);
 
 /** Print "lambdrift: <message>" to stderr. */
 void ld_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -244,7 +245,8 @@ typedef struct {
 
 #define LD_CLI_REPORT_ARGS_INIT { { NULL, 0 }, "error", "180", NULL, NULL }
 
-#define LD_CLI_REPORT_OPTS(r) \
+/* The rows that say where reports go and what fails the run (merge has only these). */
+#define LD_CLI_REPORT_OUT_OPTS(r) \
 	{ "format", 0, LD_OPT_SEQ, "FORMAT", \
 	  "text, json, sarif, junit, markdown or github\n" \
 	  "(default: text); repeat, each with its --output,\n" \
@@ -259,7 +261,10 @@ typedef struct {
 	{ "baseline", 0, LD_OPT_STRING, "FILE", \
 	  "hide the findings FILE accepts ('lambdrift baseline\n" \
 	  "create'); expired ones are shown again, entries\nthat match nothing are listed", \
-	  &(r).baseline, LD_CHECK_NONE }, \
+	  &(r).baseline, LD_CHECK_NONE }
+
+#define LD_CLI_REPORT_OPTS(r) \
+	LD_CLI_REPORT_OUT_OPTS(r), \
 	{ "runtime-horizon", 0, LD_OPT_STRING, "DAYS", \
 	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon, \
 	  LD_CHECK_INT(0, 36500, "days") }, \

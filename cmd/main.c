@@ -23,6 +23,7 @@ static const command commands[] = {
 	{ "verify", ld_cmd_verify, "check that deployed code and config are what a git tag builds" },
 	{ "deps", ld_cmd_deps, "list the third-party dependencies deployed in functions and layers" },
 	{ "package", ld_cmd_package, "write the deterministic zip of a function of a git tag" },
+	{ "merge", ld_cmd_merge, "combine the JSON reports of a sharded scan into one report" },
 	{ "snapshot", ld_cmd_snapshot, "write the inventory of an account to a JSON file" },
 	{ "rules", ld_cmd_rules, "list the rules, their severities and what they mean" },
 	{ "explain", ld_cmd_explain, "show what a rule means and how to fix or accept it" },

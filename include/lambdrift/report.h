@@ -22,6 +22,8 @@
 #include "lambdrift/deps.h"
 #include "lambdrift/inventory.h"
 
+struct ld_merge_store;
+
 typedef enum {
 	LD_FORMAT_TEXT = 0,
 	LD_FORMAT_JSON,
@@ -47,6 +49,8 @@ typedef struct {
 	const ld_attestation *attestations; /* scan --attestation: the verified records the
 					       account was held to (run.attestations), or NULL */
 	size_t nattestations;
+	const struct ld_merge_store *merged; /* merge: inv's functions are light and the JSON
+						report takes each from here; else NULL */
 } ld_report;
 
 /** Parse "text" | "json" | "sarif" | "junit" | "markdown" | "github".

@@ -160,6 +160,26 @@ int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evide
 	return 0;
 }
 
+int ld_findings_add_copy(ld_findings *out, const ld_finding *from)
+{
+	ld_finding f = *from;
+	bool failed;
+
+	f.function = f.region = f.qualifier = f.account = f.evidence = f.message = NULL;
+	failed = ld_dup_or_null(&f.function, from->function) < 0 ||
+		 ld_dup_or_null(&f.region, from->region) < 0 ||
+		 ld_dup_or_null(&f.qualifier, from->qualifier) < 0 ||
+		 ld_dup_or_null(&f.account, from->account) < 0 ||
+		 ld_dup_or_null(&f.evidence, from->evidence) < 0 ||
+		 ld_dup_or_null(&f.message, from->message) < 0;
+	if (failed || reserve_one(out) < 0) {
+		finding_dispose(&f);
+		return ld_error_oom();
+	}
+	out->items[out->count++] = f;
+	return 0;
+}
+
 static int cmp_opt(const char *a, const char *b)
 {
 	if (!a || !b)

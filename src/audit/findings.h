@@ -46,6 +46,10 @@ char *ld_findings_evidence(ld_json *obj);
 int ld_findings_add(ld_findings *out, const ld_finding_id *id, const char *evidence,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/** Append a copy of `f` (its strings copied, its fingerprint kept as it is): a finding
+ *  read back from a report (merge). @return 0, or LD_ERROR without memory */
+int ld_findings_add_copy(ld_findings *out, const ld_finding *f);
+
 /** The fingerprint alone: first 32 hex digits of sha256 over rule\0account\0region\0
  *  function\0qualifier\0key. */
 void ld_finding_fingerprint(char out[33], const ld_finding_id *id);

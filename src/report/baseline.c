@@ -18,6 +18,7 @@
 #include "lambdrift/inventory.h"
 #include "report/baseline.h"
 #include "util/file.h"
+#include "report/report.h"
 
 #define BASELINE_MAX_BYTES ((size_t)64 * 1024 * 1024)
 #define REPORT_MAX_BYTES ((size_t)256 * 1024 * 1024)
@@ -259,7 +260,7 @@ static int read_bounded(ld_buf *out, const char *path, const char *what)
 	return 0;
 }
 
-static int read_json(ld_json **root, const char *path, size_t cap, const char *what)
+int ld_report__read_json(ld_json **root, const char *path, size_t cap, const char *what)
 {
 	ld_buf text = LD_BUF_INIT_CAP(cap);
 	int error;
@@ -340,7 +341,7 @@ int ld_baseline_load(ld_baseline *out, const char *path)
 	memset(out, 0, sizeof(*out));
 	if (!(out->path = strdup(path ? path : "")))
 		return ld_error_oom();
-	if ((error = read_json(&root, path, BASELINE_MAX_BYTES, "baseline file")) == 0)
+	if ((error = ld_report__read_json(&root, path, BASELINE_MAX_BYTES, "baseline file")) == 0)
 		error = load_doc(out, root);
 	if (error < 0)
 		ld_baseline_dispose(out);
@@ -530,7 +531,7 @@ int ld_baseline_create(ld_buf *out, size_t *nentries, const char *report_path,
 		return error;
 	if (!(b.path = strdup(report_path ? report_path : "")))
 		return ld_error_oom();
-	if ((error = read_json(&report, report_path, REPORT_MAX_BYTES, "JSON report")) < 0 ||
+	if ((error = ld_report__read_json(&report, report_path, REPORT_MAX_BYTES, "JSON report")) < 0 ||
 	    (error = collect_entries(&b, report, opts, today)) < 0)
 		goto done;
 	if (b.count > 1)

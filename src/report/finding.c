@@ -35,6 +35,31 @@ unsigned long ld_report__total_calls(const ld_api_calls *c)
 	return c->control + c->get_function + c->sts + c->kms;
 }
 
+/* The function with exactly this account, region and name, by binary search over the
+ * inventory's order (account, region, name), or NULL: a merged estate of 100,000 functions
+ * must not be walked once per finding. */
+static const ld_function *exact_function(const ld_inventory *inv, const ld_finding *f)
+{
+	size_t lo = 0, hi = inv->nfunctions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const ld_function *fn = &inv->functions[mid];
+		int c = strcmp(fn->account ? fn->account : "", f->account);
+		if (!c)
+			c = strcmp(fn->region, f->region);
+		if (!c)
+			c = strcmp(fn->name, f->function);
+		if (!c)
+			return fn;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 /* The inventory's function a finding is about, in the finding's account when it names
  * one; NULL when there is none or when the name exists in several accounts of the run and
  * the finding does not say which. */
@@ -42,6 +67,8 @@ static const ld_function *finding_function(const ld_inventory *inv, const ld_fin
 {
 	const ld_function *found = NULL;
 
+	if (inv && f->function && f->account && f->region && (found = exact_function(inv, f)))
+		return found;
 	for (size_t i = 0; inv && f->function && i < inv->nfunctions; i++) {
 		const ld_function *fn = &inv->functions[i];
 		if (strcmp(fn->name, f->function) || (f->region && strcmp(fn->region, f->region)) ||

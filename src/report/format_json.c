@@ -327,15 +327,11 @@ static int spill(writer *w)
 /* `j` printed pretty as if it stood `depth` levels deep in the document: util/json.h's
  * layout, each line after the first indented by two spaces per level. Strings never hold a
  * raw newline (they are escaped), so every newline is a line break of the layout. */
-static int put_value(writer *w, const ld_json *j, int depth)
+static int put_text(writer *w, const char *text, int depth)
 {
 	const char *p, *nl;
-	int error;
 
-	ld_buf_clear(&w->piece);
-	if ((error = ld_json_write(&w->piece, j, true)) < 0)
-		return error;
-	for (p = w->piece.ptr; (nl = strchr(p, '\n')); p = nl + 1) {
+	for (p = text; (nl = strchr(p, '\n')); p = nl + 1) {
 		ld_buf_put(w->out, p, (size_t)(nl - p) + 1);
 		for (int i = 0; i < depth; i++)
 			ld_buf_puts(w->out, "  ");
@@ -343,9 +339,24 @@ static int put_value(writer *w, const ld_json *j, int depth)
 	return ld_buf_puts(w->out, p);
 }
 
+static int put_value(writer *w, const ld_json *j, int depth)
+{
+	int error;
+
+	ld_buf_clear(&w->piece);
+	if ((error = ld_json_write(&w->piece, j, true)) < 0)
+		return error;
+	return put_text(w, w->piece.ptr, depth);
+}
+
 /* A root member that is an array, printed one item at a time: make(i) builds item i into
  * a fresh array (so the builders above serve both ways). */
 typedef int (*item_fn)(ld_json *arr, const ld_report *r, size_t i);
+
+static int function_item(ld_json *arr, const ld_report *r, size_t i)
+{
+	return add_function(arr, &r->inv->functions[i]);
+}
 
 static int put_array(writer *w, const char *key, const ld_report *r, size_t n, item_fn make)
 {
@@ -356,6 +367,17 @@ static int put_array(writer *w, const char *key, const ld_report *r, size_t n, i
 	ld_json_quote(w->out, key);
 	ld_buf_puts(w->out, n ? ": [" : ": []");
 	for (size_t i = 0; i < n && error == 0; i++) {
+		if (r->merged && make == function_item) {
+			/* a merge's functions are already printed, as their shards printed them */
+			const char *text;
+			if ((error = ld_report__merged_function(&text, r->merged, i)) == 0) {
+				ld_buf_puts(w->out, i ? ",\n    " : "\n    ");
+				error = put_text(w, text, 2);
+			}
+			if (error == 0)
+				error = spill(w);
+			continue;
+		}
 		if (!(arr = ld_json_new_array()))
 			return ld_error_oom();
 		if ((error = make(arr, r, i)) == 0) {
@@ -371,10 +393,6 @@ static int put_array(writer *w, const char *key, const ld_report *r, size_t n, i
 	return error;
 }
 
-static int function_item(ld_json *arr, const ld_report *r, size_t i)
-{
-	return add_function(arr, &r->inv->functions[i]);
-}
 
 static int finding_item(ld_json *arr, const ld_report *r, size_t i)
 {

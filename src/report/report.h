@@ -33,4 +33,14 @@ int ld_report__json_run(ld_json *root, const ld_report *r);
 int ld_report__json_to(ld_buf *out, const ld_report *r, FILE *spill);
 int ld_report__text(ld_buf *out, const ld_report *r);
 
+/** Read and parse a JSON file of at most `cap` bytes (baseline.c); a missing, oversized or
+ *  malformed file is LD_EUSAGE naming the path and `what`. @return 0 or an LD_E* error */
+int ld_report__read_json(ld_json **root, const char *path, size_t cap, const char *what);
+
+/** A merged report's function `i` as its shard reported it, printed as a report prints a
+ *  value at the top level (merge.c); `*text` is the store's until the next call.
+ *  @return 0, LD_ERROR (the temporary file cannot be read) */
+int ld_report__merged_function(const char **text, const struct ld_merge_store *store,
+				size_t i);
+
 #endif

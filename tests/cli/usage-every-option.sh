@@ -21,6 +21,7 @@ base_args() {
 	snapshot) echo "-o snap.json" ;;
 	baseline) echo "create report.json -o base.json" ;;
 	attestation) echo "verify report.json" ;;
+	merge) echo "report.json" ;;
 	*) echo "" ;;
 	esac
 }
