@@ -83,24 +83,64 @@ static char *without_userinfo(const char *url)
 	return out;
 }
 
+/* The name of a "remote.NAME.url" configuration key, or NULL for other keys. */
+static const char *remote_of(const char *key, size_t *len)
+{
+	size_t n = strlen(key);
+
+	if (strncmp(key, "remote.", 7) || n < 12 || strcmp(key + n - 4, ".url"))
+		return NULL;
+	*len = n - 11;
+	return key + 7;
+}
+
+/* The URL of "origin", else of the only remote, read from the configuration: not through
+ * git_remote_lookup or git_remote_list, which in libgit2 1.5 leak the PCRE2 match data of
+ * the regular expressions they iterate the configuration with. URLs are shown as
+ * configured (no url.*.insteadOf rewriting). NULL when there is none. */
+static char *remote_url(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	const char *name;
+	char *origin = NULL, *only = NULL, *first = NULL; /* entries die with the iterator */
+	size_t len, first_len = 0;
+	bool several = false;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0 || git_config_iterator_new(&it, cfg) < 0)
+		goto done;
+	while (!origin && git_config_next(&e, it) == 0) {
+		if (!(name = remote_of(e->name, &len)) || !*e->value)
+			continue;
+		if (len == 6 && !strncmp(name, "origin", 6))
+			origin = strdup(e->value);
+		else if (!first) {
+			first = strndup(name, len);
+			first_len = len;
+			only = strdup(e->value);
+		} else if (len != first_len || strncmp(name, first, len))
+			several = true;
+	}
+done:
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	git_error_clear();
+	free(first);
+	if (origin || several) {
+		free(only);
+		return origin;
+	}
+	return only;
+}
+
 int ld_git_remote_url(char **out, ld_git_repo *repo)
 {
-	git_strarray names = { NULL, 0 };
-	git_remote *remote = NULL;
-	const char *url;
+	char *url = remote_url(repo->repo);
 
-	*out = NULL;
-	if (git_remote_lookup(&remote, repo->repo, "origin") < 0 &&
-	    git_remote_list(&names, repo->repo) == 0 && names.count == 1)
-		git_remote_lookup(&remote, repo->repo, names.strings[0]);
-	git_strarray_dispose(&names);
-	git_error_clear();
-	if (remote && (url = git_remote_url(remote)) && *url && !(*out = without_userinfo(url))) {
-		git_remote_free(remote);
-		return ld_error_oom();
-	}
-	git_remote_free(remote);
-	return 0;
+	*out = url ? without_userinfo(url) : NULL;
+	free(url);
+	return url && !*out ? ld_error_oom() : 0;
 }
 
 int ld_git_open(ld_git_repo **out, const char *path)

@@ -399,6 +399,42 @@ static void test_git__export(void)
 	ld_git_free(r);
 }
 
+/* origin wins; else the only remote; several and no origin: none; user info never kept. */
+static void test_git__remote_url(void)
+{
+	ld_git_repo *r = NULL;
+	char path[400], *url = NULL;
+
+	LD_REQUIRE(fixture());
+	snprintf(path, sizeof(path), "%s/remotes", fx_base);
+	LD_REQUIRE(ld_test_sh("git init -q '%s'", path) == 0);
+	LD_REQUIRE(ld_git_open(&r, path) == 0);
+	LD_CHECK_INT(ld_git_remote_url(&url, r), 0);
+	LD_CHECK(url == NULL);
+	ld_git_free(r);
+
+	LD_REQUIRE(ld_test_sh("git -C '%s' remote add Upstream "
+			      "https://ci:s3cret@git.example.com/a.git", path) == 0);
+	LD_REQUIRE(ld_git_open(&r, path) == 0);
+	LD_CHECK_INT(ld_git_remote_url(&url, r), 0);
+	LD_CHECK_STR(url, "https://git.example.com/a.git");
+	free(url);
+	ld_git_free(r);
+
+	LD_REQUIRE(ld_test_sh("git -C '%s' remote add fork git@host.example:b.git", path) == 0);
+	LD_REQUIRE(ld_git_open(&r, path) == 0);
+	LD_CHECK_INT(ld_git_remote_url(&url, r), 0);
+	LD_CHECK(url == NULL);
+	ld_git_free(r);
+
+	LD_REQUIRE(ld_test_sh("git -C '%s' remote add origin git@host.example:c.git", path) == 0);
+	LD_REQUIRE(ld_git_open(&r, path) == 0);
+	LD_CHECK_INT(ld_git_remote_url(&url, r), 0);
+	LD_CHECK_STR(url, "host.example:c.git");
+	free(url);
+	ld_git_free(r);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_git__open),
 	LD_TEST(test_git__resolve_tags),
@@ -408,5 +444,6 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_git__walk_subtree),
 	LD_TEST(test_git__walk_submodule),
 	LD_TEST(test_git__export),
+	LD_TEST(test_git__remote_url),
 	{ NULL, NULL }
 };
