@@ -112,14 +112,24 @@ static void set_error(target *t, int rc, ld_error_class klass, const char *messa
 	set_error_at(t, FAIL_OTHER, rc, klass, message, type);
 }
 
-/* Every failure of the target, in fail_at order, on one line. */
+/* Whether failure i says what an earlier one said already. */
+static bool said_before(const target *t, int i)
+{
+	for (int k = 0; k < i; k++)
+		if (!strcmp(t->message[k], t->message[i]))
+			return true;
+	return false;
+}
+
+/* Every distinct failure of the target, in fail_at order, on one line: two calls refused
+ * alike (a role that cannot be assumed) are one line whichever of them got to fail. */
 static void failure_message(char *out, size_t len, const target *t)
 {
 	size_t n = 0;
 
 	out[0] = '\0';
 	for (int i = 0; i < NFAIL && n < len; i++) {
-		if (!t->message[i][0])
+		if (!t->message[i][0] || said_before(t, i))
 			continue;
 		n += (size_t)snprintf(out + n, len - n, "%s%s", n ? "; " : "", t->message[i]);
 	}
