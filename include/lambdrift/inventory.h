@@ -34,6 +34,10 @@ typedef struct {
 	char *last_modified;
 	ld_config_field *config; /* sorted by name */
 	size_t nconfig;
+	/* Secret verdicts of the environment (src/inventory/envscan.h): canonical JSON
+	 * {"NAME": "none" | detector slug}, {"": ErrorCode} when Lambda could not return the
+	 * variables; NULL without environment variables. Never a value. */
+	char *env_verdicts;
 } ld_version;
 
 typedef struct {

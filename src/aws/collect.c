@@ -18,6 +18,7 @@
 #include "aws/session.h"
 #include "aws/sigv4.h"
 #include "inventory/build.h"
+#include "inventory/envscan.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
 #include "util/array.h"
@@ -594,6 +595,9 @@ int ld_collect__finish(ld_target_run *r, size_t aliases_skipped)
 	if (r->nalias_problems > 1)
 		qsort(r->alias_problems, r->nalias_problems, sizeof(*r->alias_problems),
 		      cmp_alias_problems);
+	/* environments Lambda could not return leave env-plaintext-secret unchecked */
+	for (size_t i = 0; i < r->inv.nfunctions && error == 0; i++)
+		error = ld_env__unchecked(&r->fn_problems, &r->inv.functions[i]);
 	/* ListFunctions' lines first, then aliases by function, then mappings */
 	if (r->fn_problems.nproblems > 1)
 		qsort(r->fn_problems.problems, r->fn_problems.nproblems, sizeof(char *), cmp_lines);

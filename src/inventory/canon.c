@@ -17,6 +17,7 @@
 
 #include "inventory/build.h"
 #include "inventory/canon.h"
+#include "inventory/envscan.h"
 #include "lambdrift/errors.h"
 #include "util/hash.h"
 #include "util/str.h"
@@ -493,9 +494,9 @@ int ld_version_from_api(ld_version *out, const ld_json *cfg, const uint8_t *key,
 				      "function configuration is not a JSON object");
 		goto done;
 	}
-	if ((error = fill_identity(out, cfg)) < 0)
+	if ((error = fill_identity(out, cfg)) < 0 || (error = ld_config_canonical(out, cfg, &opts)) < 0)
 		goto done;
-	error = ld_config_canonical(out, cfg, &opts);
+	error = ld_env_scan(&out->env_verdicts, cfg);
 done:
 	/* A failed version is left zeroed; ld_inventory_sort() drops such slots. */
 	if (error < 0)

@@ -39,6 +39,7 @@ void ld_version_dispose(ld_version *v)
 	free(v->runtime);
 	free(v->package_type);
 	free(v->last_modified);
+	free(v->env_verdicts);
 	for (size_t i = 0; i < v->nconfig; i++) {
 		free(v->config[i].name);
 		free(v->config[i].value);

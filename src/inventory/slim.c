@@ -17,6 +17,7 @@
 
 #include "inventory/arena.h"
 #include "inventory/build.h"
+#include "inventory/envscan.h"
 #include "lambdrift/errors.h"
 
 /* Listing flags. */
@@ -184,8 +185,9 @@ static bool routed_to(const ld_function *fn, const char *version)
  * published version, and the versions aliases route to. */
 static bool kept(const ld_function *fn, const ld_version *v, const ld_version *newest)
 {
+	/* env-plaintext-secret reads every version holding a secret */
 	return v == newest || ld_inventory__version_number(v->version) < 0 ||
-	       routed_to(fn, v->version);
+	       routed_to(fn, v->version) || ld_env_verdicts_flagged(v->env_verdicts);
 }
 
 /* Strings unique to one version are copied; the rest are interned. */
@@ -211,7 +213,8 @@ static int copy_version(struct ld_arena *a, ld_version *to, const ld_version *fr
 	    copy_str(a, from->config_sha256, &to->config_sha256) < 0 ||
 	    copy_str(a, from->runtime, &to->runtime) < 0 ||
 	    copy_str(a, from->package_type, &to->package_type) < 0 ||
-	    copy_unique(a, from->last_modified, &to->last_modified) < 0)
+	    copy_unique(a, from->last_modified, &to->last_modified) < 0 ||
+	    copy_str(a, from->env_verdicts, &to->env_verdicts) < 0)
 		return LD_ERROR;
 	if (from->nconfig &&
 	    !(to->config = ld_arena_alloc(a, from->nconfig * sizeof(*to->config), sizeof(void *))))

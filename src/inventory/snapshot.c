@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "inventory/build.h"
+#include "inventory/envscan.h"
 #include "lambdrift/errors.h"
 #include "util/file.h"
 #include "util/json_split.h"
@@ -83,7 +84,8 @@ static ld_json *version_json(const ld_version *v)
 	    ld_json_add_str(o, "config_sha256", v->config_sha256) < 0 ||
 	    ld_json_add_str(o, "runtime", v->runtime) < 0 ||
 	    ld_json_add_str(o, "package_type", v->package_type) < 0 ||
-	    ld_json_add_str(o, "last_modified", v->last_modified) < 0 || add_config(o, v) < 0) {
+	    ld_json_add_str(o, "last_modified", v->last_modified) < 0 || add_config(o, v) < 0 ||
+	    ld_env__write(o, v) < 0) {
 		ld_json_free(o);
 		return NULL;
 	}
@@ -416,7 +418,8 @@ static int load_version(const where *w, const ld_json *obj, ld_version *v)
 	    (error = get_str(w, obj, "runtime", false, &v->runtime)) < 0 ||
 	    (error = get_str(w, obj, "package_type", false, &v->package_type)) < 0 ||
 	    (error = get_str(w, obj, "last_modified", false, &v->last_modified)) < 0 ||
-	    (error = load_config(w, obj, v)) < 0 || (error = check_digest(w, obj, v)) < 0)
+	    (error = load_config(w, obj, v)) < 0 || (error = check_digest(w, obj, v)) < 0 ||
+	    (error = ld_env__load(v, obj, w->file, w->path)) < 0)
 		return error;
 	return 0;
 }
@@ -525,7 +528,7 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv, 
 		goto done;
 	}
 	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0 ||
-	    (slim && (error = ld_function_slim(inv, fn)) < 0))
+	    (error = ld_env__unchecked(inv, fn)) < 0 || (slim && (error = ld_function_slim(inv, fn)) < 0))
 		goto done;
 done:
 	free(name);
@@ -557,6 +560,8 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 {
 	const ld_json *complete = ld_json_get(root, "complete");
 	const char *schema = ld_json_get_str(root, "schema");
+	/* functions are read first; one may have left a rule unchecked (envsnap.c) */
+	bool unchecked = !inv->complete;
 	int error;
 
 	if (!ld_json_is_object(root))
@@ -577,7 +582,7 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	    (error = load_calls(w, root, &inv->calls)) < 0)
 		return error;
 	/* After the problems: adding one marks the inventory incomplete by itself. */
-	inv->complete = !complete || ld_json_is_true(complete);
+	inv->complete = !unchecked && (!complete || ld_json_is_true(complete));
 	return 0;
 }
 

@@ -9,9 +9,9 @@
 
 static ld_version versions[] = {
 	{ "$LATEST", "arn:aws:lambda:us-east-1:123456789012:function:orders:$LATEST",
-	  "LATESTcode=", "aaaa", "python3.12", "Zip", "2026-01-01T00:00:00Z", NULL, 0 },
+	  "LATESTcode=", "aaaa", "python3.12", "Zip", "2026-01-01T00:00:00Z", NULL, 0, NULL },
 	{ "1", "arn:aws:lambda:us-east-1:123456789012:function:orders:1",
-	  "V1code=", "bbbb", "python3.11", "Zip", "2025-12-01T00:00:00Z", NULL, 0 },
+	  "V1code=", "bbbb", "python3.11", "Zip", "2025-12-01T00:00:00Z", NULL, 0, NULL },
 };
 static ld_alias_weight weights[] = { { "1", 0.25 } };
 static ld_alias aliases[] = {

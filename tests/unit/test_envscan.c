@@ -1,0 +1,287 @@
+/*
+ * Secret detection in environment variables (inventory/envscan.h): every detector on a
+ * value it must catch, and the traps other scanners flag (references, numbers, booleans and
+ * empty values under secret names; hex and base64 digests under neutral names; a Secrets
+ * Manager name; a publishable Stripe key); the verdict list of a FunctionConfiguration; and
+ * its snapshot form, which must round-trip, reject unknown verdicts and never hold a value.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "inventory/build.h"
+#include "inventory/envscan.h"
+#include "lambdrift/errors.h"
+#include "util/json.h"
+
+static const char *classify(const char *name, const char *value)
+{
+	return ld_env_classify(name, value, false);
+}
+
+static void test_envscan__formats(void)
+{
+	LD_CHECK_STR(classify("CFG", "-----BEGIN RSA PRIVATE KEY-----\nMIIE..."), "pem-private-key");
+	LD_CHECK_STR(classify("CFG", "x -----BEGIN PRIVATE KEY----- y"), "pem-private-key");
+	LD_CHECK_STR(classify("CFG", "-----BEGIN OPENSSH PRIVATE KEY-----"), "pem-private-key");
+	LD_CHECK_STR(classify("CFG", "-----BEGIN PUBLIC KEY-----\nMIIB"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("CFG", "-----BEGIN CERTIFICATE-----"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("ID", "AKIAIOSFODNN7EXAMPLE"), "aws-access-key-id");
+	LD_CHECK_STR(classify("ID", "ASIAY34FZKBOKMUTVV7A"), "aws-access-key-id");
+	LD_CHECK_STR(classify("ID", "AKIAIOSFODNN7EXAMPL"), LD_ENV_CLEAN);   /* 15 after AKIA */
+	LD_CHECK_STR(classify("ID", "XAKIAIOSFODNN7EXAMPLE"), LD_ENV_CLEAN); /* not at a word */
+	LD_CHECK_STR(classify("CFG", "ghp_0123456789abcdefghijABCDEFGHIJ012345"), "github-token");
+	LD_CHECK_STR(classify("CFG", "github_pat_11ABCDEFG0123456789_abcdefghijkl"), "github-token");
+	LD_CHECK_STR(classify("CFG", "ghp_short"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("CFG", "glpat-abcdefghij0123456789"), "gitlab-token");
+	LD_CHECK_STR(classify("CFG", "xoxb-1234567890-abcdefghij"), "slack-token");
+	LD_CHECK_STR(classify("HOOK", "https://hooks.slack.com/services/T000/B000/XXXX"),
+		     "slack-webhook");
+	LD_CHECK_STR(classify("CFG", "sk_live_0123456789abcdefABCD"), "stripe-secret-key");
+	LD_CHECK_STR(classify("CFG", "rk_test_0123456789abcdefABCD"), "stripe-secret-key");
+	LD_CHECK_STR(classify("STRIPE_PUBLISHABLE", "pk_live_0123456789abcdefABCD"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("CFG", "npm_0123456789abcdefghijABCDEFGHIJ012345"), "npm-token");
+	LD_CHECK_STR(classify("CFG", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+				     "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"), "jwt");
+	LD_CHECK_STR(classify("CFG", "eyJhbGciOiJIUzI1NiJ9"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DATABASE_URL", "postgres://app:hunter2@db:5432/orders"), "url-password");
+	LD_CHECK_STR(classify("DATABASE_URL", "postgres://app@db:5432/orders"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DATABASE_URL", "postgres://app:${DB_PASS}@db/orders"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("API", "https://api.example.com/v1?x=a:b@c"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("MAIL", "user@example.com"), LD_ENV_CLEAN);
+}
+
+static void test_envscan__aws_pair(void)
+{
+	const char *secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+	const char *sha1 = "3f786850e387550fdab836ed7e6dc881de23001b";
+
+	LD_CHECK_STR(ld_env_classify("K2", secret, true), "aws-secret-access-key");
+	LD_CHECK_STR(ld_env_classify("K2", secret, false), LD_ENV_CLEAN);
+	/* a git SHA next to a key id is still a git SHA */
+	LD_CHECK_STR(ld_env_classify("GIT_SHA", sha1, true), LD_ENV_CLEAN);
+	LD_CHECK_STR(ld_env_classify("GIT_SHA", "3F786850E387550FDAB836ED7E6DC881DE23001B", true),
+		     LD_ENV_CLEAN);
+}
+
+static void test_envscan__secret_names(void)
+{
+	LD_CHECK_STR(classify("DB_PASSWORD", "hunter2"), "secret-name");
+	LD_CHECK_STR(classify("dbPassword", "hunter2"), "secret-name");
+	LD_CHECK_STR(classify("API_KEY", "abc"), "secret-name");
+	LD_CHECK_STR(classify("STRIPE_API_KEY", "abc"), "secret-name");
+	LD_CHECK_STR(classify("PRIVATE_KEY", "abc"), "secret-name");
+	LD_CHECK_STR(classify("CLIENT_SECRET", "abc"), "secret-name");
+	LD_CHECK_STR(classify("AUTH_TOKEN", "abc"), "secret-name");
+	LD_CHECK_STR(classify("AWS_SECRET_ACCESS_KEY", "abc"), "secret-name");
+	LD_CHECK_STR(classify("DB_PWD", "abc"), "secret-name");
+	/* names whose last word holds no credential */
+	LD_CHECK_STR(classify("TOKEN_URL", "https://auth.example.com/token"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("SECRET_NAME", "orders-db-credentials"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_SECRET_ID", "orders-db"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("PASSWORD_MIN_LENGTH", "12"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("PWD", "var-task"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("KEY", "abc"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("MONKEY", "abc"), LD_ENV_CLEAN);
+}
+
+static void test_envscan__references(void)
+{
+	LD_CHECK_STR(classify("DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:123456789012:"
+					     "secret:db-AbCdEf"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_PASSWORD", "arn:aws-us-gov:ssm:us-gov-west-1:1:parameter/x"),
+		     LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("API_TOKEN", "/prod/orders/api-token"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_SECRET", "prod/orders/db"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_PASSWORD", "{{resolve:secretsmanager:db:SecretString:pw}}"),
+		     LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_PASSWORD", "${ssm:/prod/db}"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("TOKEN", "3600"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("TOKEN", "-1.5"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("SECRET", "true"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("SECRET", "Off"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("PASSWORD", ""), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("PASSWORD", "  "), LD_ENV_CLEAN);
+	/* not a reference: a slash alone, a space, an unknown partition */
+	LD_CHECK_STR(classify("PASSWORD", "a b/c"), "secret-name");
+	LD_CHECK_STR(classify("PASSWORD", "arn:evil"), "secret-name");
+	LD_CHECK_STR(classify("PASSWORD", "1e5x"), "secret-name");
+	/* digests under neutral names */
+	LD_CHECK_STR(classify("GIT_SHA", "3f786850e387550fdab836ed7e6dc881de23001b"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("CODE_SHA256", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),
+		     LD_ENV_CLEAN);
+}
+
+static char *scan(const char *json)
+{
+	ld_json *cfg = NULL;
+	char *out = NULL;
+
+	if (ld_json_parse(&cfg, json, strlen(json), "test") < 0)
+		return NULL;
+	if (ld_env_scan(&out, cfg) < 0)
+		out = NULL;
+	ld_json_free(cfg);
+	return out;
+}
+
+static void test_envscan__verdict_list(void)
+{
+	char *v = scan("{\"Environment\":{\"Variables\":{\"B\":\"AKIAIOSFODNN7EXAMPLE\","
+		       "\"A\":\"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\",\"LOG\":\"debug\"}}}");
+	LD_CHECK_STR(v, "{\"A\":\"aws-secret-access-key\",\"B\":\"aws-access-key-id\","
+			"\"LOG\":\"none\"}");
+	LD_CHECK(ld_env_verdicts_flagged(v));
+	free(v);
+	v = scan("{\"Environment\":{\"Variables\":{\"LOG\":\"debug\"}}}");
+	LD_CHECK_STR(v, "{\"LOG\":\"none\"}");
+	LD_CHECK(!ld_env_verdicts_flagged(v));
+	free(v);
+	LD_CHECK(scan("{\"Environment\":{\"Variables\":{}}}") == NULL);
+	LD_CHECK(scan("{\"Runtime\":\"python3.12\"}") == NULL);
+	v = scan("{\"Environment\":{\"Error\":{\"ErrorCode\":\"KMSAccessDeniedException\","
+		 "\"Message\":\"denied\"}}}");
+	LD_CHECK_STR(v, "{\"\":\"KMSAccessDeniedException\"}");
+	LD_CHECK(!ld_env_verdicts_flagged(v));
+	free(v);
+	LD_CHECK(!ld_env_verdicts_flagged(NULL));
+}
+
+static const char canary[] = "CANARYvalue-7f3a9c";
+
+static char *write_snapshot(const char *env_json)
+{
+	char cfg[1024];
+	ld_inventory inv;
+	ld_function *fn;
+	ld_version *v;
+	ld_json *j = NULL;
+	ld_buf out = LD_BUF_INIT_CAP(1 << 20);
+	char *s = NULL;
+
+	snprintf(cfg, sizeof(cfg), "{\"FunctionName\":\"f\",\"Version\":\"$LATEST\","
+		 "\"FunctionArn\":\"arn:aws:lambda:us-east-1:123456789012:function:f\",%s}",
+		 env_json);
+	ld_inventory_init(&inv);
+	if (ld_json_parse(&j, cfg, strlen(cfg), "t") == 0 && ld_inventory_add_region(&inv, "us-east-1") == 0 &&
+	    (fn = ld_inventory_function(&inv, "us-east-1", "f", NULL)) && (v = ld_function_add_version(fn)) &&
+	    ld_version_from_api(v, j, (const uint8_t *)"k", 1) == 0 &&
+	    ld_inventory_write(&out, &inv) == 0)
+		s = ld_buf_detach(&out);
+	ld_json_free(j);
+	ld_buf_dispose(&out);
+	ld_inventory_dispose(&inv);
+	return s;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+static void test_envscan__snapshot_roundtrip(void)
+{
+	char env[256], *snap, *again = NULL;
+	const char *path = "build/test_envscan-snap.json";
+	ld_inventory inv;
+	ld_buf out = LD_BUF_INIT_CAP(1 << 20);
+
+	snprintf(env, sizeof(env), "\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"%s\","
+		 "\"LOG\":\"%s\"}}", canary, canary);
+	LD_REQUIRE((snap = write_snapshot(env)) != NULL);
+	LD_CHECK(strstr(snap, canary) == NULL);
+	LD_CHECK(strstr(snap, "\"env_verdicts\": {") != NULL);
+	LD_CHECK(strstr(snap, "\"DB_PASSWORD\": \"secret-name\"") != NULL);
+	LD_CHECK(strstr(snap, "\"LOG\": \"none\"") != NULL);
+	LD_REQUIRE(write_file(path, snap) == 0);
+	ld_inventory_init(&inv);
+	LD_REQUIRE(ld_inventory_load(&inv, path) == 0);
+	LD_CHECK(inv.complete);
+	LD_CHECK_STR(inv.functions[0].versions[0].env_verdicts,
+		     "{\"DB_PASSWORD\":\"secret-name\",\"LOG\":\"none\"}");
+	LD_CHECK(ld_inventory_write(&out, &inv) == 0);
+	again = out.ptr;
+	LD_CHECK_STR(again, snap);
+	ld_inventory_dispose(&inv);
+	/* slim keeps the verdicts */
+	ld_inventory_init(&inv);
+	LD_CHECK(ld_inventory_load_slim(&inv, path) == 0);
+	LD_CHECK_STR(inv.functions[0].versions[0].env_verdicts,
+		     "{\"DB_PASSWORD\":\"secret-name\",\"LOG\":\"none\"}");
+	ld_inventory_dispose(&inv);
+	ld_buf_dispose(&out);
+	free(snap);
+	remove(path);
+}
+
+/* Replace the first `from` in `s` by `to` (sizes of a test). */
+static char *edit(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+	size_t n = strlen(s) - strlen(from) + strlen(to) + 1;
+	char *out;
+
+	if (!p || !(out = malloc(n)))
+		return NULL;
+	snprintf(out, n, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+	return out;
+}
+
+static void check_load(const char *snap, const char *from, const char *to, int expect,
+		       const char *message_part, bool complete)
+{
+	const char *path = "build/test_envscan-bad.json";
+	char *text = edit(snap, from, to);
+	ld_inventory inv;
+	int error;
+
+	LD_REQUIRE(text != NULL);
+	LD_REQUIRE(write_file(path, text) == 0);
+	ld_inventory_init(&inv);
+	error = ld_inventory_load(&inv, path);
+	LD_CHECK_INT(error, expect);
+	if (error < 0 && message_part && !strstr(ld_error_last()->message, message_part))
+		ld_test_fail(__FILE__, __LINE__, "message '%s' lacks '%s'",
+			     ld_error_last()->message, message_part);
+	if (error == 0) {
+		LD_CHECK(inv.complete == complete);
+		if (!complete && message_part)
+			LD_CHECK(inv.nproblems == 1 && strstr(inv.problems[0], message_part));
+	}
+	ld_inventory_dispose(&inv);
+	free(text);
+	remove(path);
+}
+
+static void test_envscan__snapshot_checks(void)
+{
+	char *snap = write_snapshot("\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"x1\"}}");
+
+	LD_REQUIRE(snap != NULL);
+	check_load(snap, "\"secret-name\"", "\"clean\"", LD_EINVALID, "not one lambdrift knows", true);
+	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "\"OTHER\": \"none\"", LD_EINVALID,
+		   "Environment lacks", true);
+	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "", LD_EINVALID,
+		   "lacks a verdict", true);
+	/* an older snapshot: no verdicts at all; the run is incomplete, not clean */
+	check_load(snap, "\"env_verdicts\": {", "\"ignored\": {", 0,
+		   "env-plaintext-secret unchecked for f in us-east-1", false);
+	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "\"\": \"KMSAccessDeniedException\"",
+		   0, "grant kms:Decrypt", false);
+	free(snap);
+}
+
+const ld_test ld_tests[] = {
+	LD_TEST(test_envscan__formats),
+	LD_TEST(test_envscan__aws_pair),
+	LD_TEST(test_envscan__secret_names),
+	LD_TEST(test_envscan__references),
+	LD_TEST(test_envscan__verdict_list),
+	LD_TEST(test_envscan__snapshot_roundtrip),
+	LD_TEST(test_envscan__snapshot_checks),
+	{ NULL, NULL },
+};
