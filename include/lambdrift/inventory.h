@@ -70,6 +70,9 @@ typedef struct {
 	bool slim;
 	size_t nversions_all;
 	const unsigned char *listing;
+	/* Resource policies, function URLs, reserved concurrency (src/inventory/policy.h);
+	 * NULL when they were not collected (then the rules reading them say nothing). */
+	struct ld_fn_policy *policy;
 } ld_function;
 
 /* An event source mapping (trigger). */
@@ -87,6 +90,7 @@ typedef struct {
 	unsigned long get_function; /* 100 req/s class */
 	unsigned long sts;
 	unsigned long kms;          /* release records: KMS Sign and GetPublicKey */
+	unsigned long get_policy;   /* GetPolicy: its own 15 req/s class */
 	unsigned long throttled;    /* 429 responses received */
 	unsigned long retries;
 	unsigned long errors;       /* requests that failed for good */

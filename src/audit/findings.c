@@ -45,6 +45,14 @@ const ld_rule_info ld_rules[] = {
 	  "a deployed dependency differs from what the tag's lockfile pins" },
 	{ "dependency-vulnerable", LD_SEV_WARNING,
 	  "an OSV advisory affects a deployed dependency (severity from the advisory)" },
+	{ "url-public", LD_SEV_WARNING,
+	  "a function URL takes unauthenticated requests from anyone (AuthType NONE)" },
+	{ "policy-public", LD_SEV_WARNING,
+	  "the resource policy lets anyone, or a service on behalf of any account, invoke" },
+	{ "concurrency-unbounded", LD_SEV_WARNING,
+	  "a function anyone may invoke has no reserved concurrency" },
+	{ "layer-foreign", LD_SEV_NOTE,
+	  "a layer is published by another account that is not AWS's" },
 	{ NULL, LD_SEV_NONE, NULL }
 };
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "audit/findings.h"
+#include "audit/policy.h"
 #include "util/date.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
@@ -377,8 +378,8 @@ static int scan_function(const scan_ctx *s, const ld_function *fn)
 			error = check_alias_split(s, fn, &fn->aliases[i]);
 	}
 	if (error == 0 && (error = check_latest_drift(s, fn)) == 0 &&
-	    (error = check_unpublished(s, fn)) == 0)
-		error = check_runtimes(s, fn);
+	    (error = check_unpublished(s, fn)) == 0 && (error = check_runtimes(s, fn)) == 0)
+		error = ld_audit__policy_rules(s->out, s->inv, fn);
 	return error;
 }
 

@@ -434,6 +434,8 @@ static void count(const ld_aws_client *c, ld_quota_class q)
 		c->calls->sts++;
 	else if (q == LD_QUOTA_KMS)
 		c->calls->kms++;
+	else if (q == LD_QUOTA_GET_POLICY)
+		c->calls->get_policy++;
 	else
 		c->calls->control++;
 }

@@ -374,7 +374,7 @@ static void merge_calls(pool *p, ld_target_run *r, ld_aws_client *c)
 {
 	ld_api_calls *from = c->calls, *to = &r->inv.calls;
 
-	p->status.calls += from->control + from->get_function + from->sts;
+	p->status.calls += from->control + from->get_function + from->get_policy + from->sts;
 	p->status.throttled += from->throttled;
 	ld_api_calls_add(to, from);
 	memset(from, 0, sizeof(*from));

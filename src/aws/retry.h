@@ -16,6 +16,7 @@ typedef enum {
 	LD_QUOTA_GET_FUNCTION, /* 100 req/s */
 	LD_QUOTA_STS,
 	LD_QUOTA_KMS,          /* not Lambda's: release records' Sign and GetPublicKey */
+	LD_QUOTA_GET_POLICY,   /* 15 req/s, apart from the control class */
 	LD_QUOTA_COUNT
 } ld_quota_class;
 
@@ -37,8 +38,10 @@ typedef struct {
 /* Just under Lambda's quotas (15/s control, 100/s GetFunction), so a scan is not throttled. */
 #define LD_RATE_CONTROL_DEFAULT 14.5
 #define LD_RATE_GET_FUNCTION_DEFAULT 95.0
+#define LD_RATE_GET_POLICY_DEFAULT 14.5
 #define LD_RETRY_POLICY_INIT { 0, 1000, 200, 20000, 30000, 30000, \
-			       { LD_RATE_CONTROL_DEFAULT, LD_RATE_GET_FUNCTION_DEFAULT, 0.0, 0.0 }, \
+			       { LD_RATE_CONTROL_DEFAULT, LD_RATE_GET_FUNCTION_DEFAULT, 0.0, 0.0, \
+				 LD_RATE_GET_POLICY_DEFAULT }, \
 			       NULL, NULL, NULL, NULL }
 
 /** Monotonic milliseconds, for deadlines. */

@@ -12,6 +12,7 @@
 
 #include "inventory/arena.h"
 #include "inventory/build.h"
+#include "inventory/policy.h"
 #include "lambdrift/errors.h"
 #include "util/array.h"
 #include "util/hash.h"
@@ -73,6 +74,7 @@ static void function_dispose(ld_function *fn)
 	for (size_t i = 0; i < fn->naliases; i++)
 		ld_alias_dispose(&fn->aliases[i]);
 	free(fn->aliases);
+	ld_fn_policy_free(fn->policy);
 	memset(fn, 0, sizeof(*fn));
 }
 
@@ -308,6 +310,7 @@ void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from)
 	to->get_function += from->get_function;
 	to->sts += from->sts;
 	to->kms += from->kms;
+	to->get_policy += from->get_policy;
 	to->throttled += from->throttled;
 	to->retries += from->retries;
 	to->errors += from->errors;

@@ -19,6 +19,7 @@
 
 #include "inventory/build.h"
 #include "inventory/envscan.h"
+#include "inventory/policy.h"
 #include "lambdrift/errors.h"
 #include "util/file.h"
 #include "util/json_split.h"
@@ -132,6 +133,9 @@ static ld_json *function_json(const ld_function *fn)
 		if (error == 0)
 			error = ld_json_add(o, "aliases", aliases);
 		aliases = NULL;
+		/* absent when not collected: snapshots without it stay as they were */
+		if (error == 0 && fn->policy)
+			error = ld_json_add(o, "access", ld_fn_policy_json(fn->policy));
 	}
 	ld_json_free(versions);
 	ld_json_free(aliases);
@@ -164,6 +168,7 @@ static ld_json *calls_json(const ld_api_calls *c)
 		return NULL;
 	if (ld_json_add_num(o, "control", (double)c->control) < 0 ||
 	    ld_json_add_num(o, "get_function", (double)c->get_function) < 0 ||
+	    (c->get_policy && ld_json_add_num(o, "get_policy", (double)c->get_policy) < 0) ||
 	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
 	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
 	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
@@ -307,6 +312,7 @@ static int load_calls(const where *top, const ld_json *root, ld_api_calls *c)
 		return bad(top, "api_calls", "expected an object");
 	if ((error = load_count(&w, calls, "control", &c->control)) < 0 ||
 	    (error = load_count(&w, calls, "get_function", &c->get_function)) < 0 ||
+	    (error = load_count(&w, calls, "get_policy", &c->get_policy)) < 0 ||
 	    (error = load_count(&w, calls, "sts", &c->sts)) < 0 ||
 	    (error = load_count(&w, calls, "throttled", &c->throttled)) < 0 ||
 	    (error = load_count(&w, calls, "retries", &c->retries)) < 0 ||
@@ -528,7 +534,10 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv, 
 		goto done;
 	}
 	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0 ||
-	    (error = ld_env__unchecked(inv, fn)) < 0 || (slim && (error = ld_function_slim(inv, fn)) < 0))
+	    (error = ld_env__unchecked(inv, fn)) < 0 ||
+	    (error = ld_fn_policy_load(&fn->policy, ld_json_get(obj, "access"), w->file,
+				       w->path)) < 0 ||
+	    (slim && (error = ld_function_slim(inv, fn)) < 0))
 		goto done;
 done:
 	free(name);

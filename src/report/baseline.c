@@ -29,7 +29,8 @@
 /* Rules a scan runs (ld_audit_scan); verify runs these and the comparison rules. */
 static const char *const scan_rules[] = {
 	"alias-unpinned", "alias-split", "latest-drift", "unpublished", "trigger-unqualified",
-	"runtime-deprecated", "runtime-deprecating", "runtime-unknown", NULL
+	"runtime-deprecated", "runtime-deprecating", "runtime-unknown", "url-public",
+	"policy-public", "concurrency-unbounded", "layer-foreign", NULL
 };
 
 /* Rules only a scan held to release records runs (verify writes records, never reads them). */

@@ -58,6 +58,8 @@ static int add_calls(ld_json *run, const ld_api_calls *c)
 	if (ld_json_add_num(o, "total", (double)ld_report__total_calls(c)) < 0 ||
 	    ld_json_add_num(o, "control", (double)c->control) < 0 ||
 	    ld_json_add_num(o, "get_function", (double)c->get_function) < 0 ||
+	    /* only runs that read resource policies make these */
+	    (c->get_policy && ld_json_add_num(o, "get_policy", (double)c->get_policy) < 0) ||
 	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
 	    /* only runs that sign or check a release record with KMS make these */
 	    (c->kms && ld_json_add_num(o, "kms", (double)c->kms) < 0) ||

@@ -211,6 +211,8 @@ static int add_calls(ld_api_calls *c, const ld_json *calls)
 		add.control = (unsigned long)v;
 	if (ld_json_get_num(calls, "get_function", &v) && v >= 0)
 		add.get_function = (unsigned long)v;
+	if (ld_json_get_num(calls, "get_policy", &v) && v >= 0)
+		add.get_policy = (unsigned long)v;
 	if (ld_json_get_num(calls, "sts", &v) && v >= 0)
 		add.sts = (unsigned long)v;
 	if (ld_json_get_num(calls, "throttled", &v) && v >= 0)
