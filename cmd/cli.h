@@ -62,6 +62,8 @@ typedef struct {
 	const char *external_id;
 	ld_opt_list rates;             /* --rate CLASS=N,... */
 	const char *parallel;
+	const char *shard;             /* --shard I/N */
+	const char *shards;            /* --shards N, the index from the scheduler */
 } ld_cli_aws;
 
 /* --rate's default, as the collector applies it (LD_COLLECT_POOL_OPTS_INIT's 0s), for the
@@ -107,6 +109,13 @@ typedef struct {
 	  "e.g. 'arn:aws:iam::{account}:role/Audit'", &(a).role_arn_template, LD_CHECK_NONE }, \
 	{ "external-id", 0, LD_OPT_STRING, "ID", \
 	  "external id for those AssumeRole calls", &(a).external_id, LD_CHECK_NONE }, \
+	{ "shard", 0, LD_OPT_STRING, "I/N", \
+	  "scan only shard I (1 to N) of N of --accounts, split\n" \
+	  "by a hash of the account id (then: lambdrift merge)", &(a).shard, LD_CHECK_NONE }, \
+	{ "shards", 0, LD_OPT_STRING, "N", \
+	  "as --shard I/N, I from the scheduler's 0-based index\n" \
+	  "plus 1 (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX)", &(a).shards, \
+	  LD_CHECK_INT(1, LD_SHARDS_MAX, "shards") }, \
 	{ "parallel", 0, LD_OPT_STRING, "N", \
 	  "requests in flight at once, 1 to 64 (default: 4 per\n" \
 	  "account-region, at most 64; 1 scans one request at a time)", &(a).parallel, \
@@ -132,6 +141,21 @@ typedef struct {
 	"                            where profiles are read (default ~/.aws/)\n" \
 	"  AWS_CA_BUNDLE             extra CA certificates; TLS is always verified\n" \
 	"  CI                        when set, no progress line\n"
+
+/* The ENVIRONMENT lines of the commands with --shard (LD_CLI_AWS_OPTS). */
+#define LD_CLI_SHARD_ENV_DOC \
+	"  LAMBDRIFT_SHARD           I/N, as --shard when neither --shard nor --shards\n" \
+	"  JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX\n" \
+	"                            the shard index (0-based) for --shards N\n"
+
+/**
+ * The shard of this run from --shard I/N, else --shards N with JOB_COMPLETION_INDEX or
+ * AWS_BATCH_JOB_ARRAY_INDEX (0-based), else LAMBDRIFT_SHARD=I/N; both 0 when unsharded.
+ * Errors are printed.
+ * @return LD_EXIT_OK; LD_EXIT_USAGE for a malformed or out-of-range value, both options,
+ *         --shards without an index in the environment, or a shard without --accounts
+ */
+int ld_cli_shard(unsigned *index, unsigned *count, const ld_cli_aws *a, const char *cmd);
 
 /** True when any option that needs AWS access was given (for --inventory conflicts);
  *  `which` receives its name. */

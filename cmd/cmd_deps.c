@@ -41,6 +41,7 @@ static const ld_cmd_doc deps_doc = {
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
+	LD_CLI_SHARD_ENV_DOC
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift deps --region eu-west-1 | grep ' lodash 4.17.15 '\n"

@@ -66,7 +66,8 @@ bool ld_cli_aws_used(const ld_cli_aws *a, const char **which)
 		 a->endpoint_url ? "--endpoint-url" : a->timeout ? "--timeout" :
 		 a->accounts ? "--accounts" : a->role_name ? "--role-name" :
 		 a->role_arn_template ? "--role-arn-template" : a->external_id ? "--external-id" :
-		 a->rates.count ? "--rate" : a->parallel ? "--parallel" : NULL;
+		 a->rates.count ? "--rate" : a->parallel ? "--parallel" :
+		 a->shard ? "--shard" : a->shards ? "--shards" : NULL;
 	return *which != NULL;
 }
 
@@ -411,9 +412,92 @@ static int check_account_opts(const ld_cli_aws *a, const char *cmd)
 	return LD_EXIT_OK;
 }
 
-/* One role session per account (no STS call yet), then its targets. */
+/* "I/N" with 1 <= I <= N <= LD_SHARDS_MAX, nothing else. */
+static bool parse_shard(unsigned *index, unsigned *count, const char *s)
+{
+	const char *slash = s ? strchr(s, '/') : NULL;
+	char head[16];
+	long i = 0, n = 0;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(head))
+		return false;
+	memcpy(head, s, (size_t)(slash - s));
+	head[slash - s] = '\0';
+	if (ld_cli_parse_count(&i, head, LD_SHARDS_MAX) < 0 ||
+	    ld_cli_parse_count(&n, slash + 1, LD_SHARDS_MAX) < 0 || i < 1 || n < 1 || i > n)
+		return false;
+	*index = (unsigned)i;
+	*count = (unsigned)n;
+	return true;
+}
+
+/* The scheduler's 0-based index for --shards N: a Kubernetes Indexed Job's, else an AWS
+ * Batch array job's. */
+static int shard_from_env(unsigned *index, unsigned count)
+{
+	static const char *const vars[] = { "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX" };
+	long i = 0;
+
+	for (size_t v = 0; v < sizeof(vars) / sizeof(vars[0]); v++) {
+		const char *val = getenv(vars[v]);
+		if (!val)
+			continue;
+		if (ld_cli_parse_count(&i, val, LD_SHARDS_MAX) < 0 || i >= (long)count) {
+			ld_cli_errorf("%s is '%.32s', not a shard index from 0 to %u (--shards %u)",
+				      vars[v], val, count - 1, count);
+			return LD_EXIT_USAGE;
+		}
+		*index = (unsigned)i + 1;
+		return LD_EXIT_OK;
+	}
+	ld_cli_errorf("--shards %u needs the shard's index from the scheduler "
+		      "(JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX); else give --shard I/N",
+		      count);
+	return LD_EXIT_USAGE;
+}
+
+int ld_cli_shard(unsigned *index, unsigned *count, const ld_cli_aws *a, const char *cmd)
+{
+	const char *env = getenv("LAMBDRIFT_SHARD");
+	long n = 0;
+	int rc = LD_EXIT_OK;
+
+	*index = *count = 0;
+	if (a->shard && a->shards) {
+		ld_cli_errorf("give --shard I/N or --shards N, not both");
+		return LD_EXIT_USAGE;
+	}
+	if (a->shard && !parse_shard(index, count, a->shard)) {
+		ld_cli_errorf("--shard wants I/N with 1 <= I <= N <= %d, not '%.32s'",
+			      LD_SHARDS_MAX, a->shard);
+		return LD_EXIT_USAGE;
+	}
+	if (a->shards) {
+		if (ld_cli_parse_count(&n, a->shards, LD_SHARDS_MAX) < 0 || n < 1) {
+			ld_cli_errorf("--shards wants a number from 1 to %d, not '%.32s'",
+				      LD_SHARDS_MAX, a->shards);
+			return LD_EXIT_USAGE;
+		}
+		*count = (unsigned)n;
+		rc = shard_from_env(index, *count);
+	} else if (!a->shard && env && *env && !parse_shard(index, count, env)) {
+		ld_cli_errorf("LAMBDRIFT_SHARD wants I/N with 1 <= I <= N <= %d, not '%.32s'",
+			      LD_SHARDS_MAX, env);
+		return LD_EXIT_USAGE;
+	}
+	if (rc == LD_EXIT_OK && *count && !a->accounts) {
+		ld_cli_errorf("a shard is a share of the accounts of --accounts; give --accounts "
+			      "FILE|ID,... (see 'lambdrift %s --help')", cmd);
+		rc = LD_EXIT_USAGE;
+	}
+	if (rc != LD_EXIT_OK)
+		*index = *count = 0;
+	return rc;
+}
+
+/* One role session per account of the shard (no STS call yet), then its targets. */
 static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
-		     const char *const *regions, size_t nregions)
+		     const ld_inventory *inv, const char *const *regions, size_t nregions)
 {
 	ld_role_opts ro = { NULL, a->external_id, "lambdrift", 0 };
 	char *arn = NULL;
@@ -421,8 +505,11 @@ static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
 
 	if ((error = ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts)) < 0)
 		return error;
-	if (!(o->sessions = calloc(o->nids, sizeof(*o->sessions))) ||
-	    !(o->targets = calloc(o->nids * nregions, sizeof(*o->targets))))
+	if (inv->shard_count)
+		ld_aws_accounts_shard(o->ids, &o->nids, inv->shard_index, inv->shard_count);
+	/* a shard may hold no account: it still reports, complete and empty */
+	if (!(o->sessions = calloc(o->nids + 1, sizeof(*o->sessions))) ||
+	    !(o->targets = calloc(o->nids * nregions + 1, sizeof(*o->targets))))
 		return ld_error_oom();
 	for (size_t i = 0; i < o->nids; i++) {
 		if ((error = ld_aws_role_arn(&arn, a->role_arn_template, a->role_name, o->ids[i],
@@ -450,12 +537,14 @@ static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cl
 	if ((rc = region_list(&list, &nlist, base, (const char *const *)a->regions.items,
 			      a->regions.count)) != LD_EXIT_OK)
 		return rc;
-	if ((error = org_setup(&o, base, a, list, nlist)) < 0) {
+	if ((error = org_setup(&o, base, a, inv, list, nlist)) < 0) {
 		org_dispose(&o);
 		ld_cli_fail(error);
 		return error == LD_EUSAGE ? LD_EXIT_USAGE : LD_EXIT_INCOMPLETE;
 	}
-	rc = collect_targets(inv, o.targets, o.ntargets, a,
+	/* a shard left with no account has nothing to collect, and says so by being empty */
+	rc = !o.ntargets && inv->shard_count ? LD_EXIT_OK :
+	     collect_targets(inv, o.targets, o.ntargets, a,
 			     (const char *const *)a->functions.items, a->functions.count);
 	if (keep) {
 		/* the role sessions stay for the calls after collecting */
@@ -506,7 +595,8 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 	*collected = false;
 	if (keep)
 		memset(keep, 0, sizeof(*keep));
-	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK)
+	if ((rc = check_account_opts(a, cmd)) != LD_EXIT_OK ||
+	    (rc = ld_cli_shard(&inv->shard_index, &inv->shard_count, a, cmd)) != LD_EXIT_OK)
 		return rc;
 	if ((rc = ld_cli_session(&s, a, cmd)) != LD_EXIT_OK) {
 		*collected = ld_cli_session_problem(inv, rc);

@@ -82,6 +82,17 @@ int ld_aws_parse_accounts(char ***ids, size_t *nids, const char *arg);
 void ld_aws_accounts_free(char **ids, size_t nids);
 
 /**
+ * Keep only the accounts of shard `index` (1-based) of `count`, in place, order kept. An
+ * account's shard depends on its id and `count` alone (a jump consistent hash), so every shard
+ * of a run computes the same partition from the same list, an account added to the list
+ * moves no other, and going from N to N+1 shards moves about 1/(N+1) of them. A shard may
+ * be left with no account. Freed ids are freed; `*nids` is updated.
+ */
+void ld_aws_accounts_shard(char **ids, size_t *nids, unsigned index, unsigned count);
+/** The shard (1-based) of `count` that ld_aws_accounts_shard() gives `account`. */
+unsigned ld_aws_account_shard(const char *account, unsigned count);
+
+/**
  * The role ARN for `account`: `template` with every "{account}" replaced, or, when
  * `role_name` is given instead, arn:PARTITION:iam::ACCOUNT:role/NAME.
  * @return 0; LD_EUSAGE for a template without {account} or a bad role name

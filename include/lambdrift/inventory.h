@@ -102,6 +102,9 @@ void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from);
 /* Storage for a slim inventory's versions (private to the library). */
 struct ld_arena;
 
+/* The most shards a run may have (--shard I/N, run.shard). */
+#define LD_SHARDS_MAX 100000
+
 typedef struct {
 	char *account;          /* 12-digit id, or NULL when unknown or several */
 	char **accounts;        /* every account scanned, sorted; set when more than one */
@@ -122,6 +125,8 @@ typedef struct {
 				   each; unlike problems they leave the inventory complete */
 	size_t nnotes;
 	ld_api_calls calls;
+	unsigned shard_index;   /* --shard I/N: this inventory is shard I (1-based) of N; */
+	unsigned shard_count;   /* both 0 when the run was not sharded */
 	struct ld_arena *arena; /* slim functions' versions and listings; NULL otherwise */
 } ld_inventory;
 

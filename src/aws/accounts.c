@@ -2,10 +2,13 @@
  * The account list of an organisation scan (--accounts "ID,ID" or a file of ids) and the
  * role ARN to assume in each (a template with {account}, or a role name). Only 12-digit
  * ids are accepted, so a typo is a usage error at start rather than an AssumeRole failure
- * per account; a file is read with a size bound.
+ * per account; a file is read with a size bound. --shard I/N keeps the accounts of one
+ * shard of the list.
  */
+#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +164,51 @@ int ld_aws_parse_accounts(char ***ids, size_t *nids, const char *arg)
 		*nids = 0;
 	}
 	return error;
+}
+
+/* FNV-1a over the account id, then the splitmix64 finalizer so that ids differing in one
+ * digit spread over all 64 bits: a fixed, portable function, because every shard of a run
+ * (on other machines, with other releases) must agree on it. */
+static uint64_t account_key(const char *account)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (const char *p = account; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3u;
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebu;
+	return h ^ (h >> 31);
+}
+
+/* Lamping and Veach's jump consistent hash: O(log count), and growing count to count + 1
+ * moves only the keys that land in the new bucket. */
+unsigned ld_aws_account_shard(const char *account, unsigned count)
+{
+	uint64_t key = account_key(account);
+	int64_t b = -1, j = 0;
+
+	assert(count > 0);
+	while (j < (int64_t)count) {
+		b = j;
+		key = key * 2862933555777941757u + 1;
+		j = (int64_t)((double)(b + 1) * ((double)(1LL << 31) / (double)((key >> 33) + 1)));
+	}
+	return (unsigned)b + 1;
+}
+
+void ld_aws_accounts_shard(char **ids, size_t *nids, unsigned index, unsigned count)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < *nids; i++) {
+		if (ld_aws_account_shard(ids[i], count) == index)
+			ids[kept++] = ids[i];
+		else
+			free(ids[i]);
+	}
+	*nids = kept;
 }
 
 /* IAM role names: 1-64 of [A-Za-z0-9+=,.@_-], optionally under a path of such segments. */

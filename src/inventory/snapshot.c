@@ -200,6 +200,20 @@ static int add_lists(ld_json *root, const ld_inventory *inv)
 	return error;
 }
 
+/* "shard": {index, count} of a --shard run, as the report's run.shard. */
+static int add_shard(ld_json *root, const ld_inventory *inv)
+{
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_add(root, "shard", o)) < 0)
+		return error;
+	if (ld_json_add_num(o, "index", inv->shard_index) < 0 ||
+	    ld_json_add_num(o, "count", inv->shard_count) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
 /* Members in a fixed order, arrays in the inventory's order: producers call
  * ld_inventory_sort() (build.h), which is what makes the output byte-stable. */
 int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
@@ -229,6 +243,7 @@ int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
 			   (error = add_strings(root, "problems", inv->problems, inv->nproblems)) < 0 ||
 			   (inv->nnotes &&
 			    (error = add_strings(root, "notes", inv->notes, inv->nnotes)) < 0) ||
+			   (inv->shard_count && (error = add_shard(root, inv)) < 0) ||
 			   (error = ld_json_add(root, "api_calls", calls_json(&inv->calls))) < 0 ||
 			   (error = add_lists(root, inv)) < 0))
 		goto done;
@@ -318,6 +333,23 @@ static int load_calls(const where *top, const ld_json *root, ld_api_calls *c)
 	    (error = load_count(&w, calls, "retries", &c->retries)) < 0 ||
 	    (error = load_count(&w, calls, "errors", &c->errors)) < 0)
 		return error;
+	return 0;
+}
+
+/* "shard": absent, or {index, count} with 1 <= index <= count. */
+static int load_shard(const where *w, const ld_json *root, ld_inventory *inv)
+{
+	const ld_json *shard = ld_json_get(root, "shard");
+	double index = 0, count = 0;
+
+	if (!shard || ld_json_is_null(shard))
+		return 0;
+	if (!ld_json_get_num(shard, "index", &index) || !ld_json_get_num(shard, "count", &count) ||
+	    count < 1 || count > LD_SHARDS_MAX || index < 1 || index > count ||
+	    index != (double)(unsigned)index || count != (double)(unsigned)count)
+		return bad(w, "shard", "expected {\"index\": I, \"count\": N} with 1 <= I <= N");
+	inv->shard_index = (unsigned)index;
+	inv->shard_count = (unsigned)count;
 	return 0;
 }
 
@@ -588,6 +620,7 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	    (error = load_string_list(w, root, "problems", inv, add_problem)) < 0 ||
 	    (error = load_optional_list(w, root, "accounts", inv, ld_inventory_add_account)) < 0 ||
 	    (error = load_optional_list(w, root, "notes", inv, add_note)) < 0 ||
+	    (error = load_shard(w, root, inv)) < 0 ||
 	    (error = load_calls(w, root, &inv->calls)) < 0)
 		return error;
 	/* After the problems: adding one marks the inventory incomplete by itself. */

@@ -95,6 +95,19 @@ static int add_attestations(ld_json *run, const ld_report *r)
 	return 0;
 }
 
+static int add_shard(ld_json *run, const ld_inventory *inv)
+{
+	ld_json *o = ld_json_new_object();
+	int error;
+
+	if ((error = ld_json_add(run, "shard", o)) < 0)
+		return error;
+	if (ld_json_add_num(o, "index", inv->shard_index) < 0 ||
+	    ld_json_add_num(o, "count", inv->shard_count) < 0)
+		return LD_ERROR;
+	return 0;
+}
+
 int ld_report__json_run(ld_json *root, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
@@ -112,6 +125,8 @@ int ld_report__json_run(ld_json *root, const ld_report *r)
 	    (inv->naccounts > 1 &&
 	     add_strings(run, "accounts", inv->accounts, inv->naccounts) < 0) ||
 	    add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||
+	    /* which shard of a --shard run this is, checked by merge; absent when unsharded */
+	    (inv->shard_count && add_shard(run, inv) < 0) ||
 	    ld_json_add_bool(run, "complete", inv->complete) < 0 ||
 	    add_strings(run, "problems", inv->problems, inv->nproblems) < 0 ||
 	    /* what was left out on purpose (a region not enabled); absent when nothing */

@@ -30,6 +30,7 @@ base_args() {
 bad_value() {
 	case $2 in
 	N | SECONDS | DAYS) echo "-1" ;;
+	I/N) echo "0/3" ;;
 	CLASS=N) echo "bogus=3" ;;
 	FORMAT) echo "xml" ;;
 	SEVERITY) echo "critical" ;;

@@ -54,7 +54,70 @@ static void test_accounts__role_arn(void)
 	LD_CHECK_INT(ld_aws_role_arn(&arn, NULL, "bad name", "2", "aws"), LD_EUSAGE);
 }
 
+/* The partition is part of the tool's contract: every shard of a run must compute the same
+ * one, so these assignments are pinned. */
+static void test_accounts__shard_pinned(void)
+{
+	static const unsigned want[] = { 3, 1, 3, 3, 3, 1, 2 };
+	char id[16];
+
+	for (unsigned i = 0; i < 7; i++) {
+		snprintf(id, sizeof(id), "1234567890%02u", i + 1);
+		LD_CHECK_INT(ld_aws_account_shard(id, 3), want[i]);
+		LD_CHECK_INT(ld_aws_account_shard(id, 1), 1);
+	}
+}
+
+/* Balanced, and going from N to N+1 shards moves accounts only into the new shard. */
+static void test_accounts__shard_balance_and_growth(void)
+{
+	unsigned counts[5] = { 0 }, moved = 0;
+	char id[16];
+
+	for (unsigned i = 0; i < 10000; i++) {
+		unsigned four, five;
+		snprintf(id, sizeof(id), "%012u", 100000007u * i % 1000000000u);
+		four = ld_aws_account_shard(id, 4);
+		five = ld_aws_account_shard(id, 5);
+		LD_REQUIRE(four >= 1 && four <= 4 && five >= 1 && five <= 5);
+		counts[four - 1]++;
+		if (five != four) {
+			LD_CHECK_INT(five, 5);
+			moved++;
+		}
+	}
+	for (unsigned j = 0; j < 4; j++)
+		LD_CHECK(counts[j] > 2300 && counts[j] < 2700);
+	LD_CHECK(moved > 1800 && moved < 2200);
+}
+
+static void test_accounts__shard_filter(void)
+{
+	char **ids = NULL;
+	size_t n = 0, total = 0;
+
+	for (unsigned s = 1; s <= 3; s++) {
+		LD_REQUIRE(ld_aws_parse_accounts(&ids, &n, "123456789001,123456789002,123456789003,"
+						 "123456789004,123456789005,123456789006,"
+						 "123456789007") == 0);
+		ld_aws_accounts_shard(ids, &n, s, 3);
+		for (size_t i = 0; i < n; i++)
+			LD_CHECK_INT(ld_aws_account_shard(ids[i], 3), s);
+		if (s == 1) {
+			LD_CHECK_INT(n, 2);
+			LD_CHECK_STR(ids[0], "123456789002");
+			LD_CHECK_STR(ids[1], "123456789006");
+		}
+		total += n;
+		ld_aws_accounts_free(ids, n);
+	}
+	LD_CHECK_INT(total, 7);
+}
+
 const ld_test ld_tests[] = {
+	LD_TEST(test_accounts__shard_pinned),
+	LD_TEST(test_accounts__shard_balance_and_growth),
+	LD_TEST(test_accounts__shard_filter),
 	LD_TEST(test_accounts__inline_and_file),
 	LD_TEST(test_accounts__role_arn),
 	{ NULL, NULL }
