@@ -53,6 +53,10 @@ const ld_rule_info ld_rules[] = {
 	  "a function anyone may invoke has no reserved concurrency" },
 	{ "layer-foreign", LD_SEV_NOTE,
 	  "a layer is published by another account that is not AWS's" },
+	{ "env-plaintext-secret", LD_SEV_ERROR,
+	  "an environment variable holds a credential (the value is never printed)" },
+	{ "env-default-key", LD_SEV_WARNING,
+	  "environment variables without a customer managed KMS key" },
 	{ NULL, LD_SEV_NONE, NULL }
 };
 

@@ -3,13 +3,14 @@
  * repository. Per function: aliases that serve $LATEST or split traffic, $LATEST edited
  * after the newest publish (code and/or config, naming the changed settings but never a
  * value), no published version at all, and runtimes past or near their deprecation date.
- * Per event source mapping: triggers that invoke the unqualified function. Messages are
- * one line and never carry environment values or variable names.
+ * Per event source mapping: triggers that invoke the unqualified function. The environment
+ * posture rules live in env.c. Messages are one line and never carry environment values.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/env.h"
 #include "audit/findings.h"
 #include "audit/policy.h"
 #include "util/date.h"
@@ -380,6 +381,8 @@ static int scan_function(const scan_ctx *s, const ld_function *fn)
 	if (error == 0 && (error = check_latest_drift(s, fn)) == 0 &&
 	    (error = check_unpublished(s, fn)) == 0 && (error = check_runtimes(s, fn)) == 0)
 		error = ld_audit__policy_rules(s->out, s->inv, fn);
+	if (error == 0)
+		error = ld_audit__env(s->out, s->inv->account, fn);
 	return error;
 }
 

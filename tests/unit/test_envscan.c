@@ -11,6 +11,7 @@
 #include "harness.h"
 #include "inventory/build.h"
 #include "inventory/envscan.h"
+#include "lambdrift/audit.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
 
@@ -275,7 +276,80 @@ static void test_envscan__snapshot_checks(void)
 	free(snap);
 }
 
+/* One function, $LATEST and versions 1..2, each with `env` and `kms` settings. */
+static void scan_inventory(ld_findings *f, const char *const env[3], const char *const kms[3])
+{
+	const char *path = "build/test_envscan-rules.json";
+	ld_inventory inv;
+	ld_buf b = LD_BUF_INIT_CAP(1 << 20);
+	static const char *const names[3] = { "$LATEST", "1", "2" };
+
+	memset(f, 0, sizeof(*f));
+	ld_buf_puts(&b, "{\"schema\":\"lambdrift/inventory/v1\",\"account\":\"123456789012\","
+		    "\"regions\":[\"us-east-1\"],\"complete\":true,\"problems\":[],"
+		    "\"functions\":[{\"name\":\"f\",\"region\":\"us-east-1\",\"versions\":[");
+	for (int i = 0; i < 3; i++) {
+		ld_buf_printf(&b, "%s{\"version\":\"%s\",\"config\":{", i ? "," : "", names[i]);
+		if (env[i])
+			ld_buf_printf(&b, "\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"hmac-sha256:00\","
+				      "\"LOG\":\"hmac-sha256:01\"}}%s", kms[i] ? "," : "");
+		if (kms[i])
+			ld_buf_printf(&b, "\"KMSKeyArn\":\"%s\"", kms[i]);
+		ld_buf_puts(&b, "}");
+		if (env[i])
+			ld_buf_printf(&b, ",\"env_verdicts\":{\"DB_PASSWORD\":\"%s\",\"LOG\":\"none\"}",
+				      env[i]);
+		ld_buf_puts(&b, "}");
+	}
+	ld_buf_puts(&b, "],\"aliases\":[]}],\"triggers\":[]}");
+	LD_REQUIRE(write_file(path, b.ptr) == 0);
+	ld_inventory_init(&inv);
+	LD_REQUIRE(ld_inventory_load_slim(&inv, path) == 0);
+	LD_CHECK(ld_audit_scan(f, &inv, NULL) == 0);
+	ld_inventory_dispose(&inv);
+	ld_buf_dispose(&b);
+	remove(path);
+}
+
+static const ld_finding *find(const ld_findings *f, const char *rule)
+{
+	for (size_t i = 0; i < f->count; i++)
+		if (!strcmp(f->items[i].rule, rule))
+			return &f->items[i];
+	return NULL;
+}
+
+static void test_envscan__rules(void)
+{
+	static const char *const key = "arn:aws:kms:us-east-1:123456789012:key/k";
+	const char *const secret_old[3] = { "none", "secret-name", "none" };
+	const char *const cmk[3] = { key, key, key };
+	const char *const clean[3] = { "none", "none", "none" };
+	const char *const no_key[3] = { NULL, NULL, NULL };
+	const ld_finding *x;
+	ld_findings f;
+
+	/* a secret only in an old version (dropped by slim but for the secret) */
+	scan_inventory(&f, secret_old, cmk);
+	LD_REQUIRE((x = find(&f, "env-plaintext-secret")) != NULL);
+	LD_CHECK(strstr(x->message, "DB_PASSWORD") && strstr(x->message, "in version 1;"));
+	LD_CHECK_STR(x->evidence, "{\"detectors\":[\"secret-name\"],\"variable\":\"DB_PASSWORD\","
+				  "\"version_count\":1,\"versions\":[\"1\"]}");
+	LD_CHECK(find(&f, "env-default-key") == NULL);
+	ld_findings_dispose(&f);
+	/* clean values, no customer key: the key rule alone, on the versions that run */
+	scan_inventory(&f, clean, no_key);
+	LD_CHECK(find(&f, "env-plaintext-secret") == NULL);
+	LD_REQUIRE((x = find(&f, "env-default-key")) != NULL);
+	LD_CHECK_STR(x->evidence, "{\"key\":\"aws/lambda\",\"versions\":[\"$LATEST\",\"2\"]}");
+	ld_findings_dispose(&f);
+	scan_inventory(&f, clean, cmk);
+	LD_CHECK(find(&f, "env-default-key") == NULL && find(&f, "env-plaintext-secret") == NULL);
+	ld_findings_dispose(&f);
+}
+
 const ld_test ld_tests[] = {
+	LD_TEST(test_envscan__rules),
 	LD_TEST(test_envscan__formats),
 	LD_TEST(test_envscan__aws_pair),
 	LD_TEST(test_envscan__secret_names),
