@@ -18,6 +18,18 @@ typedef struct {
 	const char *summary;
 } command;
 
+/* What lambdrift --help and lambdrift(1) say around the command list. */
+#define MAIN_ABOUT \
+	"lambdrift audits what runs in AWS Lambda: functions edited after publish, aliases\n" \
+	"on $LATEST or split across versions, unqualified triggers and runtime deadlines;\n" \
+	"and it verifies that a release's functions serve what its git tag builds."
+#define MAIN_AFTER \
+	"EXIT CODES\n" \
+	"  0 clean, 1 findings at or above --fail-on, 2 usage or spec error, 3 incomplete data\n\n" \
+	"EXAMPLES\n" \
+	"  lambdrift scan --region us-east-1 --fail-on warning\n" \
+	"  lambdrift verify --repo . --tag v1.4.2\n"
+
 static const command commands[] = {
 	{ "scan", ld_cmd_scan, "audit the functions of an account and report findings" },
 	{ "verify", ld_cmd_verify, "check that deployed code and config are what a git tag builds" },
@@ -42,22 +54,46 @@ static const command *find_command(const char *name)
 	return NULL;
 }
 
+/* lambdrift(1): the commands, each pointing at its own page, and the sections below. */
+static void main_man(FILE *out)
+{
+	fputs(".TH LAMBDRIFT 1 \"\" \"lambdrift\" \"User Commands\"\n"
+	      ".SH NAME\nlambdrift \\- audit what runs in AWS Lambda against what a git tag builds\n"
+	      ".SH SYNOPSIS\n\\fBlambdrift\\fR \\fIcommand\\fR [\\fIoptions\\fR]\n"
+	      ".SH DESCRIPTION\n", out);
+	ld_man_text(out, MAIN_ABOUT);
+	fputs(".SH COMMANDS\n", out);
+	for (const command *c = commands; c->name; c++) {
+		fprintf(out, ".TP\n\\fB%s\\fR\n", c->name);
+		ld_man_text(out, c->summary);
+		if (c->fn != cmd_help && c->fn != cmd_version)
+			fprintf(out, ".br\nSee \\fBlambdrift\\-%s\\fR(1).\n", c->name);
+	}
+	ld_man_sections(out, MAIN_AFTER);
+	fputs(".SH SEE ALSO\n", out);
+	for (const command *c = commands; c->name; c++)
+		if (c->fn != cmd_help && c->fn != cmd_version)
+			fprintf(out, "%s\\fBlambdrift\\-%s\\fR(1)", c == commands ? "" : ",\n",
+				c->name);
+	fputc('\n', out);
+}
+
 static void main_help(FILE *out)
 {
-	fputs("usage: lambdrift <command> [options]\n\n"
-	      "lambdrift audits what runs in AWS Lambda: functions edited after publish, aliases\n"
-	      "on $LATEST or split across versions, unqualified triggers and runtime deadlines;\n"
-	      "and it verifies that a release's functions serve what its git tag builds.\n\n"
-	      "COMMANDS\n", out);
+	if (ld_help_format("man")) {
+		main_man(out);
+		return;
+	}
+	if (ld_help_format("options")) {
+		for (const command *c = commands; c->name; c++)
+			fprintf(out, "%s\n", c->name);
+		return;
+	}
+	fputs("usage: lambdrift <command> [options]\n\n" MAIN_ABOUT "\n\nCOMMANDS\n", out);
 	for (const command *c = commands; c->name; c++)
 		fprintf(out, "  %-13s%s\n", c->name, c->summary);
 	fputs("\nRun 'lambdrift <command> --help' (or 'lambdrift help <command>') for its options,\n"
-	      "exit codes and the environment variables it reads.\n\n"
-	      "EXIT CODES\n"
-	      "  0 clean, 1 findings at or above --fail-on, 2 usage or spec error, 3 incomplete data\n\n"
-	      "EXAMPLES\n"
-	      "  lambdrift scan --region us-east-1 --fail-on warning\n"
-	      "  lambdrift verify --repo . --tag v1.4.2\n", out);
+	      "exit codes and the environment variables it reads.\n\n" MAIN_AFTER, out);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -114,6 +150,7 @@ static int dispatch(int argc, char **argv)
 		ld_cli_errorf("unknown command '%s'; see 'lambdrift --help'", argv[1]);
 		return LD_EXIT_USAGE;
 	}
+	ld_man_summary(c->summary);
 	return c->fn(argc - 1, argv + 1);
 }
 

@@ -466,6 +466,14 @@ static const ld_opt help_opt = { "help", 'h', LD_OPT_FLAG, NULL, "show this help
 
 void ld_opts_help(FILE *out, const ld_cmd_doc *doc, const ld_opt *opts)
 {
+	if (ld_help_format("man")) {
+		ld_opts_man(out, doc, opts);
+		return;
+	}
+	if (ld_help_format("options")) {
+		ld_opts_list(out, opts);
+		return;
+	}
 	fprintf(out, "usage: %s\n\n%s\n\nOPTIONS\n", doc->usage, doc->about);
 	for (; opts && opts->name; opts++)
 		print_option(out, opts);

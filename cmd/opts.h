@@ -123,6 +123,19 @@ int ld_opts_parse_args(const ld_opt *opts, int argc, char **argv, const char *cm
 /** Print the full help of a command: usage, about, options (from the table), after. */
 void ld_opts_help(FILE *out, const ld_cmd_doc *doc, const ld_opt *opts);
 
+/* manpage.c: the same tables as a man page or as completion data (for the build). */
+/** Whether LAMBDRIFT_HELP_FORMAT asks for `want` ("man" or "options") instead of help. */
+bool ld_help_format(const char *want);
+/** The command's one line for its page's NAME (main.c's command table). */
+void ld_man_summary(const char *summary);
+/** The command's page in roff. */
+void ld_opts_man(FILE *out, const ld_cmd_doc *doc, const ld_opt *opts);
+/** One line per option: "--name[ -x]<TAB>METAVAR<TAB>choices". */
+void ld_opts_list(FILE *out, const ld_opt *opts);
+/** Text as roff lines, escaped; sections of "TITLE" lines as .SH with verbatim bodies. */
+void ld_man_text(FILE *out, const char *text);
+void ld_man_sections(FILE *out, const char *after);
+
 void ld_opt_list_dispose(ld_opt_list *l);
 /** Free every list a table points at. */
 void ld_opts_dispose(const ld_opt *opts);
