@@ -24,7 +24,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # clang and its runtime libraries: libFuzzer for the fuzz targets (scripts/fuzz.sh)
 debs=(cmake gcc make pkg-config libgit2-dev libcurl4-openssl-dev libcjson-dev libssl-dev
       zlib1g-dev libdeflate-dev zip unzip python3 python3-pip clang libclang-rt-14-dev
-      groff-base man-db bsdextrautils)  # the man pages are rendered by tests/install/docs.sh
+      groff-base man-db bsdextrautils dpkg-dev)  # docs.sh renders the man pages; deb.sh: cpack -G DEB
 missing=()
 for p in "${debs[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
