@@ -48,6 +48,15 @@ verify); RSA keys and other algorithms keep moto's own answers. Verified with bo
 a DIGEST verifies with the GetPublicKey key over the original message, and a RAW Sign over
 the message itself.
 
+Function KMS keys: moto 5.2 drops a function's KMSKeyArn (CreateFunction and
+UpdateFunctionConfiguration accept it, no configuration returns it), where Lambda keeps it
+and returns it in FunctionConfiguration (shared/reference lambda: KMSKeyArn, "the KMS key
+that's used to encrypt the function's environment variables"; absent when the AWS managed
+key is used). The launcher keeps it on the function, copies it into published versions as
+moto copies the rest, and returns it in every configuration. Verified with the AWS CLI:
+create-function --kms-key-arn K, then get-function-configuration and list-functions
+--function-version ALL after publish-version report K for $LATEST and the version.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -467,6 +476,34 @@ def patch_moto_kms_sign():
     KmsResponse.verify = verify
 
 
+def patch_moto_lambda_kms_key():
+    """Keep and return a function's KMSKeyArn as Lambda does (see the module docstring)."""
+    from moto.awslambda.models import LambdaFunction
+
+    init, get_cfg, update = (LambdaFunction.__init__, LambdaFunction.get_configuration,
+                             LambdaFunction.update_configuration)
+
+    def __init__(self, account_id, spec, *args, **kwargs):
+        init(self, account_id, spec, *args, **kwargs)
+        self.lambdrift_kms_key = spec.get("KMSKeyArn") or None
+
+    def get_configuration(self, *args, **kwargs):
+        config = get_cfg(self, *args, **kwargs)
+        key = getattr(self, "lambdrift_kms_key", None)
+        if key:
+            config["KMSKeyArn"] = key
+        return config
+
+    def update_configuration(self, config_updates):
+        if "KMSKeyArn" in config_updates:
+            self.lambdrift_kms_key = config_updates["KMSKeyArn"] or None
+        return update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
+
+
 def moto_version():
     import moto
 
@@ -511,6 +548,7 @@ def main(argv=None):
     backends = patch_moto_lambda_code_location()
     patch_moto_lambda_layer_location()
     patch_moto_kms_sign()
+    patch_moto_lambda_kms_key()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions
