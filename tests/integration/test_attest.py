@@ -75,7 +75,8 @@ class Attest(stack.StackTestCase):
                     "python3.12", "--role", s.role_arn(), "--handler", "app.handler",
                     "--zip-file", f"fileb://{out}", "--publish"]
             if n == "orders":
-                args += ["--environment", json.dumps({"Variables": {"TOKEN": ENV_CANARY}})]
+                args += ["--environment", json.dumps({"Variables": {"GREETING": ENV_CANARY}}),
+                         "--kms-key-arn", "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"]  # a customer key: env-default-key is not what these tests are about
             s.aws(*args)
             s.create_alias(n, "live", "1")
         cls.keys = tmp / "keys"

@@ -102,7 +102,7 @@ def handler(name):
 
 
 def env_vars(name):
-    return {"LOG_LEVEL": "info", **({"API_TOKEN": ENV_CANARY} if name == "node-drift" else {})}
+    return {"LOG_LEVEL": "info", **({"API_SETTING": ENV_CANARY} if name == "node-drift" else {})}
 
 
 def layers(name):
@@ -113,7 +113,7 @@ def layers(name):
 def spec_function(name):
     env = {"LOG_LEVEL": "info"}
     if name == "node-drift":
-        env["API_TOKEN"] = {"sha256": hashlib.sha256(ENV_CANARY.encode()).hexdigest()}
+        env["API_SETTING"] = {"sha256": hashlib.sha256(ENV_CANARY.encode()).hexdigest()}
     config = {"Runtime": runtime(name), "Handler": handler(name), "MemorySize": 256,
               "Timeout": 15, "Environment": {"Variables": env}}
     if layers(name):
@@ -198,7 +198,8 @@ class Deps(stack.StackTestCase):
                 "--role", s.role_arn(), "--handler", hdl, "--memory-size", "256",
                 "--timeout", "15", "--zip-file", f"fileb://{path}"]
         if env:
-            args += ["--environment", json.dumps({"Variables": env})]
+            args += ["--environment", json.dumps({"Variables": env}),
+                     "--kms-key-arn", "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"]  # a customer key: env-default-key is not what these tests are about
         if layer_arns:
             args += ["--layers", *layer_arns]
         if publish:

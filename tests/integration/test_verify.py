@@ -50,8 +50,9 @@ EXPECTED = {
     "no-alias": {"alias-missing"},                    # published, no alias live
     "missing-fn": {"function-missing"},               # never deployed
     "corrupt": {"package-integrity"},                 # served bytes != CodeSha256
-    "secret-env": set(),                              # env equal, plaintext and sha256 forms
-    "secret-drift": {"config-drift"},                 # API_TOKEN differs
+    # env equal, plaintext and sha256 forms; API_TOKEN holds a plaintext credential
+    "secret-env": {"env-plaintext-secret"},
+    "secret-drift": {"config-drift", "env-plaintext-secret"},  # API_TOKEN differs
 }
 FUNCTIONS = list(EXPECTED)
 EXEC_FILE = "bin/run.sh"
@@ -228,6 +229,8 @@ class Verify(stack.StackTestCase):
               "--role", s.role_arn(), "--handler", "app.handler", "--memory-size", "256",
               "--timeout", str(timeout), "--environment",
               json.dumps({"Variables": env_vars}),
+              # a customer key: env-default-key is not what these tests are about
+              "--kms-key-arn", "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555",
               "--zip-file", f"fileb://{path}", "--publish")
         if alias:
             s.create_alias(name, "live", "1")
