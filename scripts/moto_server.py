@@ -57,6 +57,24 @@ moto copies the rest, and returns it in every configuration. Verified with the A
 create-function --kms-key-arn K, then get-function-configuration and list-functions
 --function-version ALL after publish-version report K for $LATEST and the version.
 
+Code signing configs: moto 5.2 has no code-signing-config API (only GetFunctionCodeSigningConfig,
+which answers null for a function without one). The launcher adds CreateCodeSigningConfig,
+GetCodeSigningConfig, ListCodeSigningConfigs, PutFunctionCodeSigningConfig,
+GetFunctionCodeSigningConfig, DeleteFunctionCodeSigningConfig and
+ListFunctionsByCodeSigningConfig as the Lambda API model describes them (shared/reference
+lambda-2015-03-31: paths, shapes, 201/200/204, CodeSigningPolicies.UntrustedArtifactOnDeployment
+defaulting to Warn, ids csc- and 17 characters, LastModified as "...+0000", Marker/NextMarker
+pages of 50 (MaxItems 1-10000), FunctionArns unqualified; errors InvalidParameterValueException
+for a bad ARN, policy or an image function, ResourceNotFoundException for an unknown function,
+CodeSigningConfigNotFoundException for an unknown config), one store per account and region
+so they can be seeded with awscli/boto3 as against AWS, e.g.
+    aws lambda create-code-signing-config --allowed-publishers SigningProfileVersionArns=ARN \
+        --code-signing-policies UntrustedArtifactOnDeployment=Enforce
+    aws lambda put-function-code-signing-config --function-name F --code-signing-config-arn CSC
+CreateFunction's CodeSigningConfigArn attaches too (moto keeps it on the function already).
+A function without a config answers CodeSigningConfigArn "" from GetFunctionCodeSigningConfig.
+Verified with boto3: create, list (paged), put, get, list functions, delete, and the errors.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -504,6 +522,169 @@ def patch_moto_lambda_kms_key():
     LambdaFunction.update_configuration = update_configuration
 
 
+def patch_moto_lambda_code_signing():
+    """Add the code-signing-config API moto 5.2 lacks (see the module docstring)."""
+    import datetime
+    import json
+    import re
+    import secrets
+    from moto.awslambda import urls
+    from moto.awslambda.exceptions import UnknownFunctionException
+    from moto.awslambda.responses import LambdaResponse
+
+    urls.url_paths.update({
+        r"{0}/(?P<api_version>[^/]+)/code-signing-configs/?$": LambdaResponse.dispatch,
+        r"{0}/(?P<api_version>[^/]+)/code-signing-configs/(?P<csc_arn>[^/]+)/?$":
+            LambdaResponse.dispatch,
+        r"{0}/(?P<api_version>[^/]+)/code-signing-configs/(?P<csc_arn>[^/]+)/functions/?$":
+            LambdaResponse.dispatch,
+    })
+    csc_arn_re = re.compile(r"arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?"
+                            r"-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}$")
+    lock = threading.RLock()
+
+    def err(status, kind, message):
+        body = json.dumps({"Type": "User", "message": message})
+        return status, {"status": status, "x-amzn-ErrorType": kind}, body
+
+    def store(self):
+        with lock:
+            if not hasattr(self.backend, "_lambdrift_csc"):
+                self.backend._lambdrift_csc = {}
+            return self.backend._lambdrift_csc
+
+    def page(self, items, key):
+        marker = self.querystring.get("Marker", [None])[0]
+        max_items = self.querystring.get("MaxItems", [None])[0]
+        start, size = 0, 50
+        if marker:
+            if not marker.startswith("csc-page:") or not marker[9:].isdigit():
+                return err(400, "InvalidParameterValueException", "invalid Marker")
+            start = int(marker[9:])
+        if max_items is not None:
+            if not max_items.isdigit() or not 1 <= int(max_items) <= 10000:
+                return err(400, "InvalidParameterValueException",
+                           "MaxItems must be between 1 and 10000")
+            size = min(int(max_items), 50)
+        doc = {key: items[start:start + size]}
+        if start + size < len(items):
+            doc["NextMarker"] = "csc-page:%d" % (start + size)
+        return 200, {}, json.dumps(doc)
+
+    def path_arn(self):
+        parts = self.path.split("?")[0].rstrip("/").split("/")
+        arn = unquote(parts[3]) if len(parts) > 3 else ""
+        return arn
+
+    def find(self, arn):
+        if not csc_arn_re.match(arn or ""):
+            return None, err(400, "InvalidParameterValueException",
+                             "1 validation error detected: Value '%s' at "
+                             "'codeSigningConfigArn' failed to satisfy constraint" % arn)
+        found = store(self).get(arn)
+        if not found:
+            return None, err(404, "CodeSigningConfigNotFoundException",
+                             "The code signing configuration cannot be found. Check that "
+                             "the provided configuration is not deleted: %s." % arn)
+        return found, None
+
+    def create_code_signing_config(self):
+        body = self.json_body or {}
+        publishers = (body.get("AllowedPublishers") or {}).get("SigningProfileVersionArns")
+        if not isinstance(publishers, list) or not 1 <= len(publishers) <= 20:
+            return err(400, "InvalidParameterValueException",
+                       "AllowedPublishers.SigningProfileVersionArns must list 1 to 20 ARNs")
+        policy = (body.get("CodeSigningPolicies") or {}).get("UntrustedArtifactOnDeployment",
+                                                              "Warn")
+        if policy not in ("Warn", "Enforce"):
+            return err(400, "InvalidParameterValueException",
+                       "UntrustedArtifactOnDeployment must be Warn or Enforce")
+        ident = "csc-" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789")
+                                 for _ in range(17))
+        arn = "arn:%s:lambda:%s:%s:code-signing-config:%s" % (
+            self.partition, self.region, self.current_account, ident)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        config = {
+            "CodeSigningConfigId": ident,
+            "CodeSigningConfigArn": arn,
+            "Description": body.get("Description", ""),
+            "AllowedPublishers": {"SigningProfileVersionArns": publishers},
+            "CodeSigningPolicies": {"UntrustedArtifactOnDeployment": policy},
+            "LastModified": now.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+0000" % (
+                now.microsecond // 1000),
+        }
+        with lock:
+            store(self)[arn] = config
+        return 201, {"status": 201}, json.dumps({"CodeSigningConfig": config})
+
+    def list_code_signing_configs(self):
+        with lock:
+            items = list(store(self).values())
+        return page(self, items, "CodeSigningConfigs")
+
+    def get_code_signing_config(self):
+        config, failure = find(self, path_arn(self))
+        return failure or (200, {}, json.dumps({"CodeSigningConfig": config}))
+
+    def functions_of(self, arn):
+        return [fn for fn in self.backend.list_functions()
+                if getattr(fn, "code_signing_config_arn", None) == arn]
+
+    def list_functions_by_code_signing_config(self):
+        arn = path_arn(self)
+        config, failure = find(self, arn)
+        if failure:
+            # AWS answers ResourceNotFoundException here (its model declares no
+            # CodeSigningConfigNotFoundException for this call)
+            if failure[0] == 404:
+                return err(404, "ResourceNotFoundException", failure[2] and json.loads(
+                    failure[2])["message"])
+            return failure
+        arns = sorted(fn.function_arn for fn in functions_of(self, arn))
+        return page(self, arns, "FunctionArns")
+
+    def function_or_error(self):
+        name = unquote(self.path.rsplit("/", 2)[-2])
+        try:
+            return self.backend.get_function(name), None
+        except UnknownFunctionException as e:
+            return None, err(404, "ResourceNotFoundException", e.message)
+
+    def put_function_code_signing_config(self):
+        fn, failure = function_or_error(self)
+        if failure:
+            return failure
+        arn = (self.json_body or {}).get("CodeSigningConfigArn", "")
+        config, failure = find(self, arn)
+        if failure:
+            return failure
+        if fn.package_type == "Image":
+            return err(400, "InvalidParameterValueException",
+                       "Code signing is not supported for container image functions.")
+        fn.code_signing_config_arn = arn
+        return 200, {}, json.dumps({"CodeSigningConfigArn": arn,
+                                    "FunctionName": fn.function_name})
+
+    def get_function_code_signing_config(self):
+        fn, failure = function_or_error(self)
+        if failure:
+            return failure
+        return 200, {}, json.dumps({"CodeSigningConfigArn": fn.code_signing_config_arn or "",
+                                    "FunctionName": fn.function_name})
+
+    def delete_function_code_signing_config(self):
+        fn, failure = function_or_error(self)
+        if failure:
+            return failure
+        fn.code_signing_config_arn = None
+        return 204, {"status": 204}, ""
+
+    for f in (create_code_signing_config, list_code_signing_configs, get_code_signing_config,
+              list_functions_by_code_signing_config, put_function_code_signing_config,
+              get_function_code_signing_config, delete_function_code_signing_config):
+        setattr(LambdaResponse, f.__name__, f)
+
+
 def moto_version():
     import moto
 
@@ -547,6 +728,7 @@ def main(argv=None):
     patch_moto_lambda_pagination()
     backends = patch_moto_lambda_code_location()
     patch_moto_lambda_layer_location()
+    patch_moto_lambda_code_signing()
     patch_moto_kms_sign()
     patch_moto_lambda_kms_key()
     if auth:
