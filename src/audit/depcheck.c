@@ -13,10 +13,7 @@
 #include <string.h>
 
 #include "audit/depcheck.h"
-#include "aws/code.h"
-#include "http/http.h"
-#include "aws/layer.h"
-#include "aws/session.h"
+#include "audit/source.h"
 #include "deps/osv.h"
 #include "deps/osvapi.h"
 #include "lambdrift/errors.h"
@@ -50,8 +47,7 @@ typedef struct {
 
 struct ld_depcheck {
 	ld_osv_db *osv;             /* NULL when no advisories were asked for */
-	char *osv_api;
-	ld_transport *api;          /* opened on first use */
+	ld_osvapi *osv_api;         /* NULL when the OSV API is not asked */
 	size_t max_package;
 	size_t workers;             /* threads of ld_depcheck_scan */
 	pthread_mutex_t lock;       /* findings, inventory lines, rows, progress */
@@ -97,8 +93,8 @@ int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
 	    strncmp(o->osv_api, "https://", 8))
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--osv-api wants an http:// or "
 				      "https:// URL, such as https://api.osv.dev");
-	else if (o && o->osv_api && !(c->osv_api = strdup(o->osv_api)))
-		error = ld_error_oom();
+	else if (o && o->osv_api)
+		error = ld_osvapi_new(&c->osv_api, o->osv_api);
 	if (error == 0 && o && (o->nosv || o->osv_api))
 		error = load_advisories(c, o);
 	if (error < 0) {
@@ -125,8 +121,7 @@ void ld_depcheck_free(ld_depcheck *c)
 	pthread_mutex_destroy(&c->layers_lock);
 	pthread_mutex_destroy(&c->osv_lock);
 	ld_osv_db_free(c->osv);
-	ld_transport_free(c->api);
-	free(c->osv_api);
+	ld_osvapi_free(c->osv_api);
 	free(c);
 }
 
@@ -242,51 +237,45 @@ static int unread(const ld_depcheck_target *t, const char *key, const char *why)
 
 /* ------------------------------------------------------------------ the package */
 
-/* Download the version's package and check it against CodeSha256; *ok false when a
- * finding says why there are no bytes. */
-static int fetch_package(ld_depcheck *c, const ld_depcheck_target *t, ld_buf *bytes, bool *ok)
+/* The version's package, downloaded (aws/fetch.c) and checked against CodeSha256; *ok
+ * false when a finding says why there are no bytes. */
+static int fetch_package(const ld_depcheck_target *t, ld_fetched *f, bool *ok)
 {
-	char got[LD_CODE_SHA256_LEN + 1], why[sizeof(ld_error_last()->message) + 64];
-	ld_code_info info;
+	char why[sizeof(f->message) + 64];
 	const char *reported;
+	ld_json *ev;
 	int error = 0;
 
 	*ok = false;
-	memset(&info, 0, sizeof(info));
-	if (ld_code_get(&info, t->session, t->fn->region, t->fn->name, t->v->version,
-			t->calls) < 0) {
-		snprintf(why, sizeof(why), "GetFunction failed: %s", ld_error_last()->message);
-		error = unread(t, "package", why);
-		goto done;
+	if ((error = t->source->package(t->source, f, t->fn->region, t->fn->name, t->v->version,
+				      t->v->code_sha256, NULL, LD_FETCH_DOWNLOAD, t->calls)) < 0)
+		return error;
+	switch (f->status) {
+	case LD_FETCH_OK:
+		*ok = true;
+		return 0;
+	case LD_FETCH_GET_FAILED:
+		snprintf(why, sizeof(why), "GetFunction failed: %s", f->message);
+		return unread(t, "package", why);
+	case LD_FETCH_NO_LOCATION:
+		return unread(t, "package", "GetFunction returned no package location");
+	case LD_FETCH_CORRUPT:
+		break;
+	default:
+		return unread(t, "package", f->message);
 	}
-	if (!info.location) {
-		error = unread(t, "package", "GetFunction returned no package location");
-		goto done;
-	}
-	if (ld_code_download(bytes, t->session, info.location, c->max_package) < 0) {
-		error = unread(t, "package", ld_error_last()->message);
-		goto done;
-	}
-	reported = info.code_sha256 ? info.code_sha256 : t->v->code_sha256;
-	ld_code_sha256(got, bytes->ptr, bytes->size);
-	if (!reported || strcmp(reported, got)) {
-		ld_json *ev = ld_json_new_object();
-		ld_json_add_str(ev, "reported_code_sha256", reported);
-		ld_json_add_str(ev, "downloaded_code_sha256", got);
-		if ((error = say(t, true, "%s: dependencies not read: the package of version %s "
-				 "does not hash to its CodeSha256", t->id.function,
-				 t->v->version)) == 0)
-			error = add(t, "package-integrity", "package", LD_SEV_NONE, ev,
-				    "the package downloaded for version %s hashes to %s, but "
-				    "Lambda reports CodeSha256 %s; its dependencies were not read",
-				    t->v->version, got, reported ? reported : "(none)");
-		else
-			ld_json_free(ev);
-		goto done;
-	}
-	*ok = true;
-done:
-	ld_code_info_dispose(&info);
+	reported = f->has_reported ? f->reported : NULL;
+	ev = ld_json_new_object();
+	ld_json_add_str(ev, "reported_code_sha256", reported);
+	ld_json_add_str(ev, "downloaded_code_sha256", f->got);
+	if ((error = say(t, true, "%s: dependencies not read: the package of version %s "
+			 "does not hash to its CodeSha256", t->id.function, t->v->version)) == 0)
+		error = add(t, "package-integrity", "package", LD_SEV_NONE, ev,
+			    "the package downloaded for version %s hashes to %s, but "
+			    "Lambda reports CodeSha256 %s; its dependencies were not read",
+			    t->v->version, f->got, reported ? reported : "(none)");
+	else
+		ld_json_free(ev);
 	return error;
 }
 
@@ -294,7 +283,8 @@ done:
 
 static int layer_list_versions(const ld_depcheck_target *t, layer_entry *e)
 {
-	int rc = ld_layer_newest(&e->newest, &e->newest_arn, t->session, e->arn, t->calls);
+	int rc = t->source->layer_newest(t->source, &e->newest, &e->newest_arn,
+					 e->arn, t->calls);
 
 	if (rc == LD_EAUTH)
 		return say(t, false, "layer %s: its versions may not be listed (%s), so "
@@ -308,36 +298,30 @@ static int layer_list_versions(const ld_depcheck_target *t, layer_entry *e)
 	return 0;
 }
 
-static int layer_content(ld_depcheck *c, const ld_depcheck_target *t, layer_entry *e)
+/* The layer's content as read by ld_fetch_layer(): its state, and its dependencies when
+ * the bytes check out. */
+static int layer_content(const ld_fetched *f, layer_entry *e)
 {
-	ld_aws_session *s = t->session;
-	ld_buf bytes = LD_BUF_INIT_CAP(c->max_package);
 	ld_manifest *manifest = NULL;
-	ld_layer_info info;
 	int error = 0;
 
-	memset(&info, 0, sizeof(info));
 	e->state = LAYER_UNREAD;
-	if (ld_layer_get(&info, s, e->arn, t->calls) < 0) {
-		e->why = strdup(ld_error_last()->message);
-		goto done;
-	}
-	if (!info.location) {
+	if (f->status == LD_FETCH_NO_LOCATION) {
 		e->why = strdup("GetLayerVersion returned no content location");
 		goto done;
 	}
-	if (ld_code_download(&bytes, s, info.location, c->max_package) < 0) {
-		e->why = strdup(ld_error_last()->message);
+	if (f->status != LD_FETCH_OK && f->status != LD_FETCH_CORRUPT) {
+		e->why = strdup(f->message);
 		goto done;
 	}
-	ld_code_sha256(e->got, bytes.ptr, bytes.size);
-	snprintf(e->reported, sizeof(e->reported), "%s", info.code_sha256 ? info.code_sha256 : "");
-	if (strcmp(e->got, e->reported)) {
+	memcpy(e->got, f->got, sizeof(e->got));
+	memcpy(e->reported, f->reported, sizeof(e->reported));
+	if (f->status == LD_FETCH_CORRUPT) {
 		e->state = LAYER_CORRUPT;
 		goto done;
 	}
 	/* the manifest identifies the layer's files however it was zipped, as for packages */
-	if (ld_deps_manifest(&manifest, &e->deps, bytes.ptr, bytes.size, NULL, e->arn) < 0 ||
+	if (ld_deps_manifest(&manifest, &e->deps, f->bytes.ptr, f->bytes.size, NULL, e->arn) < 0 ||
 	    ld_manifest_digest(e->manifest, manifest) < 0) {
 		char why[sizeof(ld_error_last()->message) + 40];
 		snprintf(why, sizeof(why), "its content cannot be read: %s",
@@ -351,8 +335,6 @@ done:
 	if (e->state == LAYER_UNREAD && !e->why)
 		error = ld_error_oom();
 	ld_manifest_free(manifest);
-	ld_layer_info_dispose(&info);
-	ld_buf_dispose_secret(&bytes);
 	return error;
 }
 
@@ -387,15 +369,22 @@ static int layer_new(ld_depcheck *c, const char *arn, layer_entry **out)
 /* Read a new entry: its content, then its newest version. */
 static int layer_read(ld_depcheck *c, const ld_depcheck_target *t, layer_entry *e)
 {
-	ld_layer_arn parsed;
+	ld_fetched f;
 	int error;
 
-	if (ld_layer_arn_parse(&parsed, e->arn) < 0) {
+	ld_fetched_init(&f, c->max_package);
+	if ((error = t->source->layer(t->source, &f, e->arn, t->calls)) == 0 &&
+	    f.status == LD_FETCH_BAD_ARN) {
 		e->state = LAYER_UNREAD;
-		return (e->why = strdup(ld_error_last()->message)) ? 0 : ld_error_oom();
+		error = (e->why = strdup(f.message)) ? 0 : ld_error_oom();
+		ld_fetched_dispose(&f);
+		return error;
 	}
-	e->attached = parsed.version;
-	if ((error = layer_content(c, t, e)) < 0)
+	e->attached = f.layer_version;
+	if (error == 0)
+		error = layer_content(&f, e);
+	ld_fetched_dispose(&f);
+	if (error < 0)
 		return error;
 	if (e->state == LAYER_UNREAD)
 		error = say(t, true, "layer %s: not read: %s", e->arn, e->why);
@@ -501,7 +490,7 @@ static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *dep
 
 	if (!ld_depcheck__has_layers(t->v))
 		return 0;
-	if (!t->session) {
+	if (!t->source) {
 		*whole = false;
 		return add(t, "code-unverified", "layers", LD_SEV_NONE, NULL,
 			   "version %s attaches layers, which an offline run cannot read; their "
@@ -520,18 +509,19 @@ static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *dep
 int ld_depcheck__read(ld_depcheck *c, const ld_depcheck_target *t, ld_depcheck_pkg how,
 		      const void *pkg, size_t len, ld_deps *deps, bool *whole)
 {
-	ld_buf bytes = LD_BUF_INIT_CAP(c->max_package);
+	ld_fetched f;
 	bool ok = how != LD_DEPCHECK_PKG_NONE;
 	int error = 0;
 
 	*whole = true;
+	ld_fetched_init(&f, c->max_package);
 	if (how == LD_DEPCHECK_PKG_FETCH) {
-		if (!t->session)
+		if (!t->source)
 			ok = false;
-		else if ((error = fetch_package(c, t, &bytes, &ok)) < 0)
+		else if ((error = fetch_package(t, &f, &ok)) < 0)
 			goto done;
-		pkg = bytes.ptr;
-		len = bytes.size;
+		pkg = f.bytes.ptr;
+		len = f.bytes.size;
 	}
 	if (!ok) {
 		*whole = false;
@@ -547,7 +537,7 @@ int ld_depcheck__read(ld_depcheck *c, const ld_depcheck_target *t, ld_depcheck_p
 	if ((error = read_layers(c, t, deps, whole)) == 0)
 		error = ld_deps_finish(deps);
 done:
-	ld_buf_dispose_secret(&bytes);
+	ld_fetched_dispose(&f);
 	return error;
 }
 
@@ -561,7 +551,7 @@ static int ask_api(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *d
 
 	if (!c->osv_api || !deps->count)
 		return 0;
-	if (!c->api && (error = ld_transport_curl_new(&c->api, getenv("AWS_CA_BUNDLE"))) < 0)
+	if ((error = ld_osvapi_connect(c->osv_api)) < 0)
 		return error;
 	if (!(q = calloc(deps->count, sizeof(*q))))
 		return ld_error_oom();
@@ -570,7 +560,7 @@ static int ask_api(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *d
 		q[i].name = deps->items[i].name;
 		q[i].version = deps->items[i].version;
 	}
-	if ((error = ld_osvapi_fetch(c->osv, c->api, c->osv_api, q, deps->count, NULL, NULL)) < 0)
+	if ((error = ld_osvapi_ask(c->osv_api, c->osv, q, deps->count)) < 0)
 		error = say(t, true, "%s: the OSV API was not answered: %s", t->id.function,
 			    ld_error_last()->message);
 	free(q);
@@ -876,18 +866,17 @@ static int cmp_row(const void *a, const void *b)
 	return strcmp(x->origin, y->origin);
 }
 
-/* The session that reaches `fn`'s account, or NULL. */
-static ld_aws_session *session_for(const ld_function *fn, const ld_inventory *inv,
-				   ld_aws_session *const *sessions, const char *const *accounts,
-				   size_t n)
+/* The source that reaches `fn`'s account, or NULL. */
+static ld_source *source_for(const ld_function *fn, const ld_inventory *inv,
+			     ld_source *const *sources, const char *const *accounts, size_t n)
 {
 	const char *account = fn->account ? fn->account : inv->account;
 
 	if (!accounts)
-		return n ? sessions[0] : NULL;
+		return n ? sources[0] : NULL;
 	for (size_t i = 0; account && i < n; i++)
 		if (!strcmp(accounts[i], account))
-			return sessions[i];
+			return sources[i];
 	return NULL;
 }
 
@@ -897,28 +886,20 @@ typedef struct {
 	ld_findings *out;
 	ld_dep_rows *rows;
 	ld_inventory *inv;
-	ld_aws_session *const *sessions;
+	ld_source *const *sources;
 	const char *const *accounts;
-	size_t nsessions;
+	size_t nsources;
 	bool threaded;
 	size_t next, done;
 	int error;
 	char message[sizeof(ld_error_last()->message)]; /* errors are per thread */
 } scan_run;
 
-typedef struct {
-	scan_run *run;
-	ld_api_calls calls;      /* merged into the inventory's at the end */
-	ld_transport *transport; /* this worker's connection, for every session */
-	pthread_t thread;
-	bool started;
-} scan_worker;
-
 /* Every served version of function `i`. */
 static int scan_function(scan_run *r, ld_api_calls *calls, size_t i)
 {
 	const ld_function *fn = &r->inv->functions[i];
-	ld_aws_session *s = session_for(fn, r->inv, r->sessions, r->accounts, r->nsessions);
+	ld_source *s = source_for(fn, r->inv, r->sources, r->accounts, r->nsources);
 	ld_depcheck_target t = { r->out, r->inv, s, fn, NULL,
 				 { NULL, LD_SEV_NONE, fn->account ? fn->account : r->inv->account,
 				   fn->region, fn->name, NULL, NULL, 0 },
@@ -969,45 +950,14 @@ static void finished(scan_run *r, int error)
 	pthread_mutex_unlock(&c->lock);
 }
 
-static void *work(void *arg)
+/* One worker: functions until none is left (aws/fetch.c runs it on its own connection). */
+static void work(void *arg, ld_api_calls *calls)
 {
-	scan_worker *w = arg;
+	scan_run *r = arg;
 	size_t i;
 
-	ld_aws_session__use_thread_transport(w->transport);
-	while (take(w->run, &i))
-		finished(w->run, scan_function(w->run, &w->calls, i));
-	ld_aws_session__use_thread_transport(NULL);
-	return NULL;
-}
-
-/* Workers, each on a connection of its own; fewer when a transport cannot be opened. */
-static int run_workers(scan_run *r, size_t nworkers)
-{
-	scan_worker *w = calloc(nworkers, sizeof(*w));
-	size_t started = 0;
-	int error = 0;
-
-	if (!w)
-		return ld_error_oom();
-	for (size_t k = 0; k < nworkers; k++) {
-		w[k].run = r;
-		if (ld_aws_session__transport_new(&w[k].transport, r->sessions[0]) < 0 ||
-		    pthread_create(&w[k].thread, NULL, work, &w[k]) != 0)
-			break;
-		w[k].started = true;
-		started++;
-	}
-	if (!started)
-		error = ld_error_set(LD_ERR_OS, "cannot start a thread to read packages");
-	for (size_t k = 0; k < nworkers; k++) {
-		if (w[k].started)
-			pthread_join(w[k].thread, NULL);
-		ld_transport_free(w[k].transport);
-		ld_api_calls_add(&r->inv->calls, &w[k].calls);
-	}
-	free(w);
-	return error;
+	while (take(r, &i))
+		finished(r, scan_function(r, calls, i));
 }
 
 static int cmp_line(const void *a, const void *b)
@@ -1015,18 +965,20 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
-		     ld_aws_session *const *sessions, const char *const *accounts,
-		     size_t nsessions, ld_depcheck *c)
+int ld_depcheck__scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
+		      ld_source *const *sources, const char *const *accounts, size_t nsources,
+		      ld_depcheck *c)
 {
-	scan_run r = { c, out, rows, inv, sessions, accounts, nsessions, false, 0, 0, 0, "" };
+	scan_run r = { c, out, rows, inv, sources, accounts, nsources, false, 0, 0, 0, "" };
 	size_t nworkers = c->workers < inv->nfunctions ? c->workers : inv->nfunctions;
 	size_t problems = inv->nproblems, notes = inv->nnotes;
 	int error = 0;
 
-	if (nworkers > 1 && nsessions) {
+	if (nworkers > 1 && nsources) {
 		r.threaded = true;
-		if ((error = run_workers(&r, nworkers)) == 0 && (error = r.error) < 0)
+		if ((error = sources[0]->workers(sources[0], nworkers, work, &r,
+						  &inv->calls)) == 0 &&
+		    (error = r.error) < 0)
 			ld_error_setc(error, LD_ERR_OS, "%s", r.message);
 	} else {
 		for (size_t i = 0; i < inv->nfunctions && r.error == 0; i++)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "audit/findings.h"
+#include "audit/source.h"
 #include "deps/detect.h"
 #include "deps/lockfile.h"
 #include "lambdrift/deps.h"
@@ -19,7 +20,7 @@
 typedef struct {
 	ld_findings *out;            /* NULL: rows only, no findings */
 	ld_inventory *inv;           /* marked incomplete for what cannot be read */
-	ld_aws_session *session;     /* NULL offline: layers are not read */
+	ld_source *source;           /* NULL offline: layers are not read */
 	const ld_function *fn;
 	const ld_version *v;
 	ld_finding_id id;            /* account, region, function, qualifier, spec_line */

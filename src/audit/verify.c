@@ -17,8 +17,8 @@
 #include "audit/configcmp.h"
 #include "audit/depcheck.h"
 #include "audit/findings.h"
-#include "aws/code.h"
-#include "aws/session.h"
+#include "audit/source.h"
+#include "inventory/build.h"
 #include "git/repo.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/verify.h"
@@ -246,7 +246,7 @@ void ld_package_sha256(char out[LD_PACKAGE_SHA256_LEN + 1], const ld_buf *zip)
 typedef struct {
 	ld_findings *out;
 	ld_inventory *inv;
-	ld_aws_session *session;        /* NULL offline */
+	ld_source *src;                 /* NULL offline */
 	const ld_verify *v;
 	const uint8_t *key;             /* env digest key the inventory was made with, or NULL */
 	const char *default_region;
@@ -446,43 +446,43 @@ done:
 static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expected *exp,
 			     deployed_pkg *dp)
 {
-	ld_buf bytes = LD_BUF_INIT_CAP(r->v->max_package);
-	char got[LD_CODE_SHA256_LEN + 1];
-	const char *reported;
+	ld_fetched f;
+	const char *got = f.got, *reported;
 	ld_manifest *actual = NULL;
-	ld_code_info info;
 	char *evidence = NULL;
 	ld_finding_id id;
 	int error;
 
-	memset(&info, 0, sizeof(info));
+	ld_fetched_init(&f, r->v->max_package);
 	dp->how = LD_DEPCHECK_PKG_NONE; /* unless the bytes below check out */
-	if ((error = ld_code_get(&info, r->session, t->fn->region, t->fn->name, t->served->version,
-				 &r->inv->calls)) < 0) {
-		error = unverified(r, t, true, "GetFunction for version %s failed: %s",
-				   t->served->version, ld_error_last()->message);
+	if ((error = r->src->package(r->src, &f, t->fn->region, t->fn->name,
+				      t->served->version, t->served->code_sha256,
+				      exp->code_sha256, LD_FETCH_DOWNLOAD, &r->inv->calls)) < 0)
 		goto done;
-	}
-	reported = info.code_sha256 ? info.code_sha256 : t->served->code_sha256;
-	if (reported && !strcmp(reported, exp->code_sha256)) {
+	reported = f.has_reported ? f.reported : NULL;
+	switch (f.status) {
+	case LD_FETCH_GET_FAILED:
+		error = unverified(r, t, true, "GetFunction for version %s failed: %s",
+				   t->served->version, f.message);
+		goto done;
+	case LD_FETCH_UNCHANGED:
 		dp->how = LD_DEPCHECK_PKG_GIVEN;
 		goto done; /* changed since collection into exactly the tag's package */
-	}
-	if (!info.location) {
+	case LD_FETCH_NO_LOCATION:
 		error = unverified(r, t, true, "GetFunction for version %s returned no code "
 				   "location", t->served->version);
 		goto done;
-	}
-	if ((error = ld_code_download(&bytes, r->session, info.location, r->v->max_package)) < 0) {
-		error = unverified(r, t, true, "%s", ld_error_last()->message);
+	case LD_FETCH_DOWNLOAD_FAILED:
+		error = unverified(r, t, true, "%s", f.message);
 		goto done;
+	default:
+		break;
 	}
-	ld_code_sha256(got, bytes.ptr, bytes.size);
-	if (!reported || strcmp(got, reported)) {
+	if (f.status == LD_FETCH_CORRUPT) {
 		ld_json *ev = ld_json_new_object();
 		ld_json_add_str(ev, "reported_code_sha256", reported);
 		ld_json_add_str(ev, "downloaded_code_sha256", got);
-		ld_json_add_num(ev, "downloaded_bytes", (double)bytes.size);
+		ld_json_add_num(ev, "downloaded_bytes", (double)f.bytes.size);
 		evidence = ld_findings_evidence(ev);
 		id = target_id(r, t, "package-integrity", t->served->version);
 		error = ld_findings_add(r->out, &id, evidence,
@@ -493,9 +493,9 @@ static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expecte
 	}
 	/* the dependencies come out of the same pass over the package as its manifest */
 	if (r->v->deps)
-		error = ld_deps_manifest(&actual, &dp->deps, bytes.ptr, bytes.size, NULL, NULL);
+		error = ld_deps_manifest(&actual, &dp->deps, f.bytes.ptr, f.bytes.size, NULL, NULL);
 	else
-		error = ld_zip_manifest(&actual, bytes.ptr, bytes.size, NULL);
+		error = ld_zip_manifest(&actual, f.bytes.ptr, f.bytes.size, NULL);
 	if (error < 0) {
 		error = unverified(r, t, true, "the deployed package of version %s cannot be read: "
 				   "%s", t->served->version, ld_error_last()->message);
@@ -506,8 +506,7 @@ static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expecte
 done:
 	free(evidence);
 	ld_manifest_free(actual);
-	ld_code_info_dispose(&info);
-	ld_buf_dispose_secret(&bytes);
+	ld_fetched_dispose(&f);
 	return error;
 }
 
@@ -603,7 +602,7 @@ static int compare_zip_code(const run_ctx *r, const target *t, deployed_pkg *dp)
 		dp->how = LD_DEPCHECK_PKG_GIVEN;
 		goto done; /* identical: the one hash compare */
 	}
-	if (!r->session) {
+	if (!r->src) {
 		error = unverified(r, t, false, "version %s (%s) has CodeSha256 %s, not %s as "
 				   "`lambdrift package` builds it from %s; this run is offline, run "
 				   "verify live to download the package and compare its files",
@@ -635,11 +634,11 @@ static int compare_image(const run_ctx *r, const target *t)
 {
 	const ld_version *v = t->served;
 	char deployed[72];
-	ld_code_info info;
+	ld_fetched f;
 	ld_finding_id id = target_id(r, t, "code-drift", v->version);
 	int error = 0;
 
-	memset(&info, 0, sizeof(info));
+	ld_fetched_init(&f, 0);
 	if (!v->package_type || strcmp(v->package_type, "Image"))
 		return ld_findings_add(r->out, &id, NULL,
 				       "version %s (%s) is a zip package, but %s declares the "
@@ -648,19 +647,22 @@ static int compare_image(const run_ctx *r, const target *t)
 	image_digest_of(deployed, v->code_sha256);
 	if (!strcmp(deployed, t->sf->image_digest))
 		return 0;
-	if (r->session) {
-		if (ld_code_get(&info, r->session, t->fn->region, t->fn->name, v->version,
-				&r->inv->calls) < 0) {
+	if (r->src) {
+		if ((error = r->src->package(r->src, &f, t->fn->region, t->fn->name,
+					      v->version, NULL, NULL, LD_FETCH_INFO,
+					      &r->inv->calls)) < 0)
+			goto done;
+		if (f.status == LD_FETCH_GET_FAILED) {
 			error = unverified(r, t, true, "GetFunction for version %s failed: %s",
-					   v->version, ld_error_last()->message);
+					   v->version, f.message);
 			goto done;
 		}
-		if (info.resolved_image_uri)
-			ld_code_image_digest(deployed, info.resolved_image_uri);
+		if (f.has_image)
+			memcpy(deployed, f.image_digest, sizeof(deployed));
 	}
 	if (!deployed[0]) {
-		error = unverified(r, t, !!r->session, "the image digest of version %s is not "
-				   "known%s", v->version, r->session ? "" : "; run verify live");
+		error = unverified(r, t, !!r->src, "the image digest of version %s is not "
+				   "known%s", v->version, r->src ? "" : "; run verify live");
 		goto done;
 	}
 	if (strcmp(deployed, t->sf->image_digest)) {
@@ -676,7 +678,7 @@ static int compare_image(const run_ctx *r, const target *t)
 		free(evidence);
 	}
 done:
-	ld_code_info_dispose(&info);
+	ld_fetched_dispose(&f);
 	return error;
 }
 
@@ -769,7 +771,7 @@ static int read_lock(const run_ctx *r, const target *t, ld_lock *lock, ld_buf *f
 
 static int check_deps(const run_ctx *r, const target *t, deployed_pkg *dp)
 {
-	ld_depcheck_target dt = { r->out, r->inv, r->session, t->fn, t->served,
+	ld_depcheck_target dt = { r->out, r->inv, r->src, t->fn, t->served,
 				  target_id(r, t, "dependency-drift", NULL), &r->inv->calls,
 				  NULL };
 	ld_buf files = LD_BUF_INIT_CAP(4096);
@@ -903,30 +905,11 @@ done:
 	return error;
 }
 
-/* The session's digest key when the inventory's env digests were made with it. */
-static const uint8_t *digest_key(const ld_inventory *inv, const ld_aws_session *s)
+int ld_verify__run(ld_findings *out, ld_inventory *inv, ld_source *src, const char *region,
+		   const uint8_t *key, const ld_verify *v, const ld_audit_opts *audit,
+		   ld_verify_records *records)
 {
-	uint8_t digest[LD_SHA256_LEN];
-	char hex[17];
-
-	if (!s || !inv->digest_key_id)
-		return NULL;
-	ld_sha256(digest, s->digest_key, sizeof(s->digest_key));
-	ld_hex(hex, digest, 8);
-	return strcmp(hex, inv->digest_key_id) ? NULL : s->digest_key;
-}
-
-int ld_verify_run(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
-		  const ld_verify *v, const ld_audit_opts *audit)
-{
-	return ld_verify_run_records(out, inv, session, v, audit, NULL);
-}
-
-int ld_verify_run_records(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
-			  const ld_verify *v, const ld_audit_opts *audit,
-			  ld_verify_records *records)
-{
-	run_ctx r = { out, inv, session, v, digest_key(inv, session), NULL, NULL };
+	run_ctx r = { out, inv, src, v, key, NULL, NULL };
 	ld_verify_record scratch;
 	int error = 0;
 
@@ -935,8 +918,8 @@ int ld_verify_run_records(ld_findings *out, ld_inventory *inv, ld_aws_session *s
 		if (!(records->items = calloc(v->nselected + 1, sizeof(*records->items))))
 			return ld_error_oom();
 	}
-	if (session)
-		r.default_region = ld_aws_session_region(session);
+	if (src)
+		r.default_region = region;
 	else if (inv->nregions == 1)
 		r.default_region = inv->regions[0];
 	for (size_t i = 0; i < v->nselected && error == 0; i++) {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "deps/osvapi.h"
+#include "http/http.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
 #include "util/array.h"
@@ -364,4 +365,48 @@ int ld_osvapi_fetch(ld_osv_db *db, ld_transport *t, const char *base_url,
 		free(a.ids[i]);
 	free(a.ids);
 	return error;
+}
+
+/* ------------------------------------------------------------------ the client */
+
+struct ld_osvapi {
+	char *base_url;
+	ld_transport *transport; /* opened on first use */
+};
+
+int ld_osvapi_new(ld_osvapi **out, const char *base_url)
+{
+	ld_osvapi *client = calloc(1, sizeof(*client));
+
+	*out = NULL;
+	if (!client || !(client->base_url = strdup(base_url))) {
+		free(client);
+		return ld_error_oom();
+	}
+	*out = client;
+	return 0;
+}
+
+int ld_osvapi_connect(ld_osvapi *client)
+{
+	return client->transport ? 0 : ld_transport_curl_new(&client->transport, getenv("AWS_CA_BUNDLE"));
+}
+
+int ld_osvapi_ask(ld_osvapi *client, ld_osv_db *db, const ld_osv_query *queries,
+		  size_t nqueries)
+{
+	int error;
+
+	if ((error = ld_osvapi_connect(client)) < 0)
+		return error;
+	return ld_osvapi_fetch(db, client->transport, client->base_url, queries, nqueries, NULL, NULL);
+}
+
+void ld_osvapi_free(ld_osvapi *client)
+{
+	if (!client)
+		return;
+	ld_transport_free(client->transport);
+	free(client->base_url);
+	free(client);
 }

@@ -13,7 +13,8 @@
 #include <stddef.h>
 
 #include "deps/osv.h"
-#include "http/http.h"
+
+typedef struct ld_transport ld_transport; /* http/http.h: the seam the client talks through */
 
 typedef struct {
 	const char *ecosystem;   /* OSV spelling: "npm", "PyPI", "Maven", ... */
@@ -54,5 +55,22 @@ typedef struct {
 int ld_osvapi_fetch(ld_osv_db *db, ld_transport *t, const char *base_url,
 		    const ld_osv_query *queries, size_t nqueries, const ld_osvapi_limits *limits,
 		    ld_osvapi_stats *stats);
+
+/* A client of one OSV API: its base URL and a transport (libcurl, AWS_CA_BUNDLE's CA
+ * bundle) opened on first use. Caller-owned; ld_osvapi_free() accepts NULL. */
+typedef struct ld_osvapi ld_osvapi;
+
+/** A client of `base_url` (copied). @return 0, or LD_ERROR without memory */
+int ld_osvapi_new(ld_osvapi **out, const char *base_url);
+
+/** Open the client's transport unless it is open. @return 0, or the error of opening it */
+int ld_osvapi_connect(ld_osvapi *api);
+
+/** ld_osvapi_fetch() on the client's transport (opened if need be), default limits.
+ *  @return as ld_osvapi_fetch(), or the error of opening the transport */
+int ld_osvapi_ask(ld_osvapi *api, ld_osv_db *db, const ld_osv_query *queries,
+		  size_t nqueries);
+
+void ld_osvapi_free(ld_osvapi *api);
 
 #endif
