@@ -1,8 +1,9 @@
 #!/bin/sh
 # Make the man pages and the bash and zsh completion of a built lambdrift from its own option
 # tables (LAMBDRIFT_HELP_FORMAT=man|options, cmd/manpage.c), so they cannot drift from
-# --help. usage: scripts/gen-docs.sh BINARY OUTDIR   (writes OUTDIR/man1/*.1,
-# OUTDIR/bash-completion/lambdrift, OUTDIR/zsh/_lambdrift). Run by the build.
+# --help. usage: scripts/gen-docs.sh BINARY OUTDIR   (writes OUTDIR/man1/*.1, their
+# installed form OUTDIR/man1-gz/*.1.gz, OUTDIR/bash-completion/lambdrift and
+# OUTDIR/zsh/_lambdrift). Run by the build.
 set -eu
 bin=$1
 out=$2
@@ -14,6 +15,13 @@ for c in $commands; do
 	case $c in help | version) continue ;; esac
 	LAMBDRIFT_HELP_FORMAT=man "$bin" "$c" --help >"$out/man1/lambdrift-$c.1"
 	pages="$pages $c"
+done
+# installed compressed, as Debian policy (12.1) asks: gzip -9n, so no name or time stamp
+# is stored and the same page gives the same bytes (lintian checks the .deb for both)
+rm -rf "$out/man1-gz"
+mkdir -p "$out/man1-gz"
+for page in "$out"/man1/*.1; do
+	gzip -9n -c "$page" >"$out/man1-gz/${page##*/}.gz"
 done
 tab=$(printf '\t')
 

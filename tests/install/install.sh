@@ -16,8 +16,8 @@ LAMBDRIFT_NOW=2026-11-25 "$bin" scan --inventory fixtures/inventory/cli-basic.js
 rc=$?
 [ "$rc" = 1 ] && [ -s "$prefix/r.json" ] || { echo "installed scan exited $rc"; exit 1; }
 # the man pages and completion, where man, bash-completion and zsh look for them
-for f in share/man/man1/lambdrift.1 share/man/man1/lambdrift-scan.1 \
-	share/man/man1/lambdrift-merge.1 share/bash-completion/completions/lambdrift \
+for f in share/man/man1/lambdrift.1.gz share/man/man1/lambdrift-scan.1.gz \
+	share/man/man1/lambdrift-merge.1.gz share/bash-completion/completions/lambdrift \
 	share/zsh/vendor-completions/_lambdrift; do
 	[ -s "$prefix/$f" ] || { echo "no $f after cmake --install"; exit 1; }
 done
