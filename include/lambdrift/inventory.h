@@ -91,6 +91,8 @@ typedef struct {
 	unsigned long sts;
 	unsigned long kms;          /* release records: KMS Sign and GetPublicKey */
 	unsigned long get_policy;   /* GetPolicy: its own 15 req/s class */
+	unsigned long iam;          /* posture: GetAccountAuthorizationDetails pages */
+	unsigned long logs;         /* posture: DescribeLogGroups pages */
 	unsigned long throttled;    /* 429 responses received */
 	unsigned long retries;
 	unsigned long errors;       /* requests that failed for good */
@@ -101,6 +103,8 @@ void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from);
 
 /* Storage for a slim inventory's versions (private to the library). */
 struct ld_arena;
+/* Execution roles, their policies and log groups (lambdrift/iam.h). */
+struct ld_iam_inventory;
 
 /* The most shards a run may have (--shard I/N, run.shard). */
 #define LD_SHARDS_MAX 100000
@@ -128,6 +132,7 @@ typedef struct {
 	unsigned shard_index;   /* --shard I/N: this inventory is shard I (1-based) of N; */
 	unsigned shard_count;   /* both 0 when the run was not sharded */
 	struct ld_arena *arena; /* slim functions' versions and listings; NULL otherwise */
+	struct ld_iam_inventory *iam; /* NULL when IAM and Logs were not collected */
 } ld_inventory;
 
 /** Zero an inventory: empty, complete, no calls. */

@@ -14,6 +14,7 @@
 #include "inventory/build.h"
 #include "inventory/policy.h"
 #include "lambdrift/errors.h"
+#include "lambdrift/iam.h"
 #include "util/array.h"
 #include "util/hash.h"
 #include "util/str.h"
@@ -114,6 +115,7 @@ void ld_inventory_dispose(ld_inventory *inv)
 	free_strings(inv->problems, inv->nproblems);
 	free_strings(inv->notes, inv->nnotes);
 	ld_arena_free(inv->arena);
+	ld_iam_inventory_free(inv->iam);
 	memset(inv, 0, sizeof(*inv));
 }
 
@@ -311,6 +313,8 @@ void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from)
 	to->sts += from->sts;
 	to->kms += from->kms;
 	to->get_policy += from->get_policy;
+	to->iam += from->iam;
+	to->logs += from->logs;
 	to->throttled += from->throttled;
 	to->retries += from->retries;
 	to->errors += from->errors;
@@ -329,6 +333,10 @@ int ld_inventory_take(ld_inventory *dst, ld_inventory *src)
 	if (!dst->partition && src->partition) {
 		dst->partition = src->partition;
 		src->partition = NULL;
+	}
+	if (!dst->iam) {
+		dst->iam = src->iam;
+		src->iam = NULL;
 	}
 	if ((error = append_all(&dst->functions, &dst->nfunctions, src->functions,
 				src->nfunctions, sizeof(*src->functions))) < 0)

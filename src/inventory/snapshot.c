@@ -20,6 +20,7 @@
 #include "inventory/build.h"
 #include "inventory/envscan.h"
 #include "inventory/policy.h"
+#include "inventory/iam.h"
 #include "lambdrift/errors.h"
 #include "util/file.h"
 #include "util/json_split.h"
@@ -170,6 +171,8 @@ static ld_json *calls_json(const ld_api_calls *c)
 	    ld_json_add_num(o, "get_function", (double)c->get_function) < 0 ||
 	    (c->get_policy && ld_json_add_num(o, "get_policy", (double)c->get_policy) < 0) ||
 	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
+	    (c->iam && ld_json_add_num(o, "iam", (double)c->iam) < 0) ||
+	    (c->logs && ld_json_add_num(o, "logs", (double)c->logs) < 0) ||
 	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
 	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
 	    ld_json_add_num(o, "errors", (double)c->errors) < 0) {
@@ -245,6 +248,7 @@ int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
 			    (error = add_strings(root, "notes", inv->notes, inv->nnotes)) < 0) ||
 			   (inv->shard_count && (error = add_shard(root, inv)) < 0) ||
 			   (error = ld_json_add(root, "api_calls", calls_json(&inv->calls))) < 0 ||
+			   (inv->iam && (error = ld_json_add(root, "iam", ld_iam__to_json(inv->iam))) < 0) ||
 			   (error = add_lists(root, inv)) < 0))
 		goto done;
 	if (error == 0 && (error = ld_json_write(out, root, true)) == 0)
@@ -329,6 +333,8 @@ static int load_calls(const where *top, const ld_json *root, ld_api_calls *c)
 	    (error = load_count(&w, calls, "get_function", &c->get_function)) < 0 ||
 	    (error = load_count(&w, calls, "get_policy", &c->get_policy)) < 0 ||
 	    (error = load_count(&w, calls, "sts", &c->sts)) < 0 ||
+	    (error = load_count(&w, calls, "iam", &c->iam)) < 0 ||
+	    (error = load_count(&w, calls, "logs", &c->logs)) < 0 ||
 	    (error = load_count(&w, calls, "throttled", &c->throttled)) < 0 ||
 	    (error = load_count(&w, calls, "retries", &c->retries)) < 0 ||
 	    (error = load_count(&w, calls, "errors", &c->errors)) < 0)
@@ -622,6 +628,9 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	    (error = load_optional_list(w, root, "notes", inv, add_note)) < 0 ||
 	    (error = load_shard(w, root, inv)) < 0 ||
 	    (error = load_calls(w, root, &inv->calls)) < 0)
+		return error;
+	if (ld_json_get(root, "iam") && !ld_json_is_null(ld_json_get(root, "iam")) &&
+	    (error = ld_iam__from_json(&inv->iam, ld_json_get(root, "iam"), w->file)) < 0)
 		return error;
 	/* After the problems: adding one marks the inventory incomplete by itself. */
 	inv->complete = !unchecked && (!complete || ld_json_is_true(complete));

@@ -63,6 +63,9 @@ static int add_calls(ld_json *run, const ld_api_calls *c)
 	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
 	    /* only runs that sign or check a release record with KMS make these */
 	    (c->kms && ld_json_add_num(o, "kms", (double)c->kms) < 0) ||
+	    /* only runs that collect IAM and Logs posture make these */
+	    (c->iam && ld_json_add_num(o, "iam", (double)c->iam) < 0) ||
+	    (c->logs && ld_json_add_num(o, "logs", (double)c->logs) < 0) ||
 	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
 	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
 	    ld_json_add_num(o, "errors", (double)c->errors) < 0)
