@@ -63,9 +63,10 @@ typedef struct {
 	const ld_runtime_table *runtimes;
 	long horizon_days;  /* runtime-deprecating window; default 180 */
 	time_t now;         /* "today" for runtime dates */
+	long log_retention_min; /* log-retention: fewer days than this fire; 0 = only "forever" */
 } ld_audit_opts;
 
-#define LD_AUDIT_OPTS_INIT { NULL, 180, 0 }
+#define LD_AUDIT_OPTS_INIT { NULL, 180, 0, 0 }
 
 /** Run the scan rules (alias-unpinned, alias-split, latest-drift, unpublished,
  *  trigger-unqualified, runtime-deprecated, runtime-deprecating, runtime-unknown). */

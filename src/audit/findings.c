@@ -57,6 +57,12 @@ const ld_rule_info ld_rules[] = {
 	  "an environment variable holds a credential (the value is never printed)" },
 	{ "env-default-key", LD_SEV_WARNING,
 	  "environment variables without a customer managed KMS key" },
+	{ "role-overprivileged", LD_SEV_ERROR,
+	  "the execution role allows *, a whole service or a privilege-escalation action on *" },
+	{ "logging-denied", LD_SEV_WARNING,
+	  "the execution role cannot write the function's log group" },
+	{ "log-retention", LD_SEV_NOTE,
+	  "the function's log group keeps logs forever or too briefly" },
 	{ NULL, LD_SEV_NONE, NULL }
 };
 

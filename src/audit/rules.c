@@ -4,7 +4,8 @@
  * after the newest publish (code and/or config, naming the changed settings but never a
  * value), no published version at all, and runtimes past or near their deprecation date.
  * Per event source mapping: triggers that invoke the unqualified function. The environment
- * posture rules live in env.c. Messages are one line and never carry environment values.
+ * posture rules live in env.c, the execution role and log rules in iam.c. Messages are one
+ * line and never carry environment values.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "audit/env.h"
 #include "audit/findings.h"
 #include "audit/policy.h"
+#include "audit/iam.h"
 #include "util/date.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
@@ -409,6 +411,8 @@ int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts
 		error = scan_function(&s, &inv->functions[i]);
 	for (size_t i = 0; i < inv->ntriggers && error == 0; i++)
 		error = check_trigger(&s, &inv->triggers[i]);
+	if (error == 0)
+		error = ld_audit__iam(out, inv, opts);
 	ld_findings_sort(out);
 	ld_runtime_table_dispose(&own);
 	return error;

@@ -1,0 +1,21 @@
+/*
+ * The execution-role and log rules (private to the library): role-overprivileged,
+ * logging-denied and log-retention, read from the inventory's IAM part (lambdrift/iam.h)
+ * alone. Findings are appended to the caller's list, which owns them.
+ */
+#ifndef LD_AUDIT_IAM_H
+#define LD_AUDIT_IAM_H
+
+#include "lambdrift/audit.h"
+
+/**
+ * Run the three rules over every function whose account's IAM data was collected (an
+ * account left unchecked is the inventory's problem line, not a clean result).
+ * @return 0, LD_ERROR without memory
+ */
+int ld_audit__iam(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts);
+
+/** Whether `pattern` (IAM wildcards * and ?) matches `s`; actions compare casefolded. */
+bool ld_iam__wild_match(const char *pattern, const char *s, bool casefold);
+
+#endif
