@@ -2,7 +2,7 @@
 """Writes the synthetic package tree of bench/manifest.sh and bench/package.sh into DIR:
 about 4,600 files, 23 MB: 160 node_modules packages of generated source with a long-tailed
 size distribution, 500 Python modules, 40 incompressible native libraries, an executable
-bootstrap. Deterministic (seeded), so both benches measure the same tree. bench/verify.sh
+bootstrap. Deterministic (seeded), so both benches measure the same tree. bench/verify.py
 makes many distinct, smaller packages with --seed N (default 42) and --scale F (default 1:
 F times as many packages, modules and libraries; 0.1 gives about 470 files, 5 MB).
 usage: node_tree.py DIR [--seed N] [--scale F]"""
