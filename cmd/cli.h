@@ -89,18 +89,21 @@ typedef struct {
 #define LD_CLI_AWS_OPTS(a) \
 	LD_CLI_OPT_PROFILE(a), \
 	{ "region", 0, LD_OPT_CSV_LIST, "REGION", \
-	  "region to scan; repeat or use commas for several, or\n" \
-	  "\"all\" for every region of the partition, in parallel\n" \
-	  "(default: AWS_REGION, AWS_DEFAULT_REGION, the profile)", &(a).regions, \
+	  "region to scan; repeat or use commas for several,\n" \
+	  "or \"all\" for every region of the partition, in\n" \
+	  "parallel (default: AWS_REGION, AWS_DEFAULT_REGION,\n" \
+	  "then the profile)", &(a).regions, \
 	  LD_CHECK_REGION }, \
 	LD_CLI_OPT_ENDPOINT(a), \
 	LD_CLI_OPT_TIMEOUT(a), \
 	{ "function", 0, LD_OPT_LIST, "GLOB", \
-	  "only functions whose name matches; repeatable (default: all)", &(a).functions, \
+	  "only functions whose name matches; repeatable\n" \
+	  "(default: all)", &(a).functions, \
 	  LD_CHECK_NONE }, \
 	{ "accounts", 0, LD_OPT_STRING, "FILE|ID,...", \
-	  "scan these accounts, each through sts:AssumeRole from\n" \
-	  "the base credentials (a file: one id per line, # comments)", &(a).accounts, \
+	  "scan these accounts, each through sts:AssumeRole\n" \
+	  "from the base credentials (a file: one id per line,\n" \
+	  "# comments)", &(a).accounts, \
 	  LD_CHECK_NONE }, \
 	{ "role-name", 0, LD_OPT_STRING, "NAME", \
 	  "role to assume in each of --accounts", &(a).role_name, LD_CHECK_NONE }, \
@@ -113,17 +116,18 @@ typedef struct {
 	  "scan only shard I (1 to N) of N of --accounts, split\n" \
 	  "by a hash of the account id (then: lambdrift merge)", &(a).shard, LD_CHECK_NONE }, \
 	{ "shards", 0, LD_OPT_STRING, "N", \
-	  "as --shard I/N, I from the scheduler's 0-based index\n" \
-	  "plus 1 (JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX)", &(a).shards, \
+	  "as --shard I/N, with I the scheduler's 0-based\n" \
+	  "index plus 1 (JOB_COMPLETION_INDEX or\n" \
+	  "AWS_BATCH_JOB_ARRAY_INDEX)", &(a).shards, \
 	  LD_CHECK_INT(1, LD_SHARDS_MAX, "shards") }, \
 	{ "parallel", 0, LD_OPT_STRING, "N", \
 	  "requests in flight at once, 1 to 64 (default: 4 per\n" \
-	  "account-region, at most 64; 1 scans one request at a time)", &(a).parallel, \
+	  "account-region, at most 64; 1: one at a time)", &(a).parallel, \
 	  LD_CHECK_INT(1, 64, NULL) }, \
 	{ "rate", 0, LD_OPT_CSV_LIST, "CLASS=N", \
-	  "requests per second per account-region and quota class\n" \
-	  "(default: " LD_CLI_RATE_DEFAULT ", just under\n" \
-	  "Lambda's 15/s and 100/s)", &(a).rates, \
+	  "requests per second per account-region and quota\n" \
+	  "class (default: " LD_CLI_RATE_DEFAULT ",\n" \
+	  "just under Lambda's 15/s and 100/s)", &(a).rates, \
 	  LD_CHECK_RATE(LD_CHOICES("control", "get_function"), 10000, LD_CLI_RATE_DEFAULT) }, \
 	LD_CLI_OPT_QUIET(a)
 
@@ -231,9 +235,9 @@ typedef struct {
  * scan, where packages are read only when asked). */
 #define LD_CLI_DEPS_OPTS(d, needs) \
 	{ "osv", 0, LD_OPT_LIST, "PATH", \
-	  "OSV advisories for dependency-vulnerable: a directory\n" \
-	  "of OSV JSON files, one file, or an ecosystem's\n" \
-	  "all.zip export; repeatable", &(d).osv, LD_CHECK_NONE }, \
+	  "OSV advisories for dependency-vulnerable: a\n" \
+	  "directory of OSV JSON files, one file, or an\n" \
+	  "ecosystem's all.zip export; repeatable", &(d).osv, LD_CHECK_NONE }, \
 	{ "osv-api", 0, LD_OPT_STRING, "URL", \
 	  "also ask the OSV API at URL (https://api.osv.dev)\n" \
 	  "about each deployed package (off by default)", &(d).osv_api, LD_CHECK_URL }, \

@@ -23,17 +23,18 @@ typedef struct {
 static const ld_cmd_doc attestation_doc = {
 	"attestation",
 	"lambdrift attestation verify FILE --key KEY [options]",
-	"Check a release record written by 'lambdrift verify --attest': the DSSE envelope is\n"
-	"well formed, one of its signatures verifies with KEY over the envelope's payload, and\n"
-	"the payload is an in-toto Statement v1 with lambdrift's release predicate whose\n"
-	"functions agree with its subjects. KEY is a PEM public key file (ECDSA P-256 or\n"
-	"Ed25519), or awskms:///<key id, ARN or alias>, whose public key is read with KMS\n"
-	"GetPublicKey. The record's subjects and result are printed (--format json for a\n"
-	"document). Nothing in the payload is trusted before the signature verifies.",
+	"Check a release record written by 'lambdrift verify --attest': the DSSE envelope\n"
+	"is well formed, one of its signatures verifies with KEY over the envelope's\n"
+	"payload, and the payload is an in-toto Statement v1 with lambdrift's release\n"
+	"predicate whose functions agree with its subjects. KEY is a PEM public key file\n"
+	"(ECDSA P-256 or Ed25519), or awskms:///<key id, ARN or alias>, whose public key\n"
+	"is read with KMS GetPublicKey. The record's subjects and result are printed\n"
+	"(--format json for a document). Nothing in the payload is trusted before the\n"
+	"signature verifies.",
 	"EXIT CODES\n"
 	"  0  the record is valid\n"
-	"  1  it is not: unsigned, forged or altered, signed by another key, malformed; the\n"
-	"     reason is printed\n"
+	"  1  it is not: unsigned, forged or altered, signed by another key, malformed;\n"
+	"     the reason is printed\n"
 	"  2  usage error; FILE or the key file cannot be read, or is no suitable key\n"
 	"  3  KMS could not be asked for the public key (credentials, network)\n"
 	"\n"
@@ -42,7 +43,8 @@ static const ld_cmd_doc attestation_doc = {
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift attestation verify release.json --key release.pub\n"
-	"  lambdrift attestation verify release.json --key awskms:///alias/release --format json\n",
+	"  lambdrift attestation verify release.json --key awskms:///alias/release \\\n"
+	"      --format json\n",
 };
 
 static int print(const char *path, const ld_attestation *a, const char *reason, bool json)

@@ -20,19 +20,20 @@ typedef struct {
 
 static const ld_cmd_doc baseline_doc = {
 	"baseline",
-	"lambdrift baseline create REPORT.json [-o FILE] [--reason TEXT] [--expires YYYY-MM-DD]",
-	"Make a baseline of accepted findings from a JSON report (scan or verify --format json):\n"
-	"one entry per finding, matched by its fingerprint (stable across runs, new findings\n"
-	"and report formats), with the reason and expiry given. 'scan/verify --baseline FILE'\n"
-	"then hides those findings, counts them, shows them again from the expiry date on, and\n"
-	"lists entries that match nothing any more (stale). Entries a report shows as suppressed\n"
-	"by an earlier baseline are kept with their own reason and expiry, so a baseline can be\n"
-	"re-created from a baselined run. To accept only some findings, filter the report first\n"
-	"(e.g. jq '.findings |= map(select(.rule == \"alias-split\"))').",
+	"lambdrift baseline create REPORT.json [options]",
+	"Make a baseline of accepted findings from a JSON report (scan or verify\n"
+	"--format json): one entry per finding, matched by its fingerprint (stable\n"
+	"across runs, new findings and report formats), with the reason and expiry\n"
+	"given. 'scan/verify --baseline FILE' then hides those findings, counts them,\n"
+	"shows them again from the expiry date on, and lists entries that match nothing\n"
+	"any more (stale). Entries a report shows as suppressed by an earlier baseline\n"
+	"are kept with their own reason and expiry, so a baseline can be re-created from\n"
+	"a baselined run. To accept only some findings, filter the report first:\n"
+	"jq '.findings |= map(select(.rule == \"alias-split\"))'.",
 	"EXIT CODES\n"
 	"  0  the baseline was written\n"
-	"  2  usage error; REPORT.json is not a readable lambdrift JSON report; a bad reason or\n"
-	"     date (the expiry must be after today); FILE could not be written\n"
+	"  2  usage error; REPORT.json is not a readable lambdrift JSON report; a bad\n"
+	"     reason or date (the expiry must be after today); FILE could not be written\n"
 	"\n"
 	"ENVIRONMENT\n"
 	"  LAMBDRIFT_NOW             YYYY-MM-DD: \"today\" (the entries' accepted date)\n"

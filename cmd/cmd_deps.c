@@ -26,13 +26,13 @@ typedef struct {
 static const ld_cmd_doc deps_doc = {
 	"deps",
 	"lambdrift deps [options]",
-	"List the third-party dependencies deployed in Lambda: for every function's served\n"
-	"versions ($LATEST and each version an alias routes to), the npm, PyPI, Maven and\n"
-	"NuGet packages found in its package and in each layer it attaches, read from the\n"
-	"package contents (package.json, *.dist-info/METADATA, pom.properties, *.deps.json)\n"
-	"after checking the download against the CodeSha256 Lambda reports. With --osv, each\n"
-	"line also names the advisories that affect it. Answers \"where do we run\n"
-	"lodash 4.17.15?\" across an account.",
+	"List the third-party dependencies deployed in Lambda: for every function's\n"
+	"served versions ($LATEST and each version an alias routes to), the npm, PyPI,\n"
+	"Maven and NuGet packages found in its package and in each layer it attaches,\n"
+	"read from the package contents (package.json, *.dist-info/METADATA,\n"
+	"pom.properties, *.deps.json) after checking the download against the CodeSha256\n"
+	"Lambda reports. With --osv, each line also names the advisories that affect it.\n"
+	"Answers \"where do we run lodash 4.17.15?\" across an account.",
 	"EXIT CODES\n"
 	"  0  every served package and layer was read\n"
 	"  2  usage error, or an unreadable --osv\n"

@@ -13,8 +13,9 @@
 static const ld_cmd_doc explain_doc = {
 	"explain",
 	"lambdrift explain RULE",
-	"Print the documentation of one rule (a slug from 'lambdrift rules', as reports name\n"
-	"it): what it means, why it matters, how to fix it, and how to accept it in a baseline.",
+	"Print the documentation of one rule (a slug from 'lambdrift rules', as reports\n"
+	"name it): what it means, why it matters, how to fix it, and how to accept it in\n"
+	"a baseline.",
 	"EXIT CODES\n"
 	"  0  the rule's documentation was printed\n"
 	"  2  no rule, or an unknown one\n"

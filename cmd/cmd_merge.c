@@ -18,12 +18,12 @@
 static const ld_cmd_doc merge_doc = {
 	"merge",
 	"lambdrift merge REPORT.json... [options]",
-	"Combine the JSON reports of the shards of one scan (each shard a job that scanned\n"
-	"some of the accounts with --format json) into one report: functions, findings\n"
-	"(with their fingerprints), accounts, regions, problems, notes and API calls,\n"
-	"exactly as one unsharded scan would report them. Reports of another schema, tool\n"
-	"version or command, written with --baseline, or that overlap are refused; give\n"
-	"the baseline to merge instead.",
+	"Combine the JSON reports of the shards of one scan (each shard a job that\n"
+	"scanned some of the accounts with --format json) into one report: functions,\n"
+	"findings (with their fingerprints), accounts, regions, problems, notes and API\n"
+	"calls, exactly as one unsharded scan would report them. Reports of another\n"
+	"schema, tool version or command, written with --baseline, or that overlap are\n"
+	"refused; give the baseline to merge instead.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
@@ -36,7 +36,8 @@ static const ld_cmd_doc merge_doc = {
 	LD_CLI_REPORT_ENV_DOC
 	"\n"
 	"EXAMPLES\n"
-	"  lambdrift merge reports/shard-*.json --expect-shards 4 --format sarif -o org.sarif\n"
+	"  lambdrift merge reports/shard-*.json --expect-shards 4 \\\n"
+	"      --format sarif -o org.sarif\n"
 	"  lambdrift merge a.json b.json --format json -o org.json --format markdown \\\n"
 	"      -o \"$GITHUB_STEP_SUMMARY\" --baseline accepted.json --fail-on warning\n",
 };
@@ -88,7 +89,8 @@ int ld_cmd_merge(int argc, char **argv)
 	const ld_opt opts[] = {
 		{ "expect-shards", 0, LD_OPT_STRING, "N",
 		  "the run had N shards: any that did not report make\n"
-		  "the merge incomplete (default: those the reports name)", &a.expect,
+		  "the merge incomplete (default: those the reports\n"
+		  "name)", &a.expect,
 		  LD_CHECK_INT(1, MAX_EXPECT_SHARDS, "shards") },
 		LD_CLI_REPORT_OUT_OPTS(a.report),
 		LD_OPT_END

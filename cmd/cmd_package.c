@@ -28,17 +28,18 @@ typedef struct {
 static const ld_cmd_doc package_doc = {
 	"package",
 	"lambdrift package --tag TAG --function NAME -o FILE [options]",
-	"Write the deterministic package of one function of a tag: the files of its source\n"
-	"directory in the tag's tree (minus its exclude globs; lambdrift.json as in verify),\n"
-	"as a zip that is byte-for-byte the same on every run and machine: paths sorted,\n"
-	"timestamps 1980-01-01, modes 0644, or 0755 for files git records as executable,\n"
-	"symlinks kept. Deploy it, and 'lambdrift verify' checks the deployment with one hash\n"
-	"compare. Only source-mode functions can be packaged.",
+	"Write the deterministic package of one function of a tag: the files of its\n"
+	"source directory in the tag's tree (minus its exclude globs; lambdrift.json as\n"
+	"in verify), as a zip that is byte-for-byte the same on every run and machine:\n"
+	"paths sorted, timestamps 1980-01-01, modes 0644, or 0755 for files git records\n"
+	"as executable, symlinks kept. Deploy it, and 'lambdrift verify' checks the\n"
+	"deployment with one hash compare. Only source-mode functions can be packaged.",
 	"EXIT CODES\n"
 	"  0  the package was written\n"
-	"  2  usage error; the repository, tag or function does not exist; a branch or other\n"
-	"     moving ref without --allow-ref; an invalid spec; a function that is not in\n"
-	"     source mode; a tree that cannot be packaged; the file could not be written\n"
+	"  2  usage error; the repository, tag or function does not exist; a branch or\n"
+	"     other moving ref without --allow-ref; an invalid spec; a function that is\n"
+	"     not in source mode; a tree that cannot be packaged; the file could not be\n"
+	"     written\n"
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift package --tag v1.4.2 --function orders-api -o orders-api.zip\n"

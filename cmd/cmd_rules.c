@@ -11,9 +11,10 @@
 static const ld_cmd_doc rules_doc = {
 	"rules",
 	"lambdrift rules",
-	"List the rules lambdrift checks: the slug (stable; used in reports, baselines and\n"
-	"as the SARIF ruleId), the default severity and what the rule means. 'lambdrift explain\n"
-	"RULE' prints a rule's documentation: why it matters, how to fix it, how to accept it.",
+	"List the rules lambdrift checks: the slug (stable; used in reports, baselines\n"
+	"and as the SARIF ruleId), the default severity and what the rule means.\n"
+	"'lambdrift explain RULE' prints a rule's documentation: why it matters, how to\n"
+	"fix it, how to accept it.",
 	"EXIT CODES\n"
 	"  0  always, unless the list cannot be written\n"
 	"\n"

@@ -39,24 +39,26 @@ typedef struct {
 static const ld_cmd_doc scan_doc = {
 	"scan",
 	"lambdrift scan [options]",
-	"Audit the Lambda functions of an account: collect their inventory from AWS (or read\n"
-	"a snapshot with --inventory), run the rules listed by 'lambdrift rules' and report\n"
-	"the findings. Several regions, or every region (--region all), and several\n"
-	"accounts (--accounts, through a role) are scanned at once, each account-region\n"
-	"just under Lambda's rate quota, and reported together.\n"
+	"Audit the Lambda functions of an account: collect their inventory from AWS (or\n"
+	"read a snapshot with --inventory), run the rules listed by 'lambdrift rules' and\n"
+	"report the findings. Several regions, or every region (--region all), and\n"
+	"several accounts (--accounts, through a role) are scanned at once, each\n"
+	"account-region just under Lambda's rate quota, and reported together.\n"
 	"\n"
 	"With --attestation FILE --key KEY the account is also held to a signed release\n"
-	"record ('lambdrift verify --attest'), without the repository: the record must verify\n"
-	"with KEY first (an unsigned or forged one stops the scan with exit 2); then each\n"
-	"attested function whose alias now serves another version, other code or another\n"
-	"configuration is attestation-drift, and one that is gone attestation-missing.",
+	"record ('lambdrift verify --attest'), without the repository: the record must\n"
+	"verify with KEY first (an unsigned or forged one stops the scan with exit 2);\n"
+	"then each attested function whose alias now serves another version, other code\n"
+	"or another configuration is attestation-drift, and one that is gone\n"
+	"attestation-missing.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
-	"  2  usage error, or an unreadable --inventory or --runtime-table file; an\n"
-	"     --attestation record that is unsigned, forged, malformed or signed by no --key\n"
-	"  3  incomplete: credentials, network or throttling failures, or a snapshot marked\n"
-	"     incomplete; the report is still written (marked incomplete) and 3 wins over 1\n"
+	"  2  usage error; an unreadable --inventory or --runtime-table file; an\n"
+	"     --attestation record unsigned, forged, malformed or signed by no --key\n"
+	"  3  incomplete: credentials, network or throttling failures, or a snapshot\n"
+	"     marked incomplete; the report is still written (marked incomplete) and 3\n"
+	"     wins over 1\n"
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
@@ -69,12 +71,15 @@ static const ld_cmd_doc scan_doc = {
 	"  lambdrift scan --region us-east-1,eu-west-1\n"
 	"  lambdrift scan --region all --accounts accounts.txt --role-name Audit \\\n"
 	"      --format json -o org.json\n"
-	"  lambdrift scan --profile prod --format json --output report.json --fail-on warning\n"
+	"  lambdrift scan --profile prod --format json --output report.json \\\n"
+	"      --fail-on warning\n"
 	"  lambdrift scan --format json -o scan.json --format sarif -o scan.sarif \\\n"
 	"      --format markdown -o \"$GITHUB_STEP_SUMMARY\" --baseline accepted.json\n"
-	"  lambdrift snapshot -o inv.json && lambdrift scan --inventory inv.json --function 'orders-*'\n"
+	"  lambdrift snapshot -o inv.json &&\n"
+	"      lambdrift scan --inventory inv.json --function 'orders-*'\n"
 	"  lambdrift scan --deps --osv osv/npm-all.zip --fail-on warning\n"
-	"  lambdrift scan --attestation v1.4.2.json --key release.pub --format json -o drift.json\n",
+	"  lambdrift scan --attestation v1.4.2.json --key release.pub \\\n"
+	"      --format json -o drift.json\n",
 };
 
 static int check_sources(const scan_args *a)
@@ -226,8 +231,9 @@ int ld_cmd_scan(int argc, char **argv)
 		  "attestation-missing; repeatable", &a.attestations, LD_CHECK_NEEDS("key") },
 		{ "key", 0, LD_OPT_LIST, "KEY",
 		  "the public key records are signed with: a PEM file\n"
-		  "or awskms:///<key id, ARN or alias>; repeatable (each\n"
-		  "record must verify with one of them)", &a.keys, LD_CHECK_KEY("attestation") },
+		  "or awskms:///<key id, ARN or alias>; repeatable\n"
+		  "(each record must verify with one of them)", &a.keys,
+		  LD_CHECK_KEY("attestation") },
 		LD_OPT_END
 	};
 	scan_records recs;

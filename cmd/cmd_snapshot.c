@@ -18,9 +18,9 @@ static const ld_cmd_doc snapshot_doc = {
 	"snapshot",
 	"lambdrift snapshot -o FILE [options]",
 	"Collect the inventory of an account (functions, versions, aliases, event source\n"
-	"mappings) and write it to FILE as JSON. Environment variable values are replaced by\n"
-	"keyed digests, so the snapshot can be shared. 'lambdrift scan --inventory FILE'\n"
-	"audits it later without AWS access.",
+	"mappings) and write it to FILE as JSON. Environment variable values are replaced\n"
+	"by keyed digests, so the snapshot can be shared.\n"
+	"'lambdrift scan --inventory FILE' audits it later without AWS access.",
 	"EXIT CODES\n"
 	"  0  the snapshot is complete\n"
 	"  2  usage error, or the file could not be written\n"

@@ -41,42 +41,45 @@ static const ld_cmd_doc verify_doc = {
 	"lambdrift verify --tag TAG [options]",
 	"Check that every function a release declares serves what its git tag builds: the\n"
 	"tag's lambdrift.json names the functions, their alias, their package (a source\n"
-	"directory, or a build command with --allow-build) and their configuration. For each\n"
-	"function the alias must exist and serve a published version whose code and declared\n"
-	"settings equal the tag's. Code is one hash compare when the package was made by\n"
-	"'lambdrift package'; otherwise the deployed package is downloaded and compared file by\n"
-	"file, so a package zipped by another tool with the same files is code-repackaged (a\n"
-	"note), and a real change is code-drift naming the files added, removed or modified.\n"
-	"The scan rules run on the same functions too.\n"
+	"directory, or a build command with --allow-build) and their configuration. For\n"
+	"each function the alias must exist and serve a published version whose code and\n"
+	"declared settings equal the tag's. Code is one hash compare when the package was\n"
+	"made by 'lambdrift package'; otherwise the deployed package is downloaded and\n"
+	"compared file by file, so a package zipped by another tool with the same files\n"
+	"is code-repackaged (a note), and a real change is code-drift naming the files\n"
+	"added, removed or modified. The scan rules run on the same functions too.\n"
 	"\n"
-	"Dependencies are checked as well (--no-deps skips them): the third-party packages\n"
-	"the served version deploys, in its package and in every layer it attaches (each\n"
-	"layer downloaded and checked against its CodeSha256), are compared with the\n"
-	"lockfiles at the root of the function's source directory at the tag\n"
-	"(package-lock.json, npm-shrinkwrap.json, poetry.lock, Pipfile.lock,\n"
-	"requirements*.txt pins): dependency-drift. A newer version of an attached layer is\n"
-	"layer-outdated, and with --osv an advisory affecting a deployed version is\n"
+	"Dependencies are checked as well (--no-deps skips them): the third-party\n"
+	"packages the served version deploys, in its package and in every layer it\n"
+	"attaches (each layer downloaded and checked against its CodeSha256), are\n"
+	"compared with the lockfiles at the root of the function's source directory at\n"
+	"the tag (package-lock.json, npm-shrinkwrap.json, poetry.lock, Pipfile.lock,\n"
+	"requirements*.txt pins): dependency-drift. A newer version of an attached layer\n"
+	"is layer-outdated, and with --osv an advisory affecting a deployed version is\n"
 	"dependency-vulnerable.\n"
 	"\n"
-	"With --attest FILE --signing-key KEY the run also writes a signed release record: a\n"
-	"DSSE envelope holding an in-toto Statement v1 with one subject per function found\n"
-	"(its ARN qualified with the served version, the sha256 of its deployed code, the\n"
-	"alias) and what verify found (tag, commit, repository, spec digest, per function the\n"
-	"served version, configuration and content digests and result, findings by severity,\n"
-	"whether the run was complete). A failing or incomplete run is recorded as such,\n"
-	"never as passed. KEY is a PEM private key file (ECDSA P-256 or Ed25519) or an AWS\n"
-	"KMS key, awskms:///<key id, ARN or alias> (an ECC_NIST_P256 SIGN_VERIFY key; KMS\n"
-	"signs, no key file is needed). 'lambdrift attestation verify' checks a record and\n"
+	"With --attest FILE --signing-key KEY the run also writes a signed release\n"
+	"record: a DSSE envelope holding an in-toto Statement v1 with one subject per\n"
+	"function found (its ARN qualified with the served version, the sha256 of its\n"
+	"deployed code, the alias) and what verify found (tag, commit, repository, spec\n"
+	"digest, per function the served version, configuration and content digests and\n"
+	"result, findings by severity, whether the run was complete). A failing or\n"
+	"incomplete run is recorded as such, never as passed. KEY is a PEM private key\n"
+	"file (ECDSA P-256 or Ed25519) or an AWS KMS key,\n"
+	"awskms:///<key id, ARN or alias> (an ECC_NIST_P256 SIGN_VERIFY key; KMS signs,\n"
+	"no key file is needed). 'lambdrift attestation verify' checks a record and\n"
 	"'lambdrift scan --attestation' holds the account to it.",
 	"EXIT CODES\n"
 	"  0  nothing at or above --fail-on\n"
 	"  1  findings at or above --fail-on\n"
 	"  2  usage error; the repository or tag does not exist; a branch or other moving\n"
-	"     ref without --allow-ref; a missing or invalid spec (the message names the file,\n"
-	"     JSON path and problem); an unreadable --inventory or --runtime-table file\n"
-	"  3  incomplete: credentials, network or throttling failures, a package that could\n"
-	"     not be downloaded, or a snapshot marked incomplete; the report is still written\n"
-	"     (marked incomplete) and 3 wins over 1; KMS could not sign the release record\n"
+	"     ref without --allow-ref; a missing or invalid spec (the message names the\n"
+	"     file, JSON path and problem); an unreadable --inventory or --runtime-table\n"
+	"     file\n"
+	"  3  incomplete: credentials, network or throttling failures, a package that\n"
+	"     could not be downloaded, or a snapshot marked incomplete; the report is\n"
+	"     still written (marked incomplete) and 3 wins over 1; KMS could not sign the\n"
+	"     release record\n"
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
@@ -86,11 +89,14 @@ static const ld_cmd_doc verify_doc = {
 	"\n"
 	"EXAMPLES\n"
 	"  lambdrift verify --tag v1.4.2\n"
-	"  lambdrift verify --repo ~/src/shop --tag v1.4.2 --alias prod --format json -o verify.json\n"
+	"  lambdrift verify --repo ~/src/shop --tag v1.4.2 --alias prod \\\n"
+	"      --format json -o verify.json\n"
 	"  lambdrift verify --tag v1.4.2 --function 'orders-*' --strict --fail-on warning\n"
-	"  lambdrift verify --tag v1.4.2 --format sarif -o verify.sarif --format junit -o verify.xml\n"
+	"  lambdrift verify --tag v1.4.2 --format sarif -o verify.sarif \\\n"
+	"      --format junit -o verify.xml\n"
 	"  lambdrift verify --tag v1.4.2 --osv ~/osv/npm --osv ~/osv/PyPI/all.zip\n"
-	"  lambdrift verify --tag v1.4.2 --attest release.json --signing-key awskms:///alias/release\n",
+	"  lambdrift verify --tag v1.4.2 --attest release.json \\\n"
+	"      --signing-key awskms:///alias/release\n",
 };
 
 static int check_args(const verify_args *a)
@@ -296,7 +302,7 @@ int ld_cmd_verify(int argc, char **argv)
 		{ "repo", 0, LD_OPT_STRING, "DIR",
 		  "the git repository (work tree or bare; default: .)", &a.repo, LD_CHECK_NONE },
 		{ "tag", 0, LD_OPT_STRING, "TAG",
-		  "the release to verify: an annotated or lightweight tag\n(required)", &a.tag,
+		  "the release to verify: an annotated or lightweight\ntag (required)", &a.tag,
 		  LD_CHECK_NONE },
 		{ "allow-ref", 0, LD_OPT_FLAG, NULL,
 		  "accept a branch, commit id or other ref for --tag\n"
@@ -335,8 +341,8 @@ int ld_cmd_verify(int argc, char **argv)
 		  "of this run to FILE, atomically", &a.attest, LD_CHECK_NEEDS("signing-key") },
 		{ "signing-key", 0, LD_OPT_STRING, "KEY",
 		  "sign it with KEY: a PEM private key file (ECDSA\n"
-		  "P-256 or Ed25519) or awskms:///<key id, ARN or alias>\n"
-		  "(KMS at --endpoint-url when given)", &a.signing_key,
+		  "P-256 or Ed25519), or awskms:///<key id, ARN or\n"
+		  "alias> (KMS at the --endpoint-url when given)", &a.signing_key,
 		  LD_CHECK_KEY("attest") },
 		LD_CLI_OPT_QUIET(a.aws),
 		LD_OPT_END

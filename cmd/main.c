@@ -20,12 +20,15 @@ typedef struct {
 
 /* What lambdrift --help and lambdrift(1) say around the command list. */
 #define MAIN_ABOUT \
-	"lambdrift audits what runs in AWS Lambda: functions edited after publish, aliases\n" \
-	"on $LATEST or split across versions, unqualified triggers and runtime deadlines;\n" \
-	"and it verifies that a release's functions serve what its git tag builds."
+	"lambdrift audits what runs in AWS Lambda: functions edited after publish,\n" \
+	"aliases on $LATEST or split across versions, unqualified triggers and runtime\n" \
+	"deadlines; and it verifies that a release's functions serve what its tag builds."
 #define MAIN_AFTER \
 	"EXIT CODES\n" \
-	"  0 clean, 1 findings at or above --fail-on, 2 usage or spec error, 3 incomplete data\n\n" \
+	"  0  clean\n" \
+	"  1  findings at or above --fail-on\n" \
+	"  2  usage or spec error\n" \
+	"  3  incomplete data\n\n" \
 	"EXAMPLES\n" \
 	"  lambdrift scan --region us-east-1 --fail-on warning\n" \
 	"  lambdrift verify --repo . --tag v1.4.2\n"
@@ -33,7 +36,7 @@ typedef struct {
 static const command commands[] = {
 	{ "scan", ld_cmd_scan, "audit the functions of an account and report findings" },
 	{ "verify", ld_cmd_verify, "check that deployed code and config are what a git tag builds" },
-	{ "deps", ld_cmd_deps, "list the third-party dependencies deployed in functions and layers" },
+	{ "deps", ld_cmd_deps, "list the third-party packages deployed in functions and layers" },
 	{ "package", ld_cmd_package, "write the deterministic zip of a function of a git tag" },
 	{ "merge", ld_cmd_merge, "combine the JSON reports of a sharded scan into one report" },
 	{ "snapshot", ld_cmd_snapshot, "write the inventory of an account to a JSON file" },
@@ -92,8 +95,8 @@ static void main_help(FILE *out)
 	fputs("usage: lambdrift <command> [options]\n\n" MAIN_ABOUT "\n\nCOMMANDS\n", out);
 	for (const command *c = commands; c->name; c++)
 		fprintf(out, "  %-13s%s\n", c->name, c->summary);
-	fputs("\nRun 'lambdrift <command> --help' (or 'lambdrift help <command>') for its options,\n"
-	      "exit codes and the environment variables it reads.\n\n" MAIN_AFTER, out);
+	fputs("\nRun 'lambdrift <command> --help' (or 'lambdrift help <command>') for its\n"
+	      "options, exit codes and the environment variables it reads.\n\n" MAIN_AFTER, out);
 }
 
 static int cmd_help(int argc, char **argv)
