@@ -19,8 +19,8 @@ and print for each: wall time, API calls by quota class (from the proxy: every r
 reached it, throttled ones included), throttled responses, errors, calls lost, completeness,
 CPU time (user+sys of the process tree, from wait4), peak RSS (wait4's ru_maxrss), findings.
 The bound is the largest account-region's minimum count of 15 req/s-class calls (the
-estate's minimum by DESIGN.md's method, seed_estate.py computes it) / 15 req/s; each wall time
-is given as a ratio of it. Then the targets of the issue are checked one by one.
+estate's minimum by docs/ARCHITECTURE.md's method, seed_estate.py computes it) / 15 req/s; each
+wall time is given as a ratio of it. Then the targets of the issue are checked one by one.
 The offline figure: a synthetic 10,000-function inventory (lambdrift/inventory/v1, the
 estate's version distribution unless --offline-versions says otherwise) and the peak RSS of
 `lambdrift scan --inventory` on it.

@@ -23,7 +23,7 @@ Lambda, so each version gets its own zip).
 
 The estate file (--out) records the plan, the access key id of each account (the proxy maps
 keys to accounts with it) and, per account-region, the minimum number of calls of Lambda's
-15 req/s class a complete scan needs by the method in DESIGN.md: one ListFunctions page
+15 req/s class a complete scan needs by the method in docs/ARCHITECTURE.md: one ListFunctions page
 (FunctionVersion=ALL) per 50 entries ($LATEST and each published version), one ListAliases page
 per function (50 aliases a page), one ListEventSourceMappings page per 100 mappings (at least
 one page each).

@@ -21,7 +21,7 @@
 
 #include "opts.h"
 
-/* Exit codes (DESIGN.md). INCOMPLETE outranks FINDINGS: missing data is never clean. */
+/* Exit codes (docs/ARCHITECTURE.md). INCOMPLETE outranks FINDINGS: missing data is never clean. */
 typedef enum {
 	LD_EXIT_OK = 0,         /* nothing at or above --fail-on */
 	LD_EXIT_FINDINGS = 1,   /* findings at or above --fail-on */

@@ -1,7 +1,7 @@
 /*
  * Rules: inventory (and, for verify, expectations) in, findings out. An ld_findings list
  * owns its findings and their strings; ld_findings_dispose() frees them. Rule slugs are
- * stable and documented (DESIGN.md); fingerprints are stable across runs and formats.
+ * stable and documented (docs/rules.md); fingerprints are stable across runs and formats.
  */
 #ifndef LAMBDRIFT_AUDIT_H
 #define LAMBDRIFT_AUDIT_H

@@ -84,7 +84,7 @@ typedef struct {
 	char *state;
 } ld_trigger;
 
-/* API calls made to collect, by quota class (DESIGN.md: the 15/s class is the bound). */
+/* API calls made to collect, by quota class (docs/ARCHITECTURE.md: the 15/s class is the bound). */
 typedef struct {
 	unsigned long control;      /* the shared 15 req/s class: List*, GetAlias, ... */
 	unsigned long get_function; /* 100 req/s class */

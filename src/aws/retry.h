@@ -10,7 +10,8 @@
 
 #include <stdint.h>
 
-/* Lambda's quota classes (DESIGN.md): every request is counted and paced in one. */
+/* Lambda's quota classes (docs/ARCHITECTURE.md, "Collect: the quota model"): every request
+ * is counted and paced in one. */
 typedef enum {
 	LD_QUOTA_CONTROL = 0,  /* the shared 15 req/s class: List*, GetAlias, ... */
 	LD_QUOTA_GET_FUNCTION, /* 100 req/s */

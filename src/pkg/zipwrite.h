@@ -1,6 +1,6 @@
 /*
- * The deterministic package writer, DESIGN.md format v1: the same entries give the same zip
- * bytes on any machine with the same lambdrift and zlib. Entries are written sorted
+ * The deterministic package writer, format v1 (docs/ARCHITECTURE.md): the same entries give
+ * the same zip bytes on any machine with the same lambdrift and zlib. Entries are written sorted
  * bytewise by path, dated 1980-01-01 00:00, made by Unix (host 3) with the mode in the
  * external attributes (0100644, 0100755 or 0120777 for symlinks), deflated at level 6 with
  * fixed zlib parameters, each entry on its own (stored when empty), with no extra fields, no comments, no data

@@ -1,5 +1,5 @@
 /*
- * The JSON report, schema "lambdrift/report/v1" (DESIGN.md): run metadata (with run.tag
+ * The JSON report, schema "lambdrift/report/v1" (docs/ARCHITECTURE.md): run metadata (with run.tag
  * and run.commit for verify only, so scan documents are unchanged), every function with its
  * versions and aliases, the findings with their evidence as real JSON objects, and a
  * summary. With --baseline only: a "baseline" object (suppressed findings as entries,

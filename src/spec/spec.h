@@ -1,5 +1,6 @@
 /*
- * The spec file, lambdrift.json (DESIGN.md "The spec file"): what a tag says should run.
+ * The spec file, lambdrift.json (docs/ARCHITECTURE.md, "Expect"; its schema in the README):
+ * what a tag says should run.
  * ld_spec_parse() reads and fully validates it, so later stages never meet an unknown key,
  * a wrong type or an out-of-range value. The first problem found is reported as LD_EUSAGE
  * with a message "<file>: <json path>: <what is wrong>" (e.g. "lambdrift.json:
