@@ -587,7 +587,7 @@ static int cmp_lines(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ld_collect__finish(ld_target_run *r, size_t aliases_skipped)
+int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, size_t policies_skipped)
 {
 	int error = 0;
 
@@ -598,11 +598,18 @@ int ld_collect__finish(ld_target_run *r, size_t aliases_skipped)
 	/* environments Lambda could not return leave env-plaintext-secret unchecked */
 	for (size_t i = 0; i < r->inv.nfunctions && error == 0; i++)
 		error = ld_env__unchecked(&r->fn_problems, &r->inv.functions[i]);
-	/* ListFunctions' lines first, then aliases by function, then mappings */
+	/* ListFunctions' and resource policies' lines first, then aliases by function, then
+	 * mappings */
 	if (r->fn_problems.nproblems > 1)
 		qsort(r->fn_problems.problems, r->fn_problems.nproblems, sizeof(char *), cmp_lines);
 	ld_inventory_take(&r->inv, &r->fn_problems);
 	ld_inventory_init(&r->fn_problems);
+	if (policies_skipped && error == 0)
+		error = ld_inventory_problem(&r->inv, "resource policies of %zu more functions in "
+					     "%s not read after that error, so url-public, "
+					     "policy-public, concurrency-unbounded and "
+					     "trigger-unqualified (permissions, URLs) were not "
+					     "checked for them", policies_skipped, r->region);
 	for (size_t i = 0; i < r->nalias_problems && error == 0; i++)
 		error = ld_inventory_problem(&r->inv, "%s", r->alias_problems[i].line);
 	if (aliases_skipped && error == 0)

@@ -3,7 +3,9 @@
  * account-regions. Each target has a few request slots (a transport and a client each, so
  * connections are reused within the target) and a queue of work: the next ListFunctions
  * page (first: the marker chain bounds the region), ListAliases of each function as it is
- * discovered, the next ListEventSourceMappings page. Workers take work round-robin across
+ * discovered, the resource policies of each function once its aliases are known (policy.c;
+ * GetPolicy is a quota class of its own, so these alternate with ListAliases and both
+ * buckets are drawn on at once), the next ListEventSourceMappings page. Workers take work round-robin across
  * targets, at most one per free slot, so every account-region is busy at once while its
  * token bucket, not the pool, sets its pace. Results are kept per target and merged in the
  * targets' order, then sorted, so the inventory is the same whatever the timing; ld_collect
@@ -51,15 +53,18 @@ typedef struct {
 	bool functions_pending, triggers_pending;
 	size_t *aliases;         /* functions waiting for ListAliases, in discovery order */
 	size_t nqueued, head;
-	bool stop_all, stop_aliases;
-	size_t aliases_skipped;
+	size_t *policies;        /* functions whose aliases are known, waiting for GetPolicy */
+	size_t npolicies, policy_head;
+	bool policy_turn;        /* alternate ListAliases and GetPolicy work */
+	bool stop_all, stop_aliases, stop_policies;
+	size_t aliases_skipped, policies_skipped;
 	int error, error_at;
 	ld_error_class klass;
 	char message[NFAIL][sizeof(((ld_error *)0)->message)]; /* by fail_at; "" when none */
 	char error_type[128];
 } target;
 
-typedef enum { JOB_FUNCTIONS, JOB_ALIASES, JOB_TRIGGERS } job_kind;
+typedef enum { JOB_FUNCTIONS, JOB_ALIASES, JOB_POLICY, JOB_TRIGGERS } job_kind;
 
 typedef struct {
 	target *t;
@@ -180,7 +185,9 @@ static void finish_target(pool *p, target *t)
 	free_slots(t);
 	free(t->aliases);
 	t->aliases = NULL;
-	if (ld_collect__finish(&t->run, t->aliases_skipped) < 0)
+	free(t->policies);
+	t->policies = NULL;
+	if (ld_collect__finish(&t->run, t->aliases_skipped, t->policies_skipped) < 0)
 		set_error(t, LD_ERROR, ld_error_last()->klass, ld_error_last()->message, "");
 	out->error = t->error;
 	out->skipped = false;
@@ -226,11 +233,34 @@ static void apply_stops(target *t)
 	if (t->stop_all) {
 		t->functions_pending = t->triggers_pending = false;
 		t->head = t->nqueued;
+		t->policy_head = t->npolicies;
 	}
 	if (t->stop_aliases && t->head < t->nqueued) {
 		t->aliases_skipped += t->nqueued - t->head;
 		t->head = t->nqueued;
 	}
+	if (t->stop_policies && t->policy_head < t->npolicies) {
+		t->policies_skipped += t->npolicies - t->policy_head;
+		t->policy_head = t->npolicies;
+	}
+}
+
+/* ListAliases or GetPolicy work, taking turns when both wait. */
+static bool take_function_work(target *t, job *j)
+{
+	bool aliases = t->head < t->nqueued, policy = t->policy_head < t->npolicies;
+
+	if (!aliases && !policy)
+		return false;
+	if (policy && (!aliases || t->policy_turn)) {
+		j->kind = JOB_POLICY;
+		j->fn = t->policies[t->policy_head++];
+	} else {
+		j->kind = JOB_ALIASES;
+		j->fn = t->aliases[t->head++];
+	}
+	t->policy_turn = !t->policy_turn;
+	return true;
 }
 
 /* The next piece of work of `t`, if it has one and a free slot. */
@@ -244,9 +274,8 @@ static bool take_work(target *t, job *j)
 	if (t->functions_pending) {
 		t->functions_pending = false;
 		j->kind = JOB_FUNCTIONS;
-	} else if (t->head < t->nqueued) {
-		j->kind = JOB_ALIASES;
-		j->fn = t->aliases[t->head++];
+	} else if (take_function_work(t, j)) {
+		/* j->kind and j->fn set */
 	} else if (t->triggers_pending) {
 		t->triggers_pending = false;
 		j->kind = JOB_TRIGGERS;
@@ -262,7 +291,8 @@ static bool take_work(target *t, job *j)
 
 static bool has_work(const target *t)
 {
-	return t->functions_pending || t->triggers_pending || t->head < t->nqueued;
+	return t->functions_pending || t->triggers_pending || t->head < t->nqueued ||
+	       t->policy_head < t->npolicies;
 }
 
 static int init_target(pool *p, target *t, ld_collect_target *st);
@@ -332,6 +362,14 @@ static int enqueue_aliases(target *t, const size_t *fns, size_t n)
 	return 0;
 }
 
+static int enqueue_policy(target *t, size_t fn)
+{
+	if (ld_array_grow(t->policies, t->npolicies, 1) < 0)
+		return LD_ERROR;
+	t->policies[t->npolicies++] = fn;
+	return 0;
+}
+
 /* A job is over: queue what it found, record how it failed. Pool lock held. */
 static void complete(pool *p, job *j)
 {
@@ -349,6 +387,17 @@ static void complete(pool *p, job *j)
 		}
 	} else if (j->kind == JOB_TRIGGERS && j->rc >= 0) {
 		t->triggers_pending = j->rc == 1;
+	} else if (j->kind == JOB_ALIASES && j->rc >= 0) {
+		/* its aliases are known: their policies can be read (a function whose aliases
+		 * were not listed keeps no access record; its problem line says why) */
+		if (enqueue_policy(t, j->fn) < 0) {
+			set_error(t, LD_ERROR, LD_ERR_NOMEM, "out of memory", "");
+			t->stop_all = true;
+		}
+	} else if (j->kind == JOB_POLICY && j->rc < 0 && j->klass != LD_ERR_NOMEM) {
+		/* policy.c wrote the problem line; stop asking when every function would fail
+		 * alike (GetPolicy refused), the rest of the region goes on */
+		t->stop_policies = t->stop_policies || ld_collect__region_wide(j->rc);
 	} else if (j->kind == JOB_ALIASES && j->rc < 0 && j->klass != LD_ERR_NOMEM) {
 		/* one function's aliases: a problem line; the region goes on unless the error
 		 * would hit every function alike */
@@ -446,6 +495,8 @@ static void run_job(pool *p, job *j)
 			j->rc = ld_collect__functions_page(&j->t->run, c, &j->fresh, &j->nfresh);
 		else if (j->kind == JOB_ALIASES)
 			j->rc = ld_collect__aliases(&j->t->run, c, j->fn);
+		else if (j->kind == JOB_POLICY)
+			j->rc = ld_collect__policy(&j->t->run, c, j->fn);
 		else
 			j->rc = ld_collect__triggers_page(&j->t->run, c);
 	}
@@ -534,6 +585,7 @@ static void dispose_targets(target *ts, size_t n)
 	for (size_t i = 0; ts && i < n; i++) {
 		free_slots(&ts[i]);
 		free(ts[i].aliases);
+		free(ts[i].policies);
 		ld_target_run_dispose(&ts[i].run);
 	}
 	free(ts);

@@ -83,12 +83,25 @@ int ld_collect__aliases(ld_target_run *r, ld_aws_client *c, size_t fn);
 /** The next ListEventSourceMappings page. @return 1 more, 0 done, < 0 failed */
 int ld_collect__triggers_page(ld_target_run *r, ld_aws_client *c);
 
+/* --- policy.c: who may invoke one function ------------------------------------------ */
+
+/**
+ * Resource policies (GetPolicy of the function and of each alias already listed), URL
+ * configs (ListFunctionUrlConfigs, where a policy names a URL invoke) and reserved
+ * concurrency (GetFunction, where the function is public) of function `fn`, into its
+ * ld_fn_policy. A failed call leaves the record "unchecked" with a problem line naming the
+ * permission (so the rules it feeds say nothing and the run is incomplete).
+ * @return 0; < 0 when a call failed (recorded as said), LD_ERROR without memory
+ */
+int ld_collect__policy(ld_target_run *r, ld_aws_client *c, size_t fn);
+
 /** Record a failed ListAliases of `fn` as a problem line (ordered by fn later). */
 int ld_collect__alias_problem(ld_target_run *r, size_t fn, const char *why);
 
-/** Move the problem lines into r->inv in their fixed order: ListFunctions entries
- *  (sorted), aliases by function name, `aliases_skipped` summary, mappings. */
-int ld_collect__finish(ld_target_run *r, size_t aliases_skipped);
+/** Move the problem lines into r->inv in their fixed order: ListFunctions entries and
+ *  resource policies (sorted), `policies_skipped` summary, aliases by function name,
+ *  `aliases_skipped` summary, mappings. */
+int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, size_t policies_skipped);
 
 /** The name of function `fn` (stable while the run lives). */
 const char *ld_collect__function_name(ld_target_run *r, size_t fn);

@@ -16,7 +16,8 @@ import stack  # noqa: E402
 
 # Exactly the permissions README.md says a scan needs.
 SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
-                    "lambda:ListEventSourceMappings"]
+                    "lambda:ListEventSourceMappings", "lambda:GetPolicy",
+                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction"]
 ROLE = "lambdrift-audit"
 
 
@@ -35,8 +36,11 @@ class Auth(stack.StackTestCase):
         cls.role_arn = role_arn
         cls.keys = {}
         # "auditor" may scan and assume the role; "hopper" may only assume the role.
+        # "lister" may list but not read resource policies (what older READMEs asked for).
         for user, actions in (("auditor", SCAN_PERMISSIONS + ["sts:AssumeRole"]),
-                              ("hopper", ["sts:AssumeRole"])):
+                              ("hopper", ["sts:AssumeRole"]),
+                              ("lister", [a for a in SCAN_PERMISSIONS
+                                          if a != "lambda:GetPolicy"])):
             s.aws("iam", "create-user", "--user-name", user)
             key = s.aws("iam", "create-access-key", "--user-name", user)["AccessKey"]
             cls.keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
@@ -105,6 +109,17 @@ class Auth(stack.StackTestCase):
         r = self.stack.scan(env=self.stack.env(*self.keys["hopper"]))
         self.assertExit(r, 3)
         self.assertRegex(r.stderr.lower(), "denied|not authorized|forbidden|403", msg=str(r))
+
+    def test_policy_permission_missing_is_incomplete_and_named(self):
+        # Fail closed: without lambda:GetPolicy the access rules are unchecked, not clean.
+        r = self.stack.scan("--fail-on", "warning", env=self.stack.env(*self.keys["lister"]))
+        self.assertExit(r, 3)
+        self.assertFalse(r.json["run"]["complete"], msg=str(r))
+        problems = r.json["run"]["problems"]
+        self.assertTrue(any("GetPolicy of" in p and "the scanner needs lambda:GetPolicy" in p
+                            for p in problems), msg=str(r))
+        # the listings themselves went on
+        self.assertEqual({f["name"] for f in r.json["functions"]}, {"released", "draft"})
 
     def test_profile_from_shared_credentials_file(self):
         env = self.profile_env()

@@ -12,6 +12,7 @@
 #include "aws/session.h"
 #include "harness.h"
 #include "inventory/build.h"
+#include "inventory/policy.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
 
@@ -580,7 +581,24 @@ static void test_collect__paginates_everything(void)
 	       "{\"Aliases\":[{\"AliasArn\":\"" ARN "big:canary\",\"Name\":\"canary\","
 	       "\"FunctionVersion\":\"63\",\"RoutingConfig\":{\"AdditionalVersionWeights\":"
 	       "{\"64\":0.1}}}],\"NextMarker\":null}");
+	/* resource policies once the aliases are known: none (404 is no policy, not a
+	 * failure), but big's alias live lets an S3 bucket of any account invoke it */
+	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
+		       .body = "{\"Message\":\"The resource you requested does not exist.\"}",
+		       .expect = "/2015-03-31/functions/big/policy" });
+	add_ok(f, "/2015-03-31/functions/big/policy?Qualifier=live",
+	       "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":{"
+	       "\\\"Sid\\\":\\\"s3\\\",\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
+	       "{\\\"Service\\\":\\\"s3.amazonaws.com\\\"},\\\"Action\\\":"
+	       "\\\"lambda:InvokeFunction\\\"}}\",\"RevisionId\":\"r1\"}");
+	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
+		       .body = "{}", .expect = "/2015-03-31/functions/big/policy?Qualifier=canary" });
+	add_ok(f, "/2015-03-31/functions/big", "{\"Configuration\":{},\"Code\":{\"Location\":"
+	       "\"https://s3.example/p?X-Amz-Signature=s3cr3t\"},\"Concurrency\":"
+	       "{\"ReservedConcurrentExecutions\":0}}");
 	add_ok(f, "/2015-03-31/functions/other/aliases", "{\"Aliases\":[]}");
+	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
+		       .body = "{}", .expect = "/2015-03-31/functions/other/policy" });
 	add_ok(f, "/2015-03-31/event-source-mappings?MaxItems=100",
 	       "{\"EventSourceMappings\":[{\"UUID\":\"u-2\",\"FunctionArn\":\"" ARN "big\","
 	       "\"EventSourceArn\":\"arn:aws:sqs:us-east-1:123456789012:q\",\"State\":\"Enabled\","
@@ -632,6 +650,17 @@ static void test_collect__paginates_everything(void)
 	LD_CHECK_STR(inv.triggers[1].state, "Enabled");
 	LD_CHECK_STR(inv.triggers[1].region, "us-east-1");
 	LD_CHECK_INT(inv.calls.control, 8);
+	LD_CHECK_INT(inv.calls.get_policy, 4);
+	LD_CHECK_INT(inv.calls.get_function, 1);
+	LD_REQUIRE(big->policy && other->policy);
+	LD_CHECK(!big->policy->unchecked && !other->policy->unchecked);
+	LD_REQUIRE(big->policy->npolicies == 1);
+	LD_CHECK_STR(big->policy->policies[0].qualifier, "live");
+	LD_CHECK(!big->policy->urls_checked); /* no policy names a URL */
+	LD_CHECK(big->policy->concurrency_checked);
+	LD_CHECK_INT(big->policy->reserved_concurrency, 0);
+	LD_CHECK_INT(other->policy->npolicies, 0);
+	LD_CHECK(!other->policy->concurrency_checked);
 	LD_CHECK_INT(inv.calls.retries, 0);
 	LD_CHECK_INT(inv.calls.sts, 0);
 	LD_CHECK_INT(nprogress, 8);

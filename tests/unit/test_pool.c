@@ -4,7 +4,9 @@
  * problem lines included), a failed account-region does not stop the others, an opt-in
  * region that is not enabled is skipped with a note, role sessions assume their role once
  * and tag functions with their account, an account whose role cannot be assumed fails
- * alone, and a two-account snapshot loads back to the same bytes. */
+ * alone, and a two-account snapshot loads back to the same bytes. Resource policies, URLs
+ * and reserved concurrency are read through the same pool: a refused or failed GetPolicy
+ * leaves the functions unchecked with a problem line, never clean. */
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +35,13 @@ typedef struct {
 	const char *unknown_key_region;/* every call there: UnrecognizedClientException */
 	const char *refused_account;   /* AssumeRole into it: AccessDenied */
 	const char *alias_404;         /* ListAliases of this function: 404 */
+	const char *policy_denied_region; /* GetPolicy there: AccessDenied */
+	const char *policy_5xx_region; /* GetPolicy there: 503 every time */
+	/* in us-east-1 only: */
+	const char *policy_garbled;    /* GetPolicy of this function: a Policy that is no JSON */
+	const char *urls_garbled;      /* its ListFunctionUrlConfigs: no FunctionUrlConfigs */
+	const char *get_function_denied; /* its GetFunction: AccessDenied */
+	int policy_calls, url_calls, get_function_calls;
 	time_t expiry;                 /* Expiration of AssumeRole credentials; 0: 2099 */
 	int assume_calls, lambda_calls, inflight, peak;
 } server;
@@ -165,6 +174,76 @@ static void list_aliases(server *srv, ld_http_response *resp, const char *accoun
 	    f % 4 ? "1" : "$LATEST");
 }
 
+/* Resource policies: fn-NNN with N % 5 == 1 lets anyone invoke the function; N % 5 == 2
+ * opens the URL of its alias live to everyone; the others have none (404). */
+static void get_policy(server *srv, ld_http_response *resp, const char *account,
+		       const char *region, const char *url)
+{
+	char name[64], qualifier[64];
+	int f;
+
+	after(name, sizeof(name), url, "/functions/", "/");
+	after(qualifier, sizeof(qualifier), url, "Qualifier=", "&");
+	f = atoi(name + 3);
+	if (srv->policy_denied_region && !strcmp(region, srv->policy_denied_region))
+		put(resp, 403, "AccessDeniedException", "{\"Message\":\"User is not authorized to "
+		    "perform: lambda:GetPolicy\"}");
+	else if (srv->policy_5xx_region && !strcmp(region, srv->policy_5xx_region))
+		put(resp, 503, "ServiceException", "{\"Message\":\"try later\"}");
+	else if (srv->policy_garbled && !strcmp(name, srv->policy_garbled) &&
+		 !strcmp(region, "us-east-1"))
+		put(resp, 200, NULL, "{\"Policy\":\"{\\\"Statement\\\":[\",\"RevisionId\":\"r\"}");
+	else if (f % 5 == 1 && !qualifier[0])
+		put(resp, 200, NULL, "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement"
+		    "\\\":[{\\\"Sid\\\":\\\"pub\\\",\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
+		    "\\\"*\\\",\\\"Action\\\":\\\"lambda:InvokeFunction\\\",\\\"Resource\\\":\\\"arn:"
+		    "aws:lambda:%s:%s:function:%s\\\"}]}\",\"RevisionId\":\"r\"}", region, account,
+		    name);
+	else if (f % 5 == 2 && !strcmp(qualifier, "live"))
+		put(resp, 200, NULL, "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement"
+		    "\\\":[{\\\"Sid\\\":\\\"url\\\",\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
+		    "\\\"*\\\",\\\"Action\\\":\\\"lambda:InvokeFunctionUrl\\\",\\\"Resource\\\":"
+		    "\\\"arn:aws:lambda:%s:%s:function:%s:live\\\",\\\"Condition\\\":{\\\"StringEquals"
+		    "\\\":{\\\"lambda:FunctionUrlAuthType\\\":\\\"NONE\\\"}}}]}\",\"RevisionId\":\"r\"}",
+		    region, account, name);
+	else
+		put(resp, 404, "ResourceNotFoundException", "{\"Message\":\"The resource you "
+		    "requested does not exist.\"}");
+}
+
+static void list_urls(server *srv, ld_http_response *resp, const char *account,
+		      const char *region, const char *url)
+{
+	char name[64];
+
+	after(name, sizeof(name), url, "/functions/", "/");
+	if (srv->urls_garbled && !strcmp(name, srv->urls_garbled) && !strcmp(region, "us-east-1")) {
+		put(resp, 200, NULL, "{\"NextMarker\":null}");
+		return;
+	}
+	put(resp, 200, NULL, "{\"FunctionUrlConfigs\":[{\"FunctionUrl\":\"https://%s.lambda-url.%s"
+	    ".on.aws/\",\"FunctionArn\":\"arn:aws:lambda:%s:%s:function:%s:live\",\"AuthType\":"
+	    "\"NONE\",\"CreationTime\":\"2026-01-01T00:00:00.000+0000\",\"LastModifiedTime\":"
+	    "\"2026-01-01T00:00:00.000+0000\"}]}", name, region, region, account, name);
+}
+
+/* fn-NNN with N % 10 == 1 reserves 5; Code.Location is a presigned URL either way. */
+static void get_function(server *srv, ld_http_response *resp, const char *region,
+			 const char *url)
+{
+	char name[64];
+
+	after(name, sizeof(name), url, "/functions/", "/?");
+	if (srv->get_function_denied && !strcmp(name, srv->get_function_denied) &&
+	    !strcmp(region, "us-east-1")) {
+		put(resp, 403, "AccessDeniedException", "{\"Message\":\"no lambda:GetFunction\"}");
+		return;
+	}
+	put(resp, 200, NULL, "{\"Configuration\":{\"FunctionName\":\"%s\"},\"Code\":{\"Location\":"
+	    "\"https://s3.example/x?X-Amz-Signature=presigned\"}%s}", name,
+	    atoi(name + 3) % 10 == 1 ? ",\"Concurrency\":{\"ReservedConcurrentExecutions\":5}" : "");
+}
+
 static void list_mappings(server *srv, ld_http_response *resp, const char *account,
 			  const char *region)
 {
@@ -210,6 +289,16 @@ static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_respon
 		    "{\"message\":\"The security token included in the request is invalid\"}");
 	else if (strstr(req->url, "/aliases"))
 		list_aliases(srv, resp, account, region, req->url);
+	else if (strstr(req->url, "/policy")) {
+		__atomic_add_fetch(&srv->policy_calls, 1, __ATOMIC_SEQ_CST);
+		get_policy(srv, resp, account, region, req->url);
+	} else if (strstr(req->url, "/urls")) {
+		__atomic_add_fetch(&srv->url_calls, 1, __ATOMIC_SEQ_CST);
+		list_urls(srv, resp, account, region, req->url);
+	} else if (strstr(req->url, "/functions/")) {
+		__atomic_add_fetch(&srv->get_function_calls, 1, __ATOMIC_SEQ_CST);
+		get_function(srv, resp, region, req->url);
+	}
 	else if (strstr(req->url, "/event-source-mappings"))
 		list_mappings(srv, resp, account, region);
 	else
@@ -266,7 +355,9 @@ static int base_session(ld_aws_session **s, server *srv)
 
 	p.sleep_ms = no_sleep;
 	p.max_attempts = 2;
-	p.rate[LD_QUOTA_CONTROL] = 2000; /* fast, but through the limiter all the same */
+	/* fast, but through the limiter all the same */
+	p.rate[LD_QUOTA_CONTROL] = p.rate[LD_QUOTA_GET_POLICY] = 2000;
+	p.rate[LD_QUOTA_GET_FUNCTION] = 2000;
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.profile = sdup("default");
 	cfg.region = sdup("us-east-1");
@@ -342,7 +433,17 @@ static void test_pool__concurrent_equals_serial(void)
 	LD_CHECK(strstr(serial, "\"fn-136\"") != NULL);
 	LD_CHECK(strstr(serial, "\"u-eu-west-1-135\"") != NULL);
 	/* one ListAliases per function, 7 ListFunctions pages, one mapping page, per region */
-	LD_CHECK(strstr(serial, "\"control\": 435") != NULL);
+	/* ListFunctionUrlConfigs of the 26 URL functions but fn-007 (its aliases failed in
+	 * every region, so its policies were not read) are control calls; GetPolicy of each
+	 * function and its alias live; GetFunction (concurrency) of the 54 public ones */
+	LD_CHECK(strstr(serial, "\"control\": 513") != NULL);
+	LD_CHECK(strstr(serial, "\"get_policy\": 816") != NULL);
+	LD_CHECK(strstr(serial, "\"get_function\": 162") != NULL);
+	LD_CHECK(strstr(serial, "\"url\": \"https://fn-002.lambda-url.ap-southeast-2.on.aws/\"")
+		 != NULL);
+	LD_CHECK(strstr(serial, "\"reserved_concurrency\": 5") != NULL);
+	LD_CHECK(strstr(serial, "\"reserved_concurrency\": \"none\"") != NULL);
+	LD_CHECK(strstr(serial, "presigned") == NULL);
 	LD_CHECK_INT(t[1].error, 0);
 	free(serial);
 	free(concurrent);
@@ -370,7 +471,9 @@ static void test_pool__more_targets_than_workers(void)
 	json = collect_to_json(t, n, &srv, 3, 2);
 	LD_REQUIRE(json);
 	LD_CHECK(srv.peak <= 3);
-	LD_CHECK_INT(srv.lambda_calls, (int)(n * 4)); /* ListFunctions, 2 x ListAliases, mappings */
+	/* ListFunctions, 2 x ListAliases, 4 x GetPolicy (function and alias), GetFunction of
+	 * the public fn-001, mappings */
+	LD_CHECK_INT(srv.lambda_calls, (int)(n * 9));
 	LD_CHECK(strstr(json, "\"complete\": true") != NULL);
 	LD_CHECK(strstr(json, "\"u-us-west-2-000\"") != NULL);
 	LD_CHECK(strstr(json, "\"u-af-south-1-000\"") != NULL);
@@ -541,6 +644,71 @@ static void test_pool__accounts_snapshot_round_trip(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
+/* A refused, failing or malformed GetPolicy leaves its functions unchecked, with a line
+ * saying what to do, and the run incomplete; the region's other listings go on. */
+static void test_pool__policy_failures_are_unchecked(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_collect_target t[3];
+	char *json;
+	const char *p, *prefix = "\"access\": {\n        \"resource_policies\": [],\n"
+				  "        \"unchecked\": \"GetPolicy of fn-001 in us-east-1 failed "
+				  "(malformed JSON";
+
+	server_init(&srv, 12);
+	srv.policy_denied_region = "eu-west-1";
+	srv.policy_5xx_region = "us-west-2";
+	srv.policy_garbled = "fn-001"; /* else public: must read neither clean nor public */
+	srv.urls_garbled = "fn-002";
+	srv.get_function_denied = "fn-006";
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	memset(t, 0, sizeof(t));
+	t[0] = (ld_collect_target){ .session = s, .region = "us-east-1" };
+	t[1] = (ld_collect_target){ .session = s, .region = "eu-west-1" };
+	t[2] = (ld_collect_target){ .session = s, .region = "us-west-2" };
+	json = collect_to_json(t, 3, &srv, 1, 1); /* serial: the skipped counts are exact */
+	LD_REQUIRE(json);
+	for (int i = 0; i < 3; i++)
+		LD_CHECK_INT(t[i].error, 0);
+	LD_CHECK(strstr(json, "\"complete\": false") != NULL);
+	LD_CHECK(strstr(json, "\"GetPolicy of fn-001 in us-east-1 failed (") != NULL);
+	LD_CHECK(strstr(json, "\"ListFunctionUrlConfigs of fn-002 in us-east-1 failed (") != NULL);
+	LD_CHECK(strstr(json, "were not checked for it; run the scan again\"") != NULL);
+	LD_CHECK(strstr(json, "\"GetFunction of fn-006 in us-east-1 failed (access denied") != NULL);
+	LD_CHECK(strstr(json, "the scanner needs lambda:GetFunction\"") != NULL);
+	/* refused: every later function would be refused alike, so they are not asked */
+	LD_CHECK(strstr(json, "\"resource policies of 5 more functions in us-east-1 not read "
+			"after that error") != NULL);
+	LD_CHECK(strstr(json, "\"GetPolicy of fn-000 in eu-west-1 failed (access denied") != NULL);
+	LD_CHECK(strstr(json, "the scanner needs lambda:GetPolicy\"") != NULL);
+	LD_CHECK(strstr(json, "\"resource policies of 11 more functions in eu-west-1 not read")
+		 != NULL);
+	/* a 5xx after its retries would hit the next ones alike (as for ListAliases) */
+	LD_CHECK(strstr(json, "\"GetPolicy of fn-000 in us-west-2 failed (GetPolicy failed with "
+			"http 503") != NULL);
+	LD_CHECK(strstr(json, "\"resource policies of 11 more functions in us-west-2 not read")
+		 != NULL);
+	/* the rest of each region was listed */
+	LD_CHECK(strstr(json, "\"u-eu-west-1-009\"") != NULL);
+	LD_CHECK(strstr(json, "\"arn\": \"arn:aws:lambda:us-west-2:123456789012:function:fn-011\"")
+		 != NULL);
+	/* fn-001's record holds no statement, only why */
+	p = strstr(json, "\"arn\": \"arn:aws:lambda:us-east-1:123456789012:function:fn-001\"");
+	LD_REQUIRE(p);
+	p = strstr(p, "\"access\": {");
+	LD_REQUIRE(p);
+	LD_CHECK(!strncmp(p, prefix, strlen(prefix)));
+	/* the functions not asked have no record at all */
+	p = strstr(json, "\"arn\": \"arn:aws:lambda:us-east-1:123456789012:function:fn-011\"");
+	LD_REQUIRE(p);
+	LD_CHECK(strstr(p, "\"access\"") == NULL || strstr(p, "\"access\"") > strstr(p, "\"name\""));
+	LD_CHECK(strstr(json, "\"reserved_concurrency\": 5") == NULL);
+	free(json);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
 static time_t wall;
 
 static time_t wall_clock(void)
@@ -593,5 +761,6 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_pool__accounts_through_assume_role),
 	LD_TEST(test_pool__role_refreshed_once_before_expiry),
 	LD_TEST(test_pool__accounts_snapshot_round_trip),
+	LD_TEST(test_pool__policy_failures_are_unchecked),
 	{ NULL, NULL }
 };
