@@ -105,6 +105,10 @@ static int read_policy(ld_fn_policy *p, ld_aws_client *c, const char *name, cons
 	error = get_json(&resp, c, "GetPolicy", path.ptr, q ? query.ptr : NULL,
 			 LD_QUOTA_GET_POLICY);
 	if (error == LD_ENOTFOUND) {
+		/* the answer "no policy", not a request that failed: run.api_calls.errors
+		 * counts only those */
+		if (c->calls && c->calls->errors)
+			c->calls->errors--;
 		ld_error_clear();
 		error = 0;
 		goto done;

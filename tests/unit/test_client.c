@@ -651,6 +651,7 @@ static void test_collect__paginates_everything(void)
 	LD_CHECK_STR(inv.triggers[1].region, "us-east-1");
 	LD_CHECK_INT(inv.calls.control, 8);
 	LD_CHECK_INT(inv.calls.get_policy, 4);
+	LD_CHECK_INT(inv.calls.errors, 0); /* 404: no policy, not a failed request */
 	LD_CHECK_INT(inv.calls.get_function, 1);
 	LD_REQUIRE(big->policy && other->policy);
 	LD_CHECK(!big->policy->unchecked && !other->policy->unchecked);
