@@ -269,9 +269,12 @@ typedef struct {
 	const char *horizon;
 	const char *runtime_table;
 	const char *baseline;      /* --baseline FILE */
+	ld_opt_list rules;         /* --rule GLOB, repeatable */
+	ld_opt_list skip_rules;    /* --skip-rule GLOB, repeatable */
 } ld_cli_report_args;
 
-#define LD_CLI_REPORT_ARGS_INIT { { NULL, 0 }, "error", "180", NULL, NULL }
+#define LD_CLI_REPORT_ARGS_INIT { { NULL, 0 }, "error", "180", NULL, NULL, { NULL, 0 }, \
+				  { NULL, 0 } }
 
 /* The rows that say where reports go and what fails the run (merge has only these). */
 #define LD_CLI_REPORT_OUT_OPTS(r) \
@@ -293,6 +296,12 @@ typedef struct {
 
 #define LD_CLI_REPORT_OPTS(r) \
 	LD_CLI_REPORT_OUT_OPTS(r), \
+	{ "rule", 0, LD_OPT_LIST, "GLOB", \
+	  "run only the rules whose slug matches ('lambdrift\n" \
+	  "rules'); repeatable (default: every rule)", &(r).rules, LD_CHECK_NONE }, \
+	{ "skip-rule", 0, LD_OPT_LIST, "GLOB", \
+	  "do not run the rules whose slug matches; repeatable;\n" \
+	  "reports record what was left out", &(r).skip_rules, LD_CHECK_NONE }, \
 	{ "runtime-horizon", 0, LD_OPT_STRING, "DAYS", \
 	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon, \
 	  LD_CHECK_INT(0, 36500, "days") }, \
@@ -321,7 +330,8 @@ typedef struct {
 	bool annotate;           /* GITHUB_ACTIONS=true: workflow annotations as well */
 	ld_severity fail_on;
 	ld_runtime_table runtimes;
-	ld_audit_opts audit;     /* runtimes, horizon and "today" filled in */
+	ld_audit_opts audit;     /* runtimes, horizon, "today" and the rules filled in */
+	ld_rule_selection rules; /* --rule, --skip-rule (patterns borrowed from the args) */
 	ld_baseline baseline;    /* --baseline, loaded (count 0 and path NULL without) */
 	char started[32];        /* RFC 3339 start of the run */
 } ld_cli_report_plan;

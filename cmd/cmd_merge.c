@@ -121,6 +121,9 @@ int ld_cmd_merge(int argc, char **argv)
 	r.command = "scan";
 	r.inv = &m.inv;
 	r.merged = m.store;
+	/* the shards' rule selection (all the same) is the merged run's */
+	if (ld_rule_selection_given(&m.rules))
+		plan.audit.rules = &m.rules;
 	rc = ld_cli_finish(&r, &m.findings, &plan, LD_EXIT_OK, NULL, 0);
 done:
 	ld_merged_dispose(&m);

@@ -172,6 +172,26 @@ int ld_cli_out_check(const char *path, const char *what)
 
 /* ---- the plan ---- */
 
+/* --rule/--skip-rule: each pattern must match a rule, so a typo never reports clean. */
+static int plan_rules(ld_cli_report_plan *p, const ld_cli_report_args *a)
+{
+	p->rules.only = (const char *const *)a->rules.items;
+	p->rules.nonly = a->rules.count;
+	p->rules.skip = (const char *const *)a->skip_rules.items;
+	p->rules.nskip = a->skip_rules.count;
+	if (ld_rule_selection_check(&p->rules) < 0) {
+		ld_cli_errorf("%s", ld_error_last()->message);
+		return LD_EXIT_USAGE;
+	}
+	if (ld_rule_selection_skipped(&p->rules) == ld_rule_count()) {
+		ld_cli_errorf("--rule and --skip-rule leave no rule to run; 'lambdrift rules' "
+			      "lists them");
+		return LD_EXIT_USAGE;
+	}
+	p->audit.rules = ld_rule_selection_given(&p->rules) ? &p->rules : NULL;
+	return LD_EXIT_OK;
+}
+
 static bool github_actions(void)
 {
 	const char *v = getenv("GITHUB_ACTIONS");
@@ -204,6 +224,8 @@ int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
 	}
 	if (ld_cli_now(&p->audit.now, p->started) != 0)
 		return LD_EXIT_USAGE;
+	if ((rc = plan_rules(p, a)) != LD_EXIT_OK)
+		return rc;
 	error = a->runtime_table ? ld_runtime_table_load(&p->runtimes, a->runtime_table)
 				 : ld_runtime_table_default(&p->runtimes);
 	if (error < 0)
@@ -282,7 +304,8 @@ static int apply_baseline(ld_baseline_result *res, ld_report *r, ld_findings *fi
 {
 	const ld_inventory *inv = r->inv;
 	ld_baseline_scope scope = { r->command, (const char *const *)inv->regions, inv->nregions,
-				    globs, nglobs, complete, p->audit.now, r->nattestations > 0 };
+				    globs, nglobs, complete, p->audit.now, r->nattestations > 0,
+				    p->audit.rules };
 	int error;
 
 	if (!p->baseline.path)
@@ -301,8 +324,11 @@ int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_plan 
 	int rc;
 
 	memset(&res, 0, sizeof(res));
+	/* every rule's findings pass here, scan's, verify's, dependencies', attestations' */
+	ld_findings_select(findings, p->audit.rules);
 	ld_findings_sort(findings);
 	r->findings = findings;
+	r->rules = p->audit.rules;
 	r->started = p->started;
 	r->runtimes = &p->runtimes;
 	r->fail_on = p->fail_on;

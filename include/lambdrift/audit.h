@@ -59,14 +59,39 @@ int ld_runtime_table_load(ld_runtime_table *out, const char *path);
 void ld_runtime_table_dispose(ld_runtime_table *t);
 const ld_runtime *ld_runtime_find(const ld_runtime_table *t, const char *identifier);
 
+/* Which rules a run runs (--rule, --skip-rule): shell globs (fnmatch) over rule slugs. A
+ * rule runs when it matches one of `only` (or `only` is empty) and none of `skip`. The
+ * patterns are borrowed. A NULL selection, or one without patterns, runs every rule. */
+typedef struct {
+	const char *const *only;
+	size_t nonly;
+	const char *const *skip;
+	size_t nskip;
+} ld_rule_selection;
+
+/** Whether `sel` lets rule `slug` run. */
+bool ld_rule_selected(const ld_rule_selection *sel, const char *slug);
+/** Whether `sel` holds any pattern (then reports record it). */
+bool ld_rule_selection_given(const ld_rule_selection *sel);
+/** Check that every pattern matches some rule of ld_rules[], so a typo can never turn into
+ *  a clean report. @return 0, or LD_EUSAGE naming the first pattern that matches none */
+int ld_rule_selection_check(const ld_rule_selection *sel);
+/** How many rules ld_rules[] holds. */
+size_t ld_rule_count(void);
+/** How many rules of ld_rules[] `sel` leaves out. */
+size_t ld_rule_selection_skipped(const ld_rule_selection *sel);
+/** Drop the findings of rules `sel` leaves out (the order of the others is kept). */
+void ld_findings_select(ld_findings *f, const ld_rule_selection *sel);
+
 typedef struct {
 	const ld_runtime_table *runtimes;
 	long horizon_days;  /* runtime-deprecating window; default 180 */
 	time_t now;         /* "today" for runtime dates */
 	long log_retention_min; /* log-retention: fewer days than this fire; 0 = only "forever" */
+	const ld_rule_selection *rules; /* NULL: every rule */
 } ld_audit_opts;
 
-#define LD_AUDIT_OPTS_INIT { NULL, 180, 0, 0 }
+#define LD_AUDIT_OPTS_INIT { NULL, 180, 0, 0, NULL }
 
 /** Run the scan rules (alias-unpinned, alias-split, latest-drift, unpublished,
  *  trigger-unqualified, runtime-deprecated, runtime-deprecating, runtime-unknown). */

@@ -27,6 +27,10 @@ typedef struct {
 	ld_findings findings;      /* unsorted */
 	char started[32];          /* the earliest run.started of the shards */
 	char *runtime_table;       /* run.runtime_table of the shards (all the same), or NULL */
+	char *rules_text;          /* run.rules of the shards (all the same) as canonical JSON,
+				      or NULL when every rule ran */
+	ld_rule_selection rules;   /* that selection, over the two lists below */
+	char **rule_only, **rule_skip;
 	char **shard_lines;        /* "shard 2/4 (b.json) is incomplete", "shard 3/4 did not
 				      report": what makes the merge incomplete, for stderr */
 	size_t nshard_lines;
@@ -40,7 +44,8 @@ typedef struct {
  *        not report are then missing data
  * @return 0; LD_EUSAGE naming the file for an unreadable report, one of another schema,
  *         tool version or command, one written with --baseline, a shard given twice, or
- *         shards that overlap (the same function in two reports)
+ *         shards that overlap (the same function in two reports), or shards that ran
+ *         different rules (run.rules)
  */
 int ld_merge_reports(ld_merged *m, const char *const *paths, size_t n, size_t expect_shards);
 void ld_merged_dispose(ld_merged *m);

@@ -51,6 +51,8 @@ typedef struct {
 	size_t nattestations;
 	const struct ld_merge_store *merged; /* merge: inv's functions are light and the JSON
 						report takes each from here; else NULL */
+	const ld_rule_selection *rules; /* --rule/--skip-rule: the rules the run ran, recorded
+					   in every format (run.rules); NULL: every rule */
 } ld_report;
 
 /** Parse "text" | "json" | "sarif" | "junit" | "markdown" | "github".

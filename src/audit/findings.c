@@ -1,7 +1,8 @@
 /*
  * Findings: the list every rule appends to, its sort order (severity first, so the worst
  * problems lead every report), severity names, and the catalogue of rule slugs that SARIF
- * and the documentation are generated from. Fingerprints hash identity, never wording.
+ * and the documentation are generated from, and the selection of rules a run runs
+ * (--rule, --skip-rule). Fingerprints hash identity, never wording.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -65,6 +66,82 @@ const ld_rule_info ld_rules[] = {
 	  "the function's log group keeps logs forever or too briefly" },
 	{ NULL, LD_SEV_NONE, NULL }
 };
+
+/* ---- rule selection (--rule, --skip-rule): shell globs over the slugs above; each pattern
+ * must match one, since a mistyped slug would select nothing and report any account clean.
+ * Applied where findings meet the report (ld_findings_select), so every rule, scan's,
+ * verify's, the dependency and attestation ones, is left out alike. ---- */
+
+static bool any_match(const char *const *globs, size_t n, const char *slug)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ld_glob_match(globs[i], slug))
+			return true;
+	return false;
+}
+
+bool ld_rule_selection_given(const ld_rule_selection *sel)
+{
+	return sel && (sel->nonly || sel->nskip);
+}
+
+bool ld_rule_selected(const ld_rule_selection *sel, const char *slug)
+{
+	if (!ld_rule_selection_given(sel))
+		return true;
+	if (!slug)
+		return false;
+	if (sel->nonly && !any_match(sel->only, sel->nonly, slug))
+		return false;
+	return !any_match(sel->skip, sel->nskip, slug);
+}
+
+static bool matches_a_rule(const char *glob)
+{
+	for (const ld_rule_info *r = ld_rules; r->slug; r++)
+		if (ld_glob_match(glob, r->slug))
+			return true;
+	return false;
+}
+
+static int check_list(const char *const *globs, size_t n, const char *option)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!matches_a_rule(globs[i]))
+			return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
+					     "%s '%.128s' matches no rule; 'lambdrift rules' lists "
+					     "them", option, globs[i]);
+	return 0;
+}
+
+int ld_rule_selection_check(const ld_rule_selection *sel)
+{
+	int error;
+
+	if (!sel)
+		return 0;
+	if ((error = check_list(sel->only, sel->nonly, "--rule")) < 0)
+		return error;
+	return check_list(sel->skip, sel->nskip, "--skip-rule");
+}
+
+size_t ld_rule_count(void)
+{
+	size_t n = 0;
+
+	while (ld_rules[n].slug)
+		n++;
+	return n;
+}
+
+size_t ld_rule_selection_skipped(const ld_rule_selection *sel)
+{
+	size_t n = 0;
+
+	for (const ld_rule_info *r = ld_rules; r->slug; r++)
+		n += !ld_rule_selected(sel, r->slug);
+	return n;
+}
 
 ld_severity ld_rule_severity(const char *slug)
 {
@@ -223,6 +300,24 @@ void ld_findings_sort(ld_findings *f)
 {
 	if (f && f->count > 1)
 		qsort(f->items, f->count, sizeof(*f->items), cmp_findings);
+}
+
+void ld_findings_select(ld_findings *f, const ld_rule_selection *sel)
+{
+	size_t kept = 0;
+
+	if (!f || !ld_rule_selection_given(sel))
+		return;
+	for (size_t i = 0; i < f->count; i++) {
+		if (!ld_rule_selected(sel, f->items[i].rule)) {
+			finding_dispose(&f->items[i]);
+			continue;
+		}
+		if (kept != i)
+			f->items[kept] = f->items[i];
+		kept++;
+	}
+	f->count = kept;
 }
 
 void ld_findings_dispose(ld_findings *f)

@@ -413,6 +413,7 @@ int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts
 		error = check_trigger(&s, &inv->triggers[i]);
 	if (error == 0)
 		error = ld_audit__iam(out, inv, opts);
+	ld_findings_select(out, opts->rules);
 	ld_findings_sort(out);
 	ld_runtime_table_dispose(&own);
 	return error;

@@ -588,7 +588,8 @@ static bool in_scope(const ld_baseline_entry *e, const ld_baseline_scope *s)
 	for (size_t i = 0; i < s->nglobs && e->function; i++)
 		glob_ok = glob_ok || ld_glob_match(s->function_globs[i], e->function);
 	return glob_ok && in_list(e->region, s->regions, s->nregions) &&
-	       ld_report__rule_runs(s->command, e->rule, s->attested);
+	       ld_report__rule_runs(s->command, e->rule, s->attested) &&
+	       ld_rule_selected(s->rules, e->rule);
 }
 
 /* Every array sized for the worst case up front, so applying cannot fail half-way. */
@@ -634,7 +635,7 @@ static void split(ld_baseline_result *res, ld_findings *findings, const ld_basel
 int ld_baseline_apply(ld_baseline_result *res, ld_findings *findings, const ld_baseline *b,
 		      const ld_baseline_scope *scope)
 {
-	ld_baseline_scope all = { NULL, NULL, 0, NULL, 0, true, 0, true };
+	ld_baseline_scope all = { NULL, NULL, 0, NULL, 0, true, 0, true, NULL };
 	bool *used;
 	long today;
 

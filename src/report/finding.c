@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lambdrift/errors.h"
 #include "report/formats.h"
 #include "report/report.h"
 
@@ -114,4 +115,34 @@ void ld_report__finding_arn(char *out, size_t len, const ld_report *r, const ld_
 		n = snprintf(out, len, "%s", f->function ? f->function : "(account)");
 	if (n >= 0 && (size_t)n < len && f->qualifier)
 		snprintf(out + n, len - (size_t)n, ":%s", f->qualifier);
+}
+
+static int add_patterns(ld_json *obj, const char *key, const char *const *items, size_t n)
+{
+	ld_json *arr = ld_json_new_array();
+
+	if (ld_json_add(obj, key, arr) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < n; i++)
+		if (ld_json_append(arr, ld_json_new_string(items[i])) < 0)
+			return LD_ERROR;
+	return 0;
+}
+
+ld_json *ld_report__rules_json(const ld_rule_selection *sel)
+{
+	ld_json *o = ld_json_new_object(), *skipped;
+
+	if (!o || add_patterns(o, "rule", sel->only, sel->nonly) < 0 ||
+	    add_patterns(o, "skip_rule", sel->skip, sel->nskip) < 0 ||
+	    ld_json_add(o, "skipped", skipped = ld_json_new_array()) < 0)
+		goto fail;
+	for (const ld_rule_info *info = ld_rules; info->slug; info++)
+		if (!ld_rule_selected(sel, info->slug) &&
+		    ld_json_append(skipped, ld_json_new_string(info->slug)) < 0)
+			goto fail;
+	return o;
+fail:
+	ld_json_free(o);
+	return NULL;
 }

@@ -136,6 +136,9 @@ int ld_report__json_run(ld_json *root, const ld_report *r)
 	    (inv->nnotes && add_strings(run, "notes", inv->notes, inv->nnotes) < 0) ||
 	    add_calls(run, &inv->calls) < 0 ||
 	    ld_json_add_str(run, "runtime_table", r->runtimes ? r->runtimes->source : NULL) < 0 ||
+	    /* --rule/--skip-rule: what was left out; absent when every rule ran */
+	    (ld_rule_selection_given(r->rules) &&
+	     ld_json_add(run, "rules", ld_report__rules_json(r->rules)) < 0) ||
 	    (r->nattestations && add_attestations(run, r) < 0))
 		return LD_ERROR;
 	return 0;

@@ -250,8 +250,10 @@ static void extra_cases(ld_buf *out, junit_ctx *j, const char *region, const cha
 
 static void function_cases(ld_buf *out, junit_ctx *j, const char *region, const char *function)
 {
+	/* a rule --rule/--skip-rule left out has no case: it did not pass, it did not run */
 	for (const ld_rule_info *info = ld_rules; info->slug; info++)
-		if (ld_report__rule_runs(j->r->command, info->slug, j->r->nattestations > 0))
+		if (ld_report__rule_runs(j->r->command, info->slug, j->r->nattestations > 0) &&
+		    ld_rule_selected(j->r->rules, info->slug))
 			testcase(out, j, region, function, info->slug);
 	extra_cases(out, j, region, function);
 }
@@ -345,6 +347,14 @@ static void run_properties(ld_buf *out, const ld_report *r)
 	snprintf(num, sizeof(num), "%lu", ld_report__total_calls(&inv->calls));
 	property(out, "api_calls", num);
 	property(out, "fail_on", ld_report__sev_name(r->fail_on));
+	for (size_t i = 0; r->rules && i < r->rules->nonly; i++)
+		property(out, "rule", r->rules->only[i]);
+	for (size_t i = 0; r->rules && i < r->rules->nskip; i++)
+		property(out, "skip_rule", r->rules->skip[i]);
+	if (ld_rule_selection_given(r->rules)) {
+		snprintf(num, sizeof(num), "%zu", ld_rule_selection_skipped(r->rules));
+		property(out, "rules_skipped", num);
+	}
 	if (b) {
 		property(out, "baseline", b->path);
 		snprintf(num, sizeof(num), "%zu", b->suppressed.count);

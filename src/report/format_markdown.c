@@ -133,6 +133,9 @@ static void counts(ld_buf *out, const ld_report *r, const ld_report__counts *c)
 		if (b->stale_known)
 			ld_buf_printf(out, "| stale baseline entries | %zu |\n", b->nstale);
 	}
+	if (ld_rule_selection_given(r->rules))
+		ld_buf_printf(out, "| rules not run (--rule, --skip-rule) | %zu |\n",
+			      ld_rule_selection_skipped(r->rules));
 	ld_buf_printf(out, "\nFails at: **%s** and above.\n\n",
 		      r->fail_on == LD_SEV_NONE ? "nothing" : ld_report__sev_name(r->fail_on));
 }

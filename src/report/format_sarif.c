@@ -251,6 +251,32 @@ static int add_notification(ld_json *notes, const char *lvl, const char *text)
 	return 0;
 }
 
+/* Rules --rule/--skip-rule left out are disabled for this invocation (3.20.5
+ * ruleConfigurationOverrides), so a viewer does not read their missing results as passes;
+ * the descriptors stay in the driver, their indices unchanged. */
+static int add_overrides(ld_json *inv_obj, const ld_rule_selection *sel)
+{
+	ld_json *list, *o, *desc, *conf;
+	int i = 0;
+
+	if (!ld_rule_selection_given(sel))
+		return 0;
+	if (ld_json_add(inv_obj, "ruleConfigurationOverrides", list = ld_json_new_array()) < 0)
+		return LD_ERROR;
+	for (const ld_rule_info *info = ld_rules; info->slug; info++, i++) {
+		if (ld_rule_selected(sel, info->slug))
+			continue;
+		if (ld_json_append(list, o = ld_json_new_object()) < 0 ||
+		    ld_json_add(o, "descriptor", desc = ld_json_new_object()) < 0 ||
+		    ld_json_add_str(desc, "id", info->slug) < 0 ||
+		    ld_json_add_num(desc, "index", i) < 0 ||
+		    ld_json_add(o, "configuration", conf = ld_json_new_object()) < 0 ||
+		    ld_json_add_bool(conf, "enabled", false) < 0)
+			return LD_ERROR;
+	}
+	return 0;
+}
+
 /* Problems (data that could not be read) are error notifications; notes (what was left out
  * on purpose, such as a region not enabled) are "note" ones: SARIF's place for conditions
  * of the run that are not results (3.20.21). */
@@ -277,7 +303,7 @@ static int add_invocation(ld_json *run, const ld_report *r)
 	for (size_t i = 0; i < inv->nnotes; i++)
 		if (add_notification(notes, "note", inv->notes[i]) < 0)
 			return LD_ERROR;
-	return 0;
+	return add_overrides(inv_obj, r->rules);
 }
 
 static int add_base(ld_json *run, const ld_report *r)
@@ -333,7 +359,9 @@ static int add_run_props(ld_json *run, const ld_report *r)
 	    ld_json_add_bool(props, "complete", inv->complete) < 0 ||
 	    ld_json_add_num(props, "functions", (double)inv->nfunctions) < 0 ||
 	    ld_json_add_num(props, "apiCalls", (double)ld_report__total_calls(&inv->calls)) < 0 ||
-	    ld_json_add_str(props, "runtimeTable", r->runtimes ? r->runtimes->source : NULL) < 0)
+	    ld_json_add_str(props, "runtimeTable", r->runtimes ? r->runtimes->source : NULL) < 0 ||
+	    (ld_rule_selection_given(r->rules) &&
+	     ld_json_add(props, "rules", ld_report__rules_json(r->rules)) < 0))
 		return LD_ERROR;
 	for (size_t i = 0; i < inv->nregions; i++)
 		if (ld_json_append(regions, ld_json_new_string(inv->regions[i])) < 0)

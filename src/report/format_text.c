@@ -330,6 +330,21 @@ static void baseline_summary(text_ctx *t)
 	}
 }
 
+/* With --rule/--skip-rule: how many rules did not run, so "no findings" is read right. */
+static void rules_line(text_ctx *t)
+{
+	const ld_rule_selection *sel = t->r->rules;
+
+	if (!ld_rule_selection_given(sel))
+		return;
+	ld_buf_printf(t->out, "rules: %zu not run (", ld_rule_selection_skipped(sel));
+	for (size_t i = 0; i < sel->nonly; i++)
+		ld_buf_printf(t->out, "%s--rule %s", i ? " " : "", sel->only[i]);
+	for (size_t i = 0; i < sel->nskip; i++)
+		ld_buf_printf(t->out, "%s--skip-rule %s", i || sel->nonly ? " " : "", sel->skip[i]);
+	ld_buf_puts(t->out, ")\n");
+}
+
 static void summary(text_ctx *t)
 {
 	const ld_inventory *inv = t->r->inv;
@@ -341,6 +356,7 @@ static void summary(text_ctx *t)
 	ld_buf_putc(t->out, '\n');
 	if (!total && inv->complete) {
 		ld_buf_puts(t->out, "no findings\n");
+		rules_line(t);
 		baseline_summary(t);
 		return;
 	}
@@ -348,6 +364,7 @@ static void summary(text_ctx *t)
 		      c.by_sev[LD_SEV_ERROR], plural(c.by_sev[LD_SEV_ERROR], "error", "errors"),
 		      c.by_sev[LD_SEV_WARNING], plural(c.by_sev[LD_SEV_WARNING], "warning", "warnings"),
 		      c.by_sev[LD_SEV_NOTE], plural(c.by_sev[LD_SEV_NOTE], "note", "notes"));
+	rules_line(t);
 	baseline_summary(t);
 	if (!inv->complete) {
 		put_cell(t, sev_color(LD_SEV_ERROR), "run INCOMPLETE", 0);

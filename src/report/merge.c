@@ -225,6 +225,48 @@ static int add_calls(ld_api_calls *c, const ld_json *calls)
 	return 0;
 }
 
+/* run.rules: every shard must have run the same rules (--rule, --skip-rule), or the merge
+ * would call clean what some shard never checked. */
+static int take_rules(merger *g, const ld_json *run, size_t report)
+{
+	ld_merged *m = g->m;
+	const ld_json *rules = ld_json_get(run, "rules");
+	ld_buf text = LD_BUF_INIT_CAP(64 * 1024);
+	size_t n = 0;
+	int error = 0;
+
+	if (rules && ld_json_canonical(&text, rules) < 0) {
+		error = text.error ? text.error : LD_ERROR;
+		goto done;
+	}
+	if (report > 0 && (!m->rules_text != !rules ||
+			   (rules && strcmp(m->rules_text, text.ptr)))) {
+		error = bad(g->paths[report], "it ran other rules than the other shards (run.rules); "
+			    "scan every shard with the same --rule and --skip-rule");
+		goto done;
+	}
+	if (report > 0 || !rules)
+		goto done;
+	if (!(m->rules_text = ld_buf_detach(&text))) {
+		error = ld_error_oom();
+		goto done;
+	}
+	if ((error = add_all(&m->rule_only, &n, ld_json_get(rules, "rule"))) < 0)
+		goto done;
+	m->rules.nonly = n;
+	n = 0;
+	if ((error = add_all(&m->rule_skip, &n, ld_json_get(rules, "skip_rule"))) < 0)
+		goto done;
+	m->rules.nskip = n;
+	m->rules.only = (const char *const *)m->rule_only;
+	m->rules.skip = (const char *const *)m->rule_skip;
+	if (!ld_rule_selection_given(&m->rules))
+		error = bad(g->paths[report], "its run.rules holds no --rule or --skip-rule pattern");
+done:
+	ld_buf_dispose(&text);
+	return error;
+}
+
 static int take_run(merger *g, const ld_json *run, size_t report)
 {
 	ld_merged *m = g->m;
@@ -356,7 +398,8 @@ static int take_report(merger *g, size_t report)
 	if ((error = check_header(root, path)) < 0)
 		goto done;
 	run = ld_json_get(root, "run");
-	if ((error = take_shard(g, run, report)) < 0 || (error = take_run(g, run, report)) < 0)
+	if ((error = take_shard(g, run, report)) < 0 || (error = take_run(g, run, report)) < 0 ||
+	    (error = take_rules(g, run, report)) < 0)
 		goto done;
 	for (const ld_json *fn = ld_json_first(ld_json_get(root, "functions")); fn && !error;
 	     fn = ld_json_next(fn))
@@ -543,6 +586,13 @@ void ld_merged_dispose(ld_merged *m)
 	ld_inventory_dispose(&m->inv);
 	ld_findings_dispose(&m->findings);
 	free(m->runtime_table);
+	free(m->rules_text);
+	for (size_t i = 0; i < m->rules.nonly; i++)
+		free(m->rule_only[i]);
+	for (size_t i = 0; i < m->rules.nskip; i++)
+		free(m->rule_skip[i]);
+	free(m->rule_only);
+	free(m->rule_skip);
 	for (size_t i = 0; i < m->nshard_lines; i++)
 		free(m->shard_lines[i]);
 	free(m->shard_lines);

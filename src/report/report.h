@@ -23,6 +23,11 @@ unsigned long ld_report__total_calls(const ld_api_calls *c);
 /** "error", "warning", "note" (or "none"); never NULL. */
 const char *ld_report__sev_name(ld_severity s);
 
+/** The rule selection of a run as reports record it (run.rules): {"rule": [patterns],
+ *  "skip_rule": [patterns], "skipped": [slugs of ld_rules[] left out]}; NULL without
+ *  memory. */
+ld_json *ld_report__rules_json(const ld_rule_selection *sel);
+
 int ld_report__json(ld_buf *out, const ld_report *r);
 /** The JSON report's "run" object (command, tag, started, accounts, regions, complete,
  *  problems, notes, api_calls, runtime_table), added to `root`; shared with the deps list.

@@ -52,7 +52,11 @@ bad_value() {
 		*) echo "UNLISTED" ;;
 		esac ;;
 	TEXT) printf '%02000d' 0 ;; # longer than a reason may be
-	GLOB) echo "ANY" ;;          # every pattern is valid
+	GLOB)
+		case $1 in
+		rule | skip-rule) echo "no-such-rule*" ;; # must match a rule of 'lambdrift rules'
+		*) echo "ANY" ;;                            # every pattern is valid
+		esac ;;
 	*) echo "UNLISTED" ;;
 	esac
 }

@@ -135,7 +135,7 @@ static void test_baseline__hides_accepted(void)
 {
 	ld_baseline b;
 	ld_baseline_result res;
-	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false };
+	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false, NULL };
 	run s;
 	size_t n;
 
@@ -162,7 +162,7 @@ static void test_baseline__expired_resurface(void)
 {
 	ld_baseline b;
 	ld_baseline_result res;
-	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW + 6 * DAY, false };
+	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW + 6 * DAY, false, NULL };
 	run s;
 	size_t n;
 
@@ -199,7 +199,7 @@ static void test_baseline__stale_within_scope(void)
 	const char *only_b[] = { "b*" }, *us[] = { "us-east-1" };
 	ld_baseline b;
 	ld_baseline_result res;
-	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false };
+	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false, NULL };
 	run s;
 
 	LD_REQUIRE(make_baseline(&b, "ok", NULL));
@@ -250,7 +250,7 @@ static void test_baseline__rule_scope(void)
 	const char *path = tmp_path("verify-entry.json");
 	ld_baseline b;
 	ld_baseline_result res;
-	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false };
+	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false, NULL };
 	run s;
 
 	LD_REQUIRE(write_file(path, "{\"schema\": \"lambdrift/baseline/v1\", \"entries\": [\n"

@@ -421,7 +421,67 @@ static void test_findings__sort(void)
 	ld_findings_dispose(NULL);
 }
 
+static void test_select__globs_and_skips(void)
+{
+	const char *only[] = { "alias-*", "latest-drift" }, *skip[] = { "alias-split" };
+	const char *bad[] = { "alias-*", "no-such-*" };
+	ld_rule_selection sel = { only, 2, skip, 1 }, none = { NULL, 0, NULL, 0 };
+	ld_rule_selection typo = { NULL, 0, bad, 2 }, everything = { NULL, 0, only, 2 };
+
+	LD_CHECK(ld_rule_selected(NULL, "alias-split"));
+	LD_CHECK(ld_rule_selected(&none, "code-drift"));
+	LD_CHECK(!ld_rule_selection_given(&none));
+	LD_CHECK(ld_rule_selected(&sel, "alias-unpinned"));
+	LD_CHECK(ld_rule_selected(&sel, "latest-drift"));
+	LD_CHECK(!ld_rule_selected(&sel, "alias-split")); /* skip wins over --rule */
+	LD_CHECK(!ld_rule_selected(&sel, "unpublished"));
+	LD_CHECK(!ld_rule_selected(&sel, NULL));
+	LD_CHECK(ld_rule_selection_skipped(&sel) == ld_rule_count() - 3); /* alias-missing too */
+	LD_CHECK(ld_rule_selection_skipped(&everything) == 4); /* only --skip-rule */
+	LD_CHECK(ld_rule_selection_check(&sel) == 0);
+	LD_CHECK(ld_rule_selection_check(&typo) == LD_EUSAGE);
+	CHECK_CONTAINS(ld_error_last()->message, "--skip-rule 'no-such-*' matches no rule");
+	LD_CHECK(ld_rule_selection_check(NULL) == 0);
+}
+
+/* Left-out rules leave nothing in the findings; the others are exactly as without. */
+static void test_select__scan_leaves_out_rules(void)
+{
+	const char *skip[] = { "alias-*", "runtime-deprecat*" };
+	ld_rule_selection sel = { NULL, 0, skip, 2 };
+	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
+	ld_inventory inv;
+	ld_findings all, some;
+	size_t left_out = 0;
+
+	LD_REQUIRE(scan_fixture(&inv, &all) == 0);
+	memset(&some, 0, sizeof(some));
+	opts.now = NOW;
+	opts.rules = &sel;
+	LD_REQUIRE(ld_audit_scan(&some, &inv, &opts) == 0);
+	LD_CHECK(count_rule(&all, "alias-unpinned") > 0 && count_rule(&all, "runtime-deprecated") > 0);
+	LD_CHECK(count_rule(&some, "alias-unpinned") == 0);
+	LD_CHECK(count_rule(&some, "alias-split") == 0);
+	LD_CHECK(count_rule(&some, "runtime-deprecated") == 0);
+	LD_CHECK(count_rule(&some, "runtime-deprecating") == 0);
+	LD_CHECK(count_rule(&some, "latest-drift") == count_rule(&all, "latest-drift"));
+	for (size_t i = 0; i < all.count; i++)
+		left_out += !ld_rule_selected(&sel, all.items[i].rule);
+	LD_CHECK(left_out > 0 && some.count == all.count - left_out);
+	/* and applied again to a finished list (as the report's end does) */
+	ld_findings_select(&all, &sel);
+	LD_CHECK(all.count == some.count);
+	for (size_t i = 0; i < all.count && i < some.count; i++)
+		LD_CHECK_STR(all.items[i].fingerprint, some.items[i].fingerprint);
+	ld_findings_select(NULL, &sel);
+	ld_findings_dispose(&all);
+	ld_findings_dispose(&some);
+	ld_inventory_dispose(&inv);
+}
+
 const ld_test ld_tests[] = {
+	LD_TEST(test_select__globs_and_skips),
+	LD_TEST(test_select__scan_leaves_out_rules),
 	LD_TEST(test_rules__each_fires_where_expected),
 	LD_TEST(test_rules__filter_drops_triggers_and_findings),
 	LD_TEST(test_rules__fingerprints_are_stable),
