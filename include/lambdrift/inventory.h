@@ -91,7 +91,7 @@ typedef struct {
 	unsigned long sts;
 	unsigned long kms;          /* release records: KMS Sign and GetPublicKey */
 	unsigned long get_policy;   /* GetPolicy: its own 15 req/s class */
-	unsigned long iam;          /* posture: GetAccountAuthorizationDetails pages */
+	unsigned long iam;          /* posture: IAM reads of the execution roles */
 	unsigned long logs;         /* posture: DescribeLogGroups pages */
 	unsigned long throttled;    /* 429 responses received */
 	unsigned long retries;

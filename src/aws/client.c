@@ -362,13 +362,22 @@ static int map_error(const ld_aws_client *c, const char *op, long status, const 
 
 static void count(const ld_aws_client *c, ld_quota_class q);
 
-/* The Content-Type of a request body: STS takes a form, KMS the JSON 1.1 protocol (with
- * X-Amz-Target naming the operation), Lambda REST JSON. */
+/* The X-Amz-Target prefix of a JSON 1.1 service (its API model's targetPrefix), or NULL. */
+static const char *target_prefix(const ld_aws_client *c)
+{
+	if (!strcmp(c->service, "kms"))
+		return "TrentService";
+	return strcmp(c->service, "logs") ? NULL : "Logs_20140328";
+}
+
+/* The Content-Type of a request body: STS and IAM take a form (the query protocol), KMS
+ * and CloudWatch Logs the JSON 1.1 protocol (with X-Amz-Target naming the operation),
+ * Lambda REST JSON. */
 static const char *content_type(const ld_aws_client *c)
 {
-	if (!strcmp(c->service, "sts"))
+	if (!strcmp(c->service, "sts") || !strcmp(c->service, "iam"))
 		return "application/x-www-form-urlencoded; charset=utf-8";
-	return strcmp(c->service, "kms") ? "application/json" : "application/x-amz-json-1.1";
+	return target_prefix(c) ? "application/x-amz-json-1.1" : "application/json";
 }
 
 static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *op,
@@ -400,8 +409,8 @@ static int send_signed(ld_aws_client *c, ld_http_response *resp, const char *op,
 	hdrs[nh++] = (ld_header){ "Host", c->host };
 	if (body)
 		hdrs[nh++] = (ld_header){ "Content-Type", content_type(c) };
-	if (!strcmp(c->service, "kms")) {
-		snprintf(target, sizeof(target), "TrentService.%s", op);
+	if (target_prefix(c)) {
+		snprintf(target, sizeof(target), "%s.%s", target_prefix(c), op);
 		hdrs[nh++] = (ld_header){ "X-Amz-Target", target };
 	}
 	nsigned = nh;
@@ -436,6 +445,10 @@ static void count(const ld_aws_client *c, ld_quota_class q)
 		c->calls->kms++;
 	else if (q == LD_QUOTA_GET_POLICY)
 		c->calls->get_policy++;
+	else if (q == LD_QUOTA_IAM)
+		c->calls->iam++;
+	else if (q == LD_QUOTA_LOGS)
+		c->calls->logs++;
 	else
 		c->calls->control++;
 }

@@ -802,7 +802,9 @@ static int resolve_endpoints(resolver *r, profile p)
 
 	/* one emulator or endpoint given on the command line serves release records' KMS too */
 	if (r->opts->endpoint_url && *r->opts->endpoint_url &&
-	    (error = ld_dup_or_null(&cfg->kms_endpoint_url, r->opts->endpoint_url)) < 0)
+	    ((error = ld_dup_or_null(&cfg->kms_endpoint_url, r->opts->endpoint_url)) < 0 ||
+	     (error = ld_dup_or_null(&cfg->iam_endpoint_url, r->opts->endpoint_url)) < 0 ||
+	     (error = ld_dup_or_null(&cfg->logs_endpoint_url, r->opts->endpoint_url)) < 0))
 		return error;
 	if (r->opts->endpoint_url && *r->opts->endpoint_url)
 		error = ld_dup_or_null(&cfg->endpoint_url, r->opts->endpoint_url);
@@ -816,6 +818,15 @@ static int resolve_endpoints(resolver *r, profile p)
 	if (!cfg->kms_endpoint_url &&
 	    (error = configured_endpoint(r, p, "kms", "AWS_ENDPOINT_URL_KMS",
 					 &cfg->kms_endpoint_url)) < 0)
+		return error;
+	if (!cfg->iam_endpoint_url &&
+	    (error = configured_endpoint(r, p, "iam", "AWS_ENDPOINT_URL_IAM",
+					 &cfg->iam_endpoint_url)) < 0)
+		return error;
+	/* the AWS CLI's service id is "CloudWatch Logs": cloudwatch_logs, _CLOUDWATCH_LOGS */
+	if (!cfg->logs_endpoint_url &&
+	    (error = configured_endpoint(r, p, "cloudwatch_logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
+					 &cfg->logs_endpoint_url)) < 0)
 		return error;
 	return configured_endpoint(r, p, "sts", "AWS_ENDPOINT_URL_STS", &cfg->sts_endpoint_url);
 }
@@ -937,6 +948,8 @@ void ld_aws_config_dispose(ld_aws_config *cfg)
 	free(cfg->endpoint_url);
 	free(cfg->sts_endpoint_url);
 	free(cfg->kms_endpoint_url);
+	free(cfg->iam_endpoint_url);
+	free(cfg->logs_endpoint_url);
 	free(cfg->ca_bundle);
 	free(cfg->source);
 	ld_credentials_dispose(&cfg->base);

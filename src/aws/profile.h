@@ -71,6 +71,8 @@ typedef struct {
 	char *endpoint_url;     /* Lambda endpoint override, or NULL for the default */
 	char *sts_endpoint_url; /* STS endpoint override, or NULL for the default */
 	char *kms_endpoint_url; /* KMS (release records): --endpoint-url, else as for STS */
+	char *iam_endpoint_url; /* IAM (posture): --endpoint-url, else as for STS */
+	char *logs_endpoint_url; /* CloudWatch Logs (posture): --endpoint-url, else as for STS */
 	char *ca_bundle;        /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
 	ld_credentials base;    /* static credentials the chain starts from (kind STATIC) */
 	ld_provider provider;   /* where the base credentials come from */

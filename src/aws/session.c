@@ -486,6 +486,61 @@ int ld_aws_session__kms_client(ld_aws_client *out, ld_aws_session *s, const char
 	return error;
 }
 
+/* A client of `service` signed for `region`, at `url` when set, else `dflt` (the default
+ * endpoint, NULL: https://SERVICE.REGION.amazonaws.com), on the session's own transport. */
+static int service_client(ld_aws_client *out, ld_aws_session *s, const char *service,
+			  const char *region, const char *url, const char *dflt,
+			  ld_api_calls *calls)
+{
+	ld_buf endpoint = LD_BUF_INIT_CAP(4096);
+	ld_credentials none;
+	ld_transport *t;
+	int error;
+
+	memset(&none, 0, sizeof(none));
+	if ((error = ld_aws_session__own_transport(&t, s)) < 0)
+		return error;
+	if (url || dflt)
+		error = ld_buf_puts(&endpoint, url ? url : dflt);
+	else
+		error = ld_aws_default_endpoint(&endpoint, service, region);
+	if (error == 0)
+		error = ld_aws_client_init(out, t, &none, region, service, endpoint.ptr, calls,
+					   &s->retry, s->deadline_ms);
+	if (error == 0)
+		ld_aws_client_sync_credentials(out, session_sync, s);
+	ld_buf_dispose(&endpoint);
+	return error;
+}
+
+int ld_aws_session__iam_client(ld_aws_client *out, ld_aws_session *s, ld_api_calls *calls)
+{
+	/* IAM is global: one endpoint per partition, signed for its home region
+	 * (botocore's partition endpoints: aws-global, aws-cn-global, aws-us-gov-global) */
+	const char *partition = s->cfg.region ? ld_aws_partition_of(s->cfg.region) : NULL;
+	const char *region = "us-east-1", *dflt = "https://iam.amazonaws.com";
+
+	if (partition && !strcmp(partition, "aws-cn")) {
+		region = "cn-north-1";
+		dflt = "https://iam.cn-north-1.amazonaws.com.cn";
+	} else if (partition && !strcmp(partition, "aws-us-gov")) {
+		region = "us-gov-west-1";
+		dflt = "https://iam.us-gov.amazonaws.com";
+	}
+	return service_client(out, s, "iam", region, s->cfg.iam_endpoint_url, dflt, calls);
+}
+
+int ld_aws_session__logs_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+				ld_api_calls *calls)
+{
+	int error = service_client(out, s, "logs", region ? region : s->cfg.region,
+				   s->cfg.logs_endpoint_url, NULL, calls);
+	/* DescribeLogGroups: 5 requests/s per account and region, not raisable */
+	if (error == 0)
+		out->retry.rate[LD_QUOTA_LOGS] = 4.5;
+	return error;
+}
+
 void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls)
 {
 	for (; s; s = s->parent) {
@@ -516,6 +571,8 @@ static int role_config(ld_aws_config *cfg, const ld_aws_session *parent, const l
 	    (error = ld_dup_or_null(&cfg->endpoint_url, parent->cfg.endpoint_url)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->sts_endpoint_url, parent->cfg.sts_endpoint_url)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->kms_endpoint_url, parent->cfg.kms_endpoint_url)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->iam_endpoint_url, parent->cfg.iam_endpoint_url)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->logs_endpoint_url, parent->cfg.logs_endpoint_url)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->ca_bundle, parent->cfg.ca_bundle)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->profile, parent->cfg.profile)) < 0 ||
 	    (error = ld_dup_or_null(&step->role_arn, ro->role_arn)) < 0 ||

@@ -101,6 +101,16 @@ int ld_aws_session__client_on(ld_aws_client *out, ld_aws_session *s, const char 
 int ld_aws_session__kms_client(ld_aws_client *out, ld_aws_session *s, const char *region,
 			       ld_api_calls *calls);
 
+/** An IAM client (the partition's global endpoint, signed for us-east-1 in aws, or
+ *  --endpoint-url, AWS_ENDPOINT_URL_IAM, ...), on the session's own transport. */
+int ld_aws_session__iam_client(ld_aws_client *out, ld_aws_session *s, ld_api_calls *calls);
+
+/** A CloudWatch Logs client for `region` (NULL: the session's) at --endpoint-url,
+ *  AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, ... or the default, paced under DescribeLogGroups'
+ *  5 requests/s, on the session's own transport. */
+int ld_aws_session__logs_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+				ld_api_calls *calls);
+
 /** As ld_aws_session_for_role, on `transport` for its STS calls (ownership taken, freed on
  *  failure too); NULL: a transport opened for each AssumeRole and closed after it. */
 int ld_aws_session__for_role_with(ld_aws_session **out, ld_aws_session *parent,
