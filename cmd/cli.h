@@ -64,6 +64,8 @@ typedef struct {
 	const char *parallel;
 	const char *shard;             /* --shard I/N */
 	const char *shards;            /* --shards N, the index from the scheduler */
+	bool posture;                  /* not an option: the command runs the scan rules, so
+					  collecting reads execution roles and log groups too */
 } ld_cli_aws;
 
 /* --rate's default, as the collector applies it (LD_COLLECT_POOL_OPTS_INIT's 0s), for the

@@ -214,7 +214,7 @@ static int audit_and_report(ld_inventory *inv, const ld_cli_sessions *s, ld_depc
 
 int ld_cmd_scan(int argc, char **argv)
 {
-	scan_args a = { .report = LD_CLI_REPORT_ARGS_INIT };
+	scan_args a = { .report = LD_CLI_REPORT_ARGS_INIT, .aws.posture = true };
 	const ld_opt opts[] = {
 		LD_CLI_AWS_OPTS(a.aws),
 		{ "inventory", 0, LD_OPT_STRING, "FILE",

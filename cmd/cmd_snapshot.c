@@ -62,7 +62,7 @@ done:
 
 int ld_cmd_snapshot(int argc, char **argv)
 {
-	ld_cli_aws aws = { 0 };
+	ld_cli_aws aws = { .posture = true };
 	const char *output = NULL;
 	const ld_opt opts[] = {
 		{ "output", 'o', LD_OPT_STRING, "FILE",

@@ -297,7 +297,7 @@ done:
 
 int ld_cmd_verify(int argc, char **argv)
 {
-	verify_args a = { .repo = ".", .report = LD_CLI_REPORT_ARGS_INIT };
+	verify_args a = { .repo = ".", .report = LD_CLI_REPORT_ARGS_INIT, .aws.posture = true };
 	const ld_opt opts[] = {
 		{ "repo", 0, LD_OPT_STRING, "DIR",
 		  "the git repository (work tree or bare; default: .)", &a.repo, LD_CHECK_NONE },

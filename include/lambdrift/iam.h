@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lambdrift/aws.h"
 #include "lambdrift/inventory.h"
 
 /* A policy: managed (arn set) or inline (arn NULL); the document as compact JSON text. */
@@ -72,5 +73,24 @@ const ld_iam_role *ld_iam_find_role(const ld_iam_account *a, const char *arn);
 const ld_iam_policy *ld_iam_find_policy(const ld_iam_account *a, const char *arn);
 const ld_log_groups *ld_iam_find_logs(const ld_iam_inventory *iam, const char *account,
 				      const char *region);
+
+/**
+ * Collect the execution roles and log groups of every function of `inv` (already listed
+ * from `targets`) into inv->iam: per account (a target's session) iam:GetRole,
+ * ListAttachedRolePolicies, ListRolePolicies, GetRolePolicy for each distinct role and
+ * GetPolicy + GetPolicyVersion once per managed policy; per account-region
+ * logs:DescribeLogGroups. A failed call leaves that account's (or account-region's) data
+ * unchecked, naming the missing permission, and adds a problem line (the inventory is
+ * incomplete). Calls are counted in inv->calls (iam, logs).
+ * @return 0; LD_ERROR without memory
+ */
+int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets);
+
+/** The function's execution role ARN ($LATEST's Role) into a new string (caller frees),
+ *  or NULL when it has none (or without memory). */
+char *ld_function_role(const ld_function *fn);
+/** The function's log group into a new string (caller frees): $LATEST's
+ *  LoggingConfig.LogGroup, else /aws/lambda/NAME; NULL without memory. */
+char *ld_function_log_group(const ld_function *fn);
 
 #endif

@@ -483,45 +483,6 @@ static int check_retention(ld_findings *out, const ld_finding_id *id, const ld_l
 	return error;
 }
 
-/* $LATEST's setting `name`, parsed, or NULL. */
-static ld_json *latest_setting(const ld_function *fn, const char *name)
-{
-	const ld_version *v = ld_function_version(fn, "$LATEST");
-	ld_json *j = NULL;
-
-	for (size_t i = 0; v && i < v->nconfig; i++)
-		if (!strcmp(v->config[i].name, name) &&
-		    ld_json_parse(&j, v->config[i].value, strlen(v->config[i].value), name) == 0)
-			return j;
-	ld_error_clear();
-	return NULL;
-}
-
-/* The function's execution role ARN ($LATEST's Role) into a new string, or NULL. */
-static char *function_role(const ld_function *fn)
-{
-	ld_json *j = latest_setting(fn, "Role");
-	char *s = ld_json_is_string(j) ? strdup(ld_json_str(j)) : NULL;
-
-	ld_json_free(j);
-	return s;
-}
-
-/* The function's log group: $LATEST's LoggingConfig.LogGroup, else /aws/lambda/NAME. */
-static char *function_log_group(const ld_function *fn)
-{
-	ld_json *j = latest_setting(fn, "LoggingConfig");
-	const char *g = ld_json_get_str(j, "LogGroup");
-	ld_buf b = LD_BUF_INIT_CAP(4096);
-
-	if (g && g[0])
-		ld_buf_puts(&b, g);
-	else
-		ld_buf_printf(&b, "/aws/lambda/%s", fn->name);
-	ld_json_free(j);
-	return ld_buf_detach(&b);
-}
-
 /* --- per function ----------------------------------------------------------------- */
 
 typedef struct {
@@ -575,7 +536,7 @@ static int check_function(iam_ctx *c, const ld_function *fn)
 	const char *account = fn->account ? fn->account : c->inv->account;
 	const ld_iam_account *a = ld_iam_find_account(c->inv->iam, account);
 	const ld_log_groups *logs = ld_iam_find_logs(c->inv->iam, account, fn->region);
-	char *role = function_role(fn), *group = function_log_group(fn);
+	char *role = ld_function_role(fn), *group = ld_function_log_group(fn);
 	ld_finding_id id;
 	int error = 0;
 
