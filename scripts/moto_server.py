@@ -75,6 +75,15 @@ CreateFunction's CodeSigningConfigArn attaches too (moto keeps it on the functio
 A function without a config answers CodeSigningConfigArn "" from GetFunctionCodeSigningConfig.
 Verified with boto3: create, list (paged), put, get, list functions, delete, and the errors.
 
+IAM managed policies: the launcher sets MOTO_IAM_LOAD_MANAGED_POLICIES=true (unless set), so
+AWS's managed policies (AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole,
+AdministratorAccess, ...) exist in every account as they do on AWS. GetPolicyVersion:
+moto 5.2 returns PolicyVersion.Document as plain JSON text, where AWS URL-encodes it
+(shared/reference iam: "The policy document returned in this structure is URL-encoded
+compliant with RFC 3986"), as moto already does for GetRolePolicy's PolicyDocument; the
+launcher encodes it too. Verified with the AWS CLI --debug: the <Document> element of
+get-policy-version is percent-encoded, and the CLI still prints the decoded document.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -200,6 +209,17 @@ LAMBDA_PAGES = {
     "list_event_source_mappings": ("EventSourceMappings", 100, 100),
     "list_layer_versions": ("LayerVersions", 50, 50),
 }
+
+
+def patch_moto_iam_policy_version_document():
+    """GetPolicyVersion's Document URL-encoded (RFC 3986), as AWS sends it (moto 5.2 sends
+    the JSON text as is, though it encodes GetRolePolicy's PolicyDocument)."""
+    from moto.core.serialize import url_encode
+    from moto.iam.responses import IamResponse
+
+    IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER = dict(
+        IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER,
+        **{"GetPolicyVersionResponse.PolicyVersion.Document": url_encode})
 
 
 def patch_moto_lambda_pagination():
@@ -717,6 +737,9 @@ def main(argv=None):
     args = parse_args(argv if argv is not None else sys.argv[1:])
     # moto reads these at import time.
     os.environ.setdefault("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+    # AWS's managed policies (AWSLambdaBasicExecutionRole, ...) exist in every account, as
+    # on AWS; moto creates them only with this set (the posture tests attach them)
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
     env_count = os.environ.get("INITIAL_NO_AUTH_ACTION_COUNT")
     auth = args.auth or env_count is not None
 
@@ -726,6 +749,7 @@ def main(argv=None):
 
     patch_moto_lambda_layer_versions_by_arn()
     patch_moto_lambda_pagination()
+    patch_moto_iam_policy_version_document()
     backends = patch_moto_lambda_code_location()
     patch_moto_lambda_layer_location()
     patch_moto_lambda_code_signing()
