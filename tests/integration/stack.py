@@ -33,6 +33,7 @@ ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
 LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
      "Action": "sts:AssumeRole"}]})
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 
 def git(repo, *args):
@@ -216,6 +217,10 @@ class Stack:
         if self._role is None:
             out = self.aws("iam", "create-role", "--role-name", "lambdrift-it-exec",
                            "--assume-role-policy-document", LAMBDA_TRUST)
+            # what a real execution role has: the right to write its logs (so the posture
+            # rules stay quiet about it; tests/integration/test_posture_iam.py seeds others)
+            self.aws("iam", "attach-role-policy", "--role-name", "lambdrift-it-exec",
+                     "--policy-arn", BASIC_EXECUTION)
             self._role = out["Role"]["Arn"]
         return self._role
 

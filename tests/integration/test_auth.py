@@ -17,7 +17,9 @@ import stack  # noqa: E402
 # Exactly the permissions README.md says a scan needs.
 SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
                     "lambda:ListEventSourceMappings", "lambda:GetPolicy",
-                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction"]
+                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction", "iam:GetRole",
+                    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
+                    "iam:GetPolicy", "iam:GetPolicyVersion", "logs:DescribeLogGroups"]
 ROLE = "lambdrift-audit"
 
 
@@ -157,6 +159,9 @@ class InitialNoAuthActions(unittest.TestCase):
             admin = s.env(key["AccessKeyId"], key["SecretAccessKey"])
             s.aws("iam", "create-role", "--role-name", "exec",
                   "--assume-role-policy-document", stack.LAMBDA_TRUST, env=admin)
+            # an execution role that may write its logs (else logging-denied, a warning)
+            s.aws("iam", "attach-role-policy", "--role-name", "exec", "--policy-arn",
+                  stack.BASIC_EXECUTION, env=admin)
             zipped = s.zip_file("bootstrap")
             s.aws("lambda", "create-function", "--function-name", "boot", "--runtime",
                   "python3.12", "--role", f"arn:aws:iam::{stack.ACCOUNT}:role/exec",

@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""role-overprivileged, logging-denied and log-retention on moto, seeded with the AWS CLI as
+an administrator would: an admin role (AdministratorAccess) and a whole service on * fire,
+a role that cannot write its logs fires logging-denied, a log group kept forever fires
+log-retention; the traps stay clean (AWS's execution policies AWSLambdaBasicExecutionRole,
+AWSLambdaVPCAccessExecutionRole and AWSXRayDaemonWriteAccess, a role under a path, * under
+a Condition, Allow * narrowed by a Deny NotAction, Allow * under a logs-only permissions
+boundary, a group with a retention). The offline scan of the snapshot agrees. With IAM or
+Logs denied to the scanner the run is incomplete (exit 3), names the missing permission,
+and reports nothing it could not check.
+"""
+import json
+import sys
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stack  # noqa: E402
+
+AWS_POLICY = "arn:aws:iam::aws:policy/"
+BASIC = AWS_POLICY + "service-role/AWSLambdaBasicExecutionRole"
+VPC = AWS_POLICY + "service-role/AWSLambdaVPCAccessExecutionRole"
+XRAY = AWS_POLICY + "AWSXRayDaemonWriteAccess"
+ADMIN = AWS_POLICY + "AdministratorAccess"
+POSTURE = ("role-overprivileged", "logging-denied", "log-retention")
+
+EXPECTED = {
+    ("role-overprivileged", "admin"),
+    ("role-overprivileged", "s3-all"),
+    ("logging-denied", "no-logs"),
+    ("log-retention", "basic"),
+}
+
+
+def doc(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+ALLOW_ALL = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+
+
+def posture(report):
+    return {(f["rule"], f["function"]) for f in report["findings"] if f["rule"] in POSTURE}
+
+
+def seed_role(s, name, attached=(), inline=None, path=None, boundary=None):
+    """One execution role, through boto3 (bulk seeding: the AWS CLI takes a second a call)."""
+    iam = s.boto("iam")
+    args = {"RoleName": name, "AssumeRolePolicyDocument": stack.LAMBDA_TRUST}
+    if path:
+        args["Path"] = path
+    if boundary:
+        args["PermissionsBoundary"] = boundary
+    arn = iam.create_role(**args)["Role"]["Arn"]
+    for p in attached:
+        iam.attach_role_policy(RoleName=name, PolicyArn=p)
+    for pname, document in (inline or {}).items():
+        iam.put_role_policy(RoleName=name, PolicyName=pname, PolicyDocument=document)
+    return arn
+
+
+def deploy(s, name, role):
+    s.boto("lambda").create_function(FunctionName=name, Runtime="python3.12", Role=role,
+                                     Handler="app.handler",
+                                     Code={"ZipFile": s.zip_bytes(name)})
+
+
+class PostureIam(stack.StackTestCase):
+    @classmethod
+    def seed(cls):
+        s = cls.stack
+        bound = s.aws("iam", "create-policy", "--policy-name", "logs-only",
+                      "--policy-document", doc({
+                          "Effect": "Allow", "Resource": "*",
+                          "Action": ["logs:CreateLogStream", "logs:PutLogEvents"]})
+                      )["Policy"]["Arn"]
+        roles = {
+            "admin": dict(attached=[ADMIN]),
+            "basic": dict(attached=[BASIC], path="/service-role/"),
+            "vpc": dict(attached=[VPC, XRAY]),
+            "s3-all": dict(attached=[BASIC], inline={"s3": doc(
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"})}),
+            "scoped": dict(attached=[BASIC], inline={"read": doc(
+                {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"})}),
+            "org-only": dict(attached=[BASIC], inline={"org": doc(dict(
+                ALLOW_ALL, Condition={"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}))}),
+            "guarded": dict(inline={"guard": doc(ALLOW_ALL, {
+                "Effect": "Deny", "Resource": "*",
+                "NotAction": ["logs:CreateLogStream", "logs:PutLogEvents"]})}),
+            "bounded": dict(inline={"all": doc(ALLOW_ALL)}, boundary=bound),
+            "no-logs": dict(inline={"read": doc(
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})}),
+        }
+        for fn, spec in roles.items():
+            deploy(s, fn, seed_role(s, fn + "-role", **spec))
+        logs = s.boto("logs")
+        logs.create_log_group(logGroupName="/aws/lambda/basic")
+        # the CLI, as a user sets a retention
+        s.aws("logs", "create-log-group", "--log-group-name", "/aws/lambda/vpc")
+        s.aws("logs", "put-retention-policy", "--log-group-name", "/aws/lambda/vpc",
+              "--retention-in-days", "30")
+        # a group kept forever that belongs to no function: not reported
+        logs.create_log_group(logGroupName="/aws/lambda/deleted-fn")
+
+    def test_fires_exactly_and_snapshot_agrees(self):
+        r = self.stack.scan()
+        self.assertExit(r, 1)
+        self.assertTrue(r.json["run"]["complete"], msg=str(r))
+        self.assertEqual(posture(r.json), EXPECTED, msg=str(r))
+        calls = r.json["run"]["api_calls"]
+        self.assertGreater(calls.get("iam", 0), 0)
+        self.assertGreater(calls.get("logs", 0), 0)
+        admin = [f for f in r.json["findings"]
+                 if f["rule"] == "role-overprivileged" and f["function"] == "admin"][0]
+        self.assertEqual(admin["evidence"]["grants"][0]["policy"], ADMIN)
+        self.assertEqual(admin["evidence"]["grants"][0]["kind"], "all")
+        s3 = [f for f in r.json["findings"]
+              if f["rule"] == "role-overprivileged" and f["function"] == "s3-all"][0]
+        self.assertEqual(s3["evidence"]["grants"][0]["actions"], ["s3:*"])
+        retention = [f for f in r.json["findings"] if f["rule"] == "log-retention"][0]
+        self.assertEqual(retention["evidence"]["log_group"], "/aws/lambda/basic")
+
+        snap = Path(self.stack.tmp) / "iam-snapshot.json"
+        self.assertExit(self.stack.snapshot(snap), 0)
+        self.assertIn('"iam"', snap.read_text())
+        off = self.stack.run("scan", "--inventory", snap, "--format", "json")
+        self.assertExit(off, 1)
+        self.assertEqual(posture(off.json), EXPECTED)
+        self.assertEqual(sorted(f["fingerprint"] for f in off.json["findings"]),
+                         sorted(f["fingerprint"] for f in r.json["findings"]))
+
+    def test_one_read_per_role_and_policy(self):
+        # 9 roles: GetRole + ListAttachedRolePolicies + ListRolePolicies each, GetRolePolicy
+        # per inline policy (6), GetPolicy + GetPolicyVersion per distinct managed policy
+        # (BASIC, VPC, XRAY, ADMIN, the boundary: 5); Logs: one /aws/lambda/ listing
+        r = self.stack.scan()
+        calls = r.json["run"]["api_calls"]
+        self.assertEqual(calls["iam"], 9 * 3 + 6 + 5 * 2, msg=str(r))
+        self.assertEqual(calls["logs"], 1, msg=str(r))
+
+
+class PostureIamDenied(stack.StackTestCase):
+    """The scanner may list Lambda but is denied IAM (or Logs): never clean."""
+    auth = True
+
+    @classmethod
+    def seed(cls):
+        s = cls.stack
+        cls.keys = {}
+        lam = ["lambda:ListFunctions", "lambda:ListAliases", "lambda:ListEventSourceMappings"]
+        iam = ["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
+               "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion"]
+        for user, actions in (("no-iam", lam + ["logs:DescribeLogGroups"]),
+                              ("no-logs", lam + iam)):
+            s.aws("iam", "create-user", "--user-name", user)
+            key = s.aws("iam", "create-access-key", "--user-name", user)["AccessKey"]
+            cls.keys[user] = (key["AccessKeyId"], key["SecretAccessKey"])
+            s.aws("iam", "put-user-policy", "--user-name", user, "--policy-name", "scan",
+                  "--policy-document", doc({"Effect": "Allow", "Action": actions,
+                                            "Resource": "*"}))
+        deploy(s, "admin", seed_role(s, "admin-role", attached=[ADMIN]))
+        s.aws("logs", "create-log-group", "--log-group-name", "/aws/lambda/admin")
+        s.enable_auth()
+
+    def test_iam_denied_is_incomplete_and_names_the_permission(self):
+        r = self.stack.scan(env=self.stack.env(*self.keys["no-iam"]))
+        self.assertExit(r, 3)
+        self.assertFalse(r.json["run"]["complete"])
+        problems = " ".join(r.json["run"]["problems"])
+        self.assertIn("iam:GetRole", problems, msg=str(r))
+        self.assertIn("role-overprivileged", problems)
+        # unchecked, so neither a finding nor a clean bill: the logs part still ran
+        self.assertEqual(posture(r.json), {("log-retention", "admin")}, msg=str(r))
+
+    def test_logs_denied_is_incomplete_and_names_the_permission(self):
+        r = self.stack.scan(env=self.stack.env(*self.keys["no-logs"]))
+        self.assertExit(r, 3)
+        problems = " ".join(r.json["run"]["problems"])
+        self.assertIn("logs:DescribeLogGroups", problems, msg=str(r))
+        self.assertIn("log-retention", problems)
+        self.assertEqual(posture(r.json), {("role-overprivileged", "admin")}, msg=str(r))
+
+
+if __name__ == "__main__":
+    unittest.main()
