@@ -15,90 +15,19 @@
 #include "inventory/policy.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define TOKEN "AQoDYXdzEPT//////////wEXAMPLEtoken"
-#define MAX_STEPS 64
 
-/* --- the fake transport ----------------------------------------------------------- */
+/* --- the scripted transport (script.h), in order ---------------------------------- */
 
-typedef struct {
-	long status;
-	const char *body;        /* NULL = "" */
-	long retry_after;        /* 0 = no header */
-	const char *error_type;  /* x-amzn-ErrorType */
-	bool net_fail;           /* a transient transport failure instead of a response */
-	const char *expect;      /* substring the request URL must contain, or NULL */
-} step;
-
-typedef struct {
-	ld_transport base;
-	step steps[MAX_STEPS];
-	size_t nsteps, next;
-	char *urls[MAX_STEPS];
-	char *headers[MAX_STEPS]; /* "Name: value\n" lines */
-	ld_buf owned[MAX_STEPS];  /* generated bodies */
-	size_t nowned;
-} fake;
-
-static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
-{
-	fake *f = (fake *)t;
-	ld_buf h = LD_BUF_INIT;
-	size_t i = f->next++;
-	const step *s;
-
-	if (i >= f->nsteps) {
-		ld_test_fail(__FILE__, __LINE__, "unscripted request %zu: %s", i, req->url);
-		return ld_error_setc(LD_ENET, LD_ERR_HTTP, "unscripted request");
-	}
-	s = &f->steps[i];
-	f->urls[i] = strdup(req->url);
-	for (size_t k = 0; k < req->nheaders; k++)
-		ld_buf_printf(&h, "%s: %s\n", req->headers[k].name, req->headers[k].value);
-	f->headers[i] = ld_buf_detach(&h);
-	if (s->expect && !strstr(req->url, s->expect))
-		ld_test_fail(__FILE__, __LINE__, "request %zu: url %s lacks %s", i, req->url,
-			     s->expect);
-	if (s->net_fail) {
-		resp->transient = true;
-		return ld_error_setc(LD_ENET, LD_ERR_HTTP, "request to %s failed: connection reset",
-				     "fake/path");
-	}
-	resp->status = s->status;
-	resp->retry_after = s->retry_after ? s->retry_after : -1;
-	if (s->error_type)
-		snprintf(resp->error_type, sizeof(resp->error_type), "%.*s",
-			 (int)strcspn(s->error_type, ":"), s->error_type);
-	snprintf(resp->request_id, sizeof(resp->request_id), "req-%zu", i);
-	return ld_buf_puts(&resp->body, s->body ? s->body : "");
-}
-
-static void fake_free(ld_transport *t)
-{
-	fake *f = (fake *)t;
-	for (size_t i = 0; i < MAX_STEPS; i++) {
-		free(f->urls[i]);
-		free(f->headers[i]);
-		ld_buf_dispose(&f->owned[i]);
-	}
-	free(f);
-}
-
-static fake *fake_new(void)
-{
-	fake *f = calloc(1, sizeof(*f));
-	f->base.send = fake_send;
-	f->base.free = fake_free;
-	for (size_t i = 0; i < MAX_STEPS; i++)
-		ld_buf_init(&f->owned[i], LD_BUF_CAP_DEFAULT);
-	return f;
-}
+typedef ld_script fake;
+typedef ld_script_step step;
 
 static void add(fake *f, step s)
 {
-	if (f->nsteps < MAX_STEPS)
-		f->steps[f->nsteps++] = s;
+	ld_script_add(f, s);
 }
 
 /* A 200 step with a generated body (printf-style). */
@@ -106,12 +35,13 @@ static void add_ok(fake *f, const char *expect, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void add_ok(fake *f, const char *expect, const char *fmt, ...)
 {
-	ld_buf *b = &f->owned[f->nowned++];
+	ld_buf b = LD_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
-	ld_buf_vprintf(b, fmt, ap);
+	ld_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	add(f, (step){ .status = 200, .body = b->ptr, .expect = expect });
+	add(f, (step){ .status = 200, .body = ld_script_own(f, ld_buf_detach(&b)),
+		       .url_has = expect });
 }
 
 /* --- injected clock, sleep and randomness ------------------------------------------ */
@@ -174,7 +104,7 @@ static int call_list(ld_aws_client *c, ld_http_response *resp)
 
 static void test_client__signed_request_headers(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
@@ -185,7 +115,7 @@ static void test_client__signed_request_headers(void)
 	LD_CHECK_STR(c.host, "127.0.0.1:4566");
 	LD_CHECK_INT(call_list(&c, &resp), 0);
 	LD_CHECK_STR(resp.body.ptr, "{}");
-	LD_CHECK_STR(f->urls[0],
+	LD_CHECK_STR(f->url[0],
 		     "http://127.0.0.1:4566/2015-03-31/functions?FunctionVersion=ALL&MaxItems=50");
 	LD_CHECK(strstr(f->headers[0], "Host: 127.0.0.1:4566\n") != NULL);
 	LD_CHECK(strstr(f->headers[0], "X-Amz-Date: 20") != NULL);
@@ -213,7 +143,7 @@ static void test_client__signed_request_headers(void)
 
 static void test_client__bad_endpoint(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_client c;
 	LD_CHECK_INT(client_on(&c, f, "ftp://x", NULL, 0), LD_EUSAGE);
 	LD_CHECK_INT(client_on(&c, f, "https://user:pw@x", NULL, 0), LD_EUSAGE);
@@ -224,7 +154,7 @@ static void test_client__bad_endpoint(void)
 
 static void test_client__retry_429_honours_retry_after(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
@@ -251,13 +181,13 @@ static void test_client__retry_429_honours_retry_after(void)
 
 static void test_client__503_then_success(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
 
 	add(f, (step){ .status = 503, .body = "<html>unavailable</html>" });
-	add(f, (step){ .net_fail = true });
+	add(f, (step){ .fail = "failed: connection reset" });
 	add(f, (step){ .status = 200, .body = "{}" });
 	LD_REQUIRE(client_on(&c, f, "https://lambda.us-east-1.amazonaws.com", &p, 0) == 0);
 	LD_CHECK_INT(call_list(&c, &resp), 0);
@@ -273,7 +203,7 @@ static void test_client__503_then_success(void)
 
 static void test_client__throttling_exhausted(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
@@ -300,7 +230,7 @@ static void test_client__throttling_exhausted(void)
 
 static void test_client__5xx_exhausted_and_max_attempts(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
@@ -321,7 +251,7 @@ static void test_client__5xx_exhausted_and_max_attempts(void)
 
 static void test_client__deadline_stops_retries(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
@@ -344,7 +274,7 @@ static void test_client__deadline_stops_retries(void)
 
 static void test_client__pacing(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy p = test_policy();
 	ld_aws_client c;
 	ld_http_response resp;
@@ -425,7 +355,7 @@ static void test_client__error_messages(void)
 	ld_retry_policy p = test_policy();
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		fake *f = fake_new();
+		fake *f = ld_script_new();
 		ld_aws_client c;
 		ld_http_response resp;
 		const char *m;
@@ -565,7 +495,7 @@ static void script_functions(fake *f)
 
 static void test_collect__paginates_everything(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	ld_inventory inv;
 	const char *globs[] = { "big", "oth*" };
@@ -585,20 +515,20 @@ static void test_collect__paginates_everything(void)
 	 * failure), but big's alias live lets an S3 bucket of any account invoke it */
 	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
 		       .body = "{\"Message\":\"The resource you requested does not exist.\"}",
-		       .expect = "/2015-03-31/functions/big/policy" });
+		       .url_has = "/2015-03-31/functions/big/policy" });
 	add_ok(f, "/2015-03-31/functions/big/policy?Qualifier=live",
 	       "{\"Policy\":\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":{"
 	       "\\\"Sid\\\":\\\"s3\\\",\\\"Effect\\\":\\\"Allow\\\",\\\"Principal\\\":"
 	       "{\\\"Service\\\":\\\"s3.amazonaws.com\\\"},\\\"Action\\\":"
 	       "\\\"lambda:InvokeFunction\\\"}}\",\"RevisionId\":\"r1\"}");
 	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
-		       .body = "{}", .expect = "/2015-03-31/functions/big/policy?Qualifier=canary" });
+		       .body = "{}", .url_has = "/2015-03-31/functions/big/policy?Qualifier=canary" });
 	add_ok(f, "/2015-03-31/functions/big", "{\"Configuration\":{},\"Code\":{\"Location\":"
 	       "\"https://s3.example/p?X-Amz-Signature=s3cr3t\"},\"Concurrency\":"
 	       "{\"ReservedConcurrentExecutions\":0}}");
 	add_ok(f, "/2015-03-31/functions/other/aliases", "{\"Aliases\":[]}");
 	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
-		       .body = "{}", .expect = "/2015-03-31/functions/other/policy" });
+		       .body = "{}", .url_has = "/2015-03-31/functions/other/policy" });
 	add_ok(f, "/2015-03-31/event-source-mappings?MaxItems=100",
 	       "{\"EventSourceMappings\":[{\"UUID\":\"u-2\",\"FunctionArn\":\"" ARN "big\","
 	       "\"EventSourceArn\":\"arn:aws:sqs:us-east-1:123456789012:q\",\"State\":\"Enabled\","
@@ -671,7 +601,7 @@ static void test_collect__paginates_everything(void)
 
 static void test_collect__repeated_marker_stops(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	ld_inventory inv;
 
@@ -690,7 +620,7 @@ static void test_collect__repeated_marker_stops(void)
 
 static void test_collect__truncated_json(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	ld_inventory inv;
 	ld_buf b = LD_BUF_INIT;
@@ -713,7 +643,7 @@ static void test_collect__truncated_json(void)
 
 static void test_collect__alias_failure_is_a_problem(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	ld_inventory inv;
 	ld_buf b = LD_BUF_INIT;
@@ -724,9 +654,9 @@ static void test_collect__alias_failure_is_a_problem(void)
 	entry(&b, "c", -1, false);
 	add_ok(f, NULL, "{\"Functions\":[%s]}", b.ptr);
 	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
-		       .body = "{\"Message\":\"Function not found: a\"}", .expect = "/a/aliases" });
+		       .body = "{\"Message\":\"Function not found: a\"}", .url_has = "/a/aliases" });
 	add(f, (step){ .status = 403, .error_type = "AccessDeniedException",
-		       .body = "{\"Message\":\"no ListAliases for you\"}", .expect = "/b/aliases" });
+		       .body = "{\"Message\":\"no ListAliases for you\"}", .url_has = "/b/aliases" });
 	add_ok(f, "event-source-mappings", "{\"EventSourceMappings\":[]}");
 	LD_REQUIRE(session_on(&s, f, "us-east-1", NULL) == 0);
 	LD_CHECK_INT(ld_collect(&inv, s, NULL, NULL), 0);
@@ -746,7 +676,7 @@ static void test_collect__alias_failure_is_a_problem(void)
 
 static void test_collect__esm_failure_is_returned(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	ld_inventory inv;
 
@@ -763,7 +693,7 @@ static void test_collect__esm_failure_is_returned(void)
 
 static void test_session__no_region(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	LD_CHECK_INT(session_on(&s, f, NULL, NULL), LD_EUSAGE);
 	LD_CHECK_STR(ld_error_last()->message, "no region: pass --region or set AWS_REGION");
@@ -772,7 +702,7 @@ static void test_session__no_region(void)
 
 static void test_session__assumes_role_then_signs_with_it(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_aws_session *s = NULL;
 	ld_inventory inv;
 	size_t len;
@@ -780,7 +710,7 @@ static void test_session__assumes_role_then_signs_with_it(void)
 
 	LD_REQUIRE(xml);
 	ld_inventory_init(&inv);
-	add(f, (step){ .status = 200, .body = xml, .expect = "http://127.0.0.1:5000/" });
+	add(f, (step){ .status = 200, .body = xml, .url_has = "http://127.0.0.1:5000/" });
 	add_ok(f, "functions", "{\"Functions\":[]}");
 	add_ok(f, "event-source-mappings", "{\"EventSourceMappings\":[]}");
 	LD_REQUIRE(session_on(&s, f, "eu-west-1", "arn:aws:iam::210987654321:role/audit") == 0);

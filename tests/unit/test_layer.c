@@ -4,7 +4,6 @@
  * message, dispose) and ListLayerVersions (two pages with the marker encoded, the highest
  * Version picked, an empty listing, access denied, a repeated marker), with calls counted in
  * the control class. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 #include "harness.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define SIG "f00dfacecafe5ec7e75160a7c0de5ec7"
@@ -21,59 +21,15 @@
 #define LAYER "arn:aws:lambda:eu-west-1:123456789012:layer:deps"
 #define LAYER_PATH "/2018-10-31/layers/arn%3Aaws%3Alambda%3Aeu-west-1%3A123456789012" \
 		   "%3Alayer%3Adeps/versions"
-#define MAX_STEPS 8
 
-/* --- the fake transport ----------------------------------------------------------- */
+/* --- the scripted transport (script.h), in order ---------------------------------- */
 
-typedef struct {
-	long status;
-	const char *body;
-	const char *error_type; /* x-amzn-ErrorType, or NULL */
-} step;
-
-typedef struct {
-	ld_transport base;
-	step steps[MAX_STEPS];
-	size_t nsteps, next;
-	char *urls[MAX_STEPS];
-	char *headers[MAX_STEPS];
-} fake;
-
-static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
-{
-	fake *f = (fake *)t;
-	ld_buf h = LD_BUF_INIT;
-	size_t i = f->next++;
-
-	if (i >= f->nsteps) {
-		ld_test_fail(__FILE__, __LINE__, "unscripted request %zu: %s", i, req->url);
-		return ld_error_setc(LD_ENET, LD_ERR_HTTP, "unscripted request");
-	}
-	f->urls[i] = strdup(req->url);
-	for (size_t k = 0; k < req->nheaders; k++)
-		ld_buf_printf(&h, "%s: %s\n", req->headers[k].name, req->headers[k].value);
-	f->headers[i] = ld_buf_detach(&h);
-	resp->status = f->steps[i].status;
-	resp->retry_after = -1;
-	if (f->steps[i].error_type)
-		snprintf(resp->error_type, sizeof(resp->error_type), "%s", f->steps[i].error_type);
-	return ld_buf_puts(&resp->body, f->steps[i].body ? f->steps[i].body : "");
-}
-
-static void fake_free(ld_transport *t)
-{
-	fake *f = (fake *)t;
-	for (size_t i = 0; i < MAX_STEPS; i++) {
-		free(f->urls[i]);
-		free(f->headers[i]);
-	}
-	free(f);
-}
+typedef ld_script fake;
 
 static void add(fake *f, long status, const char *error_type, const char *body)
 {
-	if (f->nsteps < MAX_STEPS)
-		f->steps[f->nsteps++] = (step){ status, body, error_type };
+	ld_script_add(f, (ld_script_step){ .status = status, .body = body,
+					   .error_type = error_type });
 }
 
 static char *dup(const char *s)
@@ -88,9 +44,7 @@ static int session_on(ld_aws_session **s, fake **f)
 	ld_retry_policy p = LD_RETRY_POLICY_INIT;
 	ld_aws_config cfg;
 
-	*f = calloc(1, sizeof(**f));
-	(*f)->base.send = fake_send;
-	(*f)->base.free = fake_free;
+	*f = ld_script_new();
 	for (int i = 0; i < LD_QUOTA_COUNT; i++)
 		p.rate[i] = 0;
 	p.max_attempts = 1;
@@ -204,7 +158,7 @@ static void test_layer__get(void)
 	    "eRkm5NMpJWZG3hSuFU=\",\"CodeSize\":1234},\"LayerArn\":\"" LAYER "\","
 	    "\"LayerVersionArn\":\"" LAYER ":3\",\"Version\":3}");
 	LD_REQUIRE(ld_layer_get(&info, s, LAYER ":3", &calls) == 0);
-	LD_CHECK_STR(f->urls[0], "http://127.0.0.1:5000" LAYER_PATH "/3");
+	LD_CHECK_STR(f->url[0], "http://127.0.0.1:5000" LAYER_PATH "/3");
 	/* signed for the layer's region, not the session's */
 	LD_CHECK(strstr(f->headers[0], "/eu-west-1/lambda/aws4_request") != NULL);
 	LD_CHECK_STR(info.location, LOCATION);
@@ -280,8 +234,8 @@ static void test_layer__newest_two_pages(void)
 	LD_REQUIRE(ld_layer_newest(&newest, &arn, s, LAYER ":1", &calls) == 0);
 	LD_CHECK_INT(newest, 7);
 	LD_CHECK_STR(arn, LAYER ":7");
-	LD_CHECK_STR(f->urls[0], "http://127.0.0.1:5000" LAYER_PATH "?MaxItems=50");
-	LD_CHECK_STR(f->urls[1],
+	LD_CHECK_STR(f->url[0], "http://127.0.0.1:5000" LAYER_PATH "?MaxItems=50");
+	LD_CHECK_STR(f->url[1],
 		     "http://127.0.0.1:5000" LAYER_PATH "?MaxItems=50&Marker=ab%2Fc%3D%2B");
 	LD_CHECK(strstr(f->headers[1], "/eu-west-1/lambda/aws4_request") != NULL);
 	LD_CHECK_INT(calls.control, 2);

@@ -22,86 +22,19 @@
 #include "aws/sts.h"
 #include "harness.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 
 #define CANARY "CANARYsecretZZ"
 #define JWT "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0." CANARY "sig"
-#define MAX_STEPS 16
 
-/* --- the fake transport ----------------------------------------------------------- */
+/* --- the scripted transport (script.h), in order ---------------------------------- */
 
-typedef struct {
-	long status;
-	const char *body;   /* NULL = "" */
-	bool net_fail;      /* a transient transport failure instead of a response */
-} step;
-
-typedef struct {
-	ld_transport base;
-	step steps[MAX_STEPS];
-	size_t nsteps, next;
-	char *method[MAX_STEPS];
-	char *url[MAX_STEPS];
-	char *headers[MAX_STEPS]; /* "Name: value\n" lines */
-	char *body[MAX_STEPS];
-	long timeout[MAX_STEPS];
-} fake;
-
-static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
-{
-	fake *f = (fake *)t;
-	ld_buf h = LD_BUF_INIT;
-	size_t i = f->next++;
-	const step *s;
-
-	if (i >= f->nsteps) {
-		ld_test_fail(__FILE__, __LINE__, "unscripted request %zu: %s %s", i, req->method,
-			     req->url);
-		return ld_error_setc(LD_ENET, LD_ERR_HTTP, "unscripted request");
-	}
-	s = &f->steps[i];
-	free(f->method[i]); /* a test may rewind the script */
-	free(f->url[i]);
-	free(f->body[i]);
-	free(f->headers[i]);
-	f->method[i] = strdup(req->method);
-	f->url[i] = strdup(req->url);
-	f->body[i] = req->body ? strndup(req->body, req->body_len) : NULL;
-	f->timeout[i] = req->timeout_ms;
-	for (size_t k = 0; k < req->nheaders; k++)
-		ld_buf_printf(&h, "%s: %s\n", req->headers[k].name, req->headers[k].value);
-	f->headers[i] = ld_buf_detach(&h);
-	if (s->net_fail) {
-		resp->transient = true;
-		return ld_error_setc(LD_ENET, LD_ERR_HTTP, "request to fake/path timed out");
-	}
-	resp->status = s->status;
-	return ld_buf_puts(&resp->body, s->body ? s->body : "");
-}
-
-static void fake_free(ld_transport *t)
-{
-	fake *f = (fake *)t;
-	for (size_t i = 0; i < MAX_STEPS; i++) {
-		free(f->method[i]);
-		free(f->url[i]);
-		free(f->headers[i]);
-		free(f->body[i]);
-	}
-	free(f);
-}
-
-static fake *fake_new(void)
-{
-	fake *f = calloc(1, sizeof(*f));
-	f->base.send = fake_send;
-	f->base.free = fake_free;
-	return f;
-}
+typedef ld_script fake;
+typedef ld_script_step step;
 
 static void add(fake *f, step s)
 {
-	if (f->nsteps < MAX_STEPS)
-		f->steps[f->nsteps++] = s;
+	ld_script_add(f, s);
 }
 
 static bool has(const char *hay, const char *needle)
@@ -235,7 +168,7 @@ static ld_provider webid_provider(const char *token_file)
 
 static void test_providers__web_identity_unsigned_form(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_api_calls calls = { 0 };
 	ld_provider_ctx ctx = ctx_on(f, &rp, &calls);
@@ -275,7 +208,7 @@ static void test_providers__web_identity_unsigned_form(void)
 
 static void test_providers__web_identity_errors(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_api_calls calls = { 0 };
 	ld_provider_ctx ctx = ctx_on(f, &rp, &calls);
@@ -308,7 +241,7 @@ static void test_providers__web_identity_errors(void)
 
 	/* IDPCommunicationError, 503 and transport failures are retried */
 	add(f, (step){ .status = 400, .body = sts_error("IDPCommunicationError", "try again") });
-	add(f, (step){ .net_fail = true });
+	add(f, (step){ .fail = "timed out" });
 	add(f, (step){ .status = 200, .body = webid_ok });
 	LD_REQUIRE(ld_provider_fetch(&c, &p, &ctx) == 0);
 	LD_CHECK_STR(c.access_key_id, "ASIAWEBID");
@@ -392,7 +325,7 @@ static const char *container_body(const char *key, time_t expires)
 
 static void test_providers__container_fetch(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_provider_ctx ctx = ctx_on(f, &rp, NULL);
 	ld_provider p = container_provider("http://169.254.170.2/v2/credentials/task-id",
@@ -456,7 +389,7 @@ static void test_providers__container_fetch(void)
 
 static void test_providers__container_failures(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_provider_ctx ctx = ctx_on(f, &rp, NULL);
 	ld_provider p = container_provider("http://localhost:1/creds",
@@ -465,7 +398,7 @@ static void test_providers__container_failures(void)
 	ld_credentials c;
 
 	/* 3 attempts, one second apart */
-	add(f, (step){ .net_fail = true });
+	add(f, (step){ .fail = "timed out" });
 	add(f, (step){ .status = 500 });
 	add(f, (step){ .status = 200, .body = container_body("ASIALATE", now + 3600) });
 	LD_REQUIRE(ld_provider_container(&c, &p, &ctx) == 0);
@@ -479,9 +412,9 @@ static void test_providers__container_failures(void)
 	LD_CHECK_INT(ld_provider_container(&c, &p, &ctx), LD_EAUTH);
 	CHECK_MSG("http 403 after 3 attempts");
 	CHECK_MSG("localhost:1");
-	add(f, (step){ .net_fail = true });
-	add(f, (step){ .net_fail = true });
-	add(f, (step){ .net_fail = true });
+	add(f, (step){ .fail = "timed out" });
+	add(f, (step){ .fail = "timed out" });
+	add(f, (step){ .fail = "timed out" });
 	LD_CHECK_INT(ld_provider_container(&c, &p, &ctx), LD_ENET);
 	CHECK_MSG("did not answer after 3 attempts");
 	/* malformed, incomplete and expired answers */
@@ -525,7 +458,7 @@ static const char *imds_creds(const char *key, time_t expires)
 
 static void test_providers__imds_v2(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_provider_ctx ctx = ctx_on(f, &rp, NULL);
 	ld_provider p = imds_provider();
@@ -571,12 +504,12 @@ static void test_providers__imds_v1_fallback(void)
 	p.timeout_ms = 250;
 	p.imds_endpoint = "http://[fd00:ec2::254]";
 	for (size_t i = 0; i < sizeof(refusals) / sizeof(*refusals); i++) {
-		fake *f = fake_new();
+		fake *f = ld_script_new();
 		ld_retry_policy rp = policy();
 		ld_provider_ctx ctx = ctx_on(f, &rp, NULL);
 
 		/* 0: no answer (a timeout), which falls back too */
-		add(f, (step){ .status = refusals[i], .net_fail = refusals[i] == 0 });
+		add(f, (step){ .status = refusals[i], .fail = refusals[i] == 0 ? "timed out" : NULL });
 		add(f, (step){ .status = 200, .body = "role" });
 		add(f, (step){ .status = 200, .body = imds_creds("ASIAV1", time(NULL) + 3600) });
 		p.imds_v1_disabled = false;
@@ -591,7 +524,7 @@ static void test_providers__imds_v1_fallback(void)
 
 		/* unless IMDSv1 is disabled */
 		f->next = f->nsteps = 0;
-		add(f, (step){ .status = refusals[i], .net_fail = refusals[i] == 0 });
+		add(f, (step){ .status = refusals[i], .fail = refusals[i] == 0 ? "timed out" : NULL });
 		p.imds_v1_disabled = true;
 		LD_CHECK_INT(ld_provider_imds(&c, &p, &ctx), LD_EAUTH);
 		CHECK_MSG("IMDSv1 is disabled");
@@ -603,7 +536,7 @@ static void test_providers__imds_v1_fallback(void)
 
 static void test_providers__imds_failures(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_provider_ctx ctx = ctx_on(f, &rp, NULL);
 	ld_provider p = imds_provider();
@@ -634,8 +567,8 @@ static void test_providers__imds_failures(void)
 	p.profile = NULL;
 	p.looked = "the environment (AWS_ACCESS_KEY_ID), '/h/.aws/credentials' and "
 		   "'/h/.aws/config' for profile 'default'";
-	add(f, (step){ .net_fail = true });
-	add(f, (step){ .net_fail = true });
+	add(f, (step){ .fail = "timed out" });
+	add(f, (step){ .fail = "timed out" });
 	LD_CHECK_INT(ld_provider_fetch(&c, &p, &ctx), LD_EAUTH);
 	CHECK_MSG("no aws credentials found: looked in the environment (AWS_ACCESS_KEY_ID)");
 	CHECK_MSG("instance metadata service at 169.254.169.254");
@@ -781,7 +714,7 @@ static void base_cfg(ld_aws_config *cfg)
 
 static void test_providers__session_web_identity_then_role(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	const char *path = write_tmp(JWT);
 	ld_aws_session *s = NULL;
@@ -818,7 +751,7 @@ static void test_providers__session_web_identity_then_role(void)
 
 static void test_providers__session_refresh(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_aws_session *s = NULL;
 	const ld_credentials *cr;
@@ -896,7 +829,7 @@ static void test_providers__session_refresh(void)
 
 static void test_providers__session_static_keys_never_refresh(void)
 {
-	fake *f = fake_new();
+	fake *f = ld_script_new();
 	ld_retry_policy rp = policy();
 	ld_aws_session *s = NULL;
 	const ld_credentials *cr;
@@ -916,7 +849,7 @@ static void test_providers__session_static_keys_never_refresh(void)
 	ld_aws_session_free(s);
 
 	/* a provider failing at the start fails the session */
-	f = fake_new();
+	f = ld_script_new();
 	base_cfg(&cfg);
 	cfg.provider.kind = LD_PROVIDER_IMDS;
 	cfg.provider.imds_endpoint = dup_s("http://127.0.0.1:1");

@@ -7,6 +7,7 @@
 #include "aws/sts.h"
 #include "harness.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY"
 
@@ -72,38 +73,14 @@ static void test_sts__iso8601(void)
 	LD_CHECK_INT(ld_parse_iso8601(&t, "2011-07-15T23:28:33Zjunk"), LD_EINVALID);
 }
 
-/* --- AssumeRole through a one-shot fake transport --------------------------------- */
+/* --- AssumeRole through the scripted transport (script.h): one answer to any request - */
 
-typedef struct {
-	ld_transport base;
-	long status;
-	const char *body;
-	char *sent_body;
-	char *sent_url;
-	char *content_type;
-} one_shot;
-
-static int one_shot_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
+static ld_script *one_shot(long status, const char *body)
 {
-	one_shot *o = (one_shot *)t;
-	free(o->sent_body);
-	free(o->sent_url);
-	o->sent_body = strndup(req->body ? req->body : "", req->body_len);
-	o->sent_url = strdup(req->url);
-	for (size_t i = 0; i < req->nheaders; i++)
-		if (!strcmp(req->headers[i].name, "Content-Type")) {
-			free(o->content_type);
-			o->content_type = strdup(req->headers[i].value);
-		}
-	resp->status = o->status;
-	return ld_buf_puts(&resp->body, o->body);
-}
-
-static void one_shot_dispose(one_shot *o)
-{
-	free(o->sent_body);
-	free(o->sent_url);
-	free(o->content_type);
+	ld_script *o = ld_script_new();
+	o->routes = true;
+	ld_script_add(o, (ld_script_step){ .status = status, .body = body });
+	return o;
 }
 
 static void no_sleep(void *ctx, long ms)
@@ -112,7 +89,7 @@ static void no_sleep(void *ctx, long ms)
 	(void)ms;
 }
 
-static int make_client(ld_aws_client *c, one_shot *o)
+static int make_client(ld_aws_client *c, ld_script *o)
 {
 	ld_credentials base = { "AKIDEXAMPLE", "base-secret", NULL, 0 };
 	ld_retry_policy p = LD_RETRY_POLICY_INIT;
@@ -126,24 +103,25 @@ static void test_sts__assume_role_round_trip(void)
 {
 	size_t len;
 	char *xml = ld_test_read_file("fixtures/aws/sts/assume-role.xml", &len);
-	one_shot o = { { one_shot_send, NULL }, 200, xml, NULL, NULL, NULL };
+	ld_script *o = one_shot(200, xml);
 	ld_role_step step = { "arn:aws:iam::210987654321:role/audit", "ext 1", "lambdrift-test",
 			      900, "audit" };
 	ld_aws_client c;
 	ld_credentials out;
 
 	LD_REQUIRE(xml);
-	LD_REQUIRE(make_client(&c, &o) == 0);
+	LD_REQUIRE(make_client(&c, o) == 0);
 	LD_REQUIRE(ld_sts_assume_role(&out, &c, &step) == 0);
 	LD_CHECK_STR(out.access_key_id, "ASIAIOSFODNN7EXAMPLE");
-	LD_CHECK_STR(o.sent_url, "https://sts.us-east-1.amazonaws.com/");
-	LD_CHECK_STR(o.sent_body, "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A"
+	LD_CHECK_STR(o->url[0], "https://sts.us-east-1.amazonaws.com/");
+	LD_CHECK_STR(o->body[0], "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A"
 				  "210987654321%3Arole%2Faudit&RoleSessionName=lambdrift-test"
 				  "&ExternalId=ext%201&DurationSeconds=900");
-	LD_CHECK_STR(o.content_type, "application/x-www-form-urlencoded; charset=utf-8");
+	LD_CHECK(strstr(o->headers[0],
+			 "Content-Type: application/x-www-form-urlencoded; charset=utf-8\n"));
 	ld_credentials_dispose(&out);
 	ld_aws_client_dispose(&c);
-	one_shot_dispose(&o);
+	ld_transport_free(&o->base);
 	free(xml);
 }
 
@@ -151,24 +129,24 @@ static void test_sts__assume_role_denied(void)
 {
 	size_t len;
 	char *xml = ld_test_read_file("fixtures/aws/sts/error-access-denied.xml", &len);
-	one_shot o = { { one_shot_send, NULL }, 403, xml, NULL, NULL, NULL };
+	ld_script *o = one_shot(403, xml);
 	ld_role_step step = { "arn:aws:iam::210987654321:role/audit", NULL, NULL, 0, "audit" };
 	ld_aws_client c;
 	ld_credentials out;
 	const char *m;
 
 	LD_REQUIRE(xml);
-	LD_REQUIRE(make_client(&c, &o) == 0);
+	LD_REQUIRE(make_client(&c, o) == 0);
 	LD_CHECK_INT(ld_sts_assume_role(&out, &c, &step), LD_EAUTH);
 	m = ld_error_last()->message;
 	LD_CHECK(strstr(m, "cannot assume role arn:aws:iam::210987654321:role/audit (profile audit)"));
 	LD_CHECK(strstr(m, "access denied: User: arn:aws:iam::123456789012:user/ci"));
 	LD_CHECK(strstr(m, "sts:AssumeRole"));
 	LD_CHECK(!strstr(m, "base-secret"));
-	LD_CHECK(strstr(o.sent_body, "RoleSessionName=lambdrift-") != NULL);
+	LD_CHECK(strstr(o->body[0], "RoleSessionName=lambdrift-") != NULL);
 	LD_CHECK(out.access_key_id == NULL);
 	ld_aws_client_dispose(&c);
-	one_shot_dispose(&o);
+	ld_transport_free(&o->base);
 	free(xml);
 }
 

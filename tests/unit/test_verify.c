@@ -6,7 +6,6 @@
  * fake transport that serves GetFunction answers and package bytes by URL. Packages other
  * than lambdrift's own are made with `zip -r` from a copy of the tag's files.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "pkg/expect.h"
 #include "pkg/zip.h"
 #include "pkg/zipwrite.h"
+#include "script.h"
 #include "util/hash.h"
 
 #define SECRET_VALUE "tok-SECRET-777"
@@ -141,70 +141,18 @@ static char *zip_of_work(size_t *len, const char *edit)
 	return ld_test_read_file(path, len);
 }
 
-/* --- the fake transport: answers by URL substring ---------------------------------- */
+/* --- the scripted transport (script.h): answers by URL substring ------------------ */
 
-typedef struct {
-	const char *match;
-	long status;
-	const char *body;
-	size_t len;
-	long long content_length; /* -1: the body's length */
-} route;
+typedef ld_script fake;
 
-typedef struct {
-	ld_transport base;
-	route routes[16];
-	size_t nroutes;
-	char *urls[64];
-	size_t nurls;
-	char *owned[16];
-	size_t nowned;
-} fake;
-
-static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
-{
-	fake *f = (fake *)t;
-	if (f->nurls < 64)
-		f->urls[f->nurls++] = strdup(req->url);
-	for (size_t i = 0; i < f->nroutes; i++) {
-		const route *r = &f->routes[i];
-		char where[256];
-		if (!strstr(req->url, r->match))
-			continue;
-		if (r->status < 0) {
-			/* as curl_failure() words it: scheme, host and path, never the query */
-			ld_http_url_for_message(where, sizeof(where), req->url);
-			resp->transient = true;
-			return ld_error_setc(LD_ENET, LD_ERR_HTTP,
-					     "request to %s failed: connection reset by peer", where);
-		}
-		resp->status = r->status;
-		resp->content_length = r->content_length >= 0 ? r->content_length : (long long)r->len;
-		if (ld_buf_put(&resp->body, r->body, r->len) < 0)
-			return ld_error_setc(LD_ELIMIT, LD_ERR_HTTP, "response too large");
-		return 0;
-	}
-	resp->status = 404;
-	resp->content_length = 2;
-	snprintf(resp->error_type, sizeof(resp->error_type), "ResourceNotFoundException");
-	return ld_buf_puts(&resp->body, "{}");
-}
-
-static void fake_free(ld_transport *t)
-{
-	fake *f = (fake *)t;
-	for (size_t i = 0; i < f->nurls; i++)
-		free(f->urls[i]);
-	for (size_t i = 0; i < f->nowned; i++)
-		free(f->owned[i]);
-	free(f);
-}
-
+/* status -1: the connection is reset; content_length -1: the body's length. */
 static void route_add(fake *f, const char *match, long status, const char *body, size_t len,
 		      long long content_length)
 {
-	if (f->nroutes < 16)
-		f->routes[f->nroutes++] = (route){ match, status, body, len, content_length };
+	ld_script_add(f, (ld_script_step){
+		.url_has = match, .status = status < 0 ? 0 : status, .body = body, .len = len,
+		.content_length = content_length >= 0 ? content_length : LD_SCRIPT_BODY_LENGTH,
+		.fail = status < 0 ? "failed: connection reset by peer" : NULL });
 }
 
 /* GetFunction of `name` at `version`, pointing at a presigned-looking package URL. */
@@ -217,8 +165,8 @@ static void route_get_function(fake *f, const char *name, const char *version, c
 		 "{\"RepositoryType\":\"S3\",\"Location\":\"https://pkg.example.com/snap/%s-%s.zip?"
 		 "X-Amz-Signature=" URL_SECRET "&X-Amz-Credential=AKIDEXAMPLE\"}}",
 		 name, sha, name, version);
-	f->owned[f->nowned++] = match;
-	f->owned[f->nowned++] = body;
+	ld_script_own(f, match);
+	ld_script_own(f, body);
 	route_add(f, match, 200, body, strlen(body), -1);
 }
 
@@ -233,10 +181,12 @@ static ld_aws_session *session_on(fake **out)
 	ld_retry_policy p = LD_RETRY_POLICY_INIT;
 	ld_aws_session *s = NULL;
 	ld_aws_config cfg;
-	fake *f = calloc(1, sizeof(*f));
+	fake *f = ld_script_new();
 
-	f->base.send = fake_send;
-	f->base.free = fake_free;
+	/* what no route answers: not found, as Lambda says it */
+	f->routes = true;
+	f->fallback = (ld_script_step){ .status = 404, .body = "{}", .content_length = 2,
+					.error_type = "ResourceNotFoundException" };
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.profile = strdup("default");
 	cfg.region = strdup("us-east-1");
@@ -258,10 +208,7 @@ static ld_aws_session *session_on(fake **out)
 
 static size_t requests_matching(const fake *f, const char *what)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < f->nurls; i++)
-		n += strstr(f->urls[i], what) != NULL;
-	return n;
+	return ld_script_count(f, what);
 }
 
 /* --- inventories ------------------------------------------------------------------ */
@@ -650,7 +597,7 @@ static void test_verify__identical_is_one_hash_compare(void)
 	LD_CHECK_INT(count_code(&r), 0);
 	LD_CHECK_INT(count(&r, "config-drift"), 0);
 	LD_CHECK_INT(count(&r, "config-unverified"), 0);
-	LD_CHECK_INT(r.f->nurls, 0); /* no GetFunction, no download */
+	LD_CHECK_INT(r.f->next, 0); /* no GetFunction, no download */
 	LD_CHECK(r.inv.complete);
 	free(bytes);
 	run_dispose(&r);
@@ -1183,7 +1130,7 @@ static void test_verify__build_mode(void)
 	go(&r);
 	LD_CHECK_INT(r.error, 0);
 	LD_CHECK_INT(count_code(&r), 0); /* the artifact's CodeSha256 is the deployed one */
-	LD_CHECK_INT(r.f->nurls, 0);
+	LD_CHECK_INT(r.f->next, 0);
 	snprintf(path, sizeof(path), "%s/env.txt", fx_base);
 	LD_REQUIRE((env = ld_test_read_file(path, NULL)) != NULL);
 	LD_CHECK(strstr(env, "build-must-not-see-this") == NULL);
