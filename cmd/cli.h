@@ -66,6 +66,8 @@ typedef struct {
 	const char *shards;            /* --shards N, the index from the scheduler */
 	bool posture;                  /* not an option: the command runs the scan rules, so
 					  collecting reads execution roles and log groups too */
+	const ld_rule_selection *rules; /* --rule/--skip-rule of the report (borrowed), NULL:
+					   all; what they leave out is not collected */
 } ld_cli_aws;
 
 /* --rate's default, as the collector applies it (LD_COLLECT_POOL_OPTS_INIT's 0s), for the

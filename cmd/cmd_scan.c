@@ -259,6 +259,7 @@ int ld_cmd_scan(int argc, char **argv)
 	    (a.attestations.count && (rc = read_records(&recs, &a))))
 		goto done;
 	ld_cli_depcheck_progress(c, &a.aws);
+	a.aws.rules = plan.audit.rules;
 	gathered = gather(&inv, &s, &a, &have_report);
 	rc = have_report ? audit_and_report(&inv, &s, c, &a, &plan, gathered, &recs) : gathered;
 done:

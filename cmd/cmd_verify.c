@@ -367,6 +367,7 @@ int ld_cmd_verify(int argc, char **argv)
 	    (a.attest && (rc = ld_cli_out_check(a.attest, "--attest"))) ||
 	    (rc = prepare(&v, &c, &a)) || (rc = open_key(&key, &a, NULL, &inv)))
 		goto done;
+	a.aws.rules = plan.audit.rules;
 	gathered = gather(&inv, &s, &a, v, &have_report);
 	rc = have_report ? compare_and_report(&inv, s, v, &a, &plan, gathered, &key) : gathered;
 done:

@@ -336,7 +336,7 @@ static int collect_targets(ld_inventory *inv, ld_collect_target *ts, size_t n, c
 		return ld_cli_fail(error);
 	report_targets(ts, n, a);
 	ld_inventory_filter(inv, globs, nglobs);
-	if (a->posture && (error = ld_collect_iam(inv, ts, n)) < 0)
+	if (a->posture && (error = ld_collect_iam(inv, ts, n, a->rules)) < 0)
 		return ld_cli_fail(error);
 	return inv->complete ? LD_EXIT_OK : LD_EXIT_INCOMPLETE;
 }

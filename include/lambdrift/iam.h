@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lambdrift/audit.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/inventory.h"
 
@@ -81,10 +82,13 @@ const ld_log_groups *ld_iam_find_logs(const ld_iam_inventory *iam, const char *a
  * GetPolicy + GetPolicyVersion once per managed policy; per account-region
  * logs:DescribeLogGroups. A failed call leaves that account's (or account-region's) data
  * unchecked, naming the missing permission, and adds a problem line (the inventory is
- * incomplete). Calls are counted in inv->calls (iam, logs).
+ * incomplete). Calls are counted in inv->calls (iam, logs). What `rules` (NULL: every
+ * rule) leaves out is not read: IAM without role-overprivileged and logging-denied, Logs
+ * without log-retention, so skipping a rule also skips the permission it needs.
  * @return 0; LD_ERROR without memory
  */
-int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets);
+int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,
+		   const ld_rule_selection *rules);
 
 /** The function's execution role ARN ($LATEST's Role) into a new string (caller frees),
  *  or NULL when it has none (or without memory). */

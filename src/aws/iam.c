@@ -550,10 +550,16 @@ static bool usable(const ld_collect_target *t)
 	return t->session && !t->error && !t->skipped;
 }
 
-int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets)
+int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,
+		   const ld_rule_selection *rules)
 {
+	bool roles = ld_rule_selected(rules, "role-overprivileged") ||
+		     ld_rule_selected(rules, "logging-denied");
+	bool logs = ld_rule_selected(rules, "log-retention");
 	int error = 0;
 
+	if (!roles && !logs)
+		return 0;
 	if (!inv->iam && !(inv->iam = calloc(1, sizeof(*inv->iam))))
 		return ld_error_oom();
 	for (size_t i = 0; i < ntargets && error == 0; i++) {
@@ -563,9 +569,9 @@ int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t n
 		for (size_t k = 0; k < i && first; k++)
 			first = !usable(&targets[k]) ||
 				!same(target_account(inv, &targets[k]), target_account(inv, t));
-		if (first)
+		if (first && roles)
 			error = collect_account(inv, t->session, target_account(inv, t));
-		if (error == 0 && usable(t))
+		if (error == 0 && logs && usable(t))
 			error = collect_logs(inv, t->session, target_account(inv, t),
 					     target_region(t));
 	}

@@ -7,7 +7,7 @@ AWSLambdaVPCAccessExecutionRole and AWSXRayDaemonWriteAccess, a role under a pat
 a Condition, Allow * narrowed by a Deny NotAction, Allow * under a logs-only permissions
 boundary, a group with a retention). The offline scan of the snapshot agrees. With IAM or
 Logs denied to the scanner the run is incomplete (exit 3), names the missing permission,
-and reports nothing it could not check.
+and reports nothing it could not check, unless --skip-rule leaves out the rules it feeds.
 """
 import json
 import sys
@@ -147,7 +147,9 @@ class PostureIamDenied(stack.StackTestCase):
     def seed(cls):
         s = cls.stack
         cls.keys = {}
-        lam = ["lambda:ListFunctions", "lambda:ListAliases", "lambda:ListEventSourceMappings"]
+        # everything else a scan reads (README), so only IAM or Logs can be missing
+        lam = ["lambda:ListFunctions", "lambda:ListAliases", "lambda:ListEventSourceMappings",
+               "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs", "lambda:GetFunction"]
         iam = ["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
                "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion"]
         for user, actions in (("no-iam", lam + ["logs:DescribeLogGroups"]),
@@ -167,15 +169,30 @@ class PostureIamDenied(stack.StackTestCase):
         self.assertExit(r, 3)
         self.assertFalse(r.json["run"]["complete"])
         problems = " ".join(r.json["run"]["problems"])
+        self.assertEqual(len(r.json["run"]["problems"]), 1, msg=str(r))
         self.assertIn("iam:GetRole", problems, msg=str(r))
         self.assertIn("role-overprivileged", problems)
         # unchecked, so neither a finding nor a clean bill: the logs part still ran
         self.assertEqual(posture(r.json), {("log-retention", "admin")}, msg=str(r))
 
+    def test_skipping_the_rules_skips_the_permission(self):
+        # the rules IAM feeds left out: no IAM call, nothing unchecked, the run complete
+        r = self.stack.scan("--skip-rule", "role-overprivileged", "--skip-rule",
+                            "logging-denied", env=self.stack.env(*self.keys["no-iam"]))
+        self.assertExit(r, 0, 1)
+        self.assertTrue(r.json["run"]["complete"], msg=str(r))
+        self.assertNotIn("iam", r.json["run"]["api_calls"])
+        self.assertEqual(posture(r.json), {("log-retention", "admin")}, msg=str(r))
+        r = self.stack.scan("--skip-rule", "log-retention",
+                            env=self.stack.env(*self.keys["no-logs"]))
+        self.assertTrue(r.json["run"]["complete"], msg=str(r))
+        self.assertNotIn("logs", r.json["run"]["api_calls"])
+
     def test_logs_denied_is_incomplete_and_names_the_permission(self):
         r = self.stack.scan(env=self.stack.env(*self.keys["no-logs"]))
         self.assertExit(r, 3)
         problems = " ".join(r.json["run"]["problems"])
+        self.assertEqual(len(r.json["run"]["problems"]), 1, msg=str(r))
         self.assertIn("logs:DescribeLogGroups", problems, msg=str(r))
         self.assertIn("log-retention", problems)
         self.assertEqual(posture(r.json), {("role-overprivileged", "admin")}, msg=str(r))
