@@ -2,16 +2,20 @@
  * a whole service, an escalation action and NotAction on *, and stays clean on AWS's
  * execution policies, resource-scoped wildcards, a conditioned * and an Allow cancelled by
  * an explicit Deny; logging-denied and log-retention likewise; the "iam" member survives a
- * snapshot round trip (full and slim) with identical findings. */
+ * snapshot round trip (full and slim) with identical findings. The collector over the
+ * scripted transport: IAM's query protocol and paging (Marker), URL-encoded documents,
+ * Logs' JSON 1.1 paging (nextToken), and a denied GetRole leaving the account unchecked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/iam.h"
+#include "aws/session.h"
 #include "harness.h"
 #include "lambdrift/audit.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/iam.h"
+#include "script.h"
 
 #define FIXTURE "fixtures/inventory/iam.json"
 
@@ -183,10 +187,197 @@ static void test_iam__wildcards(void)
 				     false));
 }
 
+/* --- the collector (src/aws/iam.c) over the scripted transport, in order ------------ */
+
+#define XMLNS " xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\""
+#define ENC_S3_ALL "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect" \
+		   "%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3A%2A%22%2C%22Resource%22%3A%22%2A" \
+		   "%22%7D%5D%7D"
+#define ENC_ALL "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A" \
+		"%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D"
+#define ENC_LOGS "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A" \
+		 "%5B%22logs%3ACreateLogStream%22%2C%22logs%3APutLogEvents%22%5D%2C%22Resource" \
+		 "%22%3A%22%2A%22%7D%5D%7D"
+#define BASIC_ARN "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+static void step(ld_script *f, long status, const char *body)
+{
+	ld_script_add(f, (ld_script_step){ .status = status, .body = body });
+}
+
+static int collect_session(ld_aws_session **s, ld_script **f)
+{
+	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	ld_aws_config cfg;
+
+	*f = ld_script_new();
+	for (int i = 0; i < LD_QUOTA_COUNT; i++)
+		p.rate[i] = 0;
+	p.max_attempts = 1;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.profile = strdup("default");
+	cfg.region = strdup("us-east-1");
+	cfg.endpoint_url = strdup("http://127.0.0.1:5000");
+	cfg.iam_endpoint_url = strdup("http://127.0.0.1:5001");
+	cfg.logs_endpoint_url = strdup("http://127.0.0.1:5002");
+	cfg.base.access_key_id = strdup("AKIDEXAMPLE");
+	cfg.base.secret_access_key = strdup("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+	cfg.source = strdup("environment");
+	return ld_aws_session__new_with(s, NULL, &cfg, &(*f)->base, &p);
+}
+
+/* fixtures/inventory/iam.json's function "basic" alone, without its IAM part */
+static void basic_only(ld_inventory *inv)
+{
+	const char *only[] = { "basic" };
+
+	LD_REQUIRE(ld_inventory_load(inv, FIXTURE) == 0);
+	ld_inventory_filter(inv, only, 1);
+	LD_REQUIRE(inv->nfunctions == 1);
+	ld_iam_inventory_free(inv->iam);
+	inv->iam = NULL;
+	memset(&inv->calls, 0, sizeof(inv->calls));
+}
+
+static void test_iam__collect_pages_and_decodes(void)
+{
+	ld_aws_session *s = NULL;
+	ld_collect_target t;
+	const ld_iam_role *r;
+	const ld_iam_account *a;
+	ld_inventory inv;
+	ld_findings fs;
+	ld_script *f;
+	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
+
+	basic_only(&inv);
+	LD_REQUIRE(collect_session(&s, &f) == 0);
+	step(f, 200, "<GetRoleResponse" XMLNS "><GetRoleResult><Role><Arn>arn:aws:iam::"
+		     "123456789012:role/basic-role</Arn><PermissionsBoundary>"
+		     "<PermissionsBoundaryType>Policy</PermissionsBoundaryType>"
+		     "<PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/bound"
+		     "</PermissionsBoundaryArn></PermissionsBoundary></Role></GetRoleResult>"
+		     "</GetRoleResponse>");
+	step(f, 200, "<ListAttachedRolePoliciesResponse" XMLNS "><ListAttachedRolePoliciesResult>"
+		     "<AttachedPolicies><member><PolicyName>AWSLambdaBasicExecutionRole</PolicyName>"
+		     "<PolicyArn>" BASIC_ARN "</PolicyArn></member></AttachedPolicies>"
+		     "<IsTruncated>true</IsTruncated><Marker>m&amp;1</Marker>"
+		     "</ListAttachedRolePoliciesResult></ListAttachedRolePoliciesResponse>");
+	step(f, 200, "<ListAttachedRolePoliciesResponse" XMLNS "><ListAttachedRolePoliciesResult>"
+		     "<AttachedPolicies><member><PolicyName>s3</PolicyName><PolicyArn>"
+		     "arn:aws:iam::123456789012:policy/s3</PolicyArn></member></AttachedPolicies>"
+		     "<IsTruncated>false</IsTruncated></ListAttachedRolePoliciesResult>"
+		     "</ListAttachedRolePoliciesResponse>");
+	step(f, 200, "<ListRolePoliciesResponse" XMLNS "><ListRolePoliciesResult><PolicyNames>"
+		     "<member>all</member></PolicyNames><IsTruncated>false</IsTruncated>"
+		     "</ListRolePoliciesResult></ListRolePoliciesResponse>");
+	step(f, 200, "<GetRolePolicyResponse" XMLNS "><GetRolePolicyResult><RoleName>basic-role"
+		     "</RoleName><PolicyName>all</PolicyName><PolicyDocument>" ENC_ALL
+		     "</PolicyDocument></GetRolePolicyResult></GetRolePolicyResponse>");
+	step(f, 200, "<GetPolicyResponse><GetPolicyResult><Policy><PolicyName>AWSLambdaBasic"
+		     "ExecutionRole</PolicyName><DefaultVersionId>v3</DefaultVersionId></Policy>"
+		     "</GetPolicyResult></GetPolicyResponse>");
+	step(f, 200, "<GetPolicyVersionResponse><GetPolicyVersionResult><PolicyVersion><Document>"
+		     ENC_LOGS "</Document></PolicyVersion></GetPolicyVersionResult>"
+		     "</GetPolicyVersionResponse>");
+	step(f, 200, "<GetPolicyResponse><GetPolicyResult><Policy><PolicyName>s3</PolicyName>"
+		     "<DefaultVersionId>v1</DefaultVersionId></Policy></GetPolicyResult>"
+		     "</GetPolicyResponse>");
+	step(f, 200, "<GetPolicyVersionResponse><GetPolicyVersionResult><PolicyVersion><Document>"
+		     ENC_S3_ALL "</Document></PolicyVersion></GetPolicyVersionResult>"
+		     "</GetPolicyVersionResponse>");
+	step(f, 200, "<GetPolicyResponse><GetPolicyResult><Policy><PolicyName>bound</PolicyName>"
+		     "<DefaultVersionId>v2</DefaultVersionId></Policy></GetPolicyResult>"
+		     "</GetPolicyResponse>");
+	step(f, 200, "<GetPolicyVersionResponse><GetPolicyVersionResult><PolicyVersion><Document>"
+		     ENC_S3_ALL "</Document></PolicyVersion></GetPolicyVersionResult>"
+		     "</GetPolicyVersionResponse>");
+	step(f, 200, "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/other\"},{\"logGroupName\":"
+		     "\"/aws/lambda/basic\",\"retentionInDays\":7}],\"nextToken\":\"t1\"}");
+	step(f, 200, "{\"logGroups\":[]}");
+	memset(&t, 0, sizeof(t));
+	t.session = s;
+	t.region = "us-east-1";
+	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_CHECK_INT(f->next, 13);
+	LD_CHECK(inv.complete);
+	LD_CHECK_INT(inv.calls.iam, 11);
+	LD_CHECK_INT(inv.calls.logs, 2);
+	/* the query protocol: form bodies to the IAM endpoint, the marker decoded and re-sent */
+	LD_CHECK(strstr(f->url[0], "127.0.0.1:5001") != NULL);
+	LD_CHECK(strstr(f->body[0], "Action=GetRole&Version=2010-05-08&RoleName=basic-role"));
+	LD_CHECK(strstr(f->body[2], "Marker=m%261") != NULL);
+	LD_CHECK(strstr(f->headers[0], "application/x-www-form-urlencoded") != NULL);
+	LD_CHECK(strstr(f->body[6], "PolicyArn=" "arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Fservice-role"
+				    "%2FAWSLambdaBasicExecutionRole&VersionId=v3") != NULL);
+	/* JSON 1.1 to the Logs endpoint, paged by nextToken */
+	LD_CHECK(strstr(f->url[11], "127.0.0.1:5002") != NULL);
+	LD_CHECK(strstr(f->headers[11], "X-Amz-Target: Logs_20140328.DescribeLogGroups") != NULL);
+	LD_CHECK(strstr(f->body[11], "\"logGroupNamePrefix\":\"/aws/lambda/\"") != NULL);
+	LD_CHECK(strstr(f->body[12], "\"nextToken\":\"t1\"") != NULL);
+
+	LD_REQUIRE((a = ld_iam_find_account(inv.iam, "123456789012")) && !a->unchecked);
+	LD_REQUIRE((r = ld_iam_find_role(a, "arn:aws:iam::123456789012:role/basic-role")));
+	LD_CHECK_INT(r->nattached, 2);
+	LD_CHECK_STR(r->boundary, "arn:aws:iam::123456789012:policy/bound");
+	LD_REQUIRE(r->ninline == 1);
+	LD_CHECK_STR(r->inline_policies[0].document,
+		     "{\"Statement\":[{\"Action\":\"*\",\"Effect\":\"Allow\",\"Resource\":\"*\"}]}");
+	LD_CHECK_INT(a->npolicies, 3);
+	LD_REQUIRE(inv.iam->nlogs == 1 && inv.iam->logs[0].ngroups == 1);
+	LD_CHECK_STR(inv.iam->logs[0].groups[0].name, "/aws/lambda/basic");
+	LD_CHECK_INT(inv.iam->logs[0].groups[0].retention_days, 7);
+
+	/* Allow * under a boundary of s3:* on *: the whole of s3, which fires */
+	memset(&fs, 0, sizeof(fs));
+	LD_REQUIRE(ld_audit_scan(&fs, &inv, &opts) == 0);
+	LD_REQUIRE(find(&fs, "role-overprivileged", "basic"));
+	LD_CHECK(strstr(find(&fs, "role-overprivileged", "basic")->evidence,
+			"\"actions\":[\"s3:*\"]") != NULL);
+	LD_CHECK(!find(&fs, "log-retention", "basic"));
+	ld_findings_dispose(&fs);
+	ld_inventory_dispose(&inv);
+	ld_aws_session_free(s);
+}
+
+static void test_iam__collect_denied_is_unchecked(void)
+{
+	ld_aws_session *s = NULL;
+	ld_collect_target t;
+	const ld_iam_account *a;
+	ld_inventory inv;
+	ld_script *f;
+
+	basic_only(&inv);
+	LD_REQUIRE(collect_session(&s, &f) == 0);
+	step(f, 403, "<ErrorResponse" XMLNS "><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+		     "<Message>User: arn:aws:iam::123456789012:user/x is not authorized to perform: "
+		     "iam:GetRole</Message></Error></ErrorResponse>");
+	step(f, 200, "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/basic\"}]}");
+	memset(&t, 0, sizeof(t));
+	t.session = s;
+	t.region = "us-east-1";
+	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_CHECK(!inv.complete);
+	LD_REQUIRE(inv.nproblems == 1);
+	LD_CHECK(strstr(inv.problems[0], "iam:GetRole") != NULL);
+	LD_CHECK(strstr(inv.problems[0], "role-overprivileged") != NULL);
+	LD_REQUIRE((a = ld_iam_find_account(inv.iam, "123456789012")));
+	LD_CHECK(a->unchecked != NULL);
+	LD_CHECK_INT(a->nroles, 0);
+	/* the logs part is read all the same: a group kept forever */
+	LD_REQUIRE(inv.iam->nlogs == 1 && inv.iam->logs[0].ngroups == 1);
+	LD_CHECK_INT(inv.iam->logs[0].groups[0].retention_days, 0);
+	ld_inventory_dispose(&inv);
+	ld_aws_session_free(s);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_iam__rules_fire_exactly),
 	LD_TEST(test_iam__snapshot_round_trip),
 	LD_TEST(test_iam__unchecked_account_is_skipped),
 	LD_TEST(test_iam__wildcards),
+	LD_TEST(test_iam__collect_pages_and_decodes),
+	LD_TEST(test_iam__collect_denied_is_unchecked),
 	{ NULL, NULL }
 };
