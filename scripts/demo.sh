@@ -78,6 +78,9 @@ package() { # package NAME TEXT: a zip whose code says TEXT
 }
 aws_ iam create-role --role-name demo-exec --assume-role-policy-document \
 	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+# what an execution role needs to write its logs (without it: logging-denied)
+aws_ iam attach-role-policy --role-name demo-exec \
+	--policy-arn arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
 ROLE=arn:aws:iam::123456789012:role/demo-exec
 create() { # create NAME RUNTIME CODE
 	package "$1" "$3"
@@ -125,6 +128,17 @@ aws_ lambda update-function-code --function-name checkout --zip-file fileb://che
 aws_ lambda publish-version --function-name checkout
 aws_ lambda create-alias --function-name checkout --name live --function-version 2 \
 	--routing-config '{"AdditionalVersionWeights":{"1":0.1}}'
+echo "-- ops-tool: released, but its role has AdministratorAccess and its logs never expire"
+aws_ iam create-role --role-name ops-admin --assume-role-policy-document \
+	'{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+aws_ iam attach-role-policy --role-name ops-admin \
+	--policy-arn arn:aws:iam::aws:policy/AdministratorAccess
+package ops-tool '"ops v1"'
+aws_ lambda create-function --function-name ops-tool --runtime python3.12 \
+	--role arn:aws:iam::123456789012:role/ops-admin --handler app.handler \
+	--zip-file fileb://ops-tool.zip
+release ops-tool
+aws_ logs create-log-group --log-group-name /aws/lambda/ops-tool
 
 echo
 echo "==> $BIN scan --endpoint-url $EP --region us-east-1 $*"
