@@ -62,11 +62,12 @@ done
 EP="http://127.0.0.1:$(cat "$work/port")"
 
 if command -v aws >/dev/null 2>&1; then AWS=(aws); else AWS=(python3 -m awscli); fi
-# Show each AWS CLI command as a user would type it, and run it against moto.
+# Show each AWS CLI command as a user would type it (or as SHOW says, to hide a value), and
+# run it against moto.
 aws_() {
-	printf '  $ aws %s\n' "$*"
+	printf '  $ aws %s\n' "${SHOW:-$*}"
 	(cd "$work" && "${AWS[@]}" --endpoint-url "$EP" --output json "$@" >last.json) ||
-		{ echo "demo: aws $* failed" >&2; exit 1; }
+		{ echo "demo: aws ${SHOW:-$*} failed" >&2; exit 1; }
 }
 
 echo "==> moto is listening on $EP; deploying a demo account with the AWS CLI"
@@ -139,6 +140,15 @@ aws_ lambda create-function --function-name ops-tool --runtime python3.12 \
 	--zip-file fileb://ops-tool.zip
 release ops-tool
 aws_ logs create-log-group --log-group-name /aws/lambda/ops-tool
+echo "-- webhooks: released with a Stripe key pasted into its environment (and the database"
+echo "   password as a Secrets Manager reference, which is how it should be done)"
+package webhooks '"hooks v1"'
+# the key is made up, in Stripe's format; the demo does not echo it, and lambdrift never prints it
+stripe="sk_live_$(printf 'demo%.0s' 1 2 3 4 5 6)"
+SHOW="lambda create-function --function-name webhooks ... --environment Variables={STRIPE_SECRET_KEY=sk_live_...,DB_PASSWORD=arn:aws:secretsmanager:...}" aws_ lambda create-function --function-name webhooks --runtime python3.12 --role "$ROLE" \
+	--handler app.handler --zip-file fileb://webhooks.zip --environment \
+	"Variables={STRIPE_SECRET_KEY=$stripe,DB_PASSWORD=arn:aws:secretsmanager:us-east-1:123456789012:secret:webhooks-db-AbCdEf}"
+release webhooks
 
 echo
 echo "==> $BIN scan --endpoint-url $EP --region us-east-1 $*"
@@ -244,14 +254,18 @@ echo "  lambdrift.json at v1.0.0:"
 sed 's/^/    /' "$repo/lambdrift.json"
 echo "  services/storefront/package-lock.json pins lodash 4.17.21 (node_modules is vendored)"
 
-# Deploy as the release pipeline would; the configuration matches the spec's.
+# Deploy as the release pipeline would; the configuration matches the spec's, and the
+# environment is encrypted with the team's own KMS key.
+aws_ kms create-key --description "shop: Lambda environment variables"
+KEY=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["KeyMetadata"]["Arn"])' <"$work/last.json")
 deploy() { # deploy NAME ZIP RUNTIME HANDLER [create-function options]: create, publish
 	# version 1, point alias live at it
 	local name=$1 zip=$2 rt=$3 handler=$4
 	shift 4
 	aws_ lambda create-function --function-name "$name" --runtime "$rt" --role "$ROLE" \
 		--handler "$handler" --memory-size 256 --timeout 15 \
-		--environment 'Variables={LOG_LEVEL=info}' "$@" --zip-file "fileb://$zip" --publish
+		--environment 'Variables={LOG_LEVEL=info}' --kms-key-arn "$KEY" "$@" \
+		--zip-file "fileb://$zip" --publish
 	aws_ lambda create-alias --function-name "$name" --name live --function-version 1
 }
 echo "-- cart-api: deployed with the package 'lambdrift package' makes from the tag"
