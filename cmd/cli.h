@@ -56,7 +56,8 @@ typedef struct {
 	const char *timeout;
 	ld_opt_list functions;
 	bool quiet;
-	const char *accounts;          /* --accounts FILE|ID,... */
+	const char *accounts;          /* --accounts FILE|ID,...|org */
+	ld_opt_list exclude_accounts;  /* --exclude-account ID, repeatable */
 	const char *role_name;
 	const char *role_arn_template;
 	const char *external_id;
@@ -105,11 +106,16 @@ typedef struct {
 	  "only functions whose name matches; repeatable\n" \
 	  "(default: all)", &(a).functions, \
 	  LD_CHECK_NONE }, \
-	{ "accounts", 0, LD_OPT_STRING, "FILE|ID,...", \
+	{ "accounts", 0, LD_OPT_STRING, "FILE|ID,...|org", \
 	  "scan these accounts, each through sts:AssumeRole\n" \
 	  "from the base credentials (a file: one id per line,\n" \
-	  "# comments)", &(a).accounts, \
+	  "# comments); org: the organisation's ACTIVE\n" \
+	  "accounts (organizations:ListAccounts, from the\n" \
+	  "management or a delegated administrator account)", &(a).accounts, \
 	  LD_CHECK_NONE }, \
+	{ "exclude-account", 0, LD_OPT_CSV_LIST, "ID", \
+	  "leave this account of --accounts out; repeatable", \
+	  &(a).exclude_accounts, LD_CHECK_NEEDS("accounts") }, \
 	{ "role-name", 0, LD_OPT_STRING, "NAME", \
 	  "role to assume in each of --accounts", &(a).role_name, LD_CHECK_NONE }, \
 	{ "role-arn-template", 0, LD_OPT_STRING, "ARN", \
@@ -152,6 +158,11 @@ typedef struct {
 	"  CI                        when set, no progress line\n"
 
 /* The ENVIRONMENT lines of the commands with --shard (LD_CLI_AWS_OPTS). */
+/* The environment of --accounts org, for the commands that take --accounts. */
+#define LD_CLI_ORG_ENV_DOC \
+	"  AWS_ENDPOINT_URL_ORGANIZATIONS\n" \
+	"                            Organizations endpoint (--accounts org) when\n" \
+	"                            --endpoint-url is not given\n"
 #define LD_CLI_SHARD_ENV_DOC \
 	"  LAMBDRIFT_SHARD           I/N, as --shard when neither --shard nor --shards\n" \
 	"  JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX\n" \

@@ -62,6 +62,7 @@ static const ld_cmd_doc scan_doc = {
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
+	LD_CLI_ORG_ENV_DOC
 	LD_CLI_SHARD_ENV_DOC
 	LD_CLI_REPORT_ENV_DOC
 	"  LAMBDRIFT_NOW             YYYY-MM-DD: the date runtime deadlines are judged at\n"

@@ -29,6 +29,7 @@ static const ld_cmd_doc snapshot_doc = {
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
+	LD_CLI_ORG_ENV_DOC
 	LD_CLI_SHARD_ENV_DOC
 	"\n"
 	"EXAMPLE\n"

@@ -498,15 +498,88 @@ int ld_cli_shard(unsigned *index, unsigned *count, const ld_cli_aws *a, const ch
 	return rc;
 }
 
+static bool in_shard(const ld_inventory *inv, const char *account)
+{
+	return !inv->shard_count ||
+	       ld_aws_account_shard(account, inv->shard_count) == inv->shard_index;
+}
+
+/* --accounts org: the organisation's ACTIVE accounts. The others of this shard are noted,
+ * left out on purpose (a suspended or closing account cannot be assumed into), so the run
+ * stays complete; a listing that fails leaves no account list at all. */
+static int org_list(org_run *o, ld_aws_session *base, ld_inventory *inv)
+{
+	ld_org_account *list = NULL;
+	size_t n = 0;
+	int error;
+
+	if ((error = ld_aws_org_accounts(&list, &n, base, &inv->calls)) < 0)
+		return error;
+	if (!(o->ids = calloc(n, sizeof(*o->ids))))
+		error = ld_error_oom();
+	for (size_t i = 0; error == 0 && i < n; i++) {
+		if (!in_shard(inv, list[i].id))
+			continue;
+		if (strcmp(list[i].state, "ACTIVE"))
+			error = ld_inventory_note(inv, "account %s left out: %s in the organisation "
+						  "(--accounts org scans ACTIVE accounts)",
+						  list[i].id, list[i].state);
+		else if (!(o->ids[o->nids] = strdup(list[i].id)))
+			error = ld_error_oom();
+		else
+			o->nids++;
+	}
+	ld_org_accounts_free(list);
+	return error;
+}
+
+static bool is_account_id(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	return n == 12 && !s[n];
+}
+
+/* --exclude-account: drop those ids from the list, noting each one of this shard. */
+static int exclude_accounts(org_run *o, const ld_cli_aws *a, ld_inventory *inv)
+{
+	size_t kept = 0;
+	int error = 0;
+
+	for (size_t e = 0; e < a->exclude_accounts.count; e++)
+		if (!is_account_id(a->exclude_accounts.items[e]))
+			return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--exclude-account '%.40s' is "
+					     "not a 12-digit account id",
+					     a->exclude_accounts.items[e]);
+	for (size_t i = 0; i < o->nids; i++) {
+		bool out = false;
+		for (size_t e = 0; !out && e < a->exclude_accounts.count; e++)
+			out = !strcmp(o->ids[i], a->exclude_accounts.items[e]);
+		if (!out) {
+			o->ids[kept++] = o->ids[i];
+			continue;
+		}
+		if (in_shard(inv, o->ids[i]) && error == 0)
+			error = ld_inventory_note(inv, "account %s left out: --exclude-account",
+						  o->ids[i]);
+		free(o->ids[i]);
+	}
+	o->nids = kept;
+	return error;
+}
+
 /* One role session per account of the shard (no STS call yet), then its targets. */
 static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
-		     const ld_inventory *inv, const char *const *regions, size_t nregions)
+		     ld_inventory *inv, const char *const *regions, size_t nregions)
 {
 	ld_role_opts ro = { NULL, a->external_id, "lambdrift", 0 };
 	char *arn = NULL;
 	int error;
 
-	if ((error = ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts)) < 0)
+	if (!strcmp(a->accounts, "org"))
+		error = org_list(o, base, inv);
+	else
+		error = ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts);
+	if (error < 0 || (error = exclude_accounts(o, a, inv)) < 0)
 		return error;
 	if (inv->shard_count)
 		ld_aws_accounts_shard(o->ids, &o->nids, inv->shard_index, inv->shard_count);
@@ -528,6 +601,16 @@ static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
 	return 0;
 }
 
+/* A failed --accounts org listing, said as such (the cause kept after it). */
+static void org_error(int error)
+{
+	char cause[sizeof(ld_error_last()->message)];
+
+	snprintf(cause, sizeof(cause), "%s", ld_error_last()->message);
+	ld_error_setc(error, ld_error_last()->klass, "--accounts org: cannot list the "
+		      "organisation's accounts: %s", cause);
+}
+
 static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cli_aws *a,
 			    const char *cmd, ld_cli_sessions *keep)
 {
@@ -542,6 +625,11 @@ static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cl
 		return rc;
 	if ((error = org_setup(&o, base, a, inv, list, nlist)) < 0) {
 		org_dispose(&o);
+		if (error != LD_EUSAGE && !strcmp(a->accounts, "org"))
+			org_error(error);
+		/* nothing was collected: the report says why, incomplete */
+		if (error != LD_EUSAGE)
+			(void)ld_inventory_problem(inv, "%s", ld_error_last()->message);
 		ld_cli_fail(error);
 		return error == LD_EUSAGE ? LD_EXIT_USAGE : LD_EXIT_INCOMPLETE;
 	}

@@ -84,6 +84,28 @@ compliant with RFC 3986"), as moto already does for GetRolePolicy's PolicyDocume
 launcher encodes it too. Verified with the AWS CLI --debug: the <Document> element of
 get-policy-version is percent-encoded, and the CLI still prints the decoded document.
 
+Organizations accounts: moto 5.2 answers ListAccounts, ListAccountsForParent and
+DescribeAccount with both Status and State for each account, where AWS retired Status on
+9 September 2026 (shared/reference organizations-2016-11-28: "The Status parameter in the
+API response will be retired on September 9, 2026 ... use the State parameter"), so a
+client reading Status would pass against moto and fail against AWS. The launcher drops
+Status from those answers. moto also pages ListAccounts 100 at a time and takes any
+MaxResults, where the model allows 1 to 20: the launcher refuses another MaxResults with
+InvalidInputException, pages 20 at a time when none is given, and leaves out a null
+NextToken (AWS sends none on the last page). And moto answers ListAccounts from a member
+account with an empty list, where AWS allows it only from the management account or a
+delegated administrator ("You can only call this operation from the management account or
+a member account that is a delegated administrator"): the launcher answers a member that
+is neither AccessDeniedException, a delegated administrator (RegisterDelegatedAdministrator)
+its organisation's accounts, and an account in no organisation
+AWSOrganizationsNotInUseException, as moto already does for the management account's own
+calls. CloseAccount is moto's (the account becomes
+SUSPENDED at once; on AWS it is PENDING_CLOSURE first): either way it is no longer ACTIVE.
+Verified with boto3: an organisation of 45 accounts lists in 3 pages of 20, 20 and 5 with
+State and without Status; MaxResults=21 is refused; a closed account lists as SUSPENDED; a
+member's keys get AccessDeniedException until the member is registered as a delegated
+administrator, then the whole list.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -514,6 +536,70 @@ def patch_moto_kms_sign():
     KmsResponse.verify = verify
 
 
+def patch_moto_organizations_accounts():
+    """ListAccounts as AWS answers it since Status was retired (see the module docstring)."""
+    import json
+    from moto.organizations.exceptions import (AWSOrganizationsNotInUseException,
+                                               InvalidInputException,
+                                               OrganizationsClientError)
+    from moto.organizations.models import organizations_backends
+    from moto.organizations.responses import OrganizationsResponse
+
+    class AccessDeniedException(OrganizationsClientError):
+        def __init__(self):
+            super().__init__("AccessDeniedException",
+                             "You don't have permissions to access this resource.")
+
+    def listing_backend(self):
+        # the management account lists; a delegated administrator lists its organisation's;
+        # any other member is refused; an account in no organisation is told so
+        b = self.organizations_backend
+        if b.org is not None:
+            return b
+        master = organizations_backends.master_accounts.get(b.account_id)
+        if master is None:
+            raise AWSOrganizationsNotInUseException()
+        mb = organizations_backends[master[0]][master[1]]
+        if not any(a.account.id == b.account_id for a in mb.admins):
+            raise AccessDeniedException()
+        return mb
+
+    def without_status(account):
+        return {k: v for k, v in account.items() if k != "Status"}
+
+    def list_accounts(self):
+        max_results = self._get_int_param("MaxResults")
+        if max_results is not None and not 1 <= max_results <= 20:
+            raise InvalidInputException(
+                "1 validation error detected: Value at 'maxResults' failed to satisfy "
+                "constraint: Member must have value less than or equal to 20")
+        accounts, token = listing_backend(self).list_accounts(
+            max_results=max_results or 20, next_token=self._get_param("NextToken"))
+        body = {"Accounts": [without_status(a) for a in accounts]}
+        if token:
+            body["NextToken"] = token
+        return json.dumps(body)
+
+    original_for_parent = OrganizationsResponse.list_accounts_for_parent
+    original_describe = OrganizationsResponse.describe_account
+
+    def list_accounts_for_parent(self):
+        body = json.loads(original_for_parent(self))
+        body["Accounts"] = [without_status(a) for a in body.get("Accounts", [])]
+        if not body.get("NextToken"):
+            body.pop("NextToken", None)
+        return json.dumps(body)
+
+    def describe_account(self):
+        body = json.loads(original_describe(self))
+        body["Account"] = without_status(body.get("Account", {}))
+        return json.dumps(body)
+
+    OrganizationsResponse.list_accounts = list_accounts
+    OrganizationsResponse.list_accounts_for_parent = list_accounts_for_parent
+    OrganizationsResponse.describe_account = describe_account
+
+
 def patch_moto_lambda_kms_key():
     """Keep and return a function's KMSKeyArn as Lambda does (see the module docstring)."""
     from moto.awslambda.models import LambdaFunction
@@ -755,6 +841,7 @@ def main(argv=None):
     patch_moto_lambda_code_signing()
     patch_moto_kms_sign()
     patch_moto_lambda_kms_key()
+    patch_moto_organizations_accounts()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions

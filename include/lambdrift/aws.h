@@ -81,6 +81,27 @@ int ld_aws_session_for_role(ld_aws_session **out, ld_aws_session *parent, const 
 int ld_aws_parse_accounts(char ***ids, size_t *nids, const char *arg);
 void ld_aws_accounts_free(char **ids, size_t nids);
 
+/* An account of the organisation, as organizations:ListAccounts reports it. */
+typedef struct {
+	char id[13];    /* 12-digit id */
+	char state[24]; /* "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED", ... */
+} ld_org_account;
+
+/**
+ * Every account of the organisation that `s`'s credentials belong to (--accounts org):
+ * organizations:ListAccounts, every page, from the management account or a delegated
+ * administrator, sorted by id. Only ids and states are kept (never names or emails). The
+ * pages are counted in calls->organizations (`calls` may be NULL). The caller frees
+ * *accounts with ld_org_accounts_free().
+ * @return 0; LD_EAUTH when the caller may not list them (the message names
+ *         organizations:ListAccounts); LD_EINVALID for an account without an id or state,
+ *         a listing with no account, or a page that does not move on; LD_ENET or
+ *         LD_ETHROTTLED when the service could not be reached; nothing is returned then
+ */
+int ld_aws_org_accounts(ld_org_account **accounts, size_t *naccounts, ld_aws_session *s,
+			ld_api_calls *calls);
+void ld_org_accounts_free(ld_org_account *accounts);
+
 /**
  * Keep only the accounts of shard `index` (1-based) of `count`, in place, order kept. An
  * account's shard depends on its id and `count` alone (a jump consistent hash), so every shard

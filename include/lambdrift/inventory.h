@@ -93,6 +93,7 @@ typedef struct {
 	unsigned long get_policy;   /* GetPolicy: its own 15 req/s class */
 	unsigned long iam;          /* posture: IAM reads of the execution roles */
 	unsigned long logs;         /* posture: DescribeLogGroups pages */
+	unsigned long organizations; /* --accounts org: ListAccounts pages */
 	unsigned long throttled;    /* 429 responses received */
 	unsigned long retries;
 	unsigned long errors;       /* requests that failed for good */

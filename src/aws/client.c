@@ -367,11 +367,13 @@ static const char *target_prefix(const ld_aws_client *c)
 {
 	if (!strcmp(c->service, "kms"))
 		return "TrentService";
+	if (!strcmp(c->service, "organizations"))
+		return "AWSOrganizationsV20161128";
 	return strcmp(c->service, "logs") ? NULL : "Logs_20140328";
 }
 
-/* The Content-Type of a request body: STS and IAM take a form (the query protocol), KMS
- * and CloudWatch Logs the JSON 1.1 protocol (with X-Amz-Target naming the operation),
+/* The Content-Type of a request body: STS and IAM take a form (the query protocol), KMS,
+ * CloudWatch Logs and Organizations the JSON 1.1 protocol (with X-Amz-Target naming the operation),
  * Lambda REST JSON. */
 static const char *content_type(const ld_aws_client *c)
 {
@@ -449,6 +451,8 @@ static void count(const ld_aws_client *c, ld_quota_class q)
 		c->calls->iam++;
 	else if (q == LD_QUOTA_LOGS)
 		c->calls->logs++;
+	else if (q == LD_QUOTA_ORGANIZATIONS)
+		c->calls->organizations++;
 	else
 		c->calls->control++;
 }

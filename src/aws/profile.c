@@ -800,11 +800,13 @@ static int resolve_endpoints(resolver *r, profile p)
 				 : is_true(pget(p, "ignore_configured_endpoint_urls"));
 	int error;
 
-	/* one emulator or endpoint given on the command line serves release records' KMS too */
+	/* one emulator or endpoint given on the command line serves release records' KMS and
+	 * the organisation's account list too */
 	if (r->opts->endpoint_url && *r->opts->endpoint_url &&
 	    ((error = ld_dup_or_null(&cfg->kms_endpoint_url, r->opts->endpoint_url)) < 0 ||
 	     (error = ld_dup_or_null(&cfg->iam_endpoint_url, r->opts->endpoint_url)) < 0 ||
-	     (error = ld_dup_or_null(&cfg->logs_endpoint_url, r->opts->endpoint_url)) < 0))
+	     (error = ld_dup_or_null(&cfg->logs_endpoint_url, r->opts->endpoint_url)) < 0 ||
+	     (error = ld_dup_or_null(&cfg->org_endpoint_url, r->opts->endpoint_url)) < 0))
 		return error;
 	if (r->opts->endpoint_url && *r->opts->endpoint_url)
 		error = ld_dup_or_null(&cfg->endpoint_url, r->opts->endpoint_url);
@@ -827,6 +829,10 @@ static int resolve_endpoints(resolver *r, profile p)
 	if (!cfg->logs_endpoint_url &&
 	    (error = configured_endpoint(r, p, "cloudwatch_logs", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS",
 					 &cfg->logs_endpoint_url)) < 0)
+		return error;
+	if (!cfg->org_endpoint_url &&
+	    (error = configured_endpoint(r, p, "organizations", "AWS_ENDPOINT_URL_ORGANIZATIONS",
+					 &cfg->org_endpoint_url)) < 0)
 		return error;
 	return configured_endpoint(r, p, "sts", "AWS_ENDPOINT_URL_STS", &cfg->sts_endpoint_url);
 }
@@ -950,6 +956,7 @@ void ld_aws_config_dispose(ld_aws_config *cfg)
 	free(cfg->kms_endpoint_url);
 	free(cfg->iam_endpoint_url);
 	free(cfg->logs_endpoint_url);
+	free(cfg->org_endpoint_url);
 	free(cfg->ca_bundle);
 	free(cfg->source);
 	ld_credentials_dispose(&cfg->base);

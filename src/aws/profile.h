@@ -73,6 +73,7 @@ typedef struct {
 	char *kms_endpoint_url; /* KMS (release records): --endpoint-url, else as for STS */
 	char *iam_endpoint_url; /* IAM (posture): --endpoint-url, else as for STS */
 	char *logs_endpoint_url; /* CloudWatch Logs (posture): --endpoint-url, else as for STS */
+	char *org_endpoint_url; /* Organizations (--accounts org): as for KMS */
 	char *ca_bundle;        /* AWS_CA_BUNDLE or profile ca_bundle, or NULL */
 	ld_credentials base;    /* static credentials the chain starts from (kind STATIC) */
 	ld_provider provider;   /* where the base credentials come from */

@@ -20,6 +20,7 @@ typedef enum {
 	LD_QUOTA_GET_POLICY,   /* 15 req/s, apart from the control class */
 	LD_QUOTA_IAM,          /* not Lambda's: IAM reads of execution roles (global endpoint) */
 	LD_QUOTA_LOGS,         /* not Lambda's: CloudWatch Logs DescribeLogGroups, 5 req/s */
+	LD_QUOTA_ORGANIZATIONS, /* not Lambda's: --accounts org's ListAccounts pages */
 	LD_QUOTA_COUNT
 } ld_quota_class;
 

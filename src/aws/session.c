@@ -541,6 +541,13 @@ int ld_aws_session__logs_client(ld_aws_client *out, ld_aws_session *s, const cha
 	return error;
 }
 
+int ld_aws_session__org_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+			       ld_api_calls *calls)
+{
+	return service_client(out, s, "organizations", region, s->cfg.org_endpoint_url, NULL,
+			      calls);
+}
+
 void ld_aws_session__report_sts(ld_aws_session *s, ld_api_calls *calls)
 {
 	for (; s; s = s->parent) {
@@ -573,6 +580,7 @@ static int role_config(ld_aws_config *cfg, const ld_aws_session *parent, const l
 	    (error = ld_dup_or_null(&cfg->kms_endpoint_url, parent->cfg.kms_endpoint_url)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->iam_endpoint_url, parent->cfg.iam_endpoint_url)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->logs_endpoint_url, parent->cfg.logs_endpoint_url)) < 0 ||
+	    (error = ld_dup_or_null(&cfg->org_endpoint_url, parent->cfg.org_endpoint_url)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->ca_bundle, parent->cfg.ca_bundle)) < 0 ||
 	    (error = ld_dup_or_null(&cfg->profile, parent->cfg.profile)) < 0 ||
 	    (error = ld_dup_or_null(&step->role_arn, ro->role_arn)) < 0 ||

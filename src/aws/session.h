@@ -110,6 +110,12 @@ int ld_aws_session__iam_client(ld_aws_client *out, ld_aws_session *s, ld_api_cal
  *  5 requests/s, on the session's own transport. */
 int ld_aws_session__logs_client(ld_aws_client *out, ld_aws_session *s, const char *region,
 				ld_api_calls *calls);
+/** An Organizations client (--accounts org) signed for `region` (the partition's
+ *  Organizations region) at the Organizations endpoint (--endpoint-url,
+ *  AWS_ENDPOINT_URL_ORGANIZATIONS, ..., else the one in `region`), on the session's own
+ *  transport. */
+int ld_aws_session__org_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+			       ld_api_calls *calls);
 
 /** As ld_aws_session_for_role, on `transport` for its STS calls (ownership taken, freed on
  *  failure too); NULL: a transport opened for each AssumeRole and closed after it. */

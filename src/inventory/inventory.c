@@ -315,6 +315,7 @@ void ld_api_calls_add(ld_api_calls *to, const ld_api_calls *from)
 	to->get_policy += from->get_policy;
 	to->iam += from->iam;
 	to->logs += from->logs;
+	to->organizations += from->organizations;
 	to->throttled += from->throttled;
 	to->retries += from->retries;
 	to->errors += from->errors;

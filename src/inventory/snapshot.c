@@ -173,6 +173,8 @@ static ld_json *calls_json(const ld_api_calls *c)
 	    ld_json_add_num(o, "sts", (double)c->sts) < 0 ||
 	    (c->iam && ld_json_add_num(o, "iam", (double)c->iam) < 0) ||
 	    (c->logs && ld_json_add_num(o, "logs", (double)c->logs) < 0) ||
+	    (c->organizations &&
+	     ld_json_add_num(o, "organizations", (double)c->organizations) < 0) ||
 	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
 	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
 	    ld_json_add_num(o, "errors", (double)c->errors) < 0) {
@@ -335,6 +337,7 @@ static int load_calls(const where *top, const ld_json *root, ld_api_calls *c)
 	    (error = load_count(&w, calls, "sts", &c->sts)) < 0 ||
 	    (error = load_count(&w, calls, "iam", &c->iam)) < 0 ||
 	    (error = load_count(&w, calls, "logs", &c->logs)) < 0 ||
+	    (error = load_count(&w, calls, "organizations", &c->organizations)) < 0 ||
 	    (error = load_count(&w, calls, "throttled", &c->throttled)) < 0 ||
 	    (error = load_count(&w, calls, "retries", &c->retries)) < 0 ||
 	    (error = load_count(&w, calls, "errors", &c->errors)) < 0)

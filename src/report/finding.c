@@ -33,7 +33,8 @@ void ld_report__count(ld_report__counts *c, const ld_findings *f)
 
 unsigned long ld_report__total_calls(const ld_api_calls *c)
 {
-	return c->control + c->get_function + c->sts + c->kms + c->get_policy + c->iam + c->logs;
+	return c->control + c->get_function + c->sts + c->kms + c->get_policy + c->iam + c->logs +
+	       c->organizations;
 }
 
 /* The function with exactly this account, region and name, by binary search over the

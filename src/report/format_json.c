@@ -66,6 +66,9 @@ static int add_calls(ld_json *run, const ld_api_calls *c)
 	    /* only runs that collect IAM and Logs posture make these */
 	    (c->iam && ld_json_add_num(o, "iam", (double)c->iam) < 0) ||
 	    (c->logs && ld_json_add_num(o, "logs", (double)c->logs) < 0) ||
+	    /* only runs that list the accounts of an organisation (--accounts org) */
+	    (c->organizations &&
+	     ld_json_add_num(o, "organizations", (double)c->organizations) < 0) ||
 	    ld_json_add_num(o, "throttled", (double)c->throttled) < 0 ||
 	    ld_json_add_num(o, "retries", (double)c->retries) < 0 ||
 	    ld_json_add_num(o, "errors", (double)c->errors) < 0)

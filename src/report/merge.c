@@ -215,10 +215,14 @@ static int add_calls(ld_api_calls *c, const ld_json *calls)
 		add.get_policy = (unsigned long)v;
 	if (ld_json_get_num(calls, "sts", &v) && v >= 0)
 		add.sts = (unsigned long)v;
+	if (ld_json_get_num(calls, "kms", &v) && v >= 0)
+		add.kms = (unsigned long)v;
 	if (ld_json_get_num(calls, "iam", &v) && v >= 0)
 		add.iam = (unsigned long)v;
 	if (ld_json_get_num(calls, "logs", &v) && v >= 0)
 		add.logs = (unsigned long)v;
+	if (ld_json_get_num(calls, "organizations", &v) && v >= 0)
+		add.organizations = (unsigned long)v;
 	if (ld_json_get_num(calls, "throttled", &v) && v >= 0)
 		add.throttled = (unsigned long)v;
 	if (ld_json_get_num(calls, "retries", &v) && v >= 0)

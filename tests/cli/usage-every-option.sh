@@ -42,7 +42,7 @@ bad_value() {
 	KEY) echo "awskms://alias/release" ;;             # two slashes: not the KMS form
 	ARN) echo "arn:aws:iam::{account}:role/Audit" ;; # without --accounts
 	ID) echo "ext-1" ;;                               # without --accounts
-	"FILE|ID,...") echo "12" ;;                       # not an account id
+	"FILE|ID,...|org") echo "12" ;;                   # not an account id
 	NAME)
 		case $1 in
 		profile) echo "no-such-profile" ;;
