@@ -1,5 +1,5 @@
-/* --accounts org's listing over a scripted fake transport: ListAccounts pages (the JSON 1.1
- * target and content type, MaxResults 20, the NextToken handed back, signed for
+/* --accounts org's listing over the scripted transport (script.h): ListAccounts pages (the
+ * JSON 1.1 target and content type, MaxResults 20, the NextToken handed back, signed for
  * Organizations in us-east-1 at the configured endpoint), ids sorted and deduplicated,
  * State preferred to the retired Status, names and emails kept out of every message; and
  * failing closed: access denied (naming organizations:ListAccounts), an account without a
@@ -9,64 +9,21 @@
 
 #include "aws/session.h"
 #include "harness.h"
+#include "script.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-#define MAX_STEPS 8
 
-typedef struct {
-	long status;
-	const char *body;
-	const char *error_type;
-} step;
-
-typedef struct {
-	ld_transport base;
-	step steps[MAX_STEPS];
-	size_t nsteps, next;
-	char *urls[MAX_STEPS];
-	char *headers[MAX_STEPS];
-	char *bodies[MAX_STEPS];
-} fake;
-
-static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
+static ld_script *f_new(void)
 {
-	fake *f = (fake *)t;
-	ld_buf h = LD_BUF_INIT;
-	size_t i = f->next++;
-
-	if (i >= f->nsteps) {
-		ld_test_fail(__FILE__, __LINE__, "unscripted request %zu: %s", i, req->url);
-		return ld_error_setc(LD_ENET, LD_ERR_HTTP, "unscripted request");
-	}
-	f->urls[i] = strdup(req->url);
-	for (size_t k = 0; k < req->nheaders; k++)
-		ld_buf_printf(&h, "%s: %s\n", req->headers[k].name, req->headers[k].value);
-	f->headers[i] = ld_buf_detach(&h);
-	f->bodies[i] = strndup(req->body ? req->body : "", req->body_len);
-	resp->status = f->steps[i].status;
-	resp->retry_after = -1;
-	if (f->steps[i].error_type)
-		snprintf(resp->error_type, sizeof(resp->error_type), "%s", f->steps[i].error_type);
-	return ld_buf_puts(&resp->body, f->steps[i].body ? f->steps[i].body : "");
+	return ld_script_new();
 }
 
-static void fake_free(ld_transport *t)
+static void add(ld_script *f, long status, const char *error_type, const char *body)
 {
-	fake *f = (fake *)t;
-	for (size_t i = 0; i < MAX_STEPS; i++) {
-		free(f->urls[i]);
-		free(f->headers[i]);
-		free(f->bodies[i]);
-	}
-	free(f);
-}
-
-static void add(fake *f, long status, const char *error_type, const char *body)
-{
-	if (f->nsteps < MAX_STEPS)
-		f->steps[f->nsteps++] = (step){ status, body, error_type };
+	ld_script_add(f, (ld_script_step){ .status = status, .body = body,
+					   .error_type = error_type });
 }
 
 static char *dup(const char *s)
@@ -76,14 +33,12 @@ static char *dup(const char *s)
 
 /* A session in eu-west-1 whose Organizations endpoint is configured (as --endpoint-url
  * sets it), on `f`, with no pacing and one attempt per request. */
-static int session_on(ld_aws_session **s, fake **f)
+static int session_on(ld_aws_session **s, ld_script **f)
 {
 	ld_retry_policy p = LD_RETRY_POLICY_INIT;
 	ld_aws_config cfg;
 
-	*f = calloc(1, sizeof(**f));
-	(*f)->base.send = fake_send;
-	(*f)->base.free = fake_free;
+	*f = f_new();
 	for (int i = 0; i < LD_QUOTA_COUNT; i++)
 		p.rate[i] = 0;
 	p.max_attempts = 1;
@@ -114,7 +69,7 @@ static void test_org__pages(void)
 	ld_aws_session *s = NULL;
 	ld_org_account *a = NULL;
 	size_t n = 0;
-	fake *f;
+	ld_script *f;
 
 	LD_REQUIRE(session_on(&s, &f) == 0);
 	add(f, 200, NULL, "{\"Accounts\":[" ACCOUNT("333333333333", "ACTIVE") ","
@@ -127,13 +82,13 @@ static void test_org__pages(void)
 	    ACCOUNT("111111111111", "ACTIVE") "],\"NextToken\":null}");
 	LD_REQUIRE(ld_aws_org_accounts(&a, &n, s, &calls) == 0);
 	LD_CHECK_INT(f->next, 3);
-	LD_CHECK_STR(f->urls[0], "http://127.0.0.1:5001/");
+	LD_CHECK_STR(f->url[0], "http://127.0.0.1:5001/");
 	LD_CHECK(strstr(f->headers[0], "X-Amz-Target: AWSOrganizationsV20161128.ListAccounts\n"));
 	LD_CHECK(strstr(f->headers[0], "Content-Type: application/x-amz-json-1.1\n"));
 	LD_CHECK(strstr(f->headers[0], "/us-east-1/organizations/aws4_request") != NULL);
-	LD_CHECK_STR(f->bodies[0], "{\"MaxResults\":20}");
-	LD_CHECK_STR(f->bodies[1], "{\"MaxResults\":20,\"NextToken\":\"tok/1+\\\"x\"}");
-	LD_CHECK_STR(f->bodies[2], "{\"MaxResults\":20,\"NextToken\":\"tok2\"}");
+	LD_CHECK_STR(f->body[0], "{\"MaxResults\":20}");
+	LD_CHECK_STR(f->body[1], "{\"MaxResults\":20,\"NextToken\":\"tok/1+\\\"x\"}");
+	LD_CHECK_STR(f->body[2], "{\"MaxResults\":20,\"NextToken\":\"tok2\"}");
 	LD_REQUIRE(n == 4);
 	LD_CHECK_STR(a[0].id, "111111111111");
 	LD_CHECK_STR(a[0].state, "ACTIVE");
@@ -178,7 +133,7 @@ static void test_org__fails_closed(void)
 		ld_aws_session *s = NULL;
 		ld_org_account *a = (ld_org_account *)1;
 		size_t n = 7;
-		fake *f;
+		ld_script *f;
 		int rc;
 
 		LD_REQUIRE(session_on(&s, &f) == 0);
@@ -198,7 +153,7 @@ static void test_org__token_repeated(void)
 	ld_aws_session *s = NULL;
 	ld_org_account *a = NULL;
 	size_t n = 0;
-	fake *f;
+	ld_script *f;
 
 	LD_REQUIRE(session_on(&s, &f) == 0);
 	add(f, 200, NULL, "{\"Accounts\":[" ACCOUNT("111111111111", "ACTIVE") "],"
