@@ -47,6 +47,10 @@ void ld_cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Print ld_error_last() (with a hint for credential errors); return the exit code for
  *  the library error `error`: INCOMPLETE for auth/network/throttling, else USAGE. */
 int ld_cli_fail(int error);
+/** As ld_cli_fail(), for a failure caused by a value on the command line: the message
+ *  names `opt` ("--inventory"; NULL: the message names it already) and a usage exit
+ *  ends with the hint to 'lambdrift CMD --help'. */
+int ld_cli_fail_opt(int error, const char *cmd, const char *opt);
 
 /* The options that reach AWS, shared by scan and snapshot. */
 typedef struct {
@@ -117,12 +121,15 @@ typedef struct {
 	  "leave this account of --accounts out; repeatable", \
 	  &(a).exclude_accounts, LD_CHECK_NEEDS("accounts") }, \
 	{ "role-name", 0, LD_OPT_STRING, "NAME", \
-	  "role to assume in each of --accounts", &(a).role_name, LD_CHECK_NONE }, \
+	  "role to assume in each of --accounts", &(a).role_name, \
+	  LD_CHECK_NEEDS("accounts") }, \
 	{ "role-arn-template", 0, LD_OPT_STRING, "ARN", \
 	  "role to assume, {account} replaced by each account,\n" \
-	  "e.g. 'arn:aws:iam::{account}:role/Audit'", &(a).role_arn_template, LD_CHECK_NONE }, \
+	  "e.g. 'arn:aws:iam::{account}:role/Audit'", &(a).role_arn_template, \
+	  LD_CHECK_NEEDS("accounts") }, \
 	{ "external-id", 0, LD_OPT_STRING, "ID", \
-	  "external id for those AssumeRole calls", &(a).external_id, LD_CHECK_NONE }, \
+	  "external id for those AssumeRole calls", &(a).external_id, \
+	  LD_CHECK_NEEDS("accounts") }, \
 	{ "shard", 0, LD_OPT_STRING, "I/N", \
 	  "scan only shard I (1 to N) of N of --accounts, split\n" \
 	  "by a hash of the account id (then: lambdrift merge)", &(a).shard, LD_CHECK_NONE }, \
@@ -236,7 +243,7 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
  *         warning printed); LD_EXIT_USAGE when it cannot be read (nothing loaded)
  */
 int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const *globs,
-			  size_t nglobs);
+			  size_t nglobs, const char *cmd);
 
 /* The dependency options of scan, verify and deps. */
 typedef struct {
@@ -275,7 +282,7 @@ void ld_cli_depcheck_progress(ld_depcheck *c, const ld_cli_aws *a);
  *  --max-package-bytes into d->max_package_bytes. Errors are printed.
  *  @param out NULL: only check and parse the options
  *  @return LD_EXIT_OK, or LD_EXIT_USAGE (a missing or unreadable --osv, a bad URL or size) */
-int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d);
+int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d, const char *cmd);
 
 /* The report options shared by scan and verify, as given. */
 typedef struct {
@@ -396,8 +403,8 @@ typedef struct {
 
 /** Check before any work that `path` ("-" or NULL: stdout) can be written: not a
  *  directory, and its directory exists and is writable. `what` names the option in the
- *  message ("--output"). @return 0, or LD_EXIT_USAGE after printing an error */
-int ld_cli_out_check(const char *path, const char *what);
+ *  message ("--output"), `cmd` the command whose --help the message points at. @return 0, or LD_EXIT_USAGE after printing an error */
+int ld_cli_out_check(const char *path, const char *what, const char *cmd);
 
 /** Open `path` ("-" or NULL: stdout). A path that exists and is not a regular file
  *  (/dev/null, a FIFO) is written directly: renaming over it would replace the device.

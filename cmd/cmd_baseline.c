@@ -57,7 +57,7 @@ static int create(const char *report, const baseline_args *a)
 	if (ld_cli_now(&o.now, started) != 0)
 		goto done;
 	if ((error = ld_baseline_create(&doc, &n, report, &o)) < 0) {
-		ld_cli_fail(error);
+		ld_cli_fail_opt(error, "baseline", NULL);
 		goto done;
 	}
 	if (ld_cli_out_open(&out, a->output) < 0)
@@ -115,7 +115,7 @@ int ld_cmd_baseline(int argc, char **argv)
 		rc = LD_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = ld_cli_out_check(a.output, "--output")) == LD_EXIT_OK)
+	if ((rc = ld_cli_out_check(a.output, "--output", "baseline")) == LD_EXIT_OK)
 		rc = create(args.items[1], &a);
 done:
 	ld_opt_list_dispose(&args);

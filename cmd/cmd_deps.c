@@ -115,8 +115,8 @@ int ld_cmd_deps(int argc, char **argv)
 		goto done;
 	}
 	ld_cli_deps_workers(&a.dep, &a.aws);
-	if (rc || (rc = ld_cli_out_check(a.output, "--output")) ||
-	    (rc = ld_cli_depcheck(&c, &a.dep)))
+	if (rc || (rc = ld_cli_out_check(a.output, "--output", "deps")) ||
+	    (rc = ld_cli_depcheck(&c, &a.dep, "deps")))
 		goto done;
 	ld_cli_depcheck_progress(c, &a.aws);
 	gathered = ld_cli_collect(&inv, &a.aws, "deps", &collected, &s);

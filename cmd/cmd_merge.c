@@ -111,7 +111,7 @@ int ld_cmd_merge(int argc, char **argv)
 		goto done;
 	if ((error = ld_merge_reports(&m, (const char *const *)a.reports.items, a.reports.count,
 				      expect)) < 0) {
-		rc = ld_cli_fail(error);
+		rc = ld_cli_fail_opt(error, "merge", NULL);
 		goto done;
 	}
 	for (size_t i = 0; i < m.nshard_lines; i++)

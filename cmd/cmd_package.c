@@ -79,7 +79,7 @@ static int build(ld_buf *zip, const package_args *a)
 	if (error < 0) {
 		/* Whatever went wrong (tag, spec, function, tree), there is no package: the
 		 * message says why; nothing here is transient. */
-		ld_cli_fail(error);
+		ld_cli_fail_opt(error, "package", NULL);
 		error = LD_EXIT_USAGE;
 	}
 	ld_verify_free(v);
@@ -140,7 +140,8 @@ int ld_cmd_package(int argc, char **argv)
 		rc = LD_EXIT_OK;
 		goto done;
 	}
-	if (rc || (rc = check_args(&a)) || (rc = ld_cli_out_check(a.output, "--output")) ||
+	if (rc || (rc = check_args(&a)) ||
+	    (rc = ld_cli_out_check(a.output, "--output", "package")) ||
 	    (rc = build(&zip, &a)))
 		goto done;
 	rc = write_zip(&zip, a.output);

@@ -179,7 +179,7 @@ static int gather(ld_inventory *inv, ld_cli_sessions *s, const scan_args *a, boo
 	if (!a->inventory)
 		return ld_cli_collect(inv, &a->aws, "scan", report, a->deps ? s : NULL);
 	rc = ld_cli_load_inventory(inv, a->inventory, (const char *const *)a->aws.functions.items,
-				   a->aws.functions.count);
+				   a->aws.functions.count, "scan");
 	*report = rc != LD_EXIT_USAGE;
 	return rc;
 }
@@ -256,7 +256,7 @@ int ld_cmd_scan(int argc, char **argv)
 	ld_cli_deps_workers(&a.dep, &a.aws);
 	if (rc || (rc = check_sources(&a)) ||
 	    (rc = ld_cli_report_plan_init(&plan, &a.report, "scan")) ||
-	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep))) ||
+	    (a.deps && (rc = ld_cli_depcheck(&c, &a.dep, "scan"))) ||
 	    (a.attestations.count && (rc = read_records(&recs, &a))))
 		goto done;
 	ld_cli_depcheck_progress(c, &a.aws);

@@ -89,7 +89,7 @@ int ld_cmd_snapshot(int argc, char **argv)
 		rc = LD_EXIT_USAGE;
 		goto done;
 	}
-	if ((rc = ld_cli_out_check(output, "--output")) != LD_EXIT_OK)
+	if ((rc = ld_cli_out_check(output, "--output", "snapshot")) != LD_EXIT_OK)
 		goto done;
 	rc = ld_cli_collect(&inv, &aws, "snapshot", &collected, NULL);
 	if (!collected)

@@ -136,7 +136,7 @@ static int prepare(ld_verify **v, ld_depcheck **c, verify_args *a)
 			      "give one or the other");
 		return LD_EXIT_USAGE;
 	}
-	if ((rc = ld_cli_depcheck(a->no_deps ? NULL : c, &a->dep)) != LD_EXIT_OK)
+	if ((rc = ld_cli_depcheck(a->no_deps ? NULL : c, &a->dep, "verify")) != LD_EXIT_OK)
 		return rc;
 	vo.deps = *c;
 	vo.max_package_bytes = a->dep.max_package_bytes;
@@ -152,7 +152,7 @@ static int prepare(ld_verify **v, ld_depcheck **c, verify_args *a)
 	vo.nglobs = a->aws.functions.count;
 	/* A missing repository or tag, a refused ref and a bad spec are all the user's to fix. */
 	if ((error = ld_verify_prepare(v, &vo)) < 0) {
-		ld_cli_fail(error);
+		ld_cli_fail_opt(error, "verify", NULL);
 		return LD_EXIT_USAGE;
 	}
 	return LD_EXIT_OK;
@@ -191,7 +191,7 @@ static int gather(ld_inventory *inv, ld_aws_session **s, const verify_args *a,
 	if (!a->inventory)
 		return collect(inv, s, a, v, report);
 	nnames = ld_verify_functions(v, &names);
-	rc = ld_cli_load_inventory(inv, a->inventory, names, nnames);
+	rc = ld_cli_load_inventory(inv, a->inventory, names, nnames, "verify");
 	*report = rc != LD_EXIT_USAGE;
 	return rc;
 }
@@ -364,7 +364,7 @@ int ld_cmd_verify(int argc, char **argv)
 	}
 	if (rc || (rc = check_args(&a)) ||
 	    (rc = ld_cli_report_plan_init(&plan, &a.report, "verify")) ||
-	    (a.attest && (rc = ld_cli_out_check(a.attest, "--attest"))) ||
+	    (a.attest && (rc = ld_cli_out_check(a.attest, "--attest", "verify"))) ||
 	    (rc = prepare(&v, &c, &a)) || (rc = open_key(&key, &a, NULL, &inv)))
 		goto done;
 	a.aws.rules = plan.audit.rules;

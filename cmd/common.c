@@ -61,6 +61,21 @@ int ld_cli_fail(int error)
 	return exit_for(error);
 }
 
+int ld_cli_fail_opt(int error, const char *cmd, const char *opt)
+{
+	const char *msg;
+	int rc;
+
+	(void)ld_error_about(error, opt);
+	msg = ld_error_last()->message;
+	rc = exit_for(error);
+	if (rc != LD_EXIT_USAGE || strstr(msg, "--help"))
+		return ld_cli_fail(error);
+	ld_cli_errorf("%s; see 'lambdrift %s --help'", *msg ? msg : "failed for an unknown reason",
+		      cmd);
+	return rc;
+}
+
 bool ld_cli_aws_used(const ld_cli_aws *a, const char **which)
 {
 	*which = a->profile ? "--profile" : a->regions.count ? "--region" :
@@ -220,7 +235,7 @@ int ld_cli_session(ld_aws_session **out, const ld_cli_aws *a, const char *cmd)
 		error = ld_aws_session_new(out, &ao);
 	}
 	if (error < 0)
-		return ld_cli_fail(error);
+		return ld_cli_fail_opt(error, cmd, NULL);
 	return LD_EXIT_OK;
 }
 
@@ -402,11 +417,8 @@ static void org_dispose(org_run *o)
 
 static int check_account_opts(const ld_cli_aws *a, const char *cmd)
 {
-	if (!a->accounts && (a->role_name || a->role_arn_template || a->external_id)) {
-		ld_cli_errorf("--role-name, --role-arn-template and --external-id need --accounts; "
-			      "see 'lambdrift %s --help'", cmd);
-		return LD_EXIT_USAGE;
-	}
+	/* --role-name, --role-arn-template and --external-id without --accounts: refused by
+	 * the option table (LD_CHECK_NEEDS) */
 	if (a->accounts && !a->role_name == !a->role_arn_template) {
 		ld_cli_errorf("--accounts needs one of --role-name NAME or --role-arn-template "
 			      "ARN; see 'lambdrift %s --help'", cmd);
@@ -467,18 +479,19 @@ int ld_cli_shard(unsigned *index, unsigned *count, const ld_cli_aws *a, const ch
 
 	*index = *count = 0;
 	if (a->shard && a->shards) {
-		ld_cli_errorf("give --shard I/N or --shards N, not both");
+		ld_cli_errorf("give --shard I/N or --shards N, not both; see 'lambdrift %s --help'",
+			      cmd);
 		return LD_EXIT_USAGE;
 	}
 	if (a->shard && !parse_shard(index, count, a->shard)) {
-		ld_cli_errorf("--shard wants I/N with 1 <= I <= N <= %d, not '%.32s'",
-			      LD_SHARDS_MAX, a->shard);
+		ld_cli_errorf("--shard '%.32s' is not I/N with 1 <= I <= N <= %d; see "
+			      "'lambdrift %s --help'", a->shard, LD_SHARDS_MAX, cmd);
 		return LD_EXIT_USAGE;
 	}
 	if (a->shards) {
 		if (ld_cli_parse_count(&n, a->shards, LD_SHARDS_MAX) < 0 || n < 1) {
-			ld_cli_errorf("--shards wants a number from 1 to %d, not '%.32s'",
-				      LD_SHARDS_MAX, a->shards);
+			ld_cli_errorf("--shards '%.32s' is not a number from 1 to %d; see "
+				      "'lambdrift %s --help'", a->shards, LD_SHARDS_MAX, cmd);
 			return LD_EXIT_USAGE;
 		}
 		*count = (unsigned)n;
@@ -578,7 +591,8 @@ static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
 	if (!strcmp(a->accounts, "org"))
 		error = org_list(o, base, inv);
 	else
-		error = ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts);
+		error = ld_error_about(ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts),
+				       "--accounts");
 	if (error < 0 || (error = exclude_accounts(o, a, inv)) < 0)
 		return error;
 	if (inv->shard_count)
@@ -590,7 +604,8 @@ static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
 	for (size_t i = 0; i < o->nids; i++) {
 		if ((error = ld_aws_role_arn(&arn, a->role_arn_template, a->role_name, o->ids[i],
 					     ld_aws_session_partition(base))) < 0)
-			return error;
+			return ld_error_about(error, a->role_arn_template ? "--role-arn-template" :
+						     "--role-name");
 		ro.role_arn = arn;
 		error = ld_aws_session_for_role(&o->sessions[i], base, &ro);
 		free(arn);
@@ -625,13 +640,14 @@ static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cl
 		return rc;
 	if ((error = org_setup(&o, base, a, inv, list, nlist)) < 0) {
 		org_dispose(&o);
-		if (error != LD_EUSAGE && !strcmp(a->accounts, "org"))
+		if (error == LD_EUSAGE)
+			return ld_cli_fail_opt(error, cmd, NULL);
+		if (!strcmp(a->accounts, "org"))
 			org_error(error);
 		/* nothing was collected: the report says why, incomplete */
-		if (error != LD_EUSAGE)
-			(void)ld_inventory_problem(inv, "%s", ld_error_last()->message);
+		(void)ld_inventory_problem(inv, "%s", ld_error_last()->message);
 		ld_cli_fail(error);
-		return error == LD_EUSAGE ? LD_EXIT_USAGE : LD_EXIT_INCOMPLETE;
+		return LD_EXIT_INCOMPLETE;
 	}
 	/* a shard left with no account has nothing to collect, and says so by being empty */
 	rc = !o.ntargets && inv->shard_count ? LD_EXIT_OK :
@@ -718,7 +734,7 @@ bool ld_cli_deps_asked(const ld_cli_deps *d)
 	return d->osv.count || d->osv_api;
 }
 
-int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d)
+int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d, const char *cmd)
 {
 	ld_depcheck_opts o = { (const char *const *)d->osv.items, d->osv.count, d->osv_api, 0,
 			       d->workers };
@@ -727,8 +743,8 @@ int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d)
 
 	/* 1 GiB: past Lambda's 250 MB unzipped limit with room for a bad estimate */
 	if (d->max_package && (ld_cli_parse_count(&max, d->max_package, 1L << 30) != 0 || !max)) {
-		ld_cli_errorf("--max-package-bytes wants a number of bytes from 1 to 1073741824, "
-			      "not '%s'", d->max_package);
+		ld_cli_errorf("--max-package-bytes '%s' is not a number of bytes from 1 to "
+			      "1073741824; see 'lambdrift %s --help'", d->max_package, cmd);
 		return LD_EXIT_USAGE;
 	}
 	o.max_package = d->max_package_bytes = (size_t)max;
@@ -738,19 +754,19 @@ int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d)
 
 	if (error == 0)
 		return LD_EXIT_OK;
-	ld_cli_errorf("%s%s", ld_error_last()->message,
+	ld_cli_errorf("%s%s; see 'lambdrift %s --help'", ld_error_last()->message,
 		      error == LD_ENOTFOUND ? "; --osv takes a directory of OSV JSON files, one "
-					      "such file, or an ecosystem's all.zip" : "");
+					      "such file, or an ecosystem's all.zip" : "", cmd);
 	return LD_EXIT_USAGE;
 }
 
 int ld_cli_load_inventory(ld_inventory *inv, const char *path, const char *const *globs,
-			  size_t nglobs)
+			  size_t nglobs, const char *cmd)
 {
 	int error;
 
 	if ((error = ld_inventory_load_slim(inv, path)) < 0) {
-		ld_cli_fail(error);
+		ld_cli_fail_opt(error, cmd, "--inventory");
 		return LD_EXIT_USAGE;
 	}
 	ld_inventory_filter(inv, globs, nglobs);

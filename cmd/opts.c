@@ -22,6 +22,7 @@ typedef struct {
 	const ld_opt *opts;
 	const char *cmd;
 	bool seen[MAX_OPTS];
+	const char *last[MAX_OPTS]; /* the row's last value, for messages (NULL: a flag) */
 } parse_ctx;
 
 static void usage_error(const char *cmd, const char *fmt, ...)
@@ -252,7 +253,11 @@ static int check_needs(const parse_ctx *ctx)
 			n += (size_t)w;
 			p += len + (p[len] == '|');
 		}
-		usage_error(ctx->cmd, "--%s applies only with %s", ctx->opts[i].name, words);
+		if (ctx->last[i])
+			usage_error(ctx->cmd, "--%s '%s' applies only with %s", ctx->opts[i].name,
+				    ctx->last[i], words);
+		else
+			usage_error(ctx->cmd, "--%s applies only with %s", ctx->opts[i].name, words);
 		return LD_OPTS_USAGE;
 	}
 	return 0;
@@ -265,6 +270,7 @@ static int store(parse_ctx *ctx, const ld_opt *o, const char *value, const char 
 	int error;
 
 	ctx->seen[o - ctx->opts] = true;
+	ctx->last[o - ctx->opts] = o->kind == LD_OPT_FLAG ? NULL : value;
 	if (!*value && o->kind != LD_OPT_FLAG) {
 		usage_error(cmd, "option '%s' needs a non-empty value", spelled);
 		return LD_OPTS_USAGE;

@@ -83,7 +83,7 @@ static int check_destinations(ld_cli_report_plan *p, const char *cmd)
 	for (size_t i = 0; i < p->noutputs; i++) {
 		if (p->outputs[i].path && !strcmp(p->outputs[i].path, "-"))
 			p->outputs[i].path = NULL;
-		if (ld_cli_out_check(p->outputs[i].path, "--output") != LD_EXIT_OK)
+		if (ld_cli_out_check(p->outputs[i].path, "--output", cmd) != LD_EXIT_OK)
 			return LD_EXIT_USAGE;
 		to_stdout += !p->outputs[i].path;
 		for (size_t j = 0; p->outputs[i].path && j < i; j++) {
@@ -131,7 +131,7 @@ static int plan_outputs(ld_cli_report_plan *p, const ld_opt_list *seq, const cha
 
 /* ---- destinations, checked before collecting ---- */
 
-int ld_cli_out_check(const char *path, const char *what)
+int ld_cli_out_check(const char *path, const char *what, const char *cmd)
 {
 	const char *slash;
 	char dir[4096];
@@ -142,29 +142,36 @@ int ld_cli_out_check(const char *path, const char *what)
 		return LD_EXIT_OK;
 	if (stat(path, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			ld_cli_errorf("%s '%s' is a directory; give a file name", what, path);
+			ld_cli_errorf("%s '%s' is a directory; give a file name; see 'lambdrift %s "
+				      "--help'", what, path, cmd);
 			return LD_EXIT_USAGE;
 		}
-		if (!S_ISREG(st.st_mode)) /* a device or FIFO is written directly */
-			return access(path, W_OK) == 0 ? LD_EXIT_OK : LD_EXIT_USAGE;
+		if (!S_ISREG(st.st_mode)) { /* a device or FIFO is written directly */
+			if (access(path, W_OK) == 0)
+				return LD_EXIT_OK;
+			ld_cli_errorf("%s '%s' is not writable (%s); see 'lambdrift %s --help'",
+				      what, path, strerror(errno), cmd);
+			return LD_EXIT_USAGE;
+		}
 	}
 	slash = strrchr(path, '/');
 	len = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
 	if (len >= sizeof(dir)) {
-		ld_cli_errorf("%s '%s': the path is too long", what, path);
+		ld_cli_errorf("%s '%s': the path is too long; see 'lambdrift %s --help'", what,
+			      path, cmd);
 		return LD_EXIT_USAGE;
 	}
 	memcpy(dir, slash ? path : ".", len);
 	dir[len] = '\0';
 	/* the report appears by renaming a temp file in that directory: it must be writable */
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		ld_cli_errorf("%s '%s': the directory '%s' does not exist; create it first", what,
-			      path, dir);
+		ld_cli_errorf("%s '%s': the directory '%s' does not exist; create it first; see "
+			      "'lambdrift %s --help'", what, path, dir, cmd);
 		return LD_EXIT_USAGE;
 	}
 	if (access(dir, W_OK | X_OK) != 0) {
-		ld_cli_errorf("%s '%s': the directory '%s' is not writable (%s)", what, path, dir,
-			      strerror(errno));
+		ld_cli_errorf("%s '%s': the directory '%s' is not writable (%s); see 'lambdrift "
+			      "%s --help'", what, path, dir, strerror(errno), cmd);
 		return LD_EXIT_USAGE;
 	}
 	return LD_EXIT_OK;
@@ -229,11 +236,11 @@ int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
 	error = a->runtime_table ? ld_runtime_table_load(&p->runtimes, a->runtime_table)
 				 : ld_runtime_table_default(&p->runtimes);
 	if (error < 0)
-		return ld_cli_fail(error);
+		return ld_cli_fail_opt(error, cmd, "--runtime-table");
 	p->audit.runtimes = &p->runtimes;
 	/* A baseline that cannot be read must stop the run before it reads the account. */
 	if (a->baseline && (error = ld_baseline_load(&p->baseline, a->baseline)) < 0) {
-		ld_cli_fail(error);
+		ld_cli_fail_opt(error, cmd, "--baseline");
 		return LD_EXIT_USAGE;
 	}
 	return LD_EXIT_OK;

@@ -58,6 +58,13 @@ int ld_error_setc(int code, ld_error_class klass, const char *fmt, ...)
 /** Record an out-of-memory error; returns LD_ERROR. */
 int ld_error_oom(void);
 
+/**
+ * Say what a failure is about: prefix the last error's message with "WHAT: " (an option,
+ * a file) unless it already names it. Code and class are kept.
+ * @return error, unchanged
+ */
+int ld_error_about(int error, const char *what);
+
 /** The last error of this thread; never NULL (message is "" when none). */
 const ld_error *ld_error_last(void);
 

@@ -196,7 +196,7 @@ int ld_runtime_table_load(ld_runtime_table *out, const char *path)
 		error = ld_file_dir_error(path, "a runtime table", LD_ERR_CONFIG);
 	else if (error == LD_ENOTFOUND || error == LD_EUSAGE)
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG,
-				      "%s: cannot open the runtime table; check the path", path);
+				      "cannot open the runtime table '%s'; check the path", path);
 	else if (error < 0)
 		error = ld_error_setc(LD_EUSAGE, LD_ERR_CONFIG, "%s: read error", path);
 	if (error == 0)

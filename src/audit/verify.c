@@ -125,11 +125,17 @@ int ld_verify_prepare(ld_verify **out, const ld_verify_opts *opts)
 	v->strict = opts->strict;
 	v->deps = opts->deps;
 	v->max_package = opts->max_package_bytes ? opts->max_package_bytes : LD_VERIFY_MAX_PACKAGE;
-	if ((error = ld_git_open(&v->repo, opts->repo_path ? opts->repo_path : ".")) < 0 ||
-	    (error = ld_git_resolve(&v->rev, v->repo, opts->tag, opts->allow_ref)) < 0)
+	/* each failure names the option whose value it is about */
+	if ((error = ld_git_open(&v->repo, opts->repo_path ? opts->repo_path : ".")) < 0) {
+		error = ld_error_about(error, "--repo");
 		goto done;
+	}
+	if ((error = ld_git_resolve(&v->rev, v->repo, opts->tag, opts->allow_ref)) < 0) {
+		error = ld_error_about(error, "--tag");
+		goto done;
+	}
 	if (opts->spec_path)
-		error = ld_spec_load(&v->spec, opts->spec_path);
+		error = ld_error_about(ld_spec_load(&v->spec, opts->spec_path), "--spec");
 	else
 		error = load_spec_from_tag(v);
 	if (error < 0) {
@@ -228,8 +234,8 @@ int ld_package_build(ld_buf *zip, const ld_verify *v, const char *function)
 		if (!strcmp(v->spec->functions[i].name, function))
 			fn = &v->spec->functions[i];
 	if (!fn)
-		return ld_error_setc(LD_ENOTFOUND, LD_ERR_USAGE, "%s declares no function named '%s'",
-				     v->spec->file, function);
+		return ld_error_setc(LD_ENOTFOUND, LD_ERR_USAGE, "--function: %s declares no "
+				     "function named '%s'", v->spec->file, function);
 	return ld_expect_source(NULL, zip, v->repo, &v->rev, fn);
 }
 

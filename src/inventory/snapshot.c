@@ -796,7 +796,7 @@ static int load_file(ld_inventory *inv, const char *path, bool slim)
 		return ld_file_dir_error(path, "an inventory snapshot", LD_ERR_INVENTORY);
 	if (!f)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_INVENTORY,
-				     "%s: cannot open the inventory snapshot; check the path", path);
+				     "cannot open the inventory snapshot '%s'; check the path", path);
 	if ((error = ld_split_object(f, path, &split)) < 0)
 		goto done;
 	if (split.not_object) {

@@ -254,8 +254,8 @@ static int read_bounded(ld_buf *out, const char *path, const char *what)
 		return ld_file_dir_error(path, a_what, LD_ERR_USAGE);
 	}
 	if (error == LD_ENOTFOUND || error == LD_EUSAGE)
-		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: cannot open the %s; check the path",
-				     path, what);
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "cannot open the %s '%s'; check the path",
+				     what, path);
 	if (error < 0)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "%s: read error", path);
 	return 0;
@@ -429,15 +429,15 @@ static int check_create_opts(const ld_baseline_create_opts *o, const char *today
 
 	if (o->reason && (!*o->reason || strlen(o->reason) > TEXT_MAX || !is_one_line(o->reason)))
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
-				     "the reason must be one line of 1 to %d characters", TEXT_MAX);
+				     "--reason must be one line of 1 to %d characters", TEXT_MAX);
 	if (!o->expires)
 		return 0;
 	if (!ld_date_parse(o->expires, &exp))
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
-				     "expiry '%.40s' is not a YYYY-MM-DD date", o->expires);
+				     "--expires '%.40s' is not a YYYY-MM-DD date", o->expires);
 	if (ld_date_parse(today, &now) && exp <= now)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
-				     "expiry %s is not after today (%s); give a future date",
+				     "--expires '%s' is not after today (%s); give a future date",
 				     o->expires, today);
 	return 0;
 }

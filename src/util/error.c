@@ -37,6 +37,23 @@ int ld_error_oom(void)
 	return ld_error_set(LD_ERR_NOMEM, "out of memory");
 }
 
+int ld_error_about(int error, const char *what)
+{
+	size_t n = what ? strlen(what) + 2 : 0, len = strlen(last_error.message);
+
+	if (error >= 0 || !what || strstr(last_error.message, what) ||
+	    n >= sizeof(last_error.message))
+		return error;
+	/* shift the message right (its end cut off when it no longer fits) and put WHAT first */
+	if (len + n >= sizeof(last_error.message))
+		len = sizeof(last_error.message) - n - 1;
+	memmove(last_error.message + n, last_error.message, len);
+	last_error.message[n + len] = '\0';
+	memcpy(last_error.message, what, n - 2);
+	memcpy(last_error.message + n - 2, ": ", 2);
+	return error;
+}
+
 const ld_error *ld_error_last(void)
 {
 	return &last_error;

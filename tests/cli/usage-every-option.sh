@@ -1,28 +1,57 @@
 # A bad value for every valued option of every command, the list read from 'lambdrift --help'
 # and each command's --help (made from the option tables), so a new option is tried too: each
-# must exit 2 with a message, before any API call (credentials and an endpoint that refuses
-# every connection are set, so a call that slips through would exit 3), and create no file.
-# The bad value is chosen by the option's METAVAR; a METAVAR not listed below fails the case,
-# so a new kind of value has to say what is bad for it.
+# must exit 2 with a message that names the option, the value and the command's own --help,
+# before any API call, and create no file. Credentials are set and every endpoint is a local
+# listener that records each connection, so a call that slips through is seen even when the
+# command then exits 2. The bad value is chosen by the option's METAVAR; a METAVAR not listed
+# below fails the case, so a new kind of value has to say what is bad for it.
 . "$FIXTURES/../tests/cli/make-repo.inc"
 make_repo repo >/dev/null 2>&1 || { echo "cannot make the repository"; exit 9; }
 here=$(pwd)
 repo=$here/repo
+mkdir .listen
+# shellcheck disable=SC2016
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(16); s.settimeout(1)
+open(".listen/port", "w").write(str(s.getsockname()[1]))
+end = time.time() + 600
+while time.time() < end:
+    try:
+        c, _ = s.accept()
+    except socket.timeout:
+        continue
+    with open(".listen/connections", "a") as f:
+        f.write("connection\n")
+    c.close()
+' &
+listener=$!
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	[ -s .listen/port ] && break
+	sleep 0.2
+done
+[ -s .listen/port ] || { echo "the listener did not start"; exit 9; }
+url=http://127.0.0.1:$(cat .listen/port)
+connections() { [ -f .listen/connections ] && wc -l <.listen/connections || echo 0; }
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=not-a-secret
-export AWS_REGION=us-east-1 AWS_ENDPOINT_URL=http://127.0.0.1:1
+export AWS_REGION=us-east-1 AWS_ENDPOINT_URL=$url
 $LD scan --inventory "$FIXTURES/inventory/cli-basic.json" --format json -o report.json \
 	>/dev/null 2>&1
 
-# the arguments a command needs besides the option tried
+# the arguments a command needs besides the option tried (and, for an option that applies
+# only with another, that one)
 base_args() {
 	case $1 in
 	verify) echo "--repo $repo --tag v1" ;;
 	package) echo "--repo $repo --tag v1 --function orders-api -o out.zip" ;;
 	snapshot) echo "-o snap.json" ;;
 	baseline) echo "create report.json -o base.json" ;;
-	attestation) echo "verify report.json" ;;
+	attestation) echo "verify report.json --key awskms:///alias/release" ;;
 	merge) echo "report.json" ;;
 	*) echo "" ;;
+	esac
+	case $2 in
+	accounts) echo "--role-name Audit" ;;
 	esac
 }
 
@@ -61,6 +90,16 @@ bad_value() {
 	esac
 }
 
+# what the message lacks of: the option, the value (unless it is too long to repeat) and
+# the hint to the command's own --help
+lacks() {
+	case $4 in *"$2"*) ;; *) echo "  (does not name $2)" ;; esac
+	if [ ${#3} -le 100 ]; then
+		case $4 in *"'$3'"*) ;; *) echo "  (does not quote the value)" ;; esac
+	fi
+	case $4 in *"see 'lambdrift $1 --help'"*) ;; *) echo "  (no hint to 'lambdrift $1 --help')" ;; esac
+}
+
 commands=$($LD --help | sed -n '/^COMMANDS/,/^$/s/^  \([a-z]*\) .*/\1/p')
 for cmd in $commands; do
 	$LD "$cmd" --help 2>/dev/null |
@@ -75,12 +114,17 @@ for cmd in $commands; do
 				echo "$cmd --$opt $metavar: no bad value listed in this case"
 				continue
 			fi
-			before=$(find . -newer report.json -type f ! -path './repo/*' | wc -l)
+			before=$(find . -newer report.json -type f ! -path './repo/*' ! -path './.listen/*' | wc -l)
+			calls=$(connections)
 			# shellcheck disable=SC2046 # base_args is split into words on purpose
-			msg=$($LD "$cmd" $(base_args "$cmd") "--$opt" "$value" 2>&1 >/dev/null)
+			msg=$($LD "$cmd" $(base_args "$cmd" "$opt") "--$opt" "$value" 2>&1 >/dev/null)
 			rc=$?
-			after=$(find . -newer report.json -type f ! -path './repo/*' | wc -l)
-			echo "$cmd --$opt '$value': exit $rc: $(echo "$msg" | head -1 | sed "s|$here|.|g")"
+			after=$(find . -newer report.json -type f ! -path './repo/*' ! -path './.listen/*' | wc -l)
+			first=$(echo "$msg" | head -1 | sed "s|$here|.|g; s|$url|http://LISTENER|g")
+			echo "$cmd --$opt '$value': exit $rc: $first" | cut -c1-400
+			lacks "$cmd" "--$opt" "$value" "$(echo "$msg" | head -1)"
 			[ "$after" = "$before" ] || echo "  (a file was created)"
+			[ "$(connections)" = "$calls" ] || echo "  (the endpoint was called)"
 		done
 done
+kill "$listener"

@@ -347,12 +347,12 @@ static void test_baseline__create_errors(void)
 
 	LD_REQUIRE(report_file(report));
 	LD_REQUIRE(write_file(notreport, "{\"schema\": \"lambdrift/inventory/v1\"}"));
-	expect_create_error(report, NULL, "2026-11-25", "expiry 2026-11-25 is not after today");
+	expect_create_error(report, NULL, "2026-11-25", "--expires '2026-11-25' is not after today");
 	expect_create_error(report, NULL, "2026-02-30", "is not a YYYY-MM-DD date");
-	expect_create_error(report, "two\nlines", NULL, "the reason must be one line");
-	expect_create_error(report, "", NULL, "the reason must be one line");
+	expect_create_error(report, "two\nlines", NULL, "--reason must be one line");
+	expect_create_error(report, "", NULL, "--reason must be one line");
 	expect_create_error(notreport, NULL, NULL, "inv.json: schema: expected \"lambdrift/report/v1\"");
-	expect_create_error(tmp_path("missing.json"), NULL, NULL, "missing.json: cannot open");
+	expect_create_error(tmp_path("missing.json"), NULL, NULL, "cannot open the JSON report");
 }
 
 static void expect_load_error(const char *text, const char *message_part)

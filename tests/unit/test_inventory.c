@@ -238,7 +238,7 @@ static void test_snapshot__malformed(void)
 	expect_load_error("fixtures/inventory/bad-truncated.json", LD_EINVALID,
 			  "malformed JSON in fixtures/inventory/bad-truncated.json");
 	expect_load_error("fixtures/inventory/no-such-file.json", LD_EUSAGE,
-			  "no-such-file.json: cannot open");
+			  "cannot open the inventory snapshot 'fixtures/inventory/no-such-file.json'");
 }
 
 static void test_snapshot__rejects_wrong_shapes(void)

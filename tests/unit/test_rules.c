@@ -359,7 +359,7 @@ static void test_runtimes__user_table(void)
 	expect_table_error("a\t\t\t\t\nb\t\t\t\t\na\t\t\t\t\n", ":3: runtime 'a' is listed twice");
 	expect_table_error("# only comments\n", "no runtimes listed");
 	LD_CHECK_INT(ld_runtime_table_load(&t, "/nonexistent/rt.tsv"), LD_EUSAGE);
-	CHECK_CONTAINS(ld_error_last()->message, "/nonexistent/rt.tsv: cannot open");
+	CHECK_CONTAINS(ld_error_last()->message, "cannot open the runtime table '/nonexistent/rt.tsv'");
 }
 
 static void test_dates(void)
