@@ -180,19 +180,21 @@ int ld_cli_out_check(const char *path, const char *what, const char *cmd)
 /* ---- the plan ---- */
 
 /* --rule/--skip-rule: each pattern must match a rule, so a typo never reports clean. */
-static int plan_rules(ld_cli_report_plan *p, const ld_cli_report_args *a)
+static int plan_rules(ld_cli_report_plan *p, const ld_cli_report_args *a, const char *cmd)
 {
+	int error;
+
 	p->rules.only = (const char *const *)a->rules.items;
 	p->rules.nonly = a->rules.count;
 	p->rules.skip = (const char *const *)a->skip_rules.items;
 	p->rules.nskip = a->skip_rules.count;
-	if (ld_rule_selection_check(&p->rules) < 0) {
-		ld_cli_errorf("%s", ld_error_last()->message);
+	if ((error = ld_rule_selection_check(&p->rules)) < 0) {
+		ld_cli_fail_opt(error, cmd, NULL);
 		return LD_EXIT_USAGE;
 	}
 	if (ld_rule_selection_skipped(&p->rules) == ld_rule_count()) {
 		ld_cli_errorf("--rule and --skip-rule leave no rule to run; 'lambdrift rules' "
-			      "lists them");
+			      "lists them; see 'lambdrift %s --help'", cmd);
 		return LD_EXIT_USAGE;
 	}
 	p->audit.rules = ld_rule_selection_given(&p->rules) ? &p->rules : NULL;
@@ -231,7 +233,7 @@ int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
 	}
 	if (ld_cli_now(&p->audit.now, p->started) != 0)
 		return LD_EXIT_USAGE;
-	if ((rc = plan_rules(p, a)) != LD_EXIT_OK)
+	if ((rc = plan_rules(p, a, cmd)) != LD_EXIT_OK)
 		return rc;
 	error = a->runtime_table ? ld_runtime_table_load(&p->runtimes, a->runtime_table)
 				 : ld_runtime_table_default(&p->runtimes);
