@@ -28,6 +28,12 @@ REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account for access keys it did not issue
 FAKE_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 FAKE_SECRET = "lambdrift-test-fake-secret-key"
+# Exactly the permissions README.md says a scan needs.
+SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
+                    "lambda:ListEventSourceMappings", "lambda:GetPolicy",
+                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction", "iam:GetRole",
+                    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
+                    "iam:GetPolicy", "iam:GetPolicyVersion", "logs:DescribeLogGroups"]
 ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [

@@ -14,12 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
 
-# Exactly the permissions README.md says a scan needs.
-SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
-                    "lambda:ListEventSourceMappings", "lambda:GetPolicy",
-                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction", "iam:GetRole",
-                    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
-                    "iam:GetPolicy", "iam:GetPolicyVersion", "logs:DescribeLogGroups"]
+SCAN_PERMISSIONS = stack.SCAN_PERMISSIONS
 ROLE = "lambdrift-audit"
 
 

@@ -30,8 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import stack  # noqa: E402
 
-SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
-                    "lambda:ListEventSourceMappings"]
+SCAN_PERMISSIONS = stack.SCAN_PERMISSIONS
 ROLE = "lambdrift-oidc"
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvYXBwIn0.CANARYjwtSignature"
 CONTAINER_TOKEN = "CANARYcontainerAuthToken"
