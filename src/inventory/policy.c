@@ -260,11 +260,37 @@ static bool pinned(const ld_json *st, key_kind kind)
 	return false;
 }
 
+static bool is_not_true(const char *s, const void *ctx)
+{
+	(void)ctx;
+	return strcasecmp(s, "true") != 0;
+}
+
+/* Since October 2025 AWS pairs a public URL's lambda:InvokeFunctionUrl statement with a
+ * lambda:InvokeFunction one under Bool lambda:InvokedViaFunctionUrl "true": a grant that only
+ * works through the URL, so url-public's to judge, not policy-public's. */
+static bool via_url(const ld_json *st)
+{
+	const ld_json *cond = ld_json_get(st, "Condition");
+
+	for (const ld_json *op = ld_json_first(cond); ld_json_is_object(cond) && op;
+	     op = ld_json_next(op)) {
+		if (strcasecmp(ld_json_key(op), "Bool") || !ld_json_is_object(op))
+			continue;
+		for (const ld_json *k = ld_json_first(op); k; k = ld_json_next(k))
+			if (!strcasecmp(ld_json_key(k), "lambda:InvokedViaFunctionUrl") &&
+			    (ld_json_is_string(k) || (ld_json_is_array(k) && ld_json_size(k))) &&
+			    !any_string(k, is_not_true, NULL))
+				return true;
+	}
+	return false;
+}
+
 /* moto writes the URL's auth type as a bare key; AWS as a condition. Only the condition
  * counts here (the launcher answers as AWS does). */
 static bool url_only(const ld_json *st)
 {
-	return pinned(st, KEY_URL_AUTH) || !ld_policy_statement_invokes(st, false);
+	return pinned(st, KEY_URL_AUTH) || via_url(st) || !ld_policy_statement_invokes(st, false);
 }
 
 ld_grant ld_policy_statement_grant(const ld_json *st, const char **who)

@@ -46,6 +46,13 @@ static void test_policy__statements(void)
 	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\","
 			      "\"Action\":\"lambda:InvokeFunctionUrl\",\"Condition\":{\"StringEquals\":"
 			      "{\"lambda:FunctionUrlAuthType\":\"NONE\"}}}"), LD_GRANT_URL_PUBLIC);
+	/* the statement AWS adds next to it since October 2025: only through the URL */
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\","
+			      "\"Action\":\"lambda:InvokeFunction\",\"Condition\":{\"Bool\":"
+			      "{\"lambda:InvokedViaFunctionUrl\":\"true\"}}}"), LD_GRANT_NONE);
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\","
+			      "\"Action\":\"lambda:InvokeFunction\",\"Condition\":{\"Bool\":"
+			      "{\"lambda:InvokedViaFunctionUrl\":\"false\"}}}"), LD_GRANT_PUBLIC);
 	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},"
 			      "\"Action\":\"lambda:InvokeFunction\"}"), LD_GRANT_DEPUTY);
 	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},"
