@@ -162,10 +162,10 @@ class Shards(stack.StackTestCase):
     def test_bad_values_are_usage_errors(self):
         out = self.path("bad.json")
         cases = [
-            (("--shard", "0/3"), None, "--shard wants I/N"),
-            (("--shard", "4/3"), None, "--shard wants I/N"),
-            (("--shard", "1/"), None, "--shard wants I/N"),
-            (("--shard", "x/3"), None, "--shard wants I/N"),
+            (("--shard", "0/3"), None, "is not I/N with 1 <= I <= N"),
+            (("--shard", "4/3"), None, "is not I/N with 1 <= I <= N"),
+            (("--shard", "1/"), None, "is not I/N with 1 <= I <= N"),
+            (("--shard", "x/3"), None, "is not I/N with 1 <= I <= N"),
             (("--shard", "1/3", "--shards", "3"), None, "not both"),
             (("--shards", "3"), None, "needs the shard's index"),
             (("--shards", "3"), {"JOB_COMPLETION_INDEX": "3"}, "JOB_COMPLETION_INDEX is '3'"),
