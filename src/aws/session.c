@@ -460,32 +460,6 @@ int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *re
 	return error < 0 ? error : ld_aws_session__client_on(out, s, region, calls, t);
 }
 
-int ld_aws_session__kms_client(ld_aws_client *out, ld_aws_session *s, const char *region,
-			       ld_api_calls *calls)
-{
-	ld_buf endpoint = LD_BUF_INIT_CAP(4096);
-	ld_credentials none;
-	ld_transport *t;
-	int error;
-
-	memset(&none, 0, sizeof(none));
-	if (!region)
-		region = s->cfg.region;
-	if ((error = ld_aws_session__own_transport(&t, s)) < 0)
-		return error;
-	if (s->cfg.kms_endpoint_url)
-		error = ld_buf_puts(&endpoint, s->cfg.kms_endpoint_url);
-	else
-		error = ld_aws_default_endpoint(&endpoint, "kms", region);
-	if (error == 0)
-		error = ld_aws_client_init(out, t, &none, region, "kms", endpoint.ptr, calls,
-					   &s->retry, s->deadline_ms);
-	if (error == 0)
-		ld_aws_client_sync_credentials(out, session_sync, s);
-	ld_buf_dispose(&endpoint);
-	return error;
-}
-
 /* A client of `service` signed for `region`, at `url` when set, else `dflt` (the default
  * endpoint, NULL: https://SERVICE.REGION.amazonaws.com), on the session's own transport. */
 static int service_client(ld_aws_client *out, ld_aws_session *s, const char *service,
@@ -511,6 +485,13 @@ static int service_client(ld_aws_client *out, ld_aws_session *s, const char *ser
 		ld_aws_client_sync_credentials(out, session_sync, s);
 	ld_buf_dispose(&endpoint);
 	return error;
+}
+
+int ld_aws_session__kms_client(ld_aws_client *out, ld_aws_session *s, const char *region,
+			       ld_api_calls *calls)
+{
+	return service_client(out, s, "kms", region ? region : s->cfg.region,
+			      s->cfg.kms_endpoint_url, NULL, calls);
 }
 
 int ld_aws_session__iam_client(ld_aws_client *out, ld_aws_session *s, ld_api_calls *calls)
