@@ -22,14 +22,6 @@ typedef struct {
 	ld_findings *out;
 } env_ctx;
 
-static ld_finding_id fid(const env_ctx *c, const char *rule, const char *key)
-{
-	ld_finding_id id = { rule, ld_rule_severity(rule),
-			     c->fn->account ? c->fn->account : c->account, c->fn->region,
-			     c->fn->name, NULL, key, 0 };
-	return id;
-}
-
 static bool has_setting(const ld_version *v, const char *name)
 {
 	for (size_t i = 0; i < v->nconfig; i++)
@@ -139,7 +131,7 @@ static int report_secret(const env_ctx *c, const char *name)
 	ld_json *ev = ld_json_new_object(), *detectors = ld_json_new_array();
 	ld_json *versions = ld_json_new_array();
 	ld_buf where = LD_BUF_INIT_CAP(4096), found = LD_BUF_INIT_CAP(4096);
-	ld_finding_id id = fid(c, "env-plaintext-secret", name);
+	ld_finding_id id = ld_finding_id_of(c->fn, c->account, "env-plaintext-secret", NULL, name);
 	char *evidence = NULL;
 	size_t total = 0;
 	int error;
@@ -223,7 +215,7 @@ static int check_default_key(const env_ctx *c)
 {
 	const ld_version *newest = ld_function_latest_published(c->fn);
 	ld_json *ev = NULL, *versions = ld_json_new_array();
-	ld_finding_id id = fid(c, "env-default-key", NULL);
+	ld_finding_id id = ld_finding_id_of(c->fn, c->account, "env-default-key", NULL, NULL);
 	ld_buf where = LD_BUF_INIT_CAP(4096);
 	char *evidence = NULL;
 	size_t total = 0;

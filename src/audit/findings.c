@@ -170,6 +170,14 @@ int ld_severity_parse(ld_severity *out, const char *s)
 			     "unknown severity '%s'; use error, warning, note or none", s ? s : "");
 }
 
+ld_finding_id ld_finding_id_of(const ld_function *fn, const char *account, const char *rule,
+			       const char *qualifier, const char *key)
+{
+	ld_finding_id id = { rule, ld_rule_severity(rule), fn->account ? fn->account : account,
+			     fn->region, fn->name, qualifier, key, 0 };
+	return id;
+}
+
 void ld_finding_fingerprint(char out[33], const ld_finding_id *id)
 {
 	const char *parts[6] = { id->rule, id->account, id->region, id->function, id->qualifier,

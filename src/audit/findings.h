@@ -54,6 +54,11 @@ int ld_findings_add_copy(ld_findings *out, const ld_finding *f);
  *  function\0qualifier\0key. */
 void ld_finding_fingerprint(char out[33], const ld_finding_id *id);
 
+/** The id of a finding about `fn` (its rule's default severity): fn's account, else
+ *  `account` (the inventory's), fn's region and name, and `qualifier` and `key` as given. */
+ld_finding_id ld_finding_id_of(const ld_function *fn, const char *account, const char *rule,
+			       const char *qualifier, const char *key);
+
 /** Default severity of a rule slug from ld_rules[], LD_SEV_NONE when unknown. */
 ld_severity ld_rule_severity(const char *slug);
 

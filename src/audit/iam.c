@@ -492,15 +492,6 @@ typedef struct {
 	stmt_set role, boundary;
 } iam_ctx;
 
-static ld_finding_id id_for(const iam_ctx *c, const char *rule, const ld_function *fn,
-			    const char *key)
-{
-	ld_finding_id id = { rule, ld_rule_severity(rule),
-			     fn->account ? fn->account : c->inv->account, fn->region, fn->name,
-			     NULL, key, 0 };
-	return id;
-}
-
 static int check_role(iam_ctx *c, const ld_function *fn, const ld_iam_account *a,
 		      const char *role, const char *group)
 {
@@ -519,12 +510,12 @@ static int check_role(iam_ctx *c, const ld_function *fn, const ld_iam_account *a
 	if (bp && add_document(&c->boundary, bp->arn, bp->document) == 0)
 		with_boundary = true;
 	if (r) {
-		id = id_for(c, "role-overprivileged", fn, role);
+		id = ld_finding_id_of(fn, c->inv->account, "role-overprivileged", NULL, role);
 		error = check_overprivileged(c->out, &id, role, &c->role,
 					     with_boundary ? &c->boundary : NULL);
 	}
 	if (error == 0) {
-		id = id_for(c, "logging-denied", fn, group);
+		id = ld_finding_id_of(fn, c->inv->account, "logging-denied", NULL, group);
 		error = check_logging(c->out, &id, role, group, partition, fn->region, account,
 				      &c->role, with_boundary ? &c->boundary : NULL, !r);
 	}
@@ -549,7 +540,7 @@ static int check_function(iam_ctx *c, const ld_function *fn)
 		error = check_role(c, fn, a, role, group);
 	for (size_t i = 0; error == 0 && logs && !logs->unchecked && i < logs->ngroups; i++)
 		if (!strcmp(logs->groups[i].name, group)) {
-			id = id_for(c, "log-retention", fn, group);
+			id = ld_finding_id_of(fn, c->inv->account, "log-retention", NULL, group);
 			error = check_retention(c->out, &id, &logs->groups[i],
 						c->opts->log_retention_min);
 		}

@@ -38,14 +38,6 @@ typedef struct {
 	bool url_public, policy_public;
 } ctx;
 
-static ld_finding_id fid(const ctx *c, const char *rule, const char *qualifier, const char *key)
-{
-	ld_finding_id id = { rule, ld_rule_severity(rule),
-			     c->fn->account ? c->fn->account : c->inv->account, c->fn->region,
-			     c->fn->name, qualifier, key, 0 };
-	return id;
-}
-
 static const char *shown(const char *q)
 {
 	return q ? q : "$LATEST";
@@ -102,7 +94,7 @@ static int url_public(ctx *c, const ld_url_config *u, const ld_json *policy, con
 			ld_json_add(ev, "cors", ld_json_dup(cors));
 	}
 	evidence = ld_findings_evidence(ev);
-	id = fid(c, "url-public", shown(q), u->url);
+	id = ld_finding_id_of(c->fn, c->inv->account, "url-public", shown(q), u->url);
 	error = ld_findings_add(c->out, &id, evidence,
 				"function URL %s (%s) takes unauthenticated requests from anyone%s; "
 				"use AuthType AWS_IAM or remove the public permission",
@@ -132,7 +124,7 @@ static int policy_public(ctx *c, const ld_json *st, ld_grant g, const char *who,
 		ld_json_add(ev, "condition", ld_json_dup(ld_json_get(st, "Condition")));
 	}
 	evidence = ld_findings_evidence(ev);
-	id = fid(c, "policy-public", shown(q), sidtext);
+	id = ld_finding_id_of(c->fn, c->inv->account, "policy-public", shown(q), sidtext);
 	if (g == LD_GRANT_PUBLIC)
 		error = ld_findings_add(c->out, &id, evidence,
 					"resource policy of %s (statement %s) lets anyone invoke it; "
@@ -170,7 +162,7 @@ static int permission_unqualified(ctx *c, const ld_json *st)
 	}
 	evidence = ld_findings_evidence(ev);
 	snprintf(key, sizeof(key), "permission:%s", sidtext);
-	id = fid(c, "trigger-unqualified", "$LATEST", key);
+	id = ld_finding_id_of(c->fn, c->inv->account, "trigger-unqualified", "$LATEST", key);
 	error = ld_findings_add(c->out, &id, evidence,
 				"permission %s lets its principal invoke the unqualified function "
 				"ARN, so it runs whatever was uploaded last; grant it on an alias",
@@ -194,7 +186,7 @@ static int url_unqualified(ctx *c, const ld_url_config *u)
 	}
 	evidence = ld_findings_evidence(ev);
 	snprintf(key, sizeof(key), "url:%s", u->url);
-	id = fid(c, "trigger-unqualified", "$LATEST", key);
+	id = ld_finding_id_of(c->fn, c->inv->account, "trigger-unqualified", "$LATEST", key);
 	error = ld_findings_add(c->out, &id, evidence,
 				"function URL %s serves the unqualified function ARN, so it runs "
 				"whatever was uploaded last; create the URL on an alias", u->url);
@@ -238,7 +230,8 @@ static int check_policy(ctx *c, const ld_resource_policy *rp)
 static int concurrency_unbounded(ctx *c)
 {
 	const ld_fn_policy *p = c->fn->policy;
-	ld_finding_id id = fid(c, "concurrency-unbounded", NULL, NULL);
+	ld_finding_id id = ld_finding_id_of(c->fn, c->inv->account, "concurrency-unbounded",
+					    NULL, NULL);
 	ld_json *ev;
 	char *evidence;
 	int error;
@@ -304,7 +297,7 @@ static int layer_foreign(ctx *c, const char *arn, const char *served_by)
 		ld_json_add_str(ev, "version", served_by);
 	}
 	evidence = ld_findings_evidence(ev);
-	id = fid(c, "layer-foreign", NULL, arn);
+	id = ld_finding_id_of(c->fn, c->inv->account, "layer-foreign", NULL, arn);
 	error = ld_findings_add(c->out, &id, evidence,
 				"layer %s is published by account %s, neither this one nor AWS, so "
 				"that account's code runs in the function; vendor it or publish it "
