@@ -140,3 +140,24 @@ size_t ld_script_count(const ld_script *s, const char *what)
 		n += s->url[i] && strstr(s->url[i], what) != NULL;
 	return n;
 }
+
+ld_retry_policy ld_script_unpaced(int attempts)
+{
+	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+
+	for (int i = 0; i < LD_QUOTA_COUNT; i++)
+		p.rate[i] = 0;
+	p.max_attempts = attempts;
+	return p;
+}
+
+void ld_script_config(ld_aws_config *cfg, const char *region, const char *secret)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->profile = strdup("default");
+	cfg->region = strdup(region);
+	cfg->endpoint_url = strdup("http://127.0.0.1:5000");
+	cfg->base.access_key_id = strdup("AKIDEXAMPLE");
+	cfg->base.secret_access_key = strdup(secret);
+	cfg->source = strdup("environment");
+}

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "aws/profile.h"
+#include "aws/retry.h"
 #include "http/http.h"
 
 #define LD_SCRIPT_MAX 64
@@ -66,5 +68,13 @@ char *ld_script_own(ld_script *s, char *str);
 
 /** How many recorded requests' URLs contain `what`. */
 size_t ld_script_count(const ld_script *s, const char *what);
+
+/** A retry policy with no pacing (every rate 0) and `attempts` attempts per request. */
+ld_retry_policy ld_script_unpaced(int attempts);
+
+/** `cfg` zeroed, then as static keys in the environment resolve: profile default, `region`,
+ *  every service at http://127.0.0.1:5000, access key AKIDEXAMPLE with `secret`; the caller
+ *  may set more endpoints. Its strings are malloc'd, for the session that takes it. */
+void ld_script_config(ld_aws_config *cfg, const char *region, const char *secret);
 
 #endif

@@ -207,22 +207,13 @@ static void step(ld_script *f, long status, const char *body)
 
 static int collect_session(ld_aws_session **s, ld_script **f)
 {
-	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	ld_retry_policy p = ld_script_unpaced(1);
 	ld_aws_config cfg;
 
 	*f = ld_script_new();
-	for (int i = 0; i < LD_QUOTA_COUNT; i++)
-		p.rate[i] = 0;
-	p.max_attempts = 1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.profile = strdup("default");
-	cfg.region = strdup("us-east-1");
-	cfg.endpoint_url = strdup("http://127.0.0.1:5000");
+	ld_script_config(&cfg, "us-east-1", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 	cfg.iam_endpoint_url = strdup("http://127.0.0.1:5001");
 	cfg.logs_endpoint_url = strdup("http://127.0.0.1:5002");
-	cfg.base.access_key_id = strdup("AKIDEXAMPLE");
-	cfg.base.secret_access_key = strdup("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-	cfg.source = strdup("environment");
 	return ld_aws_session__new_with(s, NULL, &cfg, &(*f)->base, &p);
 }
 

@@ -32,30 +32,16 @@ static void add(fake *f, long status, const char *error_type, const char *body)
 					   .error_type = error_type });
 }
 
-static char *dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A session in us-east-1 (not the layer's region) on `f`, with an endpoint override as
  * profile.c would resolve it, and no pacing or real sleeps. */
 static int session_on(ld_aws_session **s, fake **f)
 {
-	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	ld_retry_policy p = ld_script_unpaced(1);
 	ld_aws_config cfg;
 
 	*f = ld_script_new();
-	for (int i = 0; i < LD_QUOTA_COUNT; i++)
-		p.rate[i] = 0;
-	p.max_attempts = 1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.profile = dup("default");
-	cfg.region = dup("us-east-1");
-	cfg.endpoint_url = dup("http://127.0.0.1:5000");
-	cfg.sts_endpoint_url = dup("http://127.0.0.1:5000");
-	cfg.base.access_key_id = dup("AKIDEXAMPLE");
-	cfg.base.secret_access_key = dup(SECRET);
-	cfg.source = dup("environment");
+	ld_script_config(&cfg, "us-east-1", SECRET);
+	cfg.sts_endpoint_url = strdup("http://127.0.0.1:5000");
 	return ld_aws_session__new_with(s, NULL, &cfg, &(*f)->base, &p);
 }
 

@@ -26,30 +26,16 @@ static void add(ld_script *f, long status, const char *error_type, const char *b
 					   .error_type = error_type });
 }
 
-static char *dup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 /* A session in eu-west-1 whose Organizations endpoint is configured (as --endpoint-url
  * sets it), on `f`, with no pacing and one attempt per request. */
 static int session_on(ld_aws_session **s, ld_script **f)
 {
-	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	ld_retry_policy p = ld_script_unpaced(1);
 	ld_aws_config cfg;
 
 	*f = f_new();
-	for (int i = 0; i < LD_QUOTA_COUNT; i++)
-		p.rate[i] = 0;
-	p.max_attempts = 1;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.profile = dup("default");
-	cfg.region = dup("eu-west-1");
-	cfg.endpoint_url = dup("http://127.0.0.1:5000");
-	cfg.org_endpoint_url = dup("http://127.0.0.1:5001");
-	cfg.base.access_key_id = dup("AKIDEXAMPLE");
-	cfg.base.secret_access_key = dup(SECRET);
-	cfg.source = dup("environment");
+	ld_script_config(&cfg, "eu-west-1", SECRET);
+	cfg.org_endpoint_url = strdup("http://127.0.0.1:5001");
 	return ld_aws_session__new_with(s, NULL, &cfg, &(*f)->base, &p);
 }
 

@@ -23,6 +23,7 @@
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 
@@ -337,11 +338,6 @@ static void server_init(server *srv, int nfunctions)
 	srv->nfunctions = nfunctions;
 }
 
-static char *sdup(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
-
 static void no_sleep(void *ctx, long ms)
 {
 	(void)ctx;
@@ -358,14 +354,8 @@ static int base_session(ld_aws_session **s, server *srv)
 	/* fast, but through the limiter all the same */
 	p.rate[LD_QUOTA_CONTROL] = p.rate[LD_QUOTA_GET_POLICY] = 2000;
 	p.rate[LD_QUOTA_GET_FUNCTION] = 2000;
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.profile = sdup("default");
-	cfg.region = sdup("us-east-1");
-	cfg.endpoint_url = sdup("http://127.0.0.1:5000");
-	cfg.sts_endpoint_url = sdup("http://127.0.0.1:5000");
-	cfg.base.access_key_id = sdup("AKIDEXAMPLE");
-	cfg.base.secret_access_key = sdup(SECRET);
-	cfg.source = sdup("environment");
+	ld_script_config(&cfg, "us-east-1", SECRET);
+	cfg.sts_endpoint_url = strdup("http://127.0.0.1:5000");
 	return ld_aws_session__new_with(s, NULL, &cfg, fake_new(srv), &p);
 }
 

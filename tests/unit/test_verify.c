@@ -178,7 +178,7 @@ static void noop_sleep(void *ctx, long ms)
 
 static ld_aws_session *session_on(fake **out)
 {
-	ld_retry_policy p = LD_RETRY_POLICY_INIT;
+	ld_retry_policy p;
 	ld_aws_session *s = NULL;
 	ld_aws_config cfg;
 	fake *f = ld_script_new();
@@ -187,17 +187,9 @@ static ld_aws_session *session_on(fake **out)
 	f->routes = true;
 	f->fallback = (ld_script_step){ .status = 404, .body = "{}", .content_length = 2,
 					.error_type = "ResourceNotFoundException" };
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.profile = strdup("default");
-	cfg.region = strdup("us-east-1");
-	cfg.endpoint_url = strdup("http://127.0.0.1:5000");
-	cfg.base.access_key_id = strdup("AKIDEXAMPLE");
-	cfg.base.secret_access_key = strdup("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-	cfg.source = strdup("environment");
+	ld_script_config(&cfg, "us-east-1", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+	p = ld_script_unpaced(1);
 	p.sleep_ms = noop_sleep;
-	p.max_attempts = 1;
-	for (int i = 0; i < LD_QUOTA_COUNT; i++)
-		p.rate[i] = 0;
 	if (ld_aws_session__new_with(&s, NULL, &cfg, &f->base, &p) < 0) {
 		fprintf(stderr, "session: %s\n", ld_error_last()->message);
 		return NULL;
