@@ -6,10 +6,10 @@ test_accounts.py) in two regions, each with an unpinned alias, an unpublished fu
 a pinned one. Checked: the shards of one --accounts list partition it (every account in
 exactly one shard, the same partition from --shard I/N, from --shards N with a Kubernetes
 Indexed Job's JOB_COMPLETION_INDEX, an AWS Batch array job's AWS_BATCH_JOB_ARRAY_INDEX and
-LAMBDRIFT_SHARD), each shard's report records run.shard, and the merge of the N shard reports is
-byte-identical to the unsharded scan's report in JSON and SARIF; a snapshot taken as a shard
-keeps its shard through `scan --inventory`; bad shard values are usage errors (exit 2)
-before any request.
+LAMBDRIFT_SHARD), each shard's report records run.shard (deps' JSON list too), and the merge
+of the N shard reports is byte-identical to the unsharded scan's report in JSON and SARIF; a
+snapshot taken as a shard keeps its shard through `scan --inventory`; bad shard values are
+usage errors (exit 2) before any request.
 """
 import json
 import sys
@@ -158,6 +158,20 @@ class Shards(stack.StackTestCase):
         self.assertEqual(r.json["run"]["shard"], {"index": 2, "count": SHARDS})
         self.assertEqual({f["arn"].split(":")[4] for f in r.json["functions"]},
                          self.accounts_of(self.shard_reports("flag")[1]))
+
+    def test_deps_reports_record_their_shard(self):
+        # deps writes scan's run object: the shard is recorded there too
+        for i in range(SHARDS):
+            out = self.path(f"deps-{i + 1}.json")
+            r = self.scan(out, "--shard", f"{i + 1}/{SHARDS}", "--format", "json",
+                          command="deps")
+            self.assertExit(r, 0)
+            doc = json.loads(Path(out).read_text())
+            self.assertEqual(doc["schema"], "lambdrift/deps/v1")
+            self.assertEqual(doc["run"]["shard"], {"index": i + 1, "count": SHARDS})
+        out = self.path("deps-full.json")
+        self.assertExit(self.scan(out, "--format", "json", command="deps"), 0)
+        self.assertNotIn("shard", json.loads(Path(out).read_text())["run"])
 
     def test_bad_values_are_usage_errors(self):
         out = self.path("bad.json")
