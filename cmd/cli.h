@@ -86,9 +86,9 @@ typedef struct {
 	  "AWS profile (default: AWS_PROFILE, else \"default\")", &(a).profile, LD_CHECK_NONE }
 #define LD_CLI_OPT_ENDPOINT(a) \
 	{ "endpoint-url", 0, LD_OPT_STRING, "URL", \
-	  "Lambda, IAM, CloudWatch Logs and KMS endpoint, e.g.\n" \
-	  "a local emulator (default: AWS_ENDPOINT_URL_<SVC>,\n" \
-	  "AWS_ENDPOINT_URL)", &(a).endpoint_url, LD_CHECK_URL }
+	  "Lambda, IAM, CloudWatch Logs, KMS and Organizations\n" \
+	  "endpoint, e.g. a local emulator (default:\n" \
+	  "AWS_ENDPOINT_URL_<SVC>, AWS_ENDPOINT_URL)", &(a).endpoint_url, LD_CHECK_URL }
 #define LD_CLI_OPT_TIMEOUT(a) \
 	{ "timeout", 0, LD_OPT_STRING, "SECONDS", \
 	  "total deadline for collecting (default: none)", &(a).timeout, \
