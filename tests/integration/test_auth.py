@@ -118,6 +118,43 @@ class Auth(stack.StackTestCase):
         # the listings themselves went on
         self.assertEqual({f["name"] for f in r.json["functions"]}, {"released", "draft"})
 
+    def test_denied_calls_leave_incomplete_reports_in_every_format(self):
+        # hopper may list nothing, lister everything but GetPolicy: every report a command
+        # writes says incomplete in its format's own way, and the exit is 3.
+        markers = {"json": '"complete": false', "sarif": '"executionSuccessful": false',
+                   "junit": 'type="incomplete"', "text": "\nrun INCOMPLETE: ",
+                   "markdown": "Incomplete run", "github": " incomplete::"}
+        tmp = Path(self.stack.tmp)
+        aws = ["--endpoint-url", self.stack.endpoint, "--region", stack.REGION]
+        for user in ("hopper", "lister"):
+            env = self.stack.env(*self.keys[user])
+            out = {f: tmp / f"denied-{user}.{f}" for f in markers}
+            pairs = [a for f, p in out.items() for a in ("--format", f, "-o", p)]
+            merged = {f: tmp / f"denied-{user}-merged.{f}" for f in markers}
+            runs = [
+                (self.stack.run("scan", *aws, *pairs, env=env), out),
+                (self.stack.run("merge", out["json"],
+                                *[a for f, p in merged.items() for a in ("--format", f, "-o", p)],
+                                env=env), merged),
+            ]
+            if user == "hopper":  # deps and snapshot read no policy: lister's are complete
+                runs += [
+                    (self.stack.run("deps", *aws, "--format", "json", "-o", tmp / "d.json",
+                                    env=env), {"json": tmp / "d.json"}),
+                    (self.stack.run("deps", *aws, "-o", tmp / "d.text", env=env),
+                     {"text-deps": tmp / "d.text"}),
+                    (self.stack.snapshot(tmp / "s.json", env=env), {"json": tmp / "s.json"}),
+                ]
+            for r, files in runs:
+                with self.subTest(user=user, run=" ".join(r.args[:1])):
+                    self.assertExit(r, 3)
+                    for f, path in files.items():
+                        text = path.read_text()
+                        want = "\nINCOMPLETE: " if f == "text-deps" else markers[f]
+                        self.assertIn(want, text, msg=f"{path}\n{r}")
+                        self.assertRegex(text, "denied|not authorized|AccessDenied|GetPolicy",
+                                         msg=f"{path}\n{r}")
+
     def test_profile_from_shared_credentials_file(self):
         env = self.profile_env()
         self.assertComplete(self.stack.scan("--fail-on", "warning", "--profile", "audit",
