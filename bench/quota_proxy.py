@@ -92,6 +92,7 @@ ROUTES = [
      "GetFunctionConfiguration"),
     ("GET", re.compile(r"^/2015-03-31/functions/[^/]+/?$"), "GetFunction"),
     ("GET", re.compile(r"^/2015-03-31/event-source-mappings/?$"), "ListEventSourceMappings"),
+    ("GET", re.compile(r"^/2021-10-31/functions/[^/]+/urls/?$"), "ListFunctionUrlConfigs"),
     ("GET", re.compile(r"^/2018-10-31/layers/[^/]+/versions/\d+/?$"), "GetLayerVersion"),
 ]
 CLASS_OF = {"GetFunction": "get_function", "GetPolicy": "get_policy"}

@@ -106,6 +106,31 @@ State and without Status; MaxResults=21 is refused; a closed account lists as SU
 member's keys get AccessDeniedException until the member is registered as a delegated
 administrator, then the whole list.
 
+Function URLs and who may call them: moto 5.2 has no ListFunctionUrlConfigs, and writes
+AddPermission's FunctionUrlAuthType into the statement as a bare "FunctionUrlAuthType"
+key, where Lambda writes it as a condition (shared/reference lambda-2015-03-31:
+AddPermission's FunctionUrlAuthType, "restrict access to authenticated users only"; the
+statement GetPolicy returns carries {"StringEquals": {"lambda:FunctionUrlAuthType":
+"NONE"}}, as the Lambda developer guide's function-URL examples show). The launcher adds
+    GET /2021-10-31/functions/{FunctionName}/urls[?Marker=M&MaxItems=N]
+answering {"FunctionUrlConfigs": [...], "NextMarker": ...} as the model describes (every
+member required there: FunctionUrl, FunctionArn, CreationTime, LastModifiedTime, AuthType;
+Cors and InvokeMode as moto keeps them; MaxItems 1-50, pages of 50;
+ResourceNotFoundException for an unknown function; an empty list for a function without a
+URL), and rewrites the bare key into that condition (merged with SourceArn/SourceAccount
+conditions moto already writes). moto keeps one URL per function and ignores Qualifier
+(its FunctionArn is always the unqualified one); Lambda keeps one per qualifier (the
+function or an alias; FunctionArn then ends in :ALIAS). The launcher keeps a URL per
+Qualifier for Create/Get/Update/DeleteFunctionUrlConfig (ResourceNotFoundException for a
+qualifier that is not an alias, or without a URL; ResourceConflictException for a second
+URL on one qualifier), moto's own storage serving the unqualified one. Reserved concurrency: moto's
+GetFunction omits Concurrency when ReservedConcurrentExecutions is 0 (falsy), where Lambda
+returns {"ReservedConcurrentExecutions": 0} (a function throttled to zero); the launcher
+returns it whenever one is set. Verified with boto3: add-permission --function-url-auth-type
+NONE then get-policy shows the condition; create-function-url-config then
+list-function-url-configs lists it (an empty list before, 404 for an unknown function);
+put-function-concurrency 0 then get-function shows 0.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -791,6 +816,138 @@ def patch_moto_lambda_code_signing():
         setattr(LambdaResponse, f.__name__, f)
 
 
+def patch_moto_lambda_function_urls():
+    """ListFunctionUrlConfigs, the FunctionUrlAuthType condition and reserved concurrency 0
+    as Lambda answers them (see the module docstring)."""
+    import json
+    from moto.awslambda import urls
+    from moto.awslambda.exceptions import UnknownFunctionException
+    from moto.awslambda.models import FunctionUrlConfig, LambdaFunction
+    from moto.awslambda.policy import Policy
+    from moto.awslambda.responses import LambdaResponse
+
+    urls.url_paths.update({
+        r"{0}/(?P<api_version>[^/]+)/functions/(?P<function_name>[\w_:%-]+)/urls/?$":
+            LambdaResponse.dispatch,
+    })
+    lock = threading.RLock()
+
+    def err(status, kind, message):
+        body = json.dumps({"Type": "User", "message": message})
+        return status, {"status": status, "x-amzn-ErrorType": kind}, body
+
+    def list_function_url_configs(self):
+        name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
+        try:
+            fn = self.backend.get_function(name)
+        except UnknownFunctionException as e:
+            return err(404, "ResourceNotFoundException", e.message)
+        items = [fn.url_config.to_dict()] if fn.url_config else []
+        items += [qualified_dict(cfg, q) for q, cfg in sorted(qualified_urls(fn).items())]
+        marker = self.querystring.get("Marker", [None])[0]
+        max_items = self.querystring.get("MaxItems", [None])[0]
+        start, size = 0, 50
+        if marker:
+            if not marker.startswith("url-page:") or not marker[9:].isdigit():
+                return err(400, "InvalidParameterValueException", "invalid Marker")
+            start = int(marker[9:])
+        if max_items is not None:
+            if not max_items.isdigit() or not 1 <= int(max_items) <= 50:
+                return err(400, "InvalidParameterValueException",
+                           "MaxItems must be between 1 and 50")
+            size = int(max_items)
+        for item in items:
+            if item.get("Cors") is None:
+                item.pop("Cors", None)
+        doc = {"FunctionUrlConfigs": items[start:start + size]}
+        if start + size < len(items):
+            doc["NextMarker"] = "url-page:%d" % (start + size)
+        return 200, {}, json.dumps(doc)
+
+    def qualified_urls(fn):
+        with lock:
+            if not hasattr(fn, "_lambdrift_urls"):
+                fn._lambdrift_urls = {}
+            return fn._lambdrift_urls
+
+    def qualified_dict(cfg, qualifier):
+        d = cfg.to_dict()
+        d["FunctionArn"] = cfg.function.function_arn + ":" + qualifier
+        return d
+
+    def url_target(self):
+        """(function, qualifier, error) of a .../url request that names a Qualifier."""
+        name = unquote(self.path.split("?")[0].rstrip("/").split("/")[-2])
+        qualifier = self.querystring.get("Qualifier", [None])[0]
+        try:
+            fn = self.backend.get_function(name)
+        except UnknownFunctionException as e:
+            return None, qualifier, err(404, "ResourceNotFoundException", e.message)
+        if qualifier not in self.backend._lambdas._get_function_aliases(fn.function_name):
+            return None, qualifier, err(404, "ResourceNotFoundException",
+                                        "The resource you requested does not exist.")
+        return fn, qualifier, None
+
+    def wrap(op):
+        own = getattr(LambdaResponse, op)
+
+        def handler(self):
+            if not self.querystring.get("Qualifier", [None])[0]:
+                return own(self)
+            fn, q, failure = url_target(self)
+            if failure:
+                return failure
+            store = qualified_urls(fn)
+            if op == "create_function_url_config":
+                if q in store:
+                    return err(409, "ResourceConflictException",
+                               "Failed to create function url config for [functionArn = %s:%s]."
+                               " Error message:  FunctionUrlConfig exists for this Lambda "
+                               "function" % (fn.function_arn, q))
+                store[q] = FunctionUrlConfig(function=fn, config=dict(self.json_body or {}))
+                return 201, {"status": 201}, json.dumps(qualified_dict(store[q], q))
+            if q not in store:
+                return err(404, "ResourceNotFoundException",
+                           "The resource you requested does not exist.")
+            if op == "delete_function_url_config":
+                del store[q]
+                return 204, {"status": 204}, "{}"
+            if op == "update_function_url_config":
+                store[q].update(self.json_body or {})
+            return 200, {}, json.dumps(qualified_dict(store[q], q))
+
+        setattr(LambdaResponse, op, handler)
+
+    for op in ("create_function_url_config", "get_function_url_config",
+               "update_function_url_config", "delete_function_url_config"):
+        wrap(op)
+    LambdaResponse.list_function_url_configs = list_function_url_configs
+
+    decode = Policy.decode_policy
+
+    def decode_policy(self, obj):
+        auth = obj.pop("FunctionUrlAuthType", None)
+        policy = decode(self, obj)
+        if auth is not None:
+            st = policy.statements[0]
+            cond = st.setdefault("Condition", {})
+            cond.setdefault("StringEquals", {})["lambda:FunctionUrlAuthType"] = auth
+        return policy
+
+    Policy.decode_policy = decode_policy
+
+    get_code = LambdaFunction.get_code
+
+    def get_code_with_concurrency(self):
+        resp = get_code(self)
+        if self.reserved_concurrency is not None:
+            resp["Concurrency"] = {"ReservedConcurrentExecutions":
+                                   int(self.reserved_concurrency)}
+        return resp
+
+    LambdaFunction.get_code = get_code_with_concurrency
+
+
 def moto_version():
     import moto
 
@@ -842,6 +999,7 @@ def main(argv=None):
     patch_moto_kms_sign()
     patch_moto_lambda_kms_key()
     patch_moto_organizations_accounts()
+    patch_moto_lambda_function_urls()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions
