@@ -131,6 +131,22 @@ NONE then get-policy shows the condition; create-function-url-config then
 list-function-url-configs lists it (an empty list before, 404 for an unknown function);
 put-function-concurrency 0 then get-function shows 0.
 
+Resource policies per qualifier: moto 5.2 keeps one policy per function and shares it
+between the function, its versions and its aliases (AddPermission with a Qualifier appends
+to it; GetPolicy of any qualifier returns every statement; RemovePermission ignores
+Qualifier), where Lambda keeps one per qualifier (shared/reference lambda-2015-03-31:
+AddPermission's Qualifier "to add permissions to a published version of the function",
+GetPolicy's Qualifier "to get the policy for that resource", RemovePermission's Qualifier
+"to remove permissions from a published version of the function"). The launcher keeps a
+policy per version or alias (the statement's Resource ends in :QUALIFIER, as moto already
+writes it), moto's own serving the unqualified function ($LATEST too): GetPolicy of a
+qualifier without a policy answers 404 ResourceNotFoundException "The resource you
+requested does not exist.", of an unknown qualifier "Function not found", and
+RemovePermission removes from the qualifier's policy only. A qualifier inside a function
+ARN counts as Qualifier does. Verified with boto3: a permission on alias live, one on
+version 1 and one unqualified come back each from its own GetPolicy only; alias beta has
+none (404); removing live's statement unqualified fails, with --qualifier live works.
+
 Signature checking (--auth, or INITIAL_NO_AUTH_ACTION_COUNT in the environment): moto then
 verifies SigV4 signatures and IAM policies, the way AWS does, so a client needs credentials
 of a real (moto) IAM user. How that works in moto 5.2 (moto/core/authorization.py): every
@@ -948,6 +964,65 @@ def patch_moto_lambda_function_urls():
     LambdaFunction.get_code = get_code_with_concurrency
 
 
+def patch_moto_lambda_policies():
+    """One resource policy per qualifier, as Lambda keeps them (see the module docstring)."""
+    import re
+    from moto.awslambda.exceptions import UnknownPolicyException
+    from moto.awslambda.models import LambdaBackend
+    from moto.awslambda.policy import Policy
+    from moto.awslambda.responses import LambdaResponse
+    from moto.utilities.utils import ARN_PARTITION_REGEX
+
+    lock = threading.RLock()
+    add, get = LambdaBackend.add_permission, LambdaBackend.get_policy
+
+    def split(backend, name, qualifier):
+        """(unqualified function, qualifier or None); a qualifier in the ARN counts, an
+        unknown function or qualifier raises moto's ResourceNotFoundException."""
+        if re.match(ARN_PARTITION_REGEX, name):
+            _, name, in_arn = backend._lambdas.split_function_arn(name)
+            qualifier = in_arn or qualifier
+        if qualifier in (None, "", "$LATEST"):
+            return backend.get_function(name), None
+        backend.get_function(name, qualifier)  # an unknown version or alias: 404
+        return backend.get_function(name), qualifier
+
+    def store(fn, qualifier):
+        with lock:
+            if not hasattr(fn, "_lambdrift_policies"):
+                fn._lambdrift_policies = {}
+            return fn._lambdrift_policies.setdefault(qualifier, Policy(fn))
+
+    def add_permission(self, function_name, qualifier, raw):
+        fn, q = split(self, function_name, qualifier)
+        if q is None:
+            return add(self, function_name, None, raw)
+        statement, _ = store(fn, q).add_statement(raw, q)
+        return statement
+
+    def get_policy(self, function_name, qualifier=None):
+        fn, q = split(self, function_name, qualifier)
+        if q is None:
+            return get(self, function_name, None)
+        return store(fn, q).wire_format()
+
+    def remove_permission(self):
+        name = unquote(self.path.split("/")[-3])
+        sid = self.path.split("/")[-1].split("?")[0]
+        qualifier = self.querystring.get("Qualifier", [None])[0]
+        revision = self.querystring.get("RevisionId", [""])[0]
+        fn, q = split(self.backend, name, qualifier)
+        policy = fn.policy if q is None else store(fn, q)
+        if not policy.statements:
+            raise UnknownPolicyException()
+        policy.del_statement(sid, revision)
+        return 204, {"status": 204}, "{}"
+
+    LambdaBackend.add_permission = add_permission
+    LambdaBackend.get_policy = get_policy
+    LambdaResponse.remove_permission = remove_permission
+
+
 def moto_version():
     import moto
 
@@ -1000,6 +1075,7 @@ def main(argv=None):
     patch_moto_lambda_kms_key()
     patch_moto_organizations_accounts()
     patch_moto_lambda_function_urls()
+    patch_moto_lambda_policies()
     if auth:
         patch_moto_signature_check()
         count = args.no_auth_actions
