@@ -118,7 +118,11 @@ member required there: FunctionUrl, FunctionArn, CreationTime, LastModifiedTime,
 Cors and InvokeMode as moto keeps them; MaxItems 1-50, pages of 50;
 ResourceNotFoundException for an unknown function; an empty list for a function without a
 URL), and rewrites the bare key into that condition (merged with SourceArn/SourceAccount
-conditions moto already writes). moto keeps one URL per function and ignores Qualifier
+conditions moto already writes); InvokedViaFunctionUrl likewise (moto writes a bare
+"InvokedViaFunctionUrl": true), which Lambda writes as {"Bool":
+{"lambda:InvokedViaFunctionUrl": "true"}} (the model's AddPermission InvokedViaFunctionUrl,
+"whether the permission applies when the function is invoked through a function URL"; the
+statement the developer guide shows for a public URL since October 2025). moto keeps one URL per function and ignores Qualifier
 (its FunctionArn is always the unqualified one); Lambda keeps one per qualifier (the
 function or an alias; FunctionArn then ends in :ALIAS). The launcher keeps a URL per
 Qualifier for Create/Get/Update/DeleteFunctionUrlConfig (ResourceNotFoundException for a
@@ -943,11 +947,15 @@ def patch_moto_lambda_function_urls():
 
     def decode_policy(self, obj):
         auth = obj.pop("FunctionUrlAuthType", None)
+        via_url = obj.pop("InvokedViaFunctionUrl", None)
         policy = decode(self, obj)
+        st = policy.statements[0]
         if auth is not None:
-            st = policy.statements[0]
             cond = st.setdefault("Condition", {})
             cond.setdefault("StringEquals", {})["lambda:FunctionUrlAuthType"] = auth
+        if via_url:
+            cond = st.setdefault("Condition", {})
+            cond.setdefault("Bool", {})["lambda:InvokedViaFunctionUrl"] = "true"
         return policy
 
     Policy.decode_policy = decode_policy
