@@ -1,7 +1,7 @@
 /*
  * The bounded XML reader behind xml.h. It only ever looks for the first element of a given
- * name inside a span, which is all AssumeRole responses and query-protocol error bodies
- * require; every scan is limited by the span's length, so a truncated or hostile body
+ * name inside a span (AssumeRole responses, query-protocol error bodies), or for the first
+ * direct child of that name, counting nesting (IAM's account listing); every scan is limited by the span's length, so a truncated or hostile body
  * cannot make it read out of bounds.
  */
 #include <ctype.h>
@@ -60,6 +60,105 @@ bool ld_xml_find(const char *xml, size_t len, const char *tag, const char **val,
 		return true;
 	}
 	return false;
+}
+
+/* --- direct children ---------------------------------------------------------------- */
+
+typedef enum { TAG_OPEN, TAG_CLOSE, TAG_EMPTY, TAG_OTHER } tag_kind;
+
+typedef struct {
+	tag_kind kind;
+	const char *name;
+	size_t nlen;
+	size_t at;                  /* offset of its '<' */
+	size_t end;                 /* offset just past its '>' */
+} xml_tag;
+
+/* The next tag at or after xml[from]; false when none is complete within len. */
+static bool next_tag(const char *xml, size_t len, size_t from, xml_tag *t)
+{
+	const char *lt, *gt;
+	size_t i;
+
+	if (from >= len || !(lt = memchr(xml + from, '<', len - from)))
+		return false;
+	t->at = (size_t)(lt - xml);
+	if (!(gt = memchr(lt, '>', len - t->at)))
+		return false;
+	t->end = (size_t)(gt - xml) + 1;
+	i = t->at + 1;
+	t->kind = TAG_OPEN;
+	if (xml[i] == '/') {
+		t->kind = TAG_CLOSE;
+		i++;
+	} else if (xml[i] == '?' || xml[i] == '!') {
+		t->kind = TAG_OTHER;
+	} else if (gt[-1] == '/') {
+		t->kind = TAG_EMPTY;
+	}
+	t->name = xml + i;
+	while (i < t->end - 1 && xml[i] != '/' && !isspace((unsigned char)xml[i]))
+		i++;
+	t->nlen = (size_t)(xml + i - t->name);
+	return true;
+}
+
+static bool named(const xml_tag *t, const char *tag, size_t tlen)
+{
+	return t->nlen == tlen && !memcmp(t->name, tag, tlen);
+}
+
+/* The first direct child named `tag` at or after xml[*pos]; *pos moves past it. */
+static bool child_from(const char *xml, size_t len, const char *tag, size_t *pos,
+		       const char **val, size_t *vlen)
+{
+	size_t tlen = strlen(tag), depth = 0, start = 0;
+	bool inside = false;        /* in the wanted element: depth counts from it */
+	xml_tag t;
+
+	if (!tlen || tlen > MAX_TAG)
+		return false;
+	for (size_t at = *pos; next_tag(xml, len, at, &t); at = t.end) {
+		if (t.kind == TAG_OTHER)
+			continue;
+		if (t.kind == TAG_EMPTY) {
+			if (inside || depth || !named(&t, tag, tlen))
+				continue;
+			*val = xml + t.end;
+			*vlen = 0;
+			*pos = t.end;
+			return true;
+		}
+		if (t.kind == TAG_OPEN) {
+			if (!inside && depth == 0 && named(&t, tag, tlen)) {
+				inside = true;
+				start = t.end;
+			}
+			depth++;
+			continue;
+		}
+		if (depth == 0)
+			return false; /* the parent ends */
+		if (--depth == 0 && inside) {
+			*val = xml + start;
+			*vlen = t.at - start;
+			*pos = t.end;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool ld_xml_child(const char *xml, size_t len, const char *tag, const char **val, size_t *vlen)
+{
+	size_t pos = 0;
+	return child_from(xml, len, tag, &pos, val, vlen);
+}
+
+bool ld_xml_next_child(const char *xml, size_t len, const char *tag, size_t *pos,
+		       const char **val, size_t *vlen)
+{
+	return child_from(xml, len, tag, pos, val, vlen);
 }
 
 /* Append one code point as UTF-8; 0 or LD_ELIMIT. */

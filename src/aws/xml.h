@@ -1,8 +1,9 @@
 /*
- * The small bounded XML reader that STS's query-protocol responses and the XML error bodies
- * of query services need (private to the library; sts.c and client.c use it). It is not a
- * general XML parser: it finds the first <Tag>...</Tag> element (no attributes needed,
- * namespaces on the root tolerated), never reads past the given length, and decodes the
+ * The small bounded XML reader that the query-protocol responses (STS, IAM) and the XML error
+ * bodies of query services need (private to the library; sts.c, iam.c and client.c use it).
+ * It is not a general XML parser: it finds the first <Tag>...</Tag> element, or the first
+ * direct child of that name (no attributes needed, namespaces on the root tolerated), never
+ * reads past the given length, and decodes the
  * five predefined entities and numeric character references. Everything returned is a span
  * of the caller's text or a copy into the caller's buffer: nothing is allocated.
  */
@@ -18,6 +19,24 @@
  * @return true and the content's span, or false when absent or not closed within len
  */
 bool ld_xml_find(const char *xml, size_t len, const char *tag, const char **val, size_t *vlen);
+
+/**
+ * Find the content of the first element named `tag` that is a direct child of xml[0..len)
+ * (an element's content): nested elements are skipped whole and same-name nesting is
+ * matched, so a <member> inside a list member's own sub-list is neither taken for the next
+ * member nor ends it (IAM's GetAccountAuthorizationDetails nests roles in instance
+ * profiles in roles).
+ * @return true and the content's span, or false when absent, not closed within len, or
+ *         the text ends its parent first
+ */
+bool ld_xml_child(const char *xml, size_t len, const char *tag, const char **val, size_t *vlen);
+
+/**
+ * ld_xml_child from offset *pos (start at 0), moving *pos past the element found: called
+ * again, it yields a list's next member.
+ */
+bool ld_xml_next_child(const char *xml, size_t len, const char *tag, size_t *pos,
+		       const char **val, size_t *vlen);
 
 /**
  * Decode entities of an element's text into `out` (NUL-terminated, at most outlen-1 bytes).

@@ -1,5 +1,5 @@
-/* The bounded XML reader (src/aws/xml.c): exact element names, spans, entities, and the
- * query-protocol error body. */
+/* The bounded XML reader (src/aws/xml.c): exact element names, spans, direct children past
+ * nested same-name elements, entities, and the query-protocol error body. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +29,37 @@ static void test_xml__find_exact_names(void)
 	LD_CHECK_INT(ld_xml_text(out, 4, "abcdef", 6), LD_ELIMIT);
 }
 
+/* Direct children: a role's <Arn> and its <member>s, not those of the instance profile
+ * nested in it (GetAccountAuthorizationDetails's RoleDetailList), same-name nesting matched. */
+static void test_xml__child_skips_nested(void)
+{
+	const char *x = "<member><InstanceProfileList><member><Arn/><Arn>ip</Arn><Roles><member>"
+			"<Arn>inner</Arn></member></Roles></member></InstanceProfileList>"
+			"<Arn>role</Arn><Tags/><List><member>a</member><member/><member>"
+			"<member>n</member>b</member></List></member><member>2</member>";
+	const char *v, *list;
+	size_t n, llen, pos = 0;
+
+	LD_REQUIRE(ld_xml_child(x, strlen(x), "member", &v, &n));
+	LD_CHECK(!strncmp(v + n, "</member><member>2", 18));
+	LD_REQUIRE(ld_xml_child(v, n, "Arn", &v, &n) && n == 4);
+	LD_CHECK(!strncmp(v, "role", 4));
+	LD_REQUIRE(ld_xml_child(x + 8, strlen(x) - 8, "Tags", &v, &n));
+	LD_CHECK_INT(n, 0);
+	/* the members of <List>, one after another */
+	LD_REQUIRE(ld_xml_find(x, strlen(x), "List", &list, &llen));
+	LD_REQUIRE(ld_xml_next_child(list, llen, "member", &pos, &v, &n) && n == 1 && v[0] == 'a');
+	LD_REQUIRE(ld_xml_next_child(list, llen, "member", &pos, &v, &n) && n == 0);
+	LD_REQUIRE(ld_xml_next_child(list, llen, "member", &pos, &v, &n));
+	LD_CHECK(n == 19 && !strncmp(v, "<member>n</member>b", 19));
+	LD_CHECK(pos == llen);
+	LD_CHECK(!ld_xml_next_child(list, llen, "member", &pos, &v, &n));
+	/* absent, unclosed, or past the parent's end */
+	LD_CHECK(!ld_xml_child(x, strlen(x), "Roles", &v, &n));
+	LD_CHECK(!ld_xml_child("<a><b>x</b>", 11, "a", &v, &n));
+	LD_CHECK(!ld_xml_child("</p><a>x</a>", 12, "a", &v, &n));
+}
+
 static void test_xml__parse_error(void)
 {
 	char code[64], msg[512];
@@ -49,6 +80,7 @@ static void test_xml__parse_error(void)
 
 const ld_test ld_tests[] = {
 	LD_TEST(test_xml__find_exact_names),
+	LD_TEST(test_xml__child_skips_nested),
 	LD_TEST(test_xml__parse_error),
 	{ NULL, NULL }
 };
