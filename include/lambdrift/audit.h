@@ -93,8 +93,8 @@ typedef struct {
 
 #define LD_AUDIT_OPTS_INIT { NULL, 180, 0, 0, NULL }
 
-/** Run the scan rules (alias-unpinned, alias-split, latest-drift, unpublished,
- *  trigger-unqualified, runtime-deprecated, runtime-deprecating, runtime-unknown). */
+/** Run the scan rules: those ld_rules[] marks LD_RULE_RUNS_SCAN (the alias, version,
+ *  trigger and runtime rules and the posture ones). */
 int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts);
 
 /** Sort findings: severity descending, then region, function, rule, qualifier. */
@@ -105,12 +105,25 @@ const char *ld_severity_name(ld_severity s);
 /** Parse "error" | "warning" | "note" | "none". @return LD_EUSAGE when unknown */
 int ld_severity_parse(ld_severity *out, const char *s);
 
-/** Rule catalogue: slug, default severity, one-line summary. NULL-terminated. */
+/* Which runs run a rule (ld_rule_info.runs): what JUnit lists a passing case for and what
+ * makes a baseline entry stale when nothing matched it. Zero is no value, so a rule added
+ * to ld_rules[] without saying where it runs fails the unit test that walks the table. */
+typedef enum {
+	LD_RULE_RUNS_SCAN = 1, /* every scan (ld_audit_scan), and verify, which runs the scan */
+	LD_RULE_RUNS_VERIFY,   /* only verify: comparisons with the tag, dependency checks */
+	LD_RULE_RUNS_ATTESTED  /* only a scan held to release records (scan --attestation) */
+} ld_rule_runs;
+
+/** Rule catalogue: slug, default severity, one-line summary, where it runs.
+ *  NULL-terminated. */
 typedef struct {
 	const char *slug;
 	ld_severity severity;
 	const char *summary;
+	ld_rule_runs runs;
 } ld_rule_info;
 extern const ld_rule_info ld_rules[];
+/** The entry of ld_rules[] for `slug`, or NULL (also for NULL). */
+const ld_rule_info *ld_rule_find(const char *slug);
 
 #endif

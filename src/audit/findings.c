@@ -16,55 +16,85 @@
 #include "util/str.h"
 
 const ld_rule_info ld_rules[] = {
-	{ "alias-unpinned", LD_SEV_ERROR, "an alias points at $LATEST" },
-	{ "alias-split", LD_SEV_WARNING, "an alias routes weighted traffic to a second version" },
+	{ "alias-unpinned", LD_SEV_ERROR, "an alias points at $LATEST",
+	  LD_RULE_RUNS_SCAN },
+	{ "alias-split", LD_SEV_WARNING, "an alias routes weighted traffic to a second version",
+	  LD_RULE_RUNS_SCAN },
 	{ "latest-drift", LD_SEV_ERROR,
-	  "$LATEST differs (code or config) from the newest published version" },
-	{ "unpublished", LD_SEV_WARNING, "the function has no published version" },
+	  "$LATEST differs (code or config) from the newest published version",
+	  LD_RULE_RUNS_SCAN },
+	{ "unpublished", LD_SEV_WARNING, "the function has no published version",
+	  LD_RULE_RUNS_SCAN },
 	{ "trigger-unqualified", LD_SEV_WARNING,
-	  "an event source mapping, URL or permission targets the unqualified ARN or $LATEST" },
-	{ "runtime-deprecated", LD_SEV_ERROR, "the runtime is past its deprecation date" },
+	  "an event source mapping, URL or permission targets the unqualified ARN or $LATEST",
+	  LD_RULE_RUNS_SCAN },
+	{ "runtime-deprecated", LD_SEV_ERROR, "the runtime is past its deprecation date",
+	  LD_RULE_RUNS_SCAN },
 	{ "runtime-deprecating", LD_SEV_WARNING,
-	  "the runtime will be deprecated within the horizon" },
-	{ "runtime-unknown", LD_SEV_WARNING, "the runtime is not in the runtime lifecycle table" },
-	{ "code-drift", LD_SEV_ERROR, "served code differs from the tag's artifact" },
-	{ "code-repackaged", LD_SEV_NOTE, "package bytes differ, content is identical" },
-	{ "code-unverified", LD_SEV_WARNING, "package contents could not be compared" },
+	  "the runtime will be deprecated within the horizon",
+	  LD_RULE_RUNS_SCAN },
+	{ "runtime-unknown", LD_SEV_WARNING, "the runtime is not in the runtime lifecycle table",
+	  LD_RULE_RUNS_SCAN },
+	{ "code-drift", LD_SEV_ERROR, "served code differs from the tag's artifact",
+	  LD_RULE_RUNS_VERIFY },
+	{ "code-repackaged", LD_SEV_NOTE, "package bytes differ, content is identical",
+	  LD_RULE_RUNS_VERIFY },
+	{ "code-unverified", LD_SEV_WARNING, "package contents could not be compared",
+	  LD_RULE_RUNS_VERIFY },
 	{ "package-integrity", LD_SEV_ERROR,
-	  "downloaded bytes do not hash to the CodeSha256 Lambda reports" },
-	{ "config-drift", LD_SEV_ERROR, "a declared setting differs from the deployed one" },
+	  "downloaded bytes do not hash to the CodeSha256 Lambda reports",
+	  LD_RULE_RUNS_VERIFY },
+	{ "config-drift", LD_SEV_ERROR, "a declared setting differs from the deployed one",
+	  LD_RULE_RUNS_VERIFY },
 	{ "config-unverified", LD_SEV_WARNING,
-	  "a declared setting could not be compared (e.g. environment offline)" },
-	{ "function-missing", LD_SEV_ERROR, "a function declared in the spec is absent" },
+	  "a declared setting could not be compared (e.g. environment offline)",
+	  LD_RULE_RUNS_VERIFY },
+	{ "function-missing", LD_SEV_ERROR, "a function declared in the spec is absent",
+	  LD_RULE_RUNS_VERIFY },
 	{ "attestation-drift", LD_SEV_ERROR,
-	  "a function no longer serves what a signed release record attests" },
+	  "a function no longer serves what a signed release record attests",
+	  LD_RULE_RUNS_ATTESTED },
 	{ "attestation-missing", LD_SEV_ERROR,
-	  "a function a signed release record attests no longer exists" },
-	{ "alias-missing", LD_SEV_ERROR, "an alias declared in the spec is absent" },
-	{ "layer-outdated", LD_SEV_WARNING, "a newer version of an attached layer exists" },
+	  "a function a signed release record attests no longer exists",
+	  LD_RULE_RUNS_ATTESTED },
+	{ "alias-missing", LD_SEV_ERROR, "an alias declared in the spec is absent",
+	  LD_RULE_RUNS_VERIFY },
+	{ "layer-outdated", LD_SEV_WARNING, "a newer version of an attached layer exists",
+	  LD_RULE_RUNS_VERIFY },
 	{ "dependency-drift", LD_SEV_ERROR,
-	  "a deployed dependency differs from what the tag's lockfile pins" },
+	  "a deployed dependency differs from what the tag's lockfile pins",
+	  LD_RULE_RUNS_VERIFY },
 	{ "dependency-vulnerable", LD_SEV_WARNING,
-	  "an OSV advisory affects a deployed dependency (severity from the advisory)" },
+	  "an OSV advisory affects a deployed dependency (severity from the advisory)",
+	  LD_RULE_RUNS_VERIFY },
 	{ "url-public", LD_SEV_WARNING,
-	  "a function URL takes unauthenticated requests from anyone (AuthType NONE)" },
+	  "a function URL takes unauthenticated requests from anyone (AuthType NONE)",
+	  LD_RULE_RUNS_SCAN },
 	{ "policy-public", LD_SEV_WARNING,
-	  "the resource policy lets anyone, or a service on behalf of any account, invoke" },
+	  "the resource policy lets anyone, or a service on behalf of any account, invoke",
+	  LD_RULE_RUNS_SCAN },
 	{ "concurrency-unbounded", LD_SEV_WARNING,
-	  "a function anyone may invoke has no reserved concurrency" },
+	  "a function anyone may invoke has no reserved concurrency",
+	  LD_RULE_RUNS_SCAN },
 	{ "layer-foreign", LD_SEV_NOTE,
-	  "a layer is published by another account that is not AWS's" },
+	  "a layer is published by another account that is not AWS's",
+	  LD_RULE_RUNS_SCAN },
 	{ "env-plaintext-secret", LD_SEV_ERROR,
-	  "an environment variable holds a credential (the value is never printed)" },
+	  "an environment variable holds a credential (the value is never printed)",
+	  LD_RULE_RUNS_SCAN },
 	{ "env-default-key", LD_SEV_WARNING,
-	  "environment variables without a customer managed KMS key" },
+	  "environment variables without a customer managed KMS key",
+	  LD_RULE_RUNS_SCAN },
 	{ "role-overprivileged", LD_SEV_ERROR,
-	  "the execution role allows *, a whole service or a privilege-escalation action on *" },
+	  "the execution role allows *, a whole service or a privilege-escalation action on *",
+	  LD_RULE_RUNS_SCAN },
 	{ "logging-denied", LD_SEV_WARNING,
-	  "the execution role cannot write the function's log group" },
+	  "the execution role cannot write the function's log group",
+	  LD_RULE_RUNS_SCAN },
 	{ "log-retention", LD_SEV_NOTE,
-	  "the function's log group keeps logs forever or too briefly" },
-	{ NULL, LD_SEV_NONE, NULL }
+	  "the function's log group keeps logs forever or too briefly",
+	  LD_RULE_RUNS_SCAN },
+	{ NULL, LD_SEV_NONE, NULL, 0 }
 };
 
 /* ---- rule selection (--rule, --skip-rule): shell globs over the slugs above; each pattern
@@ -143,12 +173,18 @@ size_t ld_rule_selection_skipped(const ld_rule_selection *sel)
 	return n;
 }
 
-ld_severity ld_rule_severity(const char *slug)
+const ld_rule_info *ld_rule_find(const char *slug)
 {
 	for (const ld_rule_info *r = ld_rules; slug && r->slug; r++)
 		if (!strcmp(r->slug, slug))
-			return r->severity;
-	return LD_SEV_NONE;
+			return r;
+	return NULL;
+}
+
+ld_severity ld_rule_severity(const char *slug)
+{
+	const ld_rule_info *r = ld_rule_find(slug);
+	return r ? r->severity : LD_SEV_NONE;
 }
 
 static const char *const severity_names[] = { "none", "note", "warning", "error" };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "util/date.h"
+#include "lambdrift/audit.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/inventory.h"
 #include "report/baseline.h"
@@ -26,30 +27,21 @@
 #define TEXT_MAX 1024 /* reason and message: one line of at most this many bytes */
 #define NAME_MAX_LEN 256
 
-/* Rules a scan runs (ld_audit_scan); verify runs these and the comparison rules. */
-static const char *const scan_rules[] = {
-	"alias-unpinned", "alias-split", "latest-drift", "unpublished", "trigger-unqualified",
-	"runtime-deprecated", "runtime-deprecating", "runtime-unknown", "url-public",
-	"policy-public", "concurrency-unbounded", "layer-foreign", NULL
-};
-
-/* Rules only a scan held to release records runs (verify writes records, never reads them). */
-static const char *const attestation_rules[] = { "attestation-drift", "attestation-missing",
-						 NULL };
-
+/* Where a rule runs is ld_rules[]'s to say (its `runs`), so a rule added there is counted
+ * here too. A slug the table does not know (a report of a newer lambdrift) ran in no
+ * scan; an unknown or NULL command runs every rule but the attestation ones. */
 bool ld_report__rule_runs(const char *command, const char *slug, bool attested)
 {
+	const ld_rule_info *r = ld_rule_find(slug);
+	bool scan = command && !strcmp(command, "scan");
+
 	if (!slug)
 		return false;
-	for (size_t i = 0; attestation_rules[i]; i++)
-		if (!strcmp(attestation_rules[i], slug))
-			return attested && (!command || !strcmp(command, "scan"));
-	if (!command || strcmp(command, "scan") != 0)
+	if (r && r->runs == LD_RULE_RUNS_ATTESTED)
+		return attested && (!command || scan);
+	if (!scan)
 		return true;
-	for (size_t i = 0; scan_rules[i]; i++)
-		if (!strcmp(scan_rules[i], slug))
-			return true;
-	return false;
+	return r && r->runs == LD_RULE_RUNS_SCAN;
 }
 
 /* ------------------------------------------------------------------ entries */

@@ -36,3 +36,19 @@ $LD merge a.json --format json | python3 -c 'import json, sys; print("merged rul
 $LD scan --inventory "$inv" --format json -o all.json
 $LD baseline create all.json -o base.json 2>/dev/null
 $LD scan --inventory "$inv" --skip-rule 'alias-*' --baseline base.json | tail -2
+# the posture rules are scan rules: JUnit has their cases (env.json's error fails, its warning
+# is below --fail-on), none when
+# skipped; a posture entry matching nothing is stale, unless its rule was skipped
+env="$FIXTURES/inventory/env.json"
+$LD scan --inventory "$env" --format junit >env.xml
+$LD scan --inventory "$env" --skip-rule 'env-*' --format junit >env-skip.xml
+echo "junit env-* cases: $(grep -c 'name="env-' env.xml), failing: $(grep -c '<failure [^>]*type="env-' env.xml); with --skip-rule 'env-*': $(grep -c 'name="env-' env-skip.xml)"
+echo "junit posture cases: $(grep -o 'name="\(role-overprivileged\|logging-denied\|log-retention\|url-public\|policy-public\|concurrency-unbounded\|layer-foreign\)"' env.xml | sort -u | tr '\n' ' ')"
+$LD scan --inventory "$env" --format json -o env.json
+$LD baseline create env.json -o env-base.json 2>/dev/null
+$LD scan --inventory "$inv" --baseline env-base.json | grep -E '^(baseline|  stale)'
+for skip in env-default-key 'env-*'; do
+	echo "--skip-rule $skip:"
+	$LD scan --inventory "$inv" --baseline env-base.json --skip-rule "$skip" |
+		grep -E '^(baseline|  stale)'
+done

@@ -10,6 +10,7 @@
 #include "lambdrift/baseline.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/report.h"
+#include "report/baseline.h"
 #include "report/report.h"
 
 #define INVENTORY "fixtures/inventory/cli-basic.json"
@@ -271,6 +272,99 @@ static void test_baseline__rule_scope(void)
 	ld_baseline_dispose(&b);
 }
 
+/* Where a rule runs comes from ld_rules[] alone: every rule a scan produces on the fixtures
+ * is one JUnit gives a passing case in a scan and whose baseline entries a scan can find
+ * stale, and every rule the table calls a scan rule fires on one of them, so a rule cannot
+ * join the scan (or the table) without both. The posture rules were once missing from a
+ * copy of the list here. */
+static void test_baseline__scan_rules_from_table(void)
+{
+	static const char *const fixtures[] = {
+		"fixtures/inventory/cli-basic.json", "fixtures/inventory/scan.json",
+		"fixtures/inventory/iam.json", "fixtures/inventory/policy.json",
+		"fixtures/inventory/env.json"
+	};
+	bool fired[64] = { false };
+	size_t n = ld_rule_count();
+
+	LD_REQUIRE(n <= sizeof(fired) / sizeof(fired[0]));
+	for (size_t k = 0; k < sizeof(fixtures) / sizeof(fixtures[0]); k++) {
+		ld_audit_opts ao = LD_AUDIT_OPTS_INIT;
+		ld_inventory inv;
+		ld_findings f;
+
+		memset(&f, 0, sizeof(f));
+		ld_inventory_init(&inv);
+		LD_REQUIRE(ld_inventory_load(&inv, fixtures[k]) == 0);
+		ao.now = NOW;
+		LD_REQUIRE(ld_audit_scan(&f, &inv, &ao) == 0);
+		for (size_t i = 0; i < f.count; i++) {
+			const ld_rule_info *r = ld_rule_find(f.items[i].rule);
+			LD_REQUIRE(r != NULL);
+			LD_CHECK(ld_report__rule_runs("scan", r->slug, false));
+			fired[r - ld_rules] = true;
+		}
+		ld_findings_dispose(&f);
+		ld_inventory_dispose(&inv);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const ld_rule_info *r = &ld_rules[i];
+		bool scan = r->runs == LD_RULE_RUNS_SCAN;
+
+		if (r->runs != LD_RULE_RUNS_SCAN && r->runs != LD_RULE_RUNS_VERIFY &&
+		    r->runs != LD_RULE_RUNS_ATTESTED)
+			ld_test_fail(__FILE__, __LINE__, "%s: runs %d", r->slug, (int)r->runs);
+		if (fired[i] != scan)
+			ld_test_fail(__FILE__, __LINE__, "%s: %s on the fixtures, but runs %d",
+				     r->slug, fired[i] ? "fires" : "never fires", (int)r->runs);
+		LD_CHECK(ld_report__rule_runs("scan", r->slug, false) == scan);
+		LD_CHECK(ld_report__rule_runs("scan", r->slug, true) ==
+			 (scan || r->runs == LD_RULE_RUNS_ATTESTED));
+		LD_CHECK(ld_report__rule_runs("verify", r->slug, true) ==
+			 (r->runs != LD_RULE_RUNS_ATTESTED));
+	}
+	LD_CHECK(!ld_report__rule_runs("scan", "no-such-rule", false));
+	LD_CHECK(!ld_report__rule_runs("scan", NULL, false));
+}
+
+/* A posture rule's entry that matches nothing is stale in a scan, which runs the rule, but
+ * not when --skip-rule (or a --rule that leaves it out) kept the rule from running. */
+static void test_baseline__posture_entry_stale_unless_skipped(void)
+{
+	const char *path = tmp_path("posture-entry.json");
+	const char *skip[] = { "role-*" }, *only[] = { "alias-*" }, *other[] = { "env-*" };
+	ld_rule_selection skipped = { NULL, 0, skip, 1 }, left_out = { only, 1, NULL, 0 },
+			  unrelated = { NULL, 0, other, 1 };
+	ld_baseline b;
+	ld_baseline_result res;
+	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false, NULL };
+	run s;
+
+	LD_REQUIRE(write_file(path, "{\"schema\": \"lambdrift/baseline/v1\", \"entries\": [\n"
+				     " {\"fingerprint\": \"00112233445566778899aabbccddeeff\", \"rule\": "
+				     "\"role-overprivileged\", \"function\": \"billing\", \"region\": "
+				     "\"us-east-1\", \"reason\": \"ticket 7\"}]}\n"));
+	LD_REQUIRE(ld_baseline_load(&b, path) == 0);
+	LD_REQUIRE(scan(&s, NULL));
+	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
+	LD_CHECK_INT(res.nstale, 1);
+	ld_baseline_result_dispose(&res);
+	scope.rules = &unrelated;
+	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
+	LD_CHECK_INT(res.nstale, 1);
+	ld_baseline_result_dispose(&res);
+	scope.rules = &skipped;
+	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
+	LD_CHECK_INT(res.nstale, 0);
+	ld_baseline_result_dispose(&res);
+	scope.rules = &left_out;
+	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
+	LD_CHECK_INT(res.nstale, 0);
+	ld_baseline_result_dispose(&res);
+	unscan(&s);
+	ld_baseline_dispose(&b);
+}
+
 /* A baseline made before a new finding appeared hides the old ones only. */
 static void test_baseline__new_finding_stays(void)
 {
@@ -412,6 +506,8 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_baseline__expired_resurface),
 	LD_TEST(test_baseline__stale_within_scope),
 	LD_TEST(test_baseline__rule_scope),
+	LD_TEST(test_baseline__scan_rules_from_table),
+	LD_TEST(test_baseline__posture_entry_stale_unless_skipped),
 	LD_TEST(test_baseline__new_finding_stays),
 	LD_TEST(test_baseline__create_carries_over),
 	LD_TEST(test_baseline__create_errors),
