@@ -6,8 +6,12 @@
  * line of the spec (verify: lambdrift.json at the tag, relative to the REPO base so code
  * scanning annotates the spec), and the stable fingerprint as a partial fingerprint.
  * Findings a baseline accepted are left out (a viewer that ignores `suppressions` would
- * show them again); the run's properties count them and list stale entries.
+ * show them again); the run's properties count them and list stale entries. The document
+ * around the results is built as a tree and printed; the results are built and printed one
+ * at a time in its place (a merge of a hundred shards has 60,000 of them), with the same
+ * bytes as one tree would print.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -372,35 +376,123 @@ static int add_run_props(ld_json *run, const ld_report *r)
 	return add_baseline_props(props, r->baseline);
 }
 
+/* A run with findings gets one placeholder result: the document around the results is
+ * small and printed whole, the results themselves one at a time in its place. */
+#define RESULTS_MARK "\001lambdrift-results\001"
+
 static int build(ld_json *root, const ld_report *r)
 {
 	ld_json *runs, *run, *results;
-	int error;
 
 	if (ld_json_add_str(root, "$schema", SARIF_SCHEMA) < 0 ||
 	    ld_json_add_str(root, "version", "2.1.0") < 0 ||
 	    ld_json_add(root, "runs", runs = ld_json_new_array()) < 0 ||
 	    ld_json_append(runs, run = ld_json_new_object()) < 0 || add_tool(run) < 0 ||
 	    add_invocation(run, r) < 0 || add_base(run, r) < 0 ||
-	    ld_json_add(run, "results", results = ld_json_new_array()) < 0)
+	    ld_json_add(run, "results", results = ld_json_new_array()) < 0 ||
+	    (r->findings && r->findings->count &&
+	     ld_json_append(results, ld_json_new_string(RESULTS_MARK)) < 0))
 		return LD_ERROR;
-	for (size_t i = 0; r->findings && i < r->findings->count; i++)
-		if ((error = add_result(results, r, &r->findings->items[i])) < 0)
-			return error;
 	if (ld_json_add_str(run, "columnKind", "unicodeCodePoints") < 0)
 		return LD_ERROR;
 	return add_run_props(run, r);
 }
 
-int ld_report__sarif(ld_buf *out, const ld_report *r)
+/* Finished bytes go to `spill` (when given) once the buffer holds about this much. */
+#define SPILL_AT ((size_t)1024 * 1024)
+
+static int spill(ld_buf *out, FILE *to)
+{
+	if (!to || out->size < SPILL_AT)
+		return 0;
+	if (fwrite(out->ptr, 1, out->size, to) != out->size)
+		return ld_error_set(LD_ERR_OS, "cannot write the report: %s", strerror(errno));
+	ld_buf_clear(out);
+	return 0;
+}
+
+/* Result `i` printed pretty as util/json.h prints it `indent` spaces deep: each line of
+ * its own layout indented (strings hold no raw newline, they are escaped). */
+static int put_result(ld_buf *out, ld_buf *piece, const ld_report *r, size_t i, size_t indent)
+{
+	ld_json *arr = ld_json_new_array();
+	const char *p, *nl;
+	int error;
+
+	if (!arr)
+		return ld_error_oom();
+	ld_buf_clear(piece);
+	if ((error = add_result(arr, r, &r->findings->items[i])) == 0 &&
+	    (error = ld_json_write(piece, ld_json_first(arr), true)) == 0) {
+		for (p = piece->ptr; (nl = strchr(p, '\n')); p = nl + 1) {
+			ld_buf_put(out, p, (size_t)(nl - p) + 1);
+			for (size_t k = 0; k < indent; k++)
+				ld_buf_putc(out, ' ');
+		}
+		error = ld_buf_puts(out, p);
+	}
+	ld_json_free(arr);
+	return error < 0 ? error : out->error;
+}
+
+/* The skeleton printed, then the results streamed where its placeholder stands. The
+ * placeholder is found as the layout prints it, right after the "results" key, which no
+ * string in the document can imitate (a string holds no raw newline). */
+static int put_results(ld_buf *out, const char *doc, const ld_report *r, FILE *to,
+		       ld_buf *piece)
+{
+	static const char key[] = "\"results\": [\n";
+	static const char mark[] = "\"\\u0001lambdrift-results\\u0001\"";
+	const char *at, *item;
+	size_t indent;
+	int error = 0;
+
+	for (at = strstr(doc, key); at; at = strstr(at + 1, key)) {
+		item = at + sizeof(key) - 1;
+		indent = strspn(item, " ");
+		if (!strncmp(item + indent, mark, sizeof(mark) - 1))
+			break;
+	}
+	if (!at)
+		return ld_error_set(LD_ERR_JSON, "the SARIF skeleton lost its results");
+	item += indent;
+	ld_buf_put(out, doc, (size_t)(item - doc));
+	for (size_t i = 0; i < r->findings->count && error == 0; i++) {
+		if (i) {
+			ld_buf_puts(out, ",\n");
+			for (size_t k = 0; k < indent; k++)
+				ld_buf_putc(out, ' ');
+		}
+		if ((error = put_result(out, piece, r, i, indent)) == 0)
+			error = spill(out, to);
+	}
+	return error < 0 ? error : ld_buf_puts(out, item + sizeof(mark) - 1);
+}
+
+int ld_report__sarif_to(ld_buf *out, const ld_report *r, FILE *spill_to)
 {
 	ld_json *root = ld_json_new_object();
+	ld_buf doc = LD_BUF_INIT_CAP(out->cap), piece = LD_BUF_INIT_CAP(out->cap);
 	int error;
 
 	if (!root)
 		return ld_error_oom();
-	if ((error = build(root, r)) == 0 && (error = ld_json_write(out, root, true)) == 0)
-		error = ld_buf_putc(out, '\n');
+	if ((error = build(root, r)) == 0 && (error = ld_json_write(&doc, root, true)) == 0 &&
+	    (error = ld_buf_putc(&doc, '\n')) == 0) {
+		ld_json_free(root);
+		root = NULL;
+		if (r->findings && r->findings->count)
+			error = put_results(out, doc.ptr, r, spill_to, &piece);
+		else
+			error = ld_buf_put(out, doc.ptr, doc.size);
+	}
 	ld_json_free(root);
-	return error;
+	ld_buf_dispose(&doc);
+	ld_buf_dispose(&piece);
+	return error < 0 ? error : out->error;
+}
+
+int ld_report__sarif(ld_buf *out, const ld_report *r)
+{
+	return ld_report__sarif_to(out, r, NULL);
 }

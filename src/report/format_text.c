@@ -8,6 +8,8 @@
  * colour only when the caller asks (it decides TTY / NO_COLOR). A run over several accounts
  * lists them in the header (a few by id, many by count) and names each function's account.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,7 +41,23 @@ typedef struct {
 	const ld_report *r;
 	const ld_finding *items;
 	size_t rule_w, qual_w;
+	FILE *spill; /* NULL: the whole report stays in `out` */
 } text_ctx;
+
+/* Finished lines go to the spill FILE once the buffer holds about this much. */
+#define SPILL_AT ((size_t)1024 * 1024)
+
+static int spill(text_ctx *t)
+{
+	ld_buf *out = t->out;
+
+	if (!t->spill || out->size < SPILL_AT || out->error)
+		return out->error;
+	if (fwrite(out->ptr, 1, out->size, t->spill) != out->size)
+		return ld_error_set(LD_ERR_OS, "cannot write the report: %s", strerror(errno));
+	ld_buf_clear(out);
+	return 0;
+}
 
 static const char *sev_color(ld_severity s)
 {
@@ -257,6 +275,7 @@ static int findings(text_ctx *t)
 	size_t n = t->r->findings ? t->r->findings->count : 0;
 	placed *order;
 	const placed *prev = NULL;
+	int error = 0;
 
 	if (!n)
 		return 0;
@@ -268,7 +287,7 @@ static int findings(text_ctx *t)
 	}
 	qsort(order, n, sizeof(*order), cmp_group);
 	measure(t, n);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && error == 0; i++) {
 		const ld_finding *f = order[i].f;
 		if (!prev || strcmp_null(prev->account, order[i].account) ||
 		    strcmp_null(prev->f->region, f->region) ||
@@ -277,9 +296,10 @@ static int findings(text_ctx *t)
 		finding_line(t, f);
 		drift_files(t, f);
 		prev = &order[i];
+		error = spill(t);
 	}
 	free(order);
-	return 0;
+	return error;
 }
 
 static void problems(text_ctx *t)
@@ -373,9 +393,9 @@ static void summary(text_ctx *t)
 	}
 }
 
-int ld_report__text(ld_buf *out, const ld_report *r)
+int ld_report__text_to(ld_buf *out, const ld_report *r, FILE *spill_to)
 {
-	text_ctx t = { out, r, r->findings ? r->findings->items : NULL, 0, 0 };
+	text_ctx t = { out, r, r->findings ? r->findings->items : NULL, 0, 0, spill_to };
 	int error;
 
 	header(&t);
@@ -385,4 +405,9 @@ int ld_report__text(ld_buf *out, const ld_report *r)
 	notes(&t);
 	summary(&t);
 	return out->error;
+}
+
+int ld_report__text(ld_buf *out, const ld_report *r)
+{
+	return ld_report__text_to(out, r, NULL);
 }

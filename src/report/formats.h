@@ -1,17 +1,21 @@
 /*
  * Private to src/report/: the CI-facing writers (SARIF 2.1.0, JUnit XML, Markdown, GitHub
- * workflow annotations) and the helpers they share with each other (finding.c). Like the
- * text and JSON writers, each renders the whole document into a capped ld_buf.
+ * workflow annotations) and the helpers they share with each other (finding.c). Each
+ * renders into a capped ld_buf; SARIF's, like the text and JSON writers, can hand finished
+ * bytes to a FILE as it goes.
  */
 #ifndef LD_REPORT_FORMATS_H
 #define LD_REPORT_FORMATS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "lambdrift/baseline.h"
 #include "lambdrift/report.h"
 
 int ld_report__sarif(ld_buf *out, const ld_report *r);
+/** The same document, its results handed to `spill` (when not NULL) as `out` fills. */
+int ld_report__sarif_to(ld_buf *out, const ld_report *r, FILE *spill);
 int ld_report__junit(ld_buf *out, const ld_report *r);
 int ld_report__markdown(ld_buf *out, const ld_report *r);
 /** GitHub workflow commands (::error/::warning/::notice), one line per finding. */

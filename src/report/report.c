@@ -3,9 +3,10 @@
  * writers, which never call back here: what they share is finding.c), and the one write
  * path shared by every format: render into a bounded buffer, then hand the bytes to the
  * caller's FILE and check that they got there, so a failed render never leaves half a
- * document behind. The exception is a JSON report past a mebibyte (an estate of thousands of
- * functions): it goes to the FILE in pieces as it is rendered, so memory does not grow with
- * it; `-o FILE` writes a temporary file renamed into place only on success.
+ * document behind. The exception is a JSON, SARIF or text report past a mebibyte (an
+ * estate of thousands of functions, a merge of a hundred shards): it goes to the FILE in
+ * pieces as it is rendered, so memory does not grow with it; `-o FILE` writes a temporary
+ * file renamed into place only on success.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +19,8 @@
 /* A report holds the inventory and every finding; 256 MiB is far past any real account. */
 #define REPORT_CAP ((size_t)256 * 1024 * 1024)
 
-/* Every format: its name and its writer (JSON's may spill a large document to the FILE). */
+/* Every format: its name and its writer (JSON's, SARIF's and text's may spill a large
+ * document to the FILE). */
 typedef struct {
 	const char *name;
 	int (*render)(ld_buf *out, const ld_report *r);
@@ -26,9 +28,9 @@ typedef struct {
 } format_entry;
 
 static const format_entry formats[] = {
-	[LD_FORMAT_TEXT] = { "text", ld_report__text, NULL },
+	[LD_FORMAT_TEXT] = { "text", NULL, ld_report__text_to },
 	[LD_FORMAT_JSON] = { "json", NULL, ld_report__json_to },
-	[LD_FORMAT_SARIF] = { "sarif", ld_report__sarif, NULL },
+	[LD_FORMAT_SARIF] = { "sarif", NULL, ld_report__sarif_to },
 	[LD_FORMAT_JUNIT] = { "junit", ld_report__junit, NULL },
 	[LD_FORMAT_MARKDOWN] = { "markdown", ld_report__markdown, NULL },
 	[LD_FORMAT_GITHUB] = { "github", ld_report__annotations, NULL },

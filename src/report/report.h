@@ -37,6 +37,9 @@ int ld_report__json_run(ld_json *root, const ld_report *r);
  *  it as `out` fills, and `out` holds only the rest when it returns. */
 int ld_report__json_to(ld_buf *out, const ld_report *r, FILE *spill);
 int ld_report__text(ld_buf *out, const ld_report *r);
+/** As ld_report__text; with `spill` set, finished findings go to it as `out` fills, as
+ *  ld_report__json_to does. */
+int ld_report__text_to(ld_buf *out, const ld_report *r, FILE *spill);
 
 /** Read and parse a JSON file of at most `cap` bytes (baseline.c); a missing, oversized or
  *  malformed file is LD_EUSAGE naming the path and `what`. @return 0 or an LD_E* error */

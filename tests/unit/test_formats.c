@@ -2,12 +2,15 @@
  * inventory (fixtures/inventory/cli-basic.json scanned on 2026-11-25), the SARIF shape
  * read back, escaping of hostile text in every format, and fingerprints that are the same
  * in every format and across runs, and a run over several accounts (the accounts, each
- * finding's account, the notes). LD_UPDATE_GOLDEN=1 rewrites fixtures/report/ from this
+ * finding's account, the notes), and a report of 20,000 findings written in pieces as it is
+ * rendered (JSON, SARIF, text) equal to it rendered whole. LD_UPDATE_GOLDEN=1 rewrites fixtures/report/ from this
  * run. The schema check of the golden SARIF and the XML parse of the golden JUnit run in
  * tests/cli/formats-golden-valid.sh (Python's jsonschema and xml.etree). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "audit/findings.h"
 #include "harness.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/report.h"
@@ -660,6 +663,75 @@ static void test_formats__accounts_sarif(void)
 	free(text);
 }
 
+typedef int (*spilling_writer)(ld_buf *out, const ld_report *r, FILE *spill);
+
+/* `w` with a spill FILE: what went to the FILE, then what stayed in the buffer. */
+static char *render_spilled(spilling_writer w, const ld_report *r, size_t *spilled)
+{
+	ld_buf out = LD_BUF_INIT, all = LD_BUF_INIT;
+	FILE *f = tmpfile();
+	char chunk[65536];
+	size_t got;
+	char *text = NULL;
+
+	if (f && w(&out, r, f) == 0 && fflush(f) == 0) {
+		*spilled = (size_t)ftell(f);
+		rewind(f);
+		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			ld_buf_put(&all, chunk, got);
+		ld_buf_put(&all, out.ptr, out.size);
+		text = all.error ? NULL : ld_buf_detach(&all);
+	}
+	if (f)
+		fclose(f);
+	ld_buf_dispose(&out);
+	ld_buf_dispose(&all);
+	return text;
+}
+
+/* A report of thousands of findings (a merge of many shards) is written to the FILE as it
+ * is rendered; the bytes are those of the whole document rendered at once, in each format
+ * that spills. */
+static void test_formats__spilled_equals_whole(void)
+{
+	static const struct {
+		const char *name;
+		writer whole;
+		spilling_writer spilled;
+	} formats[] = {
+		{ "json", ld_report__json, ld_report__json_to },
+		{ "sarif", ld_report__sarif, ld_report__sarif_to },
+		{ "text", ld_report__text, ld_report__text_to },
+	};
+	ld_findings many;
+	scanned s;
+
+	LD_REQUIRE(scan(&s));
+	memset(&many, 0, sizeof(many));
+	for (size_t i = 0; i < 20000; i++)
+		LD_REQUIRE(ld_findings_add_copy(&many, &s.findings.items[i % s.findings.count]) == 0);
+	s.r.findings = &many;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		size_t spilled = 0;
+		char *whole = render(formats[i].whole, &s.r);
+		char *pieces = render_spilled(formats[i].spilled, &s.r, &spilled);
+
+		LD_CHECK(whole != NULL && pieces != NULL);
+		if (whole && pieces && strcmp(whole, pieces))
+			ld_test_fail(__FILE__, __LINE__, "%s: the spilled report differs from the "
+				     "whole one", formats[i].name);
+		/* it did spill: more than a mebibyte went to the FILE before the end */
+		if (spilled < ((size_t)1 << 20))
+			ld_test_fail(__FILE__, __LINE__, "%s: only %zu bytes spilled",
+				     formats[i].name, spilled);
+		free(whole);
+		free(pieces);
+	}
+	s.r.findings = &s.findings;
+	ld_findings_dispose(&many);
+	unscan(&s);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_formats__golden_sarif),
 	LD_TEST(test_formats__golden_junit),
@@ -677,5 +749,6 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_formats__accounts_markdown),
 	LD_TEST(test_formats__accounts_junit),
 	LD_TEST(test_formats__accounts_sarif),
+	LD_TEST(test_formats__spilled_equals_whole),
 	{ NULL, NULL }
 };
