@@ -152,8 +152,10 @@ static int permission_unqualified(ctx *c, const ld_json *st)
 	ld_finding_id id;
 	int error;
 
-	/* the URL's own permission is the URL's finding */
-	if (!effect || strcmp(effect, "Allow") || !ld_policy_statement_invokes(st, false))
+	/* the URL's own permissions (lambda:InvokeFunctionUrl, and the lambda:InvokeFunction
+	 * that works only through the URL) are the URL's finding */
+	if (!effect || strcmp(effect, "Allow") || !ld_policy_statement_invokes(st, false) ||
+	    ld_policy_statement_for_url(st))
 		return 0;
 	if ((ev = ld_json_new_object())) {
 		ld_json_add_str(ev, "statement", sidtext);

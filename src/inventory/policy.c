@@ -286,11 +286,16 @@ static bool via_url(const ld_json *st)
 	return false;
 }
 
+bool ld_policy_statement_for_url(const ld_json *st)
+{
+	return pinned(st, KEY_URL_AUTH) || via_url(st);
+}
+
 /* moto writes the URL's auth type as a bare key; AWS as a condition. Only the condition
  * counts here (the launcher answers as AWS does). */
 static bool url_only(const ld_json *st)
 {
-	return pinned(st, KEY_URL_AUTH) || via_url(st) || !ld_policy_statement_invokes(st, false);
+	return ld_policy_statement_for_url(st) || !ld_policy_statement_invokes(st, false);
 }
 
 ld_grant ld_policy_statement_grant(const ld_json *st, const char **who)
@@ -378,7 +383,7 @@ static bool names_url(const ld_json *policy, const ld_json *st, const char *q,
 		      const ld_fn_policy *p)
 {
 	(void)policy, (void)q, (void)p;
-	return ld_policy_statement_invokes(st, true);
+	return ld_policy_statement_invokes(st, true) || ld_policy_statement_for_url(st);
 }
 
 bool ld_fn_policy_names_url(const ld_fn_policy *p)

@@ -74,6 +74,11 @@ ld_grant ld_policy_statement_grant(const ld_json *st, const char **who);
  *  (`url` false) or lambda:InvokeFunctionUrl (`url` true), literally or by a wildcard. */
 bool ld_policy_statement_invokes(const ld_json *st, bool url);
 
+/** Whether a statement applies only to calls through a function URL: a condition on
+ *  lambda:FunctionUrlAuthType, or Bool lambda:InvokedViaFunctionUrl "true" (the
+ *  lambda:InvokeFunction statement AWS pairs with a URL's since October 2025). */
+bool ld_policy_statement_for_url(const ld_json *st);
+
 /** Whether a Deny statement of the same policy takes away what `st` grants (a Deny of
  *  everyone, without condition, of the same action). */
 bool ld_policy_denied(const ld_json *policy, bool url);
@@ -82,7 +87,8 @@ bool ld_policy_denied(const ld_json *policy, bool url);
  *  object); NULL when it has none. */
 const ld_json *ld_policy_statements(const ld_json *policy);
 
-/** Whether any policy names a URL invoke (then the collector lists the URL configs). */
+/** Whether any policy names a URL invoke, or a statement only for URL calls (then the
+ *  collector lists the URL configs). */
 bool ld_fn_policy_names_url(const ld_fn_policy *p);
 /** Whether the function is public as url-public or policy-public read it (then the
  *  collector reads its reserved concurrency). */

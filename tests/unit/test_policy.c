@@ -117,6 +117,8 @@ static void test_policy__rules_fire_and_traps_stay_clean(void)
 	LD_CHECK(!strstr(lines, " org "));
 	LD_CHECK(!strstr(lines, " s3ok "));
 	LD_CHECK(!strstr(lines, " unchecked "));
+	/* url-open's lambda:InvokeFunction under Bool lambda:InvokedViaFunctionUrl is the
+	 * URL's: its one trigger-unqualified is the URL's (counted above) */
 	free(lines);
 	ld_inventory_dispose(&inv);
 }
