@@ -3,7 +3,9 @@
 # control fields (package, version, the library dependencies dpkg-shlibdeps found), that it
 # holds the binary, every man page of the build and both completions under /usr, man pages
 # only gzipped as Debian policy and lintian want (gzip -9n: maximum compression, no name or
-# time stamp; the same text as the build's page). Run as root (CI), it is installed with
+# time stamp; the same text as the build's page), and under /usr/share/doc/lambdrift the
+# machine-readable copyright file naming the project's licence and changelog.gz (policy
+# 12.5, 12.7; its first entry is this version). Run as root (CI), it is installed with
 # `dpkg -i` into a scratch root whose dpkg database holds this machine's installed
 # dependencies (so Depends is checked, and nothing of the machine's own is touched), the
 # installed copy runs `--version`, a fixture scan and `man -w lambdrift`, and `dpkg -r`
@@ -29,7 +31,8 @@ for lib in libc6 libgit2 libcurl libssl libcjson libdeflate zlib1g; do
 done
 files=$(dpkg-deb -c "$deb" | awk '{print $6}')
 want="./usr/bin/lambdrift ./usr/share/bash-completion/completions/lambdrift
-./usr/share/zsh/vendor-completions/_lambdrift"
+./usr/share/zsh/vendor-completions/_lambdrift ./usr/share/doc/lambdrift/copyright
+./usr/share/doc/lambdrift/changelog.gz"
 for page in "$build"/docs/man1/*.1; do
 	want="$want ./usr/share/man/man1/${page##*/}.gz"
 done
@@ -86,6 +89,27 @@ for page in "$build"/docs/man1/*.1; do
 	[ "$9" = 02 ] || bad "${gz#"$root"}: not compressed with gzip -9"
 	gzip -dc "$gz" | cmp -s - "$page" || bad "${gz#"$root"} is not the build's ${page##*/}"
 done
+# Debian policy 12.5 and 12.7: the copyright file (machine-readable, naming the project's
+# licence) and, for a native package, changelog.gz whose first entry is this version
+doc=$root/usr/share/doc/lambdrift
+cmp -s "$doc/copyright" packaging/deb/copyright ||
+	bad "/usr/share/doc/lambdrift/copyright is not packaging/deb/copyright"
+head -1 "$doc/copyright" |
+	grep -qxF "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" ||
+	bad "the copyright file is not in the machine-readable format"
+# the project's licence (LICENSE, the Apache License 2.0) is the one Files: * names
+grep -q "Apache License" LICENSE && grep -q "Version 2.0, January 2004" LICENSE &&
+	[ "$(awk '/^Files: \*$/ {f=1; next} f && /^License:/ {print $2; exit}' "$doc/copyright")" = \
+		Apache-2.0 ] || bad "the copyright file's Files: * licence is not LICENSE's Apache-2.0"
+set -- $(od -An -tx1 -N9 "$doc/changelog.gz" 2>/dev/null)
+[ "${1:-}${2:-}${3:-}" = 1f8b08 ] && [ $((0x${4:-0} & 8)) = 0 ] &&
+	[ "${5:-}${6:-}${7:-}${8:-}" = 00000000 ] && [ "${9:-}" = 02 ] ||
+	bad "changelog.gz is not gzip -9n"
+gzip -dc "$doc/changelog.gz" 2>/dev/null | cmp -s - packaging/deb/changelog ||
+	bad "changelog.gz is not packaging/deb/changelog"
+gzip -dc "$doc/changelog.gz" 2>/dev/null | head -1 |
+	grep -q "^lambdrift ($version) [a-z]*; urgency=" ||
+	bad "changelog.gz's first entry is not lambdrift ($version); add one to packaging/deb/changelog"
 
 if $installed; then
 	dpkg --root="$root" --log=/dev/null -r lambdrift >"$tmp/dpkg.log" 2>&1 ||
@@ -93,5 +117,5 @@ if $installed; then
 	left=$(find "$root/usr" ! -type d 2>/dev/null)
 	[ -z "$left" ] || bad "dpkg -r left $left"
 fi
-[ "$fail" = 0 ] && echo "the .deb holds the binary, gzipped man pages and completion, with its dependencies"
+[ "$fail" = 0 ] && echo "the .deb holds the binary, gzipped man pages, completion, copyright and changelog, with its dependencies"
 exit $fail
