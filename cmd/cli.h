@@ -225,9 +225,10 @@ typedef struct {
 void ld_cli_sessions_dispose(ld_cli_sessions *s);
 
 /**
- * Collect the inventory for the options: one session (ld_cli_session), then every --region
- * (none: the session's) with the --function globs, in every --accounts account through
- * its role (else the session's own account). Errors are printed.
+ * Collect the inventory for the options: one session (ld_cli_session), then
+ * ld_collect_estate() of every --region (none: the session's) with the --function globs,
+ * in every --accounts account through its role (else the session's own account). Errors
+ * are printed.
  * @param keep NULL, or receives the sessions for calls after collecting (dispose it
  *        whatever the result)
  * @return LD_EXIT_OK when complete; LD_EXIT_INCOMPLETE with *collected true (data is

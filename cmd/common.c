@@ -1,7 +1,8 @@
 /*
- * Helpers shared by the commands (cli.h): error printing with hints, the AWS session and
- * collection over regions with a progress line, snapshot loading, the run's clock, and
- * output files that appear atomically. The report options and the ending of scan and
+ * Helpers shared by the commands (cli.h): error printing with hints, the AWS session,
+ * collection (the library's ld_collect_estate with the options' accounts, regions, roles
+ * and pacing, a progress line and what failed on stderr), snapshot loading, the run's
+ * clock, and output files that appear atomically. The report options and the ending of scan and
  * verify live in outputs.c. Nothing here prints secrets: messages come from
  * ld_error_last(), which never holds any.
  */
@@ -17,7 +18,7 @@
 #include <lambdrift/date.h>
 #include <lambdrift/aws.h>
 #include <lambdrift/errors.h>
-#include <lambdrift/iam.h>
+#include <lambdrift/estate.h>
 
 #include "cli.h"
 
@@ -51,13 +52,17 @@ static int exit_for(int error)
 	}
 }
 
-int ld_cli_fail(int error)
+/* A library failure on stderr: its message, and for credentials a hint. */
+static void print_failure(int error, const char *msg)
 {
-	const char *msg = ld_error_last()->message;
-
 	ld_cli_errorf("%s", *msg ? msg : "failed for an unknown reason");
 	if (error == LD_EAUTH)
 		auth_hint();
+}
+
+int ld_cli_fail(int error)
+{
+	print_failure(error, ld_error_last()->message);
 	return exit_for(error);
 }
 
@@ -270,32 +275,6 @@ static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 	}
 }
 
-/* Whether regions[i] already appeared earlier in the list (NULL matches NULL). */
-static bool seen_before(const char *const *regions, size_t i)
-{
-	for (size_t j = 0; j < i; j++)
-		if ((!regions[j] && !regions[i]) ||
-		    (regions[j] && regions[i] && !strcmp(regions[j], regions[i])))
-			return true;
-	return false;
-}
-
-/* One account's targets: every region of the list (or of the partition). */
-static int add_targets(ld_collect_target *ts, size_t *n, ld_aws_session *s, const char *account,
-		       const char *const *regions, size_t nregions)
-{
-	for (size_t i = 0; i < nregions; i++) {
-		if (seen_before(regions, i))
-			continue;
-		memset(&ts[*n], 0, sizeof(ts[*n]));
-		ts[*n].session = s;
-		ts[*n].account = account;
-		ts[*n].region = regions[i];
-		(*n)++;
-	}
-	return 0;
-}
-
 /* Say on stderr what failed or was skipped, one line per account when all its regions
  * failed alike. */
 static void report_targets(const ld_collect_target *ts, size_t n, const ld_cli_aws *a)
@@ -329,91 +308,65 @@ static void report_targets(const ld_collect_target *ts, size_t n, const ld_cli_a
 		auth_hint();
 }
 
-/* Every target of the run, into `inv`. */
-static int collect_targets(ld_inventory *inv, ld_collect_target *ts, size_t n, const ld_cli_aws *a,
-			   const char *const *globs, size_t nglobs)
+/* The estate of the run: `regions` with the `globs` functions in the session's account,
+ * or with `accounts` in each account through its role, with a progress line; what failed
+ * is said on stderr. `e` receives the sessions and targets (dispose it whatever the
+ * result). */
+static int collect_estate(ld_inventory *inv, ld_estate *e, ld_aws_session *s,
+			  const ld_cli_aws *a, const char *accounts, const char *const *regions,
+			  size_t nregions, const char *const *globs, size_t nglobs, const char *cmd)
 {
-	ld_collect_pool_opts so = LD_COLLECT_POOL_OPTS_INIT;
+	ld_estate_opts eo = LD_ESTATE_OPTS_INIT;
 	progress_line line;
 	int error;
 
 	memset(&line, 0, sizeof(line));
-	so.collect.function_globs = globs;
-	so.collect.nglobs = nglobs;
-	pool_options(&so, a);
+	eo.regions = regions;
+	eo.nregions = nregions;
+	eo.accounts = accounts;
+	eo.exclude_accounts = (const char *const *)a->exclude_accounts.items;
+	eo.nexclude = a->exclude_accounts.count;
+	eo.role_name = a->role_name;
+	eo.role_arn_template = a->role_arn_template;
+	eo.external_id = a->external_id;
+	eo.pool.collect.function_globs = globs;
+	eo.pool.collect.nglobs = nglobs;
+	pool_options(&eo.pool, a);
 	if (progress_wanted(a)) {
-		so.status = progress_cb;
-		so.status_ctx = &line;
+		eo.pool.status = progress_cb;
+		eo.pool.status_ctx = &line;
 	}
-	error = ld_collect_targets(inv, ts, n, &so);
+	eo.iam = a->posture;
+	eo.rules = a->rules;
+	error = ld_collect_estate(e, inv, s, &eo);
 	progress_clear(&line);
+	/* no plan: the --accounts, --exclude-account or role options are wrong */
+	if (error == LD_EUSAGE && !e->targets && accounts)
+		return ld_cli_fail_opt(error, cmd, NULL);
+	if (e->error) {
+		/* nothing was collected: the report says why, incomplete */
+		print_failure(e->error, e->message);
+		return LD_EXIT_INCOMPLETE;
+	}
+	report_targets(e->targets, e->ntargets, a);
 	if (error < 0)
 		return ld_cli_fail(error);
-	report_targets(ts, n, a);
-	ld_inventory_filter(inv, globs, nglobs);
-	if (a->posture && (error = ld_collect_iam(inv, ts, n, a->rules)) < 0)
-		return ld_cli_fail(error);
 	return inv->complete ? LD_EXIT_OK : LD_EXIT_INCOMPLETE;
-}
-
-/* The regions to scan: the list, "all" (the session's partition), or the session's. */
-static int region_list(const char *const **regions, size_t *nregions, ld_aws_session *s,
-		       const char *const *given, size_t ngiven)
-{
-	static const char *const session_region[] = { NULL };
-	int error;
-
-	if (ngiven == 1 && given[0] && !strcmp(given[0], "all")) {
-		if ((error = ld_aws_partition_regions(regions, nregions,
-						      ld_aws_session_partition(s))) < 0)
-			return ld_cli_fail(error);
-		return LD_EXIT_OK;
-	}
-	*regions = ngiven ? given : session_region;
-	*nregions = ngiven ? ngiven : 1;
-	return LD_EXIT_OK;
 }
 
 int ld_cli_collect_regions(ld_inventory *inv, ld_aws_session *s, const ld_cli_aws *a,
 			   const char *const *regions, size_t nregions,
 			   const char *const *globs, size_t nglobs)
 {
-	const char *const *list;
-	ld_collect_target *ts;
-	size_t nlist, n = 0;
+	ld_estate e;
 	int rc;
 
-	if ((rc = region_list(&list, &nlist, s, regions, nregions)) != LD_EXIT_OK)
-		return rc;
-	if (!(ts = calloc(nlist, sizeof(*ts)))) {
-		ld_cli_errorf("out of memory");
-		return LD_EXIT_INCOMPLETE;
-	}
-	add_targets(ts, &n, s, NULL, list, nlist);
-	rc = collect_targets(inv, ts, n, a, globs, nglobs);
-	free(ts);
+	rc = collect_estate(inv, &e, s, a, NULL, regions, nregions, globs, nglobs, NULL);
+	ld_estate_dispose(&e);
 	return rc;
 }
 
 /* ---- many accounts ---- */
-
-typedef struct {
-	char **ids;
-	size_t nids;
-	ld_aws_session **sessions;
-	ld_collect_target *targets;
-	size_t ntargets;
-} org_run;
-
-static void org_dispose(org_run *o)
-{
-	for (size_t i = 0; o->sessions && i < o->nids; i++)
-		ld_aws_session_free(o->sessions[i]);
-	free(o->sessions);
-	free(o->targets);
-	ld_aws_accounts_free(o->ids, o->nids);
-	memset(o, 0, sizeof(*o));
-}
 
 static int check_account_opts(const ld_cli_aws *a, const char *cmd)
 {
@@ -511,161 +464,6 @@ int ld_cli_shard(unsigned *index, unsigned *count, const ld_cli_aws *a, const ch
 	return rc;
 }
 
-static bool in_shard(const ld_inventory *inv, const char *account)
-{
-	return !inv->shard_count ||
-	       ld_aws_account_shard(account, inv->shard_count) == inv->shard_index;
-}
-
-/* --accounts org: the organisation's ACTIVE accounts. The others of this shard are noted,
- * left out on purpose (a suspended or closing account cannot be assumed into), so the run
- * stays complete; a listing that fails leaves no account list at all. */
-static int org_list(org_run *o, ld_aws_session *base, ld_inventory *inv)
-{
-	ld_org_account *list = NULL;
-	size_t n = 0;
-	int error;
-
-	if ((error = ld_aws_org_accounts(&list, &n, base, &inv->calls)) < 0)
-		return error;
-	if (!(o->ids = calloc(n, sizeof(*o->ids))))
-		error = ld_error_oom();
-	for (size_t i = 0; error == 0 && i < n; i++) {
-		if (!in_shard(inv, list[i].id))
-			continue;
-		if (strcmp(list[i].state, "ACTIVE"))
-			error = ld_inventory_note(inv, "account %s left out: %s in the organisation "
-						  "(--accounts org scans ACTIVE accounts)",
-						  list[i].id, list[i].state);
-		else if (!(o->ids[o->nids] = strdup(list[i].id)))
-			error = ld_error_oom();
-		else
-			o->nids++;
-	}
-	ld_org_accounts_free(list);
-	return error;
-}
-
-static bool is_account_id(const char *s)
-{
-	size_t n = strspn(s, "0123456789");
-	return n == 12 && !s[n];
-}
-
-/* --exclude-account: drop those ids from the list, noting each one of this shard. */
-static int exclude_accounts(org_run *o, const ld_cli_aws *a, ld_inventory *inv)
-{
-	size_t kept = 0;
-	int error = 0;
-
-	for (size_t e = 0; e < a->exclude_accounts.count; e++)
-		if (!is_account_id(a->exclude_accounts.items[e]))
-			return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--exclude-account '%.40s' is "
-					     "not a 12-digit account id",
-					     a->exclude_accounts.items[e]);
-	for (size_t i = 0; i < o->nids; i++) {
-		bool out = false;
-		for (size_t e = 0; !out && e < a->exclude_accounts.count; e++)
-			out = !strcmp(o->ids[i], a->exclude_accounts.items[e]);
-		if (!out) {
-			o->ids[kept++] = o->ids[i];
-			continue;
-		}
-		if (in_shard(inv, o->ids[i]) && error == 0)
-			error = ld_inventory_note(inv, "account %s left out: --exclude-account",
-						  o->ids[i]);
-		free(o->ids[i]);
-	}
-	o->nids = kept;
-	return error;
-}
-
-/* One role session per account of the shard (no STS call yet), then its targets. */
-static int org_setup(org_run *o, ld_aws_session *base, const ld_cli_aws *a,
-		     ld_inventory *inv, const char *const *regions, size_t nregions)
-{
-	ld_role_opts ro = { NULL, a->external_id, "lambdrift", 0 };
-	char *arn = NULL;
-	int error;
-
-	if (!strcmp(a->accounts, "org"))
-		error = org_list(o, base, inv);
-	else
-		error = ld_error_about(ld_aws_parse_accounts(&o->ids, &o->nids, a->accounts),
-				       "--accounts");
-	if (error < 0 || (error = exclude_accounts(o, a, inv)) < 0)
-		return error;
-	if (inv->shard_count)
-		ld_aws_accounts_shard(o->ids, &o->nids, inv->shard_index, inv->shard_count);
-	/* a shard may hold no account: it still reports, complete and empty */
-	if (!(o->sessions = calloc(o->nids + 1, sizeof(*o->sessions))) ||
-	    !(o->targets = calloc(o->nids * nregions + 1, sizeof(*o->targets))))
-		return ld_error_oom();
-	for (size_t i = 0; i < o->nids; i++) {
-		if ((error = ld_aws_role_arn(&arn, a->role_arn_template, a->role_name, o->ids[i],
-					     ld_aws_session_partition(base))) < 0)
-			return ld_error_about(error, a->role_arn_template ? "--role-arn-template" :
-						     "--role-name");
-		ro.role_arn = arn;
-		error = ld_aws_session_for_role(&o->sessions[i], base, &ro);
-		free(arn);
-		if (error < 0)
-			return error;
-		add_targets(o->targets, &o->ntargets, o->sessions[i], o->ids[i], regions, nregions);
-	}
-	return 0;
-}
-
-/* A failed --accounts org listing, said as such (the cause kept after it). */
-static void org_error(int error)
-{
-	char cause[sizeof(ld_error_last()->message)];
-
-	snprintf(cause, sizeof(cause), "%s", ld_error_last()->message);
-	ld_error_setc(error, ld_error_last()->klass, "--accounts org: cannot list the "
-		      "organisation's accounts: %s", cause);
-}
-
-static int collect_accounts(ld_inventory *inv, ld_aws_session *base, const ld_cli_aws *a,
-			    const char *cmd, ld_cli_sessions *keep)
-{
-	const char *const *list;
-	size_t nlist;
-	org_run o;
-	int rc, error;
-
-	memset(&o, 0, sizeof(o));
-	if ((rc = region_list(&list, &nlist, base, (const char *const *)a->regions.items,
-			      a->regions.count)) != LD_EXIT_OK)
-		return rc;
-	if ((error = org_setup(&o, base, a, inv, list, nlist)) < 0) {
-		org_dispose(&o);
-		if (error == LD_EUSAGE)
-			return ld_cli_fail_opt(error, cmd, NULL);
-		if (!strcmp(a->accounts, "org"))
-			org_error(error);
-		/* nothing was collected: the report says why, incomplete */
-		(void)ld_inventory_problem(inv, "%s", ld_error_last()->message);
-		ld_cli_fail(error);
-		return LD_EXIT_INCOMPLETE;
-	}
-	/* a shard left with no account has nothing to collect, and says so by being empty */
-	rc = !o.ntargets && inv->shard_count ? LD_EXIT_OK :
-	     collect_targets(inv, o.targets, o.ntargets, a,
-			     (const char *const *)a->functions.items, a->functions.count);
-	if (keep) {
-		/* the role sessions stay for the calls after collecting */
-		keep->sessions = o.sessions;
-		keep->accounts = o.ids;
-		keep->n = o.nids;
-		o.sessions = NULL;
-		o.ids = NULL;
-		o.nids = 0;
-	}
-	org_dispose(&o);
-	return rc;
-}
-
 void ld_cli_sessions_dispose(ld_cli_sessions *s)
 {
 	if (!s)
@@ -679,25 +477,12 @@ void ld_cli_sessions_dispose(ld_cli_sessions *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Without --accounts: the base session alone, for any account. */
-static int keep_base(ld_cli_sessions *keep, ld_aws_session *s)
-{
-	if (!(keep->sessions = calloc(1, sizeof(*keep->sessions)))) {
-		ld_aws_session_free(s);
-		ld_cli_errorf("out of memory");
-		return LD_EXIT_INCOMPLETE;
-	}
-	keep->sessions[0] = s;
-	keep->n = 1;
-	keep->base = s;
-	return LD_EXIT_OK;
-}
-
 int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,
 		   ld_cli_sessions *keep)
 {
 	ld_aws_session *s = NULL;
-	int rc, rc2;
+	ld_estate e;
+	int rc;
 
 	*collected = false;
 	if (keep)
@@ -709,22 +494,23 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 		*collected = ld_cli_session_problem(inv, rc);
 		return rc;
 	}
-	if (a->accounts) {
-		rc = collect_accounts(inv, s, a, cmd, keep);
-		*collected = rc != LD_EXIT_USAGE;
-	} else {
-		rc = ld_cli_collect_regions(inv, s, a, (const char *const *)a->regions.items,
-					    a->regions.count,
-					    (const char *const *)a->functions.items,
-					    a->functions.count);
-		/* a usage error collected nothing: there is no report to write */
-		*collected = rc != LD_EXIT_USAGE;
-	}
-	if (keep && a->accounts)
+	rc = collect_estate(inv, &e, s, a, a->accounts, (const char *const *)a->regions.items,
+			    a->regions.count, (const char *const *)a->functions.items,
+			    a->functions.count, cmd);
+	/* a usage error collected nothing: there is no report to write */
+	*collected = rc != LD_EXIT_USAGE;
+	if (keep) {
+		/* the sessions stay for the calls after collecting (package downloads) */
+		keep->sessions = e.sessions;
+		keep->accounts = e.accounts;
+		keep->n = e.naccounts;
 		keep->base = s;
-	else if (keep && (rc2 = keep_base(keep, s)) != LD_EXIT_OK)
-		rc = rc2;
-	else if (!keep)
+		e.sessions = NULL;
+		e.accounts = NULL;
+		e.naccounts = 0;
+	}
+	ld_estate_dispose(&e);
+	if (!keep)
 		ld_aws_session_free(s);
 	return rc;
 }

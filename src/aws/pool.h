@@ -5,7 +5,8 @@
  * problem lines in a fixed order (both guarded by its lock, since several of its requests
  * are in flight at once), its rate limiter, and the state of its two marker chains
  * (ListFunctions, ListEventSourceMappings), each touched only by the one job of that chain
- * in flight. Also the test seam that runs the pool on injected transports.
+ * in flight. Also the test seams that run the pool, and the estate over it (estate.c), on
+ * injected transports.
  */
 #ifndef LD_AWS_POOL_H
 #define LD_AWS_POOL_H
@@ -19,6 +20,7 @@
 #include "aws/ratelimit.h"
 #include "http/http.h"
 #include "lambdrift/aws.h"
+#include "lambdrift/estate.h"
 #include "lambdrift/inventory.h"
 
 /* A ListAliases failure, kept with its function so lines come out in function order. */
@@ -126,5 +128,13 @@ typedef struct {
 
 int ld_collect_targets__with(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
 			     const ld_collect_pool_opts *opts, const ld_collect_seams *seams);
+
+/* --- estate.c: ld_collect_estate with the pool's seams -------------------------------- */
+
+/* With seams->transport_new, each role session also gets a transport from it, for its
+ * AssumeRole calls and (with session_transport) its requests. */
+
+int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *base,
+			    const ld_estate_opts *opts, const ld_collect_seams *seams);
 
 #endif
