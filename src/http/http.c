@@ -185,16 +185,13 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 		/* a new response (after 100-continue or a proxy CONNECT): forget the last */
 		r->retry_after = -1;
 		r->content_length = -1;
-		r->error_type[0] = r->request_id[0] = '\0';
+		r->error_type[0] = '\0';
 	} else if (header_is(data, len, "content-length", &v, &vlen)) {
 		r->content_length = parse_content_length(v, vlen);
 	} else if (header_is(data, len, "retry-after", &v, &vlen)) {
 		r->retry_after = parse_retry_after(v, vlen);
 	} else if (header_is(data, len, "x-amzn-errortype", &v, &vlen)) {
 		copy_trimmed(r->error_type, sizeof(r->error_type), v, vlen, ':');
-	} else if (header_is(data, len, "x-amzn-requestid", &v, &vlen) ||
-		   header_is(data, len, "x-amz-request-id", &v, &vlen)) {
-		copy_trimmed(r->request_id, sizeof(r->request_id), v, vlen, '\0');
 	}
 	return len;
 }

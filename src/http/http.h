@@ -41,7 +41,6 @@ typedef struct {
 	ld_buf body;                /* capped by max_response_bytes */
 	long retry_after;           /* Retry-After in seconds, -1 when absent */
 	char error_type[128];       /* x-amzn-ErrorType up to ':', "" when absent */
-	char request_id[128];       /* x-amzn-RequestId (or x-amz-request-id), "" when absent */
 	bool transient;             /* after a failed send: worth retrying (timeout, reset) */
 	int64_t content_length;     /* Content-Length of the final response, -1 when absent;
 				       callers that need every byte (package downloads) compare
