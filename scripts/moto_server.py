@@ -84,6 +84,24 @@ compliant with RFC 3986"), as moto already does for GetRolePolicy's PolicyDocume
 launcher encodes it too. Verified with the AWS CLI --debug: the <Document> element of
 get-policy-version is percent-encoded, and the CLI still prints the decoded document.
 
+GetAccountAuthorizationDetails: moto 5.2 answers with everything in one response
+(IsTruncated false, MaxItems and Marker ignored), where IAM pages it (the API reference:
+MaxItems 1 to 1000, default 100, "If additional items exist beyond the maximum you specify,
+the IsTruncated response element is true", and Marker continues). With Filter
+AWSManagedPolicy moto lists every AWS managed policy it loaded (about 1,500, a 5 MB
+answer), where IAM lists those in use in the account (attached to a user, group or role);
+its ManagedPolicyDetail has no PolicyName or PolicyId (members of the shape in the API
+reference); and a RoleDetail's AssumeRolePolicyDocument (also in the instance profiles
+nested in it) is plain JSON where IAM URL-encodes every policy document it returns
+("Policies returned by this operation are URL-encoded compliant with RFC 3986"). The
+launcher pages users, groups, roles and policies in that order, MaxItems at a time, with
+an opaque Marker (ValidationError for a bad one or a MaxItems out of range), keeps only
+the AWS managed policies attached to something, adds PolicyName and PolicyId, and encodes
+the trust policies. Verified with boto3 and the AWS CLI --debug: MaxItems=1 pages two
+roles in two answers, the paginator sees both, the policies listing holds the local ones
+and only the attached AWS ones with their names, PolicyVersionList's default version has
+IsDefaultVersion true, and AssumeRolePolicyDocument is percent-encoded.
+
 Organizations accounts: moto 5.2 answers ListAccounts, ListAccountsForParent and
 DescribeAccount with both Status and State for each account, where AWS retired Status on
 9 September 2026 (shared/reference organizations-2016-11-28: "The Status parameter in the
@@ -287,6 +305,60 @@ def patch_moto_iam_policy_version_document():
     IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER = dict(
         IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER,
         **{"GetPolicyVersionResponse.PolicyVersion.Document": url_encode})
+
+
+def patch_moto_iam_authorization_details():
+    """GetAccountAuthorizationDetails as IAM answers it (moto 5.2: one answer of everything,
+    every loaded AWS managed policy, ManagedPolicyDetail without PolicyName and PolicyId,
+    AssumeRolePolicyDocument as plain JSON). See the module docstring."""
+    import base64
+    from moto.core.responses import ActionResult
+    from moto.core.serialize import url_encode
+    from moto.iam.exceptions import ValidationError
+    from moto.iam.models import AWSManagedPolicy, ManagedPolicy
+    from moto.iam.responses import IamResponse
+
+    ManagedPolicy.policy_name = property(lambda self: self.name)
+    ManagedPolicy.policy_id = property(lambda self: self.id)
+    IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER = dict(
+        IamResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER,
+        **{"RoleDetailList.RoleDetail.AssumeRolePolicyDocument": url_encode,
+           "InstanceProfileList.InstanceProfile.Roles.Role.AssumeRolePolicyDocument":
+               url_encode})
+    lists = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+    keys = ("users", "groups", "roles", "managed_policies")
+
+    def in_use(policy):
+        return not isinstance(policy, AWSManagedPolicy) or policy.attachment_count > 0
+
+    def offset(marker):
+        try:
+            prefix, _, n = base64.b64decode(marker, validate=True).decode().partition(":")
+            if prefix == "lambdrift-moto-gaad":
+                return int(n)
+        except ValueError:
+            pass
+        raise ValidationError(f"Invalid Marker: {marker}")
+
+    def get_account_authorization_details(self):
+        filters = self._get_param("Filter", [])
+        max_items = self._get_int_param("MaxItems", 100)
+        if not 1 <= max_items <= 1000:
+            raise ValidationError("MaxItems must be between 1 and 1000")
+        marker = self._get_param("Marker")
+        start = offset(marker) if marker else 0
+        details = self.backend.get_account_authorization_details(filters)
+        items = [(name, item) for name, key in zip(lists, keys) for item in details[key]
+                 if name != "Policies" or in_use(item)]
+        page = items[start:start + max_items]
+        result = {name: [item for n, item in page if n == name] for name in lists}
+        result["IsTruncated"] = start + max_items < len(items)
+        if result["IsTruncated"]:
+            result["Marker"] = base64.b64encode(
+                f"lambdrift-moto-gaad:{start + max_items}".encode()).decode()
+        return ActionResult(result)
+
+    IamResponse.get_account_authorization_details = get_account_authorization_details
 
 
 def patch_moto_lambda_pagination():
@@ -1076,6 +1148,7 @@ def main(argv=None):
     patch_moto_lambda_layer_versions_by_arn()
     patch_moto_lambda_pagination()
     patch_moto_iam_policy_version_document()
+    patch_moto_iam_authorization_details()
     backends = patch_moto_lambda_code_location()
     patch_moto_lambda_layer_location()
     patch_moto_lambda_code_signing()

@@ -77,9 +77,10 @@ const ld_log_groups *ld_iam_find_logs(const ld_iam_inventory *iam, const char *a
 
 /**
  * Collect the execution roles and log groups of every function of `inv` (already listed
- * from `targets`) into inv->iam: per account (a target's session) iam:GetRole,
- * ListAttachedRolePolicies, ListRolePolicies, GetRolePolicy for each distinct role and
- * GetPolicy + GetPolicyVersion once per managed policy; per account-region
+ * from `targets`) into inv->iam: per account (a target's session) the paginated
+ * iam:GetAccountAuthorizationDetails, Filter Role, then LocalManagedPolicy and/or
+ * AWSManagedPolicy for the policies the functions' roles use (GetPolicy + GetPolicyVersion
+ * for one it did not return), keeping only those roles and policies; per account-region
  * logs:DescribeLogGroups. A failed call leaves that account's (or account-region's) data
  * unchecked, naming the missing permission, and adds a problem line (the inventory is
  * incomplete). Calls are counted in inv->calls (iam, logs). What `rules` (NULL: every

@@ -1,16 +1,20 @@
 /*
  * ld_collect_iam (lambdrift/iam.h): the execution roles and log groups of the functions a
- * collection found. Per account, for each distinct role: iam:GetRole (its permissions
- * boundary), ListAttachedRolePolicies and ListRolePolicies (paginated), GetRolePolicy per
- * inline policy, and once per managed policy (attached or boundary) GetPolicy and
- * GetPolicyVersion of its default version; IAM is the query protocol over the partition's
- * global endpoint, and its documents arrive URL-encoded inside XML. Per account-region,
+ * collection found. Per account, iam:GetAccountAuthorizationDetails (the query protocol
+ * over the partition's global endpoint, paginated by Marker): one listing with Filter Role
+ * keeps the functions' roles with their inline policies (documents URL-encoded inside the
+ * XML), attached policy ARNs and boundary; one with Filter LocalManagedPolicy and/or
+ * AWSManagedPolicy, as those ARNs need, keeps each of their managed policies once, with the
+ * document of its default version. Each listing stops once it has found all it looks for,
+ * and nothing else is kept, so a big account costs pages, not memory. A managed policy the
+ * listing did not return (AWS lists the AWS managed policies in use: one used only as a
+ * boundary may be missing) is read with GetPolicy + GetPolicyVersion. Per account-region,
  * logs:DescribeLogGroups (JSON 1.1, paginated) by prefix: /aws/lambda/ once, and each
  * custom LoggingConfig group by its own name. Fail closed: a call that fails (denied,
  * throttled past its retries, ...) leaves that account's roles or that region's groups
  * unchecked with the error that names the missing permission, and a problem line makes the
- * run incomplete. Only a role IAM says does not exist (NoSuchEntity) is left out, which
- * logging-denied then reports. Runs after the Lambda listing, one call at a time.
+ * run incomplete. Only a role IAM does not list is left out, which logging-denied then
+ * reports. Runs after the Lambda listing, one call at a time.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,15 +99,16 @@ static void percent_decode(char *s)
 	*out = '\0';
 }
 
-/* The decoded text of the first <tag> in xml[0..len) into c->text; false when absent. */
+/* The decoded text of the first <tag> in xml[0..len) (of the span itself when tag is NULL)
+ * into c->text; false when absent. */
 static bool element(caller *c, const char *xml, size_t len, const char *tag)
 {
-	const char *v;
-	size_t vlen;
+	const char *v = xml;
+	size_t vlen = len;
 
 	free(c->text);
 	c->text = NULL;
-	if (!ld_xml_find(xml, len, tag, &v, &vlen) || vlen >= MAX_ELEMENT ||
+	if ((tag && !ld_xml_find(xml, len, tag, &v, &vlen)) || vlen >= MAX_ELEMENT ||
 	    !(c->text = malloc(vlen + 1)))
 		return false;
 	if (ld_xml_text(c->text, vlen + 1, v, vlen) < 0) {
@@ -134,146 +139,228 @@ static int next_marker(caller *c, char **marker, const char *op, size_t page)
 	return (*marker = strdup(c->text)) ? 0 : ld_error_oom();
 }
 
-/* Each <member> of <list> in the response: `fn(ctx, member, len)`. */
-static int each_member(caller *c, const char *list, int (*fn)(caller *, void *, const char *,
-							      size_t), void *ctx)
+/* The decoded text of the direct child <tag> of span[0..len) into c->text; false when absent. */
+static bool child(caller *c, const char *span, size_t len, const char *tag)
 {
-	const char *span, *v;
-	size_t slen, vlen;
+	const char *v;
+	size_t vlen;
+
+	if (!ld_xml_child(span, len, tag, &v, &vlen))
+		return false;
+	return element(c, v, vlen, NULL);
+}
+
+typedef int (*member_fn)(caller *c, void *ctx, const char *member, size_t len);
+
+/* Each direct <member> of span[0..len): `fn(ctx, member, len)`. */
+static int each_member(caller *c, const char *span, size_t len, member_fn fn, void *ctx)
+{
+	const char *v;
+	size_t vlen, pos = 0;
 	int error = 0;
 
-	if (!ld_xml_find(c->resp.body.ptr, c->resp.body.size, list, &span, &slen))
-		return 0;
-	while (error == 0 && ld_xml_find(span, slen, "member", &v, &vlen)) {
+	while (error == 0 && ld_xml_next_child(span, len, "member", &pos, &v, &vlen))
 		error = fn(c, ctx, v, vlen);
-		slen -= (size_t)(v + vlen - span);
-		span = v + vlen;
-	}
 	return error;
 }
 
-/* A paginated IAM listing of one role: `fn` for every member of `list` on every page. */
-static int list_role(caller *c, const char *op, const char *role, const char *list,
-		     int (*fn)(caller *, void *, const char *, size_t), void *ctx)
+/* --- GetAccountAuthorizationDetails ------------------------------------------------ */
+
+typedef struct {
+	const char *filters[2];     /* Filter.member.N */
+	const char *max_items;
+	const char *list;           /* RoleDetailList or Policies */
+	member_fn fn;
+	const size_t *left;         /* how many wanted items are still unread: 0 stops paging */
+} listing;
+
+static int gaad(caller *c, const listing *l, void *ctx)
 {
-	char *marker = NULL;
+	static const char op[] = "GetAccountAuthorizationDetails";
+	const char *span;
+	size_t slen;
+	char *marker = NULL, key[32];
 	int error = 0;
 
-	for (size_t page = 0; error == 0; page++) {
+	for (size_t page = 0; error == 0 && *l->left; page++) {
 		form_start(c, op);
-		form_param(c, "RoleName", role);
+		for (size_t i = 0; i < 2 && l->filters[i]; i++) {
+			snprintf(key, sizeof(key), "Filter.member.%zu", i + 1);
+			form_param(c, key, l->filters[i]);
+		}
+		form_param(c, "MaxItems", l->max_items);
 		if (marker)
 			form_param(c, "Marker", marker);
-		if ((error = iam_call(c, op)) < 0 ||
-		    (error = each_member(c, list, fn, ctx)) < 0 ||
-		    (error = next_marker(c, &marker, op, page)) < 0 || !marker)
+		if ((error = iam_call(c, op)) < 0)
+			break;
+		if (ld_xml_find(c->resp.body.ptr, c->resp.body.size, l->list, &span, &slen) &&
+		    (error = each_member(c, span, slen, l->fn, ctx)) < 0)
+			break;
+		if ((error = next_marker(c, &marker, op, page)) < 0 || !marker)
 			break;
 	}
 	free(marker);
 	return error;
 }
 
-/* --- one role -------------------------------------------------------------------- */
-
+/* What an account's listings look for, and what they found. */
 typedef struct {
-	ld_iam_role *role;
-	char **names;               /* inline policy names, to read one by one */
-	size_t nnames;
-} role_ctx;
+	ld_iam_account *a;
+	char **roles;               /* the functions' execution role ARNs */
+	size_t nroles, roles_left;
+	char **policies;            /* managed policy ARNs the roles found attach or are bounded by */
+	size_t npolicies, policies_left;
+} account_ctx;
 
-static int on_attached(caller *c, void *ctx, const char *m, size_t len)
+static bool listed(char *const *list, size_t n, const char *s)
 {
-	role_ctx *r = ctx;
-	if (!element(c, m, len, "PolicyArn") || !c->text[0])
-		return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "ListAttachedRolePolicies: a "
-				     "member without PolicyArn");
-	return ld_iam__add_string(&r->role->attached, &r->role->nattached, c->text);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
+			return true;
+	return false;
 }
 
-static int on_inline(caller *c, void *ctx, const char *m, size_t len)
+static int add_unique(char ***list, size_t *n, const char *s)
 {
-	role_ctx *r = ctx;
-	char *name = NULL;
-	int error;
+	return listed(*list, *n, s) ? 0 : ld_iam__add_string(list, n, s);
+}
 
-	if (!len || len >= MAX_ELEMENT || !(name = malloc(len + 1)))
-		return len ? ld_error_oom() : 0;
-	if ((error = ld_xml_text(name, len + 1, m, len)) == 0)
-		error = ld_iam__add_string(&r->names, &r->nnames, name);
-	(void)c;
-	free(name);
+static int need_policy(account_ctx *x, const char *arn)
+{
+	size_t before = x->npolicies;
+	int error = add_unique(&x->policies, &x->npolicies, arn);
+
+	x->policies_left += x->npolicies - before;
 	return error;
 }
 
-/* The URL-encoded document in <tag> of the response, compacted into *out. */
-static int document(caller *c, char **out, const char *tag, const char *what)
+/* A RoleDetail's attached policies: their ARNs on the role, and wanted. */
+static int on_attached(caller *c, void *ctx, const char *m, size_t len)
 {
-	if (!resp_element(c, tag))
-		return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "%s: no %s in the answer", what, tag);
+	account_ctx *x = ctx;
+	ld_iam_role *r = &x->a->roles[x->a->nroles - 1];
+	int error;
+
+	if (!child(c, m, len, "PolicyArn") || !c->text[0])
+		return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "GetAccountAuthorizationDetails: an "
+				     "attached policy without PolicyArn");
+	if ((error = ld_iam__add_string(&r->attached, &r->nattached, c->text)) < 0)
+		return error;
+	return need_policy(x, c->text);
+}
+
+/* The URL-encoded document in c->text, compacted into *out. */
+static int document(caller *c, char **out, const char *what)
+{
 	percent_decode(c->text);
 	return ld_iam__compact(out, c->text, strlen(c->text), what);
 }
 
-static int inline_policies(caller *c, role_ctx *r, const char *name)
+static int on_inline(caller *c, void *ctx, const char *m, size_t len)
 {
+	account_ctx *x = ctx;
+	ld_iam_role *r = &x->a->roles[x->a->nroles - 1];
+	ld_iam_policy *p;
+
+	if (!child(c, m, len, "PolicyName") || !c->text[0])
+		return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "GetAccountAuthorizationDetails: an "
+				     "inline policy of %s without PolicyName", r->arn);
+	if (!(p = ld_iam__add_policy(&r->inline_policies, &r->ninline)) ||
+	    !(p->name = strdup(c->text)))
+		return ld_error_oom();
+	if (!child(c, m, len, "PolicyDocument"))
+		return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "GetAccountAuthorizationDetails: "
+				     "inline policy %s of %s without PolicyDocument", p->name, r->arn);
+	return document(c, &p->document, "GetAccountAuthorizationDetails");
+}
+
+/* A RoleDetail: kept, with its policies, when it is one of the functions' roles. */
+static int on_role(caller *c, void *ctx, const char *m, size_t len)
+{
+	account_ctx *x = ctx;
+	const char *v, *b;
+	size_t vlen, blen;
+	ld_iam_role *r;
 	int error = 0;
 
-	for (size_t i = 0; i < r->nnames && error == 0; i++) {
-		ld_iam_policy *p;
-		form_start(c, "GetRolePolicy");
-		form_param(c, "RoleName", name);
-		form_param(c, "PolicyName", r->names[i]);
-		if ((error = iam_call(c, "GetRolePolicy")) < 0)
-			break;
-		if (!(p = ld_iam__add_policy(&r->role->inline_policies, &r->role->ninline)) ||
-		    !(p->name = strdup(r->names[i])))
-			return ld_error_oom();
-		error = document(c, &p->document, "PolicyDocument", "GetRolePolicy");
-	}
-	return error;
-}
-
-/* The role with its policies into `a`; a role IAM does not know is left out. */
-static int collect_role(caller *c, ld_iam_account *a, const char *arn)
-{
-	const char *slash = strrchr(arn, '/');
-	const char *name = slash ? slash + 1 : arn;
-	role_ctx r = { NULL, NULL, 0 };
-	int error;
-
-	form_start(c, "GetRole");
-	form_param(c, "RoleName", name);
-	if ((error = iam_call(c, "GetRole")) == LD_ENOTFOUND) {
-		ld_error_clear();
+	if (!child(c, m, len, "Arn") || !listed(x->roles, x->nroles, c->text) ||
+	    ld_iam_find_role(x->a, c->text))
 		return 0;
+	if (!(r = ld_iam__add_role(x->a)) || !(r->arn = strdup(c->text)))
+		return ld_error_oom();
+	x->roles_left--;
+	if (ld_xml_child(m, len, "PermissionsBoundary", &b, &blen) &&
+	    child(c, b, blen, "PermissionsBoundaryArn") && c->text[0]) {
+		if (!(r->boundary = strdup(c->text)))
+			return ld_error_oom();
+		error = need_policy(x, r->boundary);
 	}
-	if (error < 0)
-		return error;
-	if (!(r.role = ld_iam__add_role(a)) || !(r.role->arn = strdup(arn)))
-		return ld_error_oom();
-	if (resp_element(c, "PermissionsBoundaryArn") && c->text[0] &&
-	    !(r.role->boundary = strdup(c->text)))
-		return ld_error_oom();
-	if ((error = list_role(c, "ListAttachedRolePolicies", name, "AttachedPolicies",
-			       on_attached, &r)) == 0 &&
-	    (error = list_role(c, "ListRolePolicies", name, "PolicyNames", on_inline, &r)) == 0)
-		error = inline_policies(c, &r, name);
-	for (size_t i = 0; i < r.nnames; i++)
-		free(r.names[i]);
-	free(r.names);
+	if (error == 0 && ld_xml_child(m, len, "AttachedManagedPolicies", &v, &vlen))
+		error = each_member(c, v, vlen, on_attached, x);
+	if (error == 0 && ld_xml_child(m, len, "RolePolicyList", &v, &vlen))
+		error = each_member(c, v, vlen, on_inline, x);
 	return error;
 }
 
-/* A managed policy's default version, once per account. */
+/* The default version's document among a ManagedPolicyDetail's PolicyVersionList. */
+typedef struct {
+	char *default_id;           /* DefaultVersionId, or NULL */
+	char *document;
+} version_ctx;
+
+static int on_version(caller *c, void *ctx, const char *m, size_t len)
+{
+	version_ctx *v = ctx;
+	bool is_default = child(c, m, len, "IsDefaultVersion") && !strcmp(c->text, "true");
+
+	if (!is_default && v->default_id)
+		is_default = child(c, m, len, "VersionId") && !strcmp(c->text, v->default_id);
+	if (!is_default || v->document)
+		return 0;
+	if (!child(c, m, len, "Document"))
+		return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "GetAccountAuthorizationDetails: a "
+				     "policy version without Document");
+	return document(c, &v->document, "GetAccountAuthorizationDetails");
+}
+
+/* A ManagedPolicyDetail: kept once when a role found needs it. */
+static int on_policy(caller *c, void *ctx, const char *m, size_t len)
+{
+	account_ctx *x = ctx;
+	version_ctx v = { NULL, NULL };
+	const char *list;
+	size_t llen;
+	ld_iam_policy *p;
+	int error = 0;
+
+	if (!child(c, m, len, "Arn") || !listed(x->policies, x->npolicies, c->text) ||
+	    ld_iam_find_policy(x->a, c->text))
+		return 0;
+	if (!(p = ld_iam__add_policy(&x->a->policies, &x->a->npolicies)) ||
+	    !(p->arn = strdup(c->text)))
+		return ld_error_oom();
+	x->policies_left--;
+	if (child(c, m, len, "PolicyName") && c->text[0] && !(p->name = strdup(c->text)))
+		return ld_error_oom();
+	if (child(c, m, len, "DefaultVersionId") && c->text[0] && !(v.default_id = strdup(c->text)))
+		return ld_error_oom();
+	if (ld_xml_child(m, len, "PolicyVersionList", &list, &llen))
+		error = each_member(c, list, llen, on_version, &v);
+	if (error == 0 && !v.document)
+		error = ld_error_setc(LD_EINVALID, LD_ERR_AWS, "GetAccountAuthorizationDetails: "
+				      "policy %s without its default version", p->arn);
+	p->document = v.document;
+	free(v.default_id);
+	return error;
+}
+
+/* A managed policy the listing did not return: GetPolicy + GetPolicyVersion. */
 static int collect_managed(caller *c, ld_iam_account *a, const char *arn)
 {
 	ld_iam_policy *p;
 	char *version = NULL;
 	int error;
 
-	for (size_t i = 0; i < a->npolicies; i++)
-		if (!strcmp(a->policies[i].arn, arn))
-			return 0;
 	form_start(c, "GetPolicy");
 	form_param(c, "PolicyArn", arn);
 	if ((error = iam_call(c, "GetPolicy")) < 0)
@@ -292,10 +379,18 @@ static int collect_managed(caller *c, ld_iam_account *a, const char *arn)
 	form_param(c, "PolicyArn", arn);
 	form_param(c, "VersionId", version);
 	free(version);
-	if (error == 0 && (error = iam_call(c, "GetPolicyVersion")) == 0)
-		error = document(c, &a->policies[a->npolicies - 1].document, "Document",
-				 "GetPolicyVersion");
+	if (error == 0 && (error = iam_call(c, "GetPolicyVersion")) == 0) {
+		if (!resp_element(c, "Document"))
+			return ld_error_setc(LD_EINVALID, LD_ERR_AWS, "GetPolicyVersion %s: no "
+					     "Document in the answer", arn);
+		error = document(c, &a->policies[a->npolicies - 1].document, "GetPolicyVersion");
+	}
 	return error;
+}
+
+static bool aws_managed(const char *arn)
+{
+	return strstr(arn, ":iam::aws:policy/") != NULL;
 }
 
 /* --- which functions belong where ------------------------------------------------- */
@@ -318,14 +413,6 @@ static const char *target_account(const ld_inventory *inv, const ld_collect_targ
 static const char *target_region(const ld_collect_target *t)
 {
 	return t->region ? t->region : ld_aws_session_region(t->session);
-}
-
-static int add_unique(char ***list, size_t *n, const char *s)
-{
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*list)[i], s))
-			return 0;
-	return ld_iam__add_string(list, n, s);
 }
 
 static void free_list(char **list, size_t n)
@@ -355,19 +442,33 @@ static int account_roles(char ***roles, size_t *n, const ld_inventory *inv, cons
 
 static int iam_account(caller *c, ld_iam_account *a, const ld_inventory *inv)
 {
-	char **roles = NULL;
-	size_t nroles = 0;
-	int error = account_roles(&roles, &nroles, inv, a->account);
+	account_ctx x = { a, NULL, 0, 0, NULL, 0, 0 };
+	listing roles = { { "Role", NULL }, "100", "RoleDetailList", on_role, &x.roles_left };
+	/* a policy carries every version (up to 5 of 6,144 characters, URL-encoded): 50 a page
+	 * stays well under the 8 MiB answer cap */
+	listing policies = { { NULL, NULL }, "50", "Policies", on_policy, &x.policies_left };
+	size_t nf = 0;
+	bool local = false, aws = false;
+	int error = account_roles(&x.roles, &x.nroles, inv, a->account);
 
-	for (size_t i = 0; i < nroles && error == 0; i++)
-		error = collect_role(c, a, roles[i]);
-	for (size_t i = 0; i < a->nroles && error == 0; i++) {
-		for (size_t k = 0; k < a->roles[i].nattached && error == 0; k++)
-			error = collect_managed(c, a, a->roles[i].attached[k]);
-		if (error == 0 && a->roles[i].boundary)
-			error = collect_managed(c, a, a->roles[i].boundary);
+	x.roles_left = x.nroles;
+	if (error == 0)
+		error = gaad(c, &roles, &x);
+	for (size_t i = 0; i < x.npolicies; i++) {
+		aws = aws || aws_managed(x.policies[i]);
+		local = local || !aws_managed(x.policies[i]);
 	}
-	free_list(roles, nroles);
+	if (local)
+		policies.filters[nf++] = "LocalManagedPolicy";
+	if (aws)
+		policies.filters[nf++] = "AWSManagedPolicy";
+	if (error == 0 && nf)
+		error = gaad(c, &policies, &x);
+	for (size_t i = 0; i < x.npolicies && error == 0; i++)
+		if (!ld_iam_find_policy(a, x.policies[i]))
+			error = collect_managed(c, a, x.policies[i]);
+	free_list(x.roles, x.nroles);
+	free_list(x.policies, x.npolicies);
 	return error;
 }
 

@@ -31,9 +31,9 @@ FAKE_SECRET = "lambdrift-test-fake-secret-key"
 # Exactly the permissions README.md says a scan needs.
 SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
                     "lambda:ListEventSourceMappings", "lambda:GetPolicy",
-                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction", "iam:GetRole",
-                    "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:GetRolePolicy",
-                    "iam:GetPolicy", "iam:GetPolicyVersion", "logs:DescribeLogGroups"]
+                    "lambda:ListFunctionUrlConfigs", "lambda:GetFunction",
+                    "iam:GetAccountAuthorizationDetails", "iam:GetPolicy",
+                    "iam:GetPolicyVersion", "logs:DescribeLogGroups"]
 ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
 LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [

@@ -5,7 +5,10 @@ a role that cannot write its logs fires logging-denied, a log group kept forever
 log-retention; the traps stay clean (AWS's execution policies AWSLambdaBasicExecutionRole,
 AWSLambdaVPCAccessExecutionRole and AWSXRayDaemonWriteAccess, a role under a path, * under
 a Condition, Allow * narrowed by a Deny NotAction, Allow * under a logs-only permissions
-boundary, a group with a retention). The offline scan of the snapshot agrees. With IAM or
+boundary, a group with a retention); Allow * under AWS's AWSXrayWriteOnlyAccess as a
+boundary is those writes only, and cannot write logs. IAM is read with GetAccountAuthorizationDetails, once per account, and
+the snapshot keeps only the functions' roles and their policies. The offline scan of the
+snapshot agrees. With IAM or
 Logs denied to the scanner the run is incomplete (exit 3), names the missing permission,
 and reports nothing it could not check, unless --skip-rule leaves out the rules it feeds.
 """
@@ -22,11 +25,14 @@ BASIC = AWS_POLICY + "service-role/AWSLambdaBasicExecutionRole"
 VPC = AWS_POLICY + "service-role/AWSLambdaVPCAccessExecutionRole"
 XRAY = AWS_POLICY + "AWSXRayDaemonWriteAccess"
 ADMIN = AWS_POLICY + "AdministratorAccess"
+# attached to no one: only a permissions boundary, which IAM's listing may leave out
+XRAY_WRITE = AWS_POLICY + "AWSXrayWriteOnlyAccess"
 POSTURE = ("role-overprivileged", "logging-denied", "log-retention")
 
 EXPECTED = {
     ("role-overprivileged", "admin"),
     ("role-overprivileged", "s3-all"),
+    ("logging-denied", "aws-bounded"),
     ("logging-denied", "no-logs"),
     ("log-retention", "basic"),
 }
@@ -88,6 +94,8 @@ class PostureIam(stack.StackTestCase):
                 "Effect": "Deny", "Resource": "*",
                 "NotAction": ["logs:CreateLogStream", "logs:PutLogEvents"]})}),
             "bounded": dict(inline={"all": doc(ALLOW_ALL)}, boundary=bound),
+            # Allow * under AWS's xray writes: only those, and no logs (read, or it is *)
+            "aws-bounded": dict(inline={"all": doc(ALLOW_ALL)}, boundary=XRAY_WRITE),
             "no-logs": dict(inline={"read": doc(
                 {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"})}),
         }
@@ -129,14 +137,23 @@ class PostureIam(stack.StackTestCase):
         self.assertEqual(sorted(f["fingerprint"] for f in off.json["findings"]),
                          sorted(f["fingerprint"] for f in r.json["findings"]))
 
-    def test_one_read_per_role_and_policy(self):
-        # 9 roles: GetRole + ListAttachedRolePolicies + ListRolePolicies each, GetRolePolicy
-        # per inline policy (6), GetPolicy + GetPolicyVersion per distinct managed policy
-        # (BASIC, VPC, XRAY, ADMIN, the boundary: 5); Logs: one /aws/lambda/ listing
+    def test_one_listing_per_account(self):
+        # GetAccountAuthorizationDetails: one page of roles (Filter Role, the 10 of 100), one
+        # of managed policies (Filter LocalManagedPolicy and AWSManagedPolicy: the local
+        # boundary and BASIC, VPC, XRAY, ADMIN, each once), and GetPolicy + GetPolicyVersion
+        # for the AWS boundary it did not list; Logs: one /aws/lambda/ listing
         r = self.stack.scan()
         calls = r.json["run"]["api_calls"]
-        self.assertEqual(calls["iam"], 9 * 3 + 6 + 5 * 2, msg=str(r))
+        self.assertEqual(calls["iam"], 1 + 1 + 2, msg=str(r))
         self.assertEqual(calls["logs"], 1, msg=str(r))
+        # the snapshot keeps only the functions' roles and the policies they use
+        snap = Path(self.stack.tmp) / "iam-kept.json"
+        self.assertExit(self.stack.snapshot(snap), 0)
+        iam = json.loads(snap.read_text())["iam"]["accounts"][0]
+        self.assertEqual(len(iam["roles"]), 10)
+        self.assertEqual({p["arn"] for p in iam["policies"]},
+                         {BASIC, VPC, XRAY, ADMIN, XRAY_WRITE,
+                          f"arn:aws:iam::{stack.ACCOUNT}:policy/logs-only"})
 
 
 class PostureIamDenied(stack.StackTestCase):
@@ -150,8 +167,7 @@ class PostureIamDenied(stack.StackTestCase):
         # everything else a scan reads (README), so only IAM or Logs can be missing
         lam = ["lambda:ListFunctions", "lambda:ListAliases", "lambda:ListEventSourceMappings",
                "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs", "lambda:GetFunction"]
-        iam = ["iam:GetRole", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies",
-               "iam:GetRolePolicy", "iam:GetPolicy", "iam:GetPolicyVersion"]
+        iam = ["iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"]
         for user, actions in (("no-iam", lam + ["logs:DescribeLogGroups"]),
                               ("no-logs", lam + iam)):
             s.aws("iam", "create-user", "--user-name", user)
@@ -170,7 +186,7 @@ class PostureIamDenied(stack.StackTestCase):
         self.assertFalse(r.json["run"]["complete"])
         problems = " ".join(r.json["run"]["problems"])
         self.assertEqual(len(r.json["run"]["problems"]), 1, msg=str(r))
-        self.assertIn("iam:GetRole", problems, msg=str(r))
+        self.assertIn("iam:GetAccountAuthorizationDetails", problems, msg=str(r))
         self.assertIn("role-overprivileged", problems)
         # unchecked, so neither a finding nor a clean bill: the logs part still ran
         self.assertEqual(posture(r.json), {("log-retention", "admin")}, msg=str(r))

@@ -3,8 +3,11 @@
  * execution policies, resource-scoped wildcards, a conditioned * and an Allow cancelled by
  * an explicit Deny; logging-denied and log-retention likewise; the "iam" member survives a
  * snapshot round trip (full and slim) with identical findings. The collector over the
- * scripted transport: IAM's query protocol and paging (Marker), URL-encoded documents,
- * Logs' JSON 1.1 paging (nextToken), and a denied GetRole leaving the account unchecked. */
+ * scripted transport: GetAccountAuthorizationDetails's query protocol and paging (Marker,
+ * stopping once everything wanted is read), roles nested in instance profiles, URL-encoded
+ * documents, default policy versions, only the needed roles and policies kept, the
+ * GetPolicy fallback, Logs' JSON 1.1 paging (nextToken), and a denied listing leaving the
+ * account unchecked. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,12 +233,26 @@ static void basic_only(ld_inventory *inv)
 	memset(&inv->calls, 0, sizeof(inv->calls));
 }
 
+#define GAAD "<GetAccountAuthorizationDetailsResponse" XMLNS "><GetAccountAuthorizationDetailsResult>"
+#define GAAD_END "</GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>"
+#define ROLE_ARN "arn:aws:iam::123456789012:role/basic-role"
+/* an instance profile that holds ROLE_ARN, nested in a RoleDetail as IAM sends it: its
+ * role's boundary and policies are not the outer role's */
+#define NESTED_PROFILE "<InstanceProfileList><member><Arn>arn:aws:iam::123456789012:" \
+		       "instance-profile/p</Arn><Roles><member><Arn>" ROLE_ARN "</Arn>" \
+		       "<PermissionsBoundary><PermissionsBoundaryArn>arn:aws:iam::aws:policy/" \
+		       "AdministratorAccess</PermissionsBoundaryArn></PermissionsBoundary>" \
+		       "<AttachedManagedPolicies><member><PolicyArn>arn:aws:iam::aws:policy/" \
+		       "AdministratorAccess</PolicyArn></member></AttachedManagedPolicies>" \
+		       "</member></Roles></member></InstanceProfileList>"
+
 static void test_iam__collect_pages_and_decodes(void)
 {
 	ld_aws_session *s = NULL;
 	ld_collect_target t;
 	const ld_iam_role *r;
 	const ld_iam_account *a;
+	const ld_iam_policy *p;
 	ld_inventory inv;
 	ld_findings fs;
 	ld_script *f;
@@ -243,40 +260,41 @@ static void test_iam__collect_pages_and_decodes(void)
 
 	basic_only(&inv);
 	LD_REQUIRE(collect_session(&s, &f) == 0);
-	step(f, 200, "<GetRoleResponse" XMLNS "><GetRoleResult><Role><Arn>arn:aws:iam::"
-		     "123456789012:role/basic-role</Arn><PermissionsBoundary>"
+	/* page 1: another role only (the one nested in its instance profile is not it) */
+	step(f, 200, GAAD "<UserDetailList/><RoleDetailList><member><RoleName>other</RoleName>"
+		     "<Arn>arn:aws:iam::123456789012:role/other</Arn>" NESTED_PROFILE
+		     "<RolePolicyList/><AttachedManagedPolicies/></member></RoleDetailList>"
+		     "<Policies/><IsTruncated>true</IsTruncated><Marker>m&amp;1</Marker>" GAAD_END);
+	/* page 2: the function's role; truncated, but nothing is left to find */
+	step(f, 200, GAAD "<RoleDetailList><member><RoleName>basic-role</RoleName><Arn>" ROLE_ARN
+		     "</Arn>" NESTED_PROFILE "<RolePolicyList><member><PolicyName>all</PolicyName>"
+		     "<PolicyDocument>" ENC_ALL "</PolicyDocument></member></RolePolicyList>"
+		     "<AttachedManagedPolicies><member><PolicyName>AWSLambdaBasicExecutionRole"
+		     "</PolicyName><PolicyArn>" BASIC_ARN "</PolicyArn></member><member>"
+		     "<PolicyName>s3</PolicyName><PolicyArn>arn:aws:iam::123456789012:policy/s3"
+		     "</PolicyArn></member></AttachedManagedPolicies><PermissionsBoundary>"
 		     "<PermissionsBoundaryType>Policy</PermissionsBoundaryType>"
 		     "<PermissionsBoundaryArn>arn:aws:iam::123456789012:policy/bound"
-		     "</PermissionsBoundaryArn></PermissionsBoundary></Role></GetRoleResult>"
-		     "</GetRoleResponse>");
-	step(f, 200, "<ListAttachedRolePoliciesResponse" XMLNS "><ListAttachedRolePoliciesResult>"
-		     "<AttachedPolicies><member><PolicyName>AWSLambdaBasicExecutionRole</PolicyName>"
-		     "<PolicyArn>" BASIC_ARN "</PolicyArn></member></AttachedPolicies>"
-		     "<IsTruncated>true</IsTruncated><Marker>m&amp;1</Marker>"
-		     "</ListAttachedRolePoliciesResult></ListAttachedRolePoliciesResponse>");
-	step(f, 200, "<ListAttachedRolePoliciesResponse" XMLNS "><ListAttachedRolePoliciesResult>"
-		     "<AttachedPolicies><member><PolicyName>s3</PolicyName><PolicyArn>"
-		     "arn:aws:iam::123456789012:policy/s3</PolicyArn></member></AttachedPolicies>"
-		     "<IsTruncated>false</IsTruncated></ListAttachedRolePoliciesResult>"
-		     "</ListAttachedRolePoliciesResponse>");
-	step(f, 200, "<ListRolePoliciesResponse" XMLNS "><ListRolePoliciesResult><PolicyNames>"
-		     "<member>all</member></PolicyNames><IsTruncated>false</IsTruncated>"
-		     "</ListRolePoliciesResult></ListRolePoliciesResponse>");
-	step(f, 200, "<GetRolePolicyResponse" XMLNS "><GetRolePolicyResult><RoleName>basic-role"
-		     "</RoleName><PolicyName>all</PolicyName><PolicyDocument>" ENC_ALL
-		     "</PolicyDocument></GetRolePolicyResult></GetRolePolicyResponse>");
-	step(f, 200, "<GetPolicyResponse><GetPolicyResult><Policy><PolicyName>AWSLambdaBasic"
-		     "ExecutionRole</PolicyName><DefaultVersionId>v3</DefaultVersionId></Policy>"
-		     "</GetPolicyResult></GetPolicyResponse>");
-	step(f, 200, "<GetPolicyVersionResponse><GetPolicyVersionResult><PolicyVersion><Document>"
-		     ENC_LOGS "</Document></PolicyVersion></GetPolicyVersionResult>"
-		     "</GetPolicyVersionResponse>");
-	step(f, 200, "<GetPolicyResponse><GetPolicyResult><Policy><PolicyName>s3</PolicyName>"
-		     "<DefaultVersionId>v1</DefaultVersionId></Policy></GetPolicyResult>"
-		     "</GetPolicyResponse>");
-	step(f, 200, "<GetPolicyVersionResponse><GetPolicyVersionResult><PolicyVersion><Document>"
-		     ENC_S3_ALL "</Document></PolicyVersion></GetPolicyVersionResult>"
-		     "</GetPolicyVersionResponse>");
+		     "</PermissionsBoundaryArn></PermissionsBoundary><Tags/></member>"
+		     "</RoleDetailList><IsTruncated>true</IsTruncated><Marker>m2</Marker>" GAAD_END);
+	/* the policies: s3's default is its second version; an unused one; no "bound" */
+	step(f, 200, GAAD "<Policies><member><PolicyName>unused</PolicyName><Arn>arn:aws:iam::"
+		     "123456789012:policy/unused</Arn><DefaultVersionId>v1</DefaultVersionId>"
+		     "<PolicyVersionList><member><Document>" ENC_ALL "</Document><VersionId>v1"
+		     "</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>"
+		     "</PolicyVersionList></member><member><PolicyName>s3</PolicyName><Arn>"
+		     "arn:aws:iam::123456789012:policy/s3</Arn><DefaultVersionId>v2"
+		     "</DefaultVersionId><PolicyVersionList><member><Document>" ENC_ALL
+		     "</Document><VersionId>v1</VersionId><IsDefaultVersion>false"
+		     "</IsDefaultVersion></member><member><Document>" ENC_S3_ALL "</Document>"
+		     "<VersionId>v2</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>"
+		     "</PolicyVersionList></member><member><PolicyName>AWSLambdaBasicExecutionRole"
+		     "</PolicyName><Arn>" BASIC_ARN "</Arn><DefaultVersionId>v3</DefaultVersionId>"
+		     "<PolicyVersionList><member><Document>" ENC_LOGS "</Document><VersionId>v3"
+		     "</VersionId><IsDefaultVersion>true</IsDefaultVersion></member>"
+		     "</PolicyVersionList></member></Policies><IsTruncated>false</IsTruncated>"
+		     GAAD_END);
+	/* the boundary the listing did not return, read on its own */
 	step(f, 200, "<GetPolicyResponse><GetPolicyResult><Policy><PolicyName>bound</PolicyName>"
 		     "<DefaultVersionId>v2</DefaultVersionId></Policy></GetPolicyResult>"
 		     "</GetPolicyResponse>");
@@ -290,31 +308,48 @@ static void test_iam__collect_pages_and_decodes(void)
 	t.session = s;
 	t.region = "us-east-1";
 	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
-	LD_CHECK_INT(f->next, 13);
+	LD_CHECK_INT(f->next, 7);
 	LD_CHECK(inv.complete);
-	LD_CHECK_INT(inv.calls.iam, 11);
+	LD_CHECK_INT(inv.calls.iam, 5);
 	LD_CHECK_INT(inv.calls.logs, 2);
 	/* the query protocol: form bodies to the IAM endpoint, the marker decoded and re-sent */
 	LD_CHECK(strstr(f->url[0], "127.0.0.1:5001") != NULL);
-	LD_CHECK(strstr(f->body[0], "Action=GetRole&Version=2010-05-08&RoleName=basic-role"));
-	LD_CHECK(strstr(f->body[2], "Marker=m%261") != NULL);
+	LD_CHECK(strstr(f->body[0], "Action=GetAccountAuthorizationDetails&Version=2010-05-08"
+				    "&Filter.member.1=Role&MaxItems=100") != NULL);
+	LD_CHECK(strstr(f->body[0], "Marker") == NULL);
+	LD_CHECK(strstr(f->body[1], "Marker=m%261") != NULL);
 	LD_CHECK(strstr(f->headers[0], "application/x-www-form-urlencoded") != NULL);
-	LD_CHECK(strstr(f->body[6], "PolicyArn=" "arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Fservice-role"
-				    "%2FAWSLambdaBasicExecutionRole&VersionId=v3") != NULL);
+	LD_CHECK(strstr(f->body[2], "&Filter.member.1=LocalManagedPolicy&Filter.member.2="
+				    "AWSManagedPolicy&MaxItems=50") != NULL);
+	LD_CHECK(strstr(f->body[3], "Action=GetPolicy&") != NULL);
+	LD_CHECK(strstr(f->body[4], "PolicyArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2F"
+				    "bound&VersionId=v2") != NULL);
 	/* JSON 1.1 to the Logs endpoint, paged by nextToken */
-	LD_CHECK(strstr(f->url[11], "127.0.0.1:5002") != NULL);
-	LD_CHECK(strstr(f->headers[11], "X-Amz-Target: Logs_20140328.DescribeLogGroups") != NULL);
-	LD_CHECK(strstr(f->body[11], "\"logGroupNamePrefix\":\"/aws/lambda/\"") != NULL);
-	LD_CHECK(strstr(f->body[12], "\"nextToken\":\"t1\"") != NULL);
+	LD_CHECK(strstr(f->url[5], "127.0.0.1:5002") != NULL);
+	LD_CHECK(strstr(f->headers[5], "X-Amz-Target: Logs_20140328.DescribeLogGroups") != NULL);
+	LD_CHECK(strstr(f->body[5], "\"logGroupNamePrefix\":\"/aws/lambda/\"") != NULL);
+	LD_CHECK(strstr(f->body[6], "\"nextToken\":\"t1\"") != NULL);
 
 	LD_REQUIRE((a = ld_iam_find_account(inv.iam, "123456789012")) && !a->unchecked);
-	LD_REQUIRE((r = ld_iam_find_role(a, "arn:aws:iam::123456789012:role/basic-role")));
-	LD_CHECK_INT(r->nattached, 2);
+	LD_CHECK_INT(a->nroles, 1);
+	LD_REQUIRE((r = ld_iam_find_role(a, ROLE_ARN)));
+	LD_REQUIRE(r->nattached == 2);
+	LD_CHECK_STR(r->attached[1], BASIC_ARN); /* sorted */
 	LD_CHECK_STR(r->boundary, "arn:aws:iam::123456789012:policy/bound");
 	LD_REQUIRE(r->ninline == 1);
+	LD_CHECK_STR(r->inline_policies[0].name, "all");
 	LD_CHECK_STR(r->inline_policies[0].document,
 		     "{\"Statement\":[{\"Action\":\"*\",\"Effect\":\"Allow\",\"Resource\":\"*\"}]}");
+	/* only the policies the role needs, each with its default version */
 	LD_CHECK_INT(a->npolicies, 3);
+	LD_CHECK(!ld_iam_find_policy(a, "arn:aws:iam::123456789012:policy/unused"));
+	LD_REQUIRE((p = ld_iam_find_policy(a, "arn:aws:iam::123456789012:policy/s3")));
+	LD_CHECK_STR(p->name, "s3");
+	LD_CHECK(strstr(p->document, "\"Action\":\"s3:*\"") != NULL);
+	LD_REQUIRE((p = ld_iam_find_policy(a, BASIC_ARN)));
+	LD_CHECK(strstr(p->document, "logs:PutLogEvents") != NULL);
+	LD_REQUIRE((p = ld_iam_find_policy(a, "arn:aws:iam::123456789012:policy/bound")));
+	LD_CHECK_STR(p->name, "bound");
 	LD_REQUIRE(inv.iam->nlogs == 1 && inv.iam->logs[0].ngroups == 1);
 	LD_CHECK_STR(inv.iam->logs[0].groups[0].name, "/aws/lambda/basic");
 	LD_CHECK_INT(inv.iam->logs[0].groups[0].retention_days, 7);
@@ -331,6 +366,57 @@ static void test_iam__collect_pages_and_decodes(void)
 	ld_aws_session_free(s);
 }
 
+/* A role IAM does not list is left out (logging-denied reports it); a policy listing is not
+ * read when no role was found, and a bad default version leaves the account unchecked. */
+static void test_iam__collect_missing_role_and_bad_policy(void)
+{
+	ld_aws_session *s = NULL;
+	ld_collect_target t;
+	const ld_iam_account *a;
+	ld_inventory inv;
+	ld_script *f;
+
+	basic_only(&inv);
+	LD_REQUIRE(collect_session(&s, &f) == 0);
+	step(f, 200, GAAD "<RoleDetailList/><IsTruncated>false</IsTruncated>" GAAD_END);
+	step(f, 200, "{\"logGroups\":[]}");
+	memset(&t, 0, sizeof(t));
+	t.session = s;
+	t.region = "us-east-1";
+	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_CHECK_INT(f->next, 2);
+	LD_CHECK(inv.complete);
+	LD_CHECK_INT(inv.calls.iam, 1);
+	LD_REQUIRE((a = ld_iam_find_account(inv.iam, "123456789012")) && !a->unchecked);
+	LD_CHECK_INT(a->nroles, 0);
+	ld_inventory_dispose(&inv);
+	ld_aws_session_free(s);
+
+	basic_only(&inv);
+	LD_REQUIRE(collect_session(&s, &f) == 0);
+	step(f, 200, GAAD "<RoleDetailList><member><Arn>" ROLE_ARN "</Arn><AttachedManagedPolicies>"
+		     "<member><PolicyArn>" BASIC_ARN "</PolicyArn></member>"
+		     "</AttachedManagedPolicies></member></RoleDetailList>" GAAD_END);
+	step(f, 200, GAAD "<Policies><member><Arn>" BASIC_ARN "</Arn><DefaultVersionId>v2"
+		     "</DefaultVersionId><PolicyVersionList><member><Document>" ENC_ALL
+		     "</Document><VersionId>v1</VersionId><IsDefaultVersion>false"
+		     "</IsDefaultVersion></member></PolicyVersionList></member></Policies>" GAAD_END);
+	step(f, 200, "{\"logGroups\":[]}");
+	memset(&t, 0, sizeof(t));
+	t.session = s;
+	t.region = "us-east-1";
+	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_CHECK_INT(f->next, 3);
+	LD_CHECK(strstr(f->body[1], "&Filter.member.1=AWSManagedPolicy&MaxItems=50") != NULL);
+	LD_CHECK(!inv.complete);
+	LD_REQUIRE(inv.nproblems == 1);
+	LD_CHECK(strstr(inv.problems[0], "without its default version") != NULL);
+	LD_REQUIRE((a = ld_iam_find_account(inv.iam, "123456789012")));
+	LD_CHECK(a->unchecked != NULL);
+	ld_inventory_dispose(&inv);
+	ld_aws_session_free(s);
+}
+
 static void test_iam__collect_denied_is_unchecked(void)
 {
 	ld_aws_session *s = NULL;
@@ -343,7 +429,7 @@ static void test_iam__collect_denied_is_unchecked(void)
 	LD_REQUIRE(collect_session(&s, &f) == 0);
 	step(f, 403, "<ErrorResponse" XMLNS "><Error><Type>Sender</Type><Code>AccessDenied</Code>"
 		     "<Message>User: arn:aws:iam::123456789012:user/x is not authorized to perform: "
-		     "iam:GetRole</Message></Error></ErrorResponse>");
+		     "iam:GetAccountAuthorizationDetails</Message></Error></ErrorResponse>");
 	step(f, 200, "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/basic\"}]}");
 	memset(&t, 0, sizeof(t));
 	t.session = s;
@@ -351,7 +437,7 @@ static void test_iam__collect_denied_is_unchecked(void)
 	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
 	LD_CHECK(!inv.complete);
 	LD_REQUIRE(inv.nproblems == 1);
-	LD_CHECK(strstr(inv.problems[0], "iam:GetRole") != NULL);
+	LD_CHECK(strstr(inv.problems[0], "iam:GetAccountAuthorizationDetails") != NULL);
 	LD_CHECK(strstr(inv.problems[0], "role-overprivileged") != NULL);
 	LD_REQUIRE((a = ld_iam_find_account(inv.iam, "123456789012")));
 	LD_CHECK(a->unchecked != NULL);
@@ -369,6 +455,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_iam__unchecked_account_is_skipped),
 	LD_TEST(test_iam__wildcards),
 	LD_TEST(test_iam__collect_pages_and_decodes),
+	LD_TEST(test_iam__collect_missing_role_and_bad_policy),
 	LD_TEST(test_iam__collect_denied_is_unchecked),
 	{ NULL, NULL }
 };
