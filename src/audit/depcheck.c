@@ -15,7 +15,6 @@
 #include "audit/depcheck.h"
 #include "audit/source.h"
 #include "deps/osv.h"
-#include "deps/osvapi.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/verify.h"
 #include "pkg/expect.h"
@@ -47,12 +46,12 @@ typedef struct {
 
 struct ld_depcheck {
 	ld_osv_db *osv;             /* NULL when no advisories were asked for */
-	ld_osvapi *osv_api;         /* NULL when the OSV API is not asked */
+	ld_advisories *advisories;  /* the OSV API (owned), NULL when it is not asked */
 	size_t max_package;
 	size_t workers;             /* threads of ld_depcheck_scan */
 	pthread_mutex_t lock;       /* findings, inventory lines, rows, progress */
 	pthread_mutex_t layers_lock;/* the layer cache; a new layer is read under it */
-	pthread_mutex_t osv_lock;   /* the OSV API client and what it adds to `osv` */
+	pthread_mutex_t osv_lock;   /* `advisories` and what it adds to `osv` */
 	layer_entry **layers;       /* entries never move: threads keep pointers to them */
 	size_t nlayers, alloc;
 	ld_depcheck_progress_fn progress;
@@ -68,20 +67,24 @@ static int load_advisories(ld_depcheck *c, const ld_depcheck_opts *o)
 
 	if ((error = ld_osv_db_new(&c->osv, NULL)) < 0)
 		return error;
-	for (size_t i = 0; i < o->nosv; i++)
+	for (size_t i = 0; o && i < o->nosv; i++)
 		if ((error = ld_osv_load(c->osv, o->osv_paths[i])) < 0)
 			return error;
 	return 0;
 }
 
-int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
+int ld_depcheck__new(ld_depcheck **out, const ld_depcheck_opts *o, ld_advisories *advisories)
 {
 	ld_depcheck *c = calloc(1, sizeof(*c));
 	int error = 0;
 
 	*out = NULL;
-	if (!c)
+	if (!c) {
+		if (advisories)
+			advisories->free(advisories);
 		return ld_error_oom();
+	}
+	c->advisories = advisories;
 	c->max_package = o && o->max_package ? o->max_package : DEFAULT_MAX_PACKAGE;
 	c->workers = o && o->workers ? o->workers : DEFAULT_WORKERS;
 	if (c->workers > MAX_WORKERS)
@@ -89,13 +92,7 @@ int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->layers_lock, NULL);
 	pthread_mutex_init(&c->osv_lock, NULL);
-	if (o && o->osv_api && strncmp(o->osv_api, "http://", 7) &&
-	    strncmp(o->osv_api, "https://", 8))
-		error = ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--osv-api wants an http:// or "
-				      "https:// URL, such as https://api.osv.dev");
-	else if (o && o->osv_api)
-		error = ld_osvapi_new(&c->osv_api, o->osv_api);
-	if (error == 0 && o && (o->nosv || o->osv_api))
+	if (advisories || (o && o->nosv))
 		error = load_advisories(c, o);
 	if (error < 0) {
 		ld_depcheck_free(c);
@@ -121,7 +118,8 @@ void ld_depcheck_free(ld_depcheck *c)
 	pthread_mutex_destroy(&c->layers_lock);
 	pthread_mutex_destroy(&c->osv_lock);
 	ld_osv_db_free(c->osv);
-	ld_osvapi_free(c->osv_api);
+	if (c->advisories)
+		c->advisories->free(c->advisories);
 	free(c);
 }
 
@@ -546,25 +544,15 @@ done:
 /* Ask the OSV API about these dependencies (records it names join the database). */
 static int ask_api(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps)
 {
-	ld_osv_query *q;
+	bool answered = true;
 	int error;
 
-	if (!c->osv_api || !deps->count)
+	if (!c->advisories || !deps->count)
 		return 0;
-	if ((error = ld_osvapi_connect(c->osv_api)) < 0)
+	if ((error = c->advisories->ask(c->advisories, c->osv, deps, &answered)) < 0 || answered)
 		return error;
-	if (!(q = calloc(deps->count, sizeof(*q))))
-		return ld_error_oom();
-	for (size_t i = 0; i < deps->count; i++) {
-		q[i].ecosystem = deps->items[i].ecosystem;
-		q[i].name = deps->items[i].name;
-		q[i].version = deps->items[i].version;
-	}
-	if ((error = ld_osvapi_ask(c->osv_api, c->osv, q, deps->count)) < 0)
-		error = say(t, true, "%s: the OSV API was not answered: %s", t->id.function,
-			    ld_error_last()->message);
-	free(q);
-	return error;
+	return say(t, true, "%s: the OSV API was not answered: %s", t->id.function,
+		   ld_error_last()->message);
 }
 
 static bool same_package(const ld_dep *a, const ld_dep *b)
@@ -627,7 +615,7 @@ static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps
 		      ld_dep_rows *rows)
 {
 	/* the OSV API adds records to the database as threads match against it */
-	bool grows = c->osv_api != NULL;
+	bool grows = c->advisories != NULL;
 	int error = 0;
 
 	if (grows)

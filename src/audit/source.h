@@ -20,6 +20,8 @@
 #include "lambdrift/errors.h"
 #include "lambdrift/inventory.h"
 #include "lambdrift/verify.h"
+#include "deps/detect.h"
+#include "deps/osv.h"
 #include "pkg/expect.h"
 
 typedef enum {
@@ -77,6 +79,22 @@ struct ld_source {
 	int (*workers)(ld_source *src, size_t nworkers, ld_fetch_work_fn fn, void *ctx,
 		       ld_api_calls *total);
 };
+
+/* Advisories asked for by what a run deploys (the OSV API, --osv-api), made and owned by
+ * the collect side (aws/fetch.c) and handed to an ld_depcheck, which frees it. `ask` adds
+ * to `db` every advisory the service names for one of `deps`: 0 with *answered (false: not
+ * answered, the message says why), or < 0 when it cannot be asked at all (no connection
+ * could be opened, no memory). Called by one thread at a time. */
+typedef struct ld_advisories ld_advisories;
+
+struct ld_advisories {
+	int (*ask)(ld_advisories *a, ld_osv_db *db, const ld_deps *deps, bool *answered);
+	void (*free)(ld_advisories *a);
+};
+
+/** ld_depcheck_new() with `advisories` (may be NULL; taken, freed on failure too) instead
+ *  of --osv-api's URL. */
+int ld_depcheck__new(ld_depcheck **out, const ld_depcheck_opts *opts, ld_advisories *advisories);
 
 /* --- compare's entry points over sources (driven by aws/fetch.c's public ones) ---------- */
 

@@ -13,6 +13,7 @@
 #include "aws/fetch.h"
 #include "aws/layer.h"
 #include "aws/session.h"
+#include "deps/osvapi.h"
 #include "util/hash.h"
 
 static void failed(ld_fetched *f, ld_fetch_status status)
@@ -171,7 +172,76 @@ const uint8_t *ld_fetch_digest_key(const ld_inventory *inv, const ld_aws_session
 	return strcmp(hex, inv->digest_key_id) ? NULL : s->digest_key;
 }
 
+/* ------------------------------------------------------------------ the OSV API */
+
+/* --osv-api's client as the advisories an ld_depcheck asks for. */
+typedef struct {
+	ld_advisories base;        /* first: an osv_api_advisories * is an ld_advisories * */
+	ld_osvapi *api;
+} osv_api_advisories;
+
+static int osv_api_ask(ld_advisories *a, ld_osv_db *db, const ld_deps *deps, bool *answered)
+{
+	ld_osvapi *api = ((osv_api_advisories *)a)->api;
+	ld_osv_query *q;
+	int error;
+
+	*answered = true;
+	if ((error = ld_osvapi_connect(api)) < 0)
+		return error;
+	if (!(q = calloc(deps->count, sizeof(*q))))
+		return ld_error_oom();
+	for (size_t i = 0; i < deps->count; i++) {
+		q[i].ecosystem = deps->items[i].ecosystem;
+		q[i].name = deps->items[i].name;
+		q[i].version = deps->items[i].version;
+	}
+	*answered = ld_osvapi_ask(api, db, q, deps->count) == 0;
+	free(q);
+	return 0;
+}
+
+static void osv_api_free(ld_advisories *a)
+{
+	ld_osvapi_free(((osv_api_advisories *)a)->api);
+	free(a);
+}
+
+static int osv_api_new(ld_advisories **out, const char *url)
+{
+	osv_api_advisories *a = calloc(1, sizeof(*a));
+	int error;
+
+	*out = NULL;
+	if (!a)
+		return ld_error_oom();
+	if ((error = ld_osvapi_new(&a->api, url)) < 0) {
+		free(a);
+		return error;
+	}
+	a->base.ask = osv_api_ask;
+	a->base.free = osv_api_free;
+	*out = &a->base;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ entry points */
+
+int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
+{
+	ld_advisories *api = NULL;
+	int error;
+
+	*out = NULL;
+	if (o && o->osv_api && strncmp(o->osv_api, "http://", 7) &&
+	    strncmp(o->osv_api, "https://", 8))
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--osv-api wants an http:// or "
+				     "https:// URL, such as https://api.osv.dev");
+	if (o && o->osv_api && (error = osv_api_new(&api, o->osv_api)) < 0)
+		return error;
+	return ld_depcheck__new(out, o, api);
+}
+
 
 int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
 		     ld_aws_session *const *sessions, const char *const *accounts,

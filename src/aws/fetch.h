@@ -4,7 +4,8 @@
  * layer version's content (GetLayerVersion, then its download) as an ld_fetched, and runs
  * the worker threads that read packages concurrently, each on a connection of its own.
  * fetch.c also holds the public entry points of verify and the dependency checks, which
- * make a session's source and hand it to compare. A session source borrows its session.
+ * make a session's source and --osv-api's client (ld_advisories over deps/osvapi.c) and
+ * hand them to compare. A session source borrows its session.
  */
 #ifndef LD_AWS_FETCH_H
 #define LD_AWS_FETCH_H

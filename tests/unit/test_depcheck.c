@@ -1,12 +1,14 @@
 /* The dependency checks of one served version, offline: a package given as bytes, the
- * sample advisories of fixtures/osv, a lockfile; the findings each question gives, and
- * that layers an offline run cannot read are said, never silently skipped. */
+ * sample advisories of fixtures/osv or of a service behind the advisories seam, a
+ * lockfile; the findings each question gives, and that layers an offline run cannot read
+ * or a service that does not answer are said, never silently skipped. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "audit/depcheck.h"
+#include "audit/source.h"
 #include "harness.h"
 #include "lambdrift/errors.h"
 #include "pkg/zipwrite.h"
@@ -244,6 +246,89 @@ static void test_depcheck__unevaluated_range_is_not_clean(void)
 	rmdir(dir);
 }
 
+/* Advisories from a service (the OSV API's seam, source.h): what it is asked, what it adds
+ * matched like a file's, and an answer that does not come is a problem, never clean. */
+typedef struct {
+	ld_advisories base;
+	int mode;                 /* 0: answer; 1: not answered; 2: cannot be asked */
+	size_t asked, queries, freed;
+} fake_advisories;
+
+static int fake_ask(ld_advisories *a, ld_osv_db *db, const ld_deps *deps, bool *answered)
+{
+	static const char advisory[] =
+		"{\"id\":\"GHSA-test-0000-0001\",\"modified\":\"2024-01-01T00:00:00Z\","
+		"\"summary\":\"test advisory\",\"affected\":[{\"package\":{\"ecosystem\":"
+		"\"npm\",\"name\":\"left-pad\"},\"ranges\":[{\"type\":\"SEMVER\","
+		"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.3.1\"}]}]}]}";
+	fake_advisories *f = (fake_advisories *)a;
+
+	f->asked++;
+	f->queries += deps->count;
+	*answered = true;
+	if (f->mode == 2)
+		return ld_error_set(LD_ERR_OS, "cannot open a connection");
+	if (f->mode == 1) {
+		*answered = false;
+		ld_error_set(LD_ERR_HTTP, "api.osv.example did not answer");
+		return 0;
+	}
+	return ld_osv_add_json(db, advisory, sizeof(advisory) - 1, "test");
+}
+
+static void fake_free(ld_advisories *a)
+{
+	((fake_advisories *)a)->freed++;
+}
+
+static void test_depcheck__advisories_from_a_service(void)
+{
+	ld_buf zip = LD_BUF_INIT_CAP(1 << 20);
+	ld_depcheck *c = NULL;
+
+	make_package(&zip);
+	for (int mode = 0; mode < 3; mode++) {
+		fake_advisories fa = { { fake_ask, fake_free }, mode, 0, 0, 0 };
+		ld_deps deps = LD_DEPS_INIT;
+		const ld_finding *f;
+		fixture fx;
+		bool whole = false;
+		int rc;
+
+		setup(&fx, false);
+		/* no --osv files: the service alone makes a database */
+		LD_REQUIRE(ld_depcheck__new(&c, NULL, &fa.base) == 0);
+		LD_CHECK(ld_depcheck__read(c, &fx.t, LD_DEPCHECK_PKG_GIVEN, zip.ptr, zip.size,
+					   &deps, &whole) == 0);
+		rc = ld_depcheck__vulnerable(c, &fx.t, &deps);
+		LD_CHECK_INT(fa.asked, 1);
+		LD_CHECK_INT(fa.queries, 2);
+		f = find_rule(&fx.out, "dependency-vulnerable", "GHSA-test-0000-0001");
+		if (mode == 0) {
+			LD_CHECK_INT(rc, 0);
+			LD_REQUIRE(f != NULL);
+			LD_CHECK(strstr(f->message, "npm left-pad 1.3.0") != NULL);
+			LD_CHECK(strstr(f->message, "fixed in 1.3.1") != NULL);
+			LD_CHECK(fx.inv.complete);
+		} else if (mode == 1) {
+			LD_CHECK_INT(rc, 0);
+			LD_CHECK(f == NULL);
+			LD_CHECK(!fx.inv.complete);
+			LD_REQUIRE(fx.inv.nproblems == 1);
+			LD_CHECK_STR(fx.inv.problems[0], "orders: the OSV API was not answered: "
+				     "api.osv.example did not answer");
+		} else {
+			LD_CHECK_INT(rc, LD_ERROR);
+			LD_CHECK(f == NULL);
+		}
+		ld_depcheck_free(c);
+		LD_CHECK_INT(fa.freed, 1);
+		ld_deps_dispose(&deps);
+		teardown(&fx);
+	}
+	ld_buf_dispose(&zip);
+}
+
 static void test_depcheck__bad_sources_are_usage_errors(void)
 {
 	const char *missing[] = { "fixtures/osv/does-not-exist" };
@@ -263,6 +348,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_depcheck__offline_layers_are_said),
 	LD_TEST(test_depcheck__unreadable_package_is_unverified),
 	LD_TEST(test_depcheck__unevaluated_range_is_not_clean),
+	LD_TEST(test_depcheck__advisories_from_a_service),
 	LD_TEST(test_depcheck__bad_sources_are_usage_errors),
 	{ NULL, NULL }
 };
