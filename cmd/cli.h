@@ -69,6 +69,7 @@ typedef struct {
 	const char *parallel;
 	const char *shard;             /* --shard I/N */
 	const char *shards;            /* --shards N, the index from the scheduler */
+	bool all_urls;                 /* --all-urls */
 	bool posture;                  /* not an option: the command runs the scan rules, so
 					  collecting reads execution roles and log groups too */
 	const ld_rule_selection *rules; /* --rule/--skip-rule of the report (borrowed), NULL:
@@ -147,6 +148,12 @@ typedef struct {
 	  "class (default: " LD_CLI_RATE_DEFAULT ",\n" \
 	  "just under Lambda's 15/s and 100/s)", &(a).rates, \
 	  LD_CHECK_RATE(LD_CHOICES("control", "get_function"), 10000, LD_CLI_RATE_DEFAULT) }, \
+	{ "all-urls", 0, LD_OPT_FLAG, NULL, \
+	  "list every function's URLs (ListFunctionUrlConfigs,\n" \
+	  "one more 15/s-class call per function), so\n" \
+	  "trigger-unqualified sees an AWS_IAM URL no resource\n" \
+	  "policy names (default: only where one names a URL)", &(a).all_urls, \
+	  LD_CHECK_NONE }, \
 	LD_CLI_OPT_QUIET(a)
 
 /* The ENVIRONMENT section of --help for commands that reach AWS. */

@@ -269,6 +269,8 @@ static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 		else
 			so->rate_get_function = v;
 	}
+	/* only trigger-unqualified reads a URL no policy names */
+	so->collect.all_urls = a->all_urls && ld_rule_selected(a->rules, "trigger-unqualified");
 	if (a->parallel && ld_cli_parse_count(&n, a->parallel, 64) == 0 && n > 0) {
 		so->workers = (int)n;
 		so->inflight = n < 4 ? (int)n : 4;

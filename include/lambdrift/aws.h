@@ -51,9 +51,13 @@ typedef struct {
 	void (*progress)(void *ctx, const ld_inventory *inv, const char *region);
 	void *progress_ctx;
 	const unsigned char *digest_key; /* env digest key (32 bytes), or NULL for random */
+	/* ListFunctionUrlConfigs of every function (one 15 req/s-class call each), not only
+	 * where a resource policy names a URL: an AWS_IAM URL that no policy names shows in no
+	 * other answer Lambda gives */
+	bool all_urls;
 } ld_collect_opts;
 
-#define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL }
+#define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL, false }
 
 /* --- many accounts ----------------------------------------------------------------- */
 

@@ -2,16 +2,18 @@
  * Who may invoke one function (pool.h, inventory/policy.h): GetPolicy of the unqualified
  * function and of each alias (GetPolicy's own 15 req/s class, so it runs beside the
  * control-plane listings; 404 is "no policy"), ListFunctionUrlConfigs (control class) only
- * when a policy names lambda:InvokeFunctionUrl (a URL with AuthType NONE is open only with
- * such a permission; without one it answers 403 to everyone), and GetFunction (100 req/s
+ * when a policy names lambda:InvokeFunctionUrl or a statement only for URL calls (a URL with
+ * AuthType NONE is open only with such a permission; without one it answers 403 to
+ * everyone), or of every function with all_urls (ld_collect_opts), and GetFunction (100 req/s
  * class) for the reserved concurrency only when the function is public as url-public or
  * policy-public read it. Fail closed: a refused, failed or malformed answer leaves the
  * record "unchecked", saying which call and permission, and a problem line (the run is
  * incomplete); the rules then say nothing of the function rather than call it clean.
  * Versions' own policies are not read (one call per version would cost more than the rest
- * of the scan; permissions are granted on aliases or the function in practice), nor the
- * URLs of a function whose policies name none (trigger-unqualified's URL half sees them
- * only there).
+ * of the scan; permissions are granted on aliases or the function in practice), nor, without
+ * all_urls, the URLs of a function whose policies name none: an AWS_IAM URL that only
+ * identity policies let callers use shows in no other answer, and listing every function
+ * would cost one more 15 req/s-class call per function, as many as ListAliases.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -226,7 +228,8 @@ static int unchecked(ld_target_run *r, ld_fn_policy *p, const char *name, const 
 }
 
 /* Every call for one function; `op` names the one that failed. */
-static int read_all(ld_fn_policy *p, ld_aws_client *c, const fn_copy *f, const char **op)
+static int read_all(ld_fn_policy *p, ld_aws_client *c, const fn_copy *f, bool all_urls,
+		    const char **op)
 {
 	int error;
 
@@ -234,7 +237,7 @@ static int read_all(ld_fn_policy *p, ld_aws_client *c, const fn_copy *f, const c
 	error = read_policy(p, c, f->name, NULL);
 	for (size_t i = 0; i < f->naliases && error == 0; i++)
 		error = read_policy(p, c, f->name, f->aliases[i]);
-	if (error == 0 && ld_fn_policy_names_url(p)) {
+	if (error == 0 && (all_urls || ld_fn_policy_names_url(p))) {
 		*op = "ListFunctionUrlConfigs";
 		error = read_urls(p, c, f->name);
 	}
@@ -258,7 +261,7 @@ int ld_collect__policy(ld_target_run *r, ld_aws_client *c, size_t fn)
 		error = LD_ERROR;
 		goto done;
 	}
-	error = read_all(p, c, &f, &op);
+	error = read_all(p, c, &f, r->opts && r->opts->all_urls, &op);
 	ld_fn_policy_sort(p);
 	/* fail closed: a record that says what failed, or none at all (out of memory: the
 	 * target fails), never a partial record that reads as clean */

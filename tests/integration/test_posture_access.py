@@ -4,13 +4,15 @@ permissions and function URLs) on moto, seeded with the AWS CLI as a user grants
 each fires exactly where anyone (or a service on behalf of any account) may invoke, or a
 permission or URL names the unqualified ARN; the traps stay clean (`*` restricted by
 aws:PrincipalOrgID, by aws:SourceAccount or by an exact aws:SourceArn, a service principal
-with SourceArn and SourceAccount, an AWS_IAM URL on an alias, a NONE URL no permission opens,
-a public function with reserved concurrency, 0 included, and the Bool
-lambda:InvokedViaFunctionUrl statement AWS adds to a public URL, which is url-public's, not
-policy-public's nor a second trigger). A permission on an alias is that alias's alone (the
+with SourceArn and SourceAccount, AWS_IAM URLs on an alias (one with `*` allowed to sign),
+a NONE URL no permission opens, a public function with reserved concurrency, 0 included,
+and the Bool lambda:InvokedViaFunctionUrl statement AWS adds to a public URL, which is
+url-public's, not policy-public's nor a second trigger). A permission on an alias is that alias's alone (the
 launcher keeps a policy per qualifier, as Lambda does). The offline scan of the snapshot
 agrees; with lambda:GetPolicy denied the run is incomplete (exit 3), names the permission and
-reports nothing about who may invoke.
+reports nothing about who may invoke. An AWS_IAM URL on the unqualified ARN that no policy
+names is seen with --all-urls (one more ListFunctionUrlConfigs per such function), not
+without.
 """
 import json
 import sys
@@ -88,9 +90,17 @@ def seed_functions(s):
     fn("url-capped")
     public_url("url-capped", "live")
     concurrency("url-capped", 10)
+    fn("url-iam", alias=False)  # no policy names it: seen with --all-urls only
+    s.aws("lambda", "create-function-url-config", "--function-name", "url-iam",
+          "--auth-type", "AWS_IAM")
     fn("url-iam-live")
     s.aws("lambda", "create-function-url-config", "--function-name", "url-iam-live",
           "--qualifier", "live", "--auth-type", "AWS_IAM")
+    fn("url-iam-star")  # AWS_IAM: `*` still has to sign, so not url-public
+    s.aws("lambda", "create-function-url-config", "--function-name", "url-iam-star",
+          "--qualifier", "live", "--auth-type", "AWS_IAM")
+    perm("url-iam-star", "signed", "*", "--function-url-auth-type", "AWS_IAM",
+         action="lambda:InvokeFunctionUrl")
     fn("url-closed")    # NONE, but no permission opens it: 403 to everyone
     s.aws("lambda", "create-function-url-config", "--function-name", "url-closed",
           "--qualifier", "live", "--auth-type", "NONE")
@@ -153,6 +163,29 @@ class PostureAccess(stack.StackTestCase):
         self.assertEqual(access(off.json), EXPECTED, msg=str(off))
         self.assertEqual(sorted(f["fingerprint"] for f in off.json["findings"]),
                          sorted(f["fingerprint"] for f in r.json["findings"]))
+
+    def test_all_urls_sees_an_iam_url_no_policy_names(self):
+        base = self.stack.scan()
+        r = self.stack.scan("--all-urls")
+        self.assertTrue(r.json["run"]["complete"], msg=str(r))
+        unqualified_iam = ("trigger-unqualified", "url-iam", "$LATEST", "url")
+        self.assertEqual(access(r.json), EXPECTED | {unqualified_iam}, msg=str(r))
+        ev = [f for f in r.json["findings"] if f["function"] == "url-iam"
+              and f["rule"] == "trigger-unqualified"][0]["evidence"]
+        self.assertEqual(ev["auth_type"], "AWS_IAM")
+        # one ListFunctionUrlConfigs more for each function whose policies name no URL
+        # (all but url-open, url-capped and url-iam-star); none when the rule is skipped
+        functions = r.json["summary"]["functions"]
+        self.assertEqual(functions, 18)
+        self.assertEqual(r.json["run"]["api_calls"]["control"],
+                         base.json["run"]["api_calls"]["control"] + functions - 3)
+        skip = self.stack.scan("--all-urls", "--skip-rule", "trigger-unqualified")
+        self.assertEqual(skip.json["run"]["api_calls"]["control"],
+                         base.json["run"]["api_calls"]["control"], msg=str(skip))
+        snap = Path(self.stack.tmp) / "all-urls-snapshot.json"
+        self.assertExit(self.stack.snapshot(snap, "--all-urls"), 0)
+        off = self.stack.run("scan", "--inventory", snap, "--format", "json")
+        self.assertEqual(access(off.json), EXPECTED | {unqualified_iam}, msg=str(off))
 
     def test_policies_are_per_qualifier(self):
         # what the collector reads: alias live's statement is live's alone

@@ -43,6 +43,7 @@ typedef struct {
 	const char *urls_garbled;      /* its ListFunctionUrlConfigs: no FunctionUrlConfigs */
 	const char *get_function_denied; /* its GetFunction: AccessDenied */
 	int policy_calls, url_calls, get_function_calls;
+	bool all_urls;                 /* not the server's: collect_to_json's --all-urls */
 	time_t expiry;                 /* Expiration of AssumeRole credentials; 0: 2099 */
 	int assume_calls, lambda_calls, inflight, peak;
 } server;
@@ -381,6 +382,7 @@ static char *collect_to_json(ld_collect_target *targets, size_t n, server *srv, 
 	ld_inventory_init(&inv);
 	inv.collected_at = strdup("2026-01-01T00:00:00Z");
 	o.collect.digest_key = key;
+	o.collect.all_urls = srv->all_urls;
 	o.workers = workers;
 	o.inflight = inflight;
 	if (ld_collect_targets__with(&inv, targets, n, &o, &seams) < 0 ||
@@ -636,6 +638,35 @@ static void test_pool__accounts_snapshot_round_trip(void)
 
 /* A refused, failing or malformed GetPolicy leaves its functions unchecked, with a line
  * saying what to do, and the run incomplete; the region's other listings go on. */
+/* URLs are listed where a policy names one (fn-NNN, N % 5 == 2), or with all_urls of every
+ * function, and nothing else changes. */
+static void test_pool__all_urls_lists_every_function(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_collect_target t;
+	char *json;
+
+	server_init(&srv, 20);
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	t = (ld_collect_target){ .session = s, .region = "us-east-1" };
+	json = collect_to_json(&t, 1, &srv, 2, 2);
+	LD_REQUIRE(json);
+	LD_CHECK_INT(srv.url_calls, 4);
+	LD_CHECK(strstr(json, "\"url\": \"https://fn-003.lambda-url") == NULL);
+	free(json);
+	srv.url_calls = 0;
+	srv.all_urls = true;
+	json = collect_to_json(&t, 1, &srv, 2, 2);
+	LD_REQUIRE(json);
+	LD_CHECK_INT(srv.url_calls, 20);
+	LD_CHECK(strstr(json, "\"url\": \"https://fn-003.lambda-url.us-east-1.on.aws/\"") != NULL);
+	LD_CHECK(strstr(json, "\"complete\": true") != NULL);
+	free(json);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
 static void test_pool__policy_failures_are_unchecked(void)
 {
 	server srv;
@@ -751,6 +782,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_pool__accounts_through_assume_role),
 	LD_TEST(test_pool__role_refreshed_once_before_expiry),
 	LD_TEST(test_pool__accounts_snapshot_round_trip),
+	LD_TEST(test_pool__all_urls_lists_every_function),
 	LD_TEST(test_pool__policy_failures_are_unchecked),
 	{ NULL, NULL }
 };
