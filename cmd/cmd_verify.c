@@ -312,7 +312,7 @@ int ld_cmd_verify(int argc, char **argv)
 		  LD_CHECK_NONE },
 		{ "alias", 0, LD_OPT_STRING, "NAME",
 		  "the alias that must serve the release (default: the\nspec's \"alias\")",
-		  &a.alias, LD_CHECK_NONE },
+		  &a.alias, LD_CHECK_ALIAS },
 		{ "allow-build", 0, LD_OPT_FLAG, NULL,
 		  "run the spec's build commands (build mode); without\n"
 		  "it, such functions are code-unverified", &a.allow_build, LD_CHECK_NONE },

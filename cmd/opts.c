@@ -11,6 +11,7 @@
 #include <lambdrift/audit.h>
 #include <lambdrift/date.h>
 #include <lambdrift/errors.h>
+#include <lambdrift/verify.h>
 
 #include "opts.h"
 
@@ -203,6 +204,12 @@ static int check_value(const ld_opt *o, const char *v, const char *cmd)
 			return 0;
 		usage_error(cmd, "--%s '%s' is not a region name like us-east-1 (or \"all\")",
 			    o->name, v);
+		return LD_OPTS_USAGE;
+	case LD_VAL_ALIAS:
+		if (ld_verify_alias_name_ok(v))
+			return 0;
+		usage_error(cmd, "--%s '%s' is not an alias name: 1 to 128 letters, digits, '-' "
+			    "or '_', not all digits", o->name, v);
 		return LD_OPTS_USAGE;
 	case LD_VAL_KEY:
 		/* "awskms://alias/x" is a typo of the KMS form, not a file name */

@@ -19,6 +19,7 @@
  *     LD_CHECK_DATE                       YYYY-MM-DD, a real day
  *     LD_CHECK_URL                        http://... or https://...
  *     LD_CHECK_REGION                     an AWS region name (us-east-1), or "all"
+ *     LD_CHECK_ALIAS                      a Lambda alias name (the API model's pattern)
  *     LD_CHECK_KEY(needs)                 a signing or public key: a PEM file path, or
  *                                         awskms:///<key id, ARN or alias> (well formed)
  * A list option (LD_OPT_LIST, LD_OPT_CSV_LIST) checks each item. The `needs` field
@@ -56,6 +57,7 @@ typedef enum {
 	LD_VAL_DATE,     /* YYYY-MM-DD */
 	LD_VAL_URL,      /* http:// or https:// and a host */
 	LD_VAL_REGION,   /* aa-name-1, or "all" */
+	LD_VAL_ALIAS,    /* a Lambda alias name (ld_verify_alias_name_ok) */
 	LD_VAL_KEY       /* a PEM file path, or awskms:///KEY */
 } ld_opt_value;
 
@@ -76,6 +78,7 @@ typedef struct {
 #define LD_CHECK_DATE { LD_VAL_DATE, 0, 0, NULL, NULL, NULL }
 #define LD_CHECK_URL { LD_VAL_URL, 0, 0, NULL, NULL, NULL }
 #define LD_CHECK_REGION { LD_VAL_REGION, 0, 0, NULL, NULL, NULL }
+#define LD_CHECK_ALIAS { LD_VAL_ALIAS, 0, 0, NULL, NULL, NULL }
 #define LD_CHECK_KEY(needs) { LD_VAL_KEY, 0, 0, NULL, NULL, (needs) }
 /* Any value, for an option that applies only when one of `needs` ("a|b") is given. */
 #define LD_CHECK_NEEDS(needs) { LD_VAL_ANY, 0, 0, NULL, NULL, (needs) }

@@ -38,6 +38,10 @@ typedef struct {
 
 typedef struct ld_verify ld_verify;
 
+/** Whether `name` is a Lambda alias name as the API model's Alias shape has it (1 to 128
+ *  of A-Za-z0-9, '-' and '_', not all digits), for the spec's "alias" and --alias alike. */
+bool ld_verify_alias_name_ok(const char *name);
+
 /**
  * Open the repository, resolve the tag and load and validate the spec.
  * @return 0; LD_ENOTFOUND for a missing repository or tag; LD_EUSAGE for a branch without

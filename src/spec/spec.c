@@ -19,6 +19,7 @@
 #include "deps/lockfile.h"
 #include "lambdrift/buf.h"
 #include "lambdrift/errors.h"
+#include "lambdrift/verify.h"
 #include "spec/spec.h"
 #include "util/file.h"
 #include "util/glob.h"
@@ -528,11 +529,16 @@ static int chk_region(ctx *c, const ld_json *v)
 	return ok ? 0 : bad(c, "expected an AWS region name such as \"us-east-1\"");
 }
 
+/* The Alias shape of lambda-2015-03-31: pattern (?!^[0-9]+$)([a-zA-Z0-9-_]+), 1 to 128. */
+bool ld_verify_alias_name_ok(const char *s)
+{
+	return s && *s && strlen(s) <= 128 && all_of(s, "-_", true) &&
+	       !all_of(s, "0123456789", false);
+}
+
 static int chk_alias(ctx *c, const ld_json *v)
 {
-	const char *s = ld_json_str(v);
-	if (!s || !*s || strlen(s) > 128 || !all_of(s, "-_", true) ||
-	    all_of(s, "0123456789", false))
+	if (!ld_verify_alias_name_ok(ld_json_str(v)))
 		return bad(c, "expected an alias name of 1 to 128 of [A-Za-z0-9-_], not all digits");
 	return 0;
 }

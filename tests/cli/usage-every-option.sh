@@ -77,7 +77,7 @@ bad_value() {
 		profile) echo "no-such-profile" ;;
 		role-name) echo "Audit" ;; # without --accounts
 		function) echo "no-such-function" ;;
-		alias) echo "ANY" ;; # checked only by AWS (not yet before the run)
+		alias) echo "1234" ;; # all digits: a version, not an alias (the API model)
 		*) echo "UNLISTED" ;;
 		esac ;;
 	TEXT) printf '%02000d' 0 ;; # longer than a reason may be

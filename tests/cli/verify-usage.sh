@@ -15,3 +15,11 @@ $LD verify --tag main --inventory "$inv" 2>&1; echo "exit $?"
 $LD verify --tag broken --inventory "$inv" 2>&1; echo "exit $?"
 $LD verify --tag v1 --spec ../missing.json --inventory "$inv" 2>&1; echo "exit $?"
 $LD verify --tag v1 --function 'billing-*' --inventory "$inv" 2>&1; echo "exit $?"
+# --alias as the Lambda API model's Alias shape has it: 1 to 128 of [A-Za-z0-9-_], not all
+# digits; checked before anything is read (the longest legal name passes the check)
+$LD verify --tag v1 --alias 'live prod' --inventory "$inv" 2>&1; echo "exit $?"
+$LD verify --tag v1 --alias 42 --inventory "$inv" 2>&1; echo "exit $?"
+$LD verify --tag v1 --alias "$(printf 'a%.0s' $(seq 129))" --inventory "$inv" 2>&1 | cut -c1-60
+$LD verify --tag v1 --alias "$(printf 'a%.0s' $(seq 128))" --inventory "$inv" >/dev/null 2>&1
+echo "exit $? (128 characters: no alias of that name, the run goes on)"
+$LD verify --tag v1 --alias v2_live-1 --inventory "$inv" >/dev/null 2>&1; echo "exit $?"
