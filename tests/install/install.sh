@@ -1,7 +1,8 @@
 #!/bin/sh
 # `cmake --install` into a scratch prefix, then the installed copy alone: `lambdrift version`
 # and an offline scan of a fixture snapshot (exit 1: the fixture has error findings), and
-# the man pages and shell completion in GNUInstallDirs' mandir and the completion dirs.
+# the man pages and shell completion in GNUInstallDirs' mandir and the completion dirs, and
+# the copyright file and changelog in its docdir.
 #   usage: tests/install/install.sh BUILD_DIR   (from the repository root; ctest does this)
 set -u
 build=$1
@@ -18,7 +19,8 @@ rc=$?
 # the man pages and completion, where man, bash-completion and zsh look for them
 for f in share/man/man1/lambdrift.1.gz share/man/man1/lambdrift-scan.1.gz \
 	share/man/man1/lambdrift-merge.1.gz share/bash-completion/completions/lambdrift \
-	share/zsh/vendor-completions/_lambdrift; do
+	share/zsh/vendor-completions/_lambdrift share/doc/lambdrift/copyright \
+	share/doc/lambdrift/changelog.gz; do
 	[ -s "$prefix/$f" ] || { echo "no $f after cmake --install"; exit 1; }
 done
 MANPATH=$prefix/share/man man -w lambdrift-scan >/dev/null 2>&1 ||
