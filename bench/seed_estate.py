@@ -41,7 +41,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 DEFAULT_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"]
 ACCOUNT_IDS = ["111111111111", "222222222222", "333333333333", "444444444444",
-               "555555555555", "666666666666", "777777777777", "888888888888"]
+               "555555555555", "666666666666", "777777777777", "888888888888",
+               "999999999999", "101010101010", "121212121212", "131313131313"]
 RUNTIMES = [("python3.12", 40), ("nodejs20.x", 20), ("python3.11", 10), ("java21", 5),
             ("nodejs18.x", 8), ("python3.9", 7), ("python3.8", 5), ("provided.al2023", 5)]
 ALIAS_NAMES = ["live", "staging", "canary"]
