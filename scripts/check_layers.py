@@ -10,8 +10,8 @@ the objects of renamed files). Checks:
                   every strongly connected group is printed with the symbols that tie it
   wrappers        each third-party library is included by its one wrapper only, and cmd/
                   includes only <lambdrift/...> (on by default; CONTRIBUTING's conventions)
-  audit-includes  src/audit/ includes no collect (aws/) or HTTP seam (http/) header
-                  (--audit-includes turns it on)
+  audit-includes  src/audit/ includes no collect (aws/), HTTP seam (http/), repository
+                  (git/) or OSV API client (deps/osvapi.h) header (--audit-includes turns it on)
 
 usage: scripts/check_layers.py [--build DIR] [--audit-includes] [--no-cycles]
 Exit status 1 when a check that is on fails, 2 when the build tree is missing.
@@ -166,11 +166,18 @@ def check_wrappers():
     return ok
 
 
+# What compare may not include: collect (aws/), the HTTP seam (http/), the repository
+# (git/: the expect stage, src/spec/tag.c, reads the tag) and the OSV API's client (handed
+# in as audit/source.h's ld_advisories).
+FORBIDDEN_IN_AUDIT = ("aws/", "http/", "git/")
+AUDIT_CLIENTS = ("deps/osvapi.h",)
+
+
 def check_audit_includes():
     ok = True
     for path in sources("src/audit", (".c", ".h")):
         for kind, inc in includes(path):
-            if kind == '"' and inc.startswith(("aws/", "http/")):
+            if kind == '"' and (inc.startswith(FORBIDDEN_IN_AUDIT) or inc in AUDIT_CLIENTS):
                 print(f"audit: {path} includes \"{inc}\"; compare works on collected data only")
                 ok = False
     return ok
@@ -181,7 +188,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"),
                     help="build tree holding lambdrift_lib's objects (default: build)")
     ap.add_argument("--audit-includes", action="store_true",
-                    help="also fail when src/audit/ includes an aws/ or http/ header")
+                    help="also fail when src/audit/ includes an aws/, http/ or git/ header "
+                         "or the OSV API client's")
     ap.add_argument("--no-cycles", action="store_true", help="skip the call-graph check")
     args = ap.parse_args()
     ok = True
