@@ -78,7 +78,7 @@ typedef struct {
 
 /* --rate's default, as the collector applies it (LD_COLLECT_POOL_OPTS_INIT's 0s), for the
  * help and the error message alike. */
-#define LD_CLI_RATE_DEFAULT "control=14.5,get_function=95"
+#define LD_CLI_RATE_DEFAULT "control=14.5,get_function=95,get_policy=14.5,logs=4.5"
 
 /* The option rows, one macro each, so a command can word --region and --function its own way
  * (verify) while scan and snapshot share LD_CLI_AWS_OPTS. */
@@ -145,9 +145,12 @@ typedef struct {
 	  LD_CHECK_INT(1, 64, NULL) }, \
 	{ "rate", 0, LD_OPT_CSV_LIST, "CLASS=N", \
 	  "requests per second per account-region and quota\n" \
-	  "class (default: " LD_CLI_RATE_DEFAULT ",\n" \
-	  "just under Lambda's 15/s and 100/s)", &(a).rates, \
-	  LD_CHECK_RATE(LD_CHOICES("control", "get_function"), 10000, LD_CLI_RATE_DEFAULT) }, \
+	  "class (iam: per account): control, get_function,\n" \
+	  "get_policy, logs, iam (default: control=14.5,\n" \
+	  "get_function=95,get_policy=14.5,logs=4.5, just\n" \
+	  "under the quotas; iam unpaced)", &(a).rates, \
+	  LD_CHECK_RATE(LD_CHOICES("control", "get_function", "get_policy", "iam", "logs"), \
+			10000, LD_CLI_RATE_DEFAULT) }, \
 	{ "all-urls", 0, LD_OPT_FLAG, NULL, \
 	  "list every function's URLs (ListFunctionUrlConfigs,\n" \
 	  "one more 15/s-class call per function), so\n" \

@@ -255,8 +255,8 @@ bool ld_cli_session_problem(ld_inventory *inv, int rc)
 	return true;
 }
 
-/* --rate control=14,get_function=95 and --parallel N, as the option table checked them
- * (LD_VAL_RATE, LD_VAL_INT) before anything ran. */
+/* --rate control=14,get_function=95,get_policy=14,iam=5,logs=4 and --parallel N, as the
+ * option table checked them (LD_VAL_RATE, LD_VAL_INT) before anything ran. */
 static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 {
 	long n;
@@ -266,8 +266,14 @@ static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 		double v = strtod(eq + 1, NULL);
 		if (!strncmp(item, "control=", 8))
 			so->rate_control = v;
-		else
+		else if (!strncmp(item, "get_function=", 13))
 			so->rate_get_function = v;
+		else if (!strncmp(item, "get_policy=", 11))
+			so->rate_get_policy = v;
+		else if (!strncmp(item, "iam=", 4))
+			so->rate_iam = v;
+		else
+			so->rate_logs = v;
 	}
 	/* only trigger-unqualified reads a URL no policy names */
 	so->collect.all_urls = a->all_urls && ld_rule_selected(a->rules, "trigger-unqualified");

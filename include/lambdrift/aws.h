@@ -167,12 +167,15 @@ typedef struct {
 	int inflight;              /* requests in flight per account-region; 0: 4 */
 	double rate_control;       /* requests/s per account-region, 15/s class; 0: 14.5 */
 	double rate_get_function;  /* GetFunction requests/s per account-region; 0: 95 */
+	double rate_get_policy;    /* GetPolicy requests/s per account-region; 0: 14.5 */
+	double rate_iam;           /* IAM requests/s per account (posture); 0: unpaced */
+	double rate_logs;          /* DescribeLogGroups/s per account-region; 0: 4.5 */
 	/* Called (serialised) after every response and once at the end; may be NULL. */
 	void (*status)(void *ctx, const ld_collect_status *st);
 	void *status_ctx;
 } ld_collect_pool_opts;
 
-#define LD_COLLECT_POOL_OPTS_INIT { LD_COLLECT_OPTS_INIT, 0, 0, 0, 0, NULL, NULL }
+#define LD_COLLECT_POOL_OPTS_INIT { LD_COLLECT_OPTS_INIT, 0, 0, 0, 0, 0, 0, 0, NULL, NULL }
 
 /**
  * Collect every target into `inv` concurrently: a bounded pool of threads, each target

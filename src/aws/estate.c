@@ -248,9 +248,18 @@ int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *bas
 	if ((error = ld_collect_targets__with(inv, e->targets, e->ntargets, &o->pool, seams)) < 0)
 		return error;
 	ld_inventory_filter(inv, o->pool.collect.function_globs, o->pool.collect.nglobs);
-	if (o->iam)
-		return ld_collect_iam(inv, e->targets, e->ntargets, o->rules);
-	return 0;
+	if (!o->iam)
+		return 0;
+	/* the posture reads pace themselves on each target's session (one at a time, after
+	 * the pool): --rate iam= and logs= */
+	for (size_t i = 0; i < e->ntargets; i++) {
+		ld_aws_session *s = e->targets[i].session;
+		if (s && o->pool.rate_iam > 0)
+			s->retry.rate[LD_QUOTA_IAM] = o->pool.rate_iam;
+		if (s && o->pool.rate_logs > 0)
+			s->retry.rate[LD_QUOTA_LOGS] = o->pool.rate_logs;
+	}
+	return ld_collect_iam(inv, e->targets, e->ntargets, o->rules);
 }
 
 int ld_collect_estate(ld_estate *e, ld_inventory *inv, ld_aws_session *base,

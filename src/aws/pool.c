@@ -567,6 +567,8 @@ static int init_target(pool *p, target *t, ld_collect_target *st)
 		rate[LD_QUOTA_CONTROL] = o->rate_control;
 	if (o->rate_get_function > 0)
 		rate[LD_QUOTA_GET_FUNCTION] = o->rate_get_function;
+	if (o->rate_get_policy > 0)
+		rate[LD_QUOTA_GET_POLICY] = o->rate_get_policy;
 	if ((error = ld_target_run_init(&t->run, st, &o->collect, p->key)) < 0 ||
 	    (error = ld_rate_limiter_init(&t->run.limiter, rate, seams)) < 0)
 		return error;

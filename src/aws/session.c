@@ -516,8 +516,9 @@ int ld_aws_session__logs_client(ld_aws_client *out, ld_aws_session *s, const cha
 {
 	int error = service_client(out, s, "logs", region ? region : s->cfg.region,
 				   s->cfg.logs_endpoint_url, NULL, calls);
-	/* DescribeLogGroups: 5 requests/s per account and region, not raisable */
-	if (error == 0)
+	/* DescribeLogGroups: 5 requests/s per account and region, not raisable (--rate logs=
+	 * sets the session's own) */
+	if (error == 0 && out->retry.rate[LD_QUOTA_LOGS] <= 0)
 		out->retry.rate[LD_QUOTA_LOGS] = 4.5;
 	return error;
 }
