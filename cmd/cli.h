@@ -109,7 +109,8 @@ typedef struct {
 	LD_CLI_OPT_TIMEOUT(a), \
 	{ "function", 0, LD_OPT_LIST, "GLOB", \
 	  "only functions whose name matches; repeatable\n" \
-	  "(default: all)", &(a).functions, \
+	  "(default: all); a pattern that matches no function\n" \
+	  "makes the run incomplete (exit 3)", &(a).functions, \
 	  LD_CHECK_NONE }, \
 	{ "accounts", 0, LD_OPT_STRING, "FILE|ID,...|org", \
 	  "scan these accounts, each through sts:AssumeRole\n" \
@@ -247,6 +248,14 @@ void ld_cli_sessions_dispose(ld_cli_sessions *s);
  */
 int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool *collected,
 		   ld_cli_sessions *keep);
+
+/**
+ * After collecting or loading: each --function pattern in `globs` that matches no function
+ * of `inv` is a problem of the run (a typo must not read as a clean report), or under
+ * --shard a note (another shard may hold it). @return LD_EXIT_INCOMPLETE when a problem was
+ * added, else `gathered`
+ */
+int ld_cli_check_functions(ld_inventory *inv, const ld_opt_list *globs, int gathered);
 
 /**
  * Load a snapshot (--inventory) and keep the functions matching `globs`.

@@ -124,6 +124,7 @@ int ld_cmd_deps(int argc, char **argv)
 		rc = gathered;
 		goto done;
 	}
+	gathered = ld_cli_check_functions(&inv, &a.aws.functions, gathered);
 	if ((error = ld_depcheck_scan(NULL, &rows, &inv, s.sessions,
 				      (const char *const *)s.accounts, s.n, c)) < 0) {
 		rc = ld_cli_fail(error);

@@ -56,9 +56,9 @@ static const ld_cmd_doc scan_doc = {
 	"  1  findings at or above --fail-on\n"
 	"  2  usage error; an unreadable --inventory or --runtime-table file; an\n"
 	"     --attestation record unsigned, forged, malformed or signed by no --key\n"
-	"  3  incomplete: credentials, network or throttling failures, or a snapshot\n"
-	"     marked incomplete; the report is still written (marked incomplete) and 3\n"
-	"     wins over 1\n"
+	"  3  incomplete: credentials, network or throttling failures, a snapshot\n"
+	"     marked incomplete, or a --function that matched no function; the report\n"
+	"     is still written (marked incomplete) and 3 wins over 1\n"
 	"\n"
 	"ENVIRONMENT\n"
 	LD_CLI_AWS_ENV_DOC
@@ -262,6 +262,8 @@ int ld_cmd_scan(int argc, char **argv)
 	ld_cli_depcheck_progress(c, &a.aws);
 	a.aws.rules = plan.audit.rules;
 	gathered = gather(&inv, &s, &a, &have_report);
+	if (have_report)
+		gathered = ld_cli_check_functions(&inv, &a.aws.functions, gathered);
 	rc = have_report ? audit_and_report(&inv, &s, c, &a, &plan, gathered, &recs) : gathered;
 done:
 	records_dispose(&recs);

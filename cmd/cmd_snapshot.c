@@ -94,6 +94,7 @@ int ld_cmd_snapshot(int argc, char **argv)
 	rc = ld_cli_collect(&inv, &aws, "snapshot", &collected, NULL);
 	if (!collected)
 		goto done;
+	rc = ld_cli_check_functions(&inv, &aws.functions, rc);
 	if ((wrote = write_snapshot(&inv, output)) != LD_EXIT_OK)
 		rc = wrote;
 done:

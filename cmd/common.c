@@ -603,6 +603,29 @@ int ld_cli_now(time_t *today, char stamp[32])
 	return 0;
 }
 
+/* A --function pattern that matches nothing is most often a typo: never report that as
+ * clean. Unsharded it is a problem (exit 3); a shard holds only some accounts, so there it
+ * is a note, and the pattern may match in another shard. */
+int ld_cli_check_functions(ld_inventory *inv, const ld_opt_list *globs, int gathered)
+{
+	for (size_t g = 0; g < globs->count; g++) {
+		bool hit = false;
+		for (size_t i = 0; !hit && i < inv->nfunctions; i++)
+			hit = ld_glob_match(globs->items[g], inv->functions[i].name);
+		if (hit)
+			continue;
+		if (inv->shard_count) {
+			ld_inventory_note(inv, "--function '%s' matched no function in this shard",
+					  globs->items[g]);
+			continue;
+		}
+		ld_inventory_problem(inv, "--function '%s' matched no function in the accounts and "
+				     "regions scanned; check the name and --region", globs->items[g]);
+		gathered = LD_EXIT_INCOMPLETE;
+	}
+	return gathered;
+}
+
 /* ---- output files ---- */
 
 /* A device or FIFO (-o /dev/null): no temp file and no rename, which would put a regular
