@@ -17,7 +17,8 @@ and print the wall time of each process and of the sharded run from the first st
 merge's end, with the bounds it is held to. The sharded round runs at Lambda's quotas, then
 again with the control and GetFunction quotas scaled (--scale-quotas, default 0.2: 3 req/s
 for the control class, as if each account-region held 5 times the functions; lambdrift is
-told them with --rate, which has no GetPolicy class, so GetPolicy keeps 15/s. Below 0.2 the
+told them with --rate; GetPolicy keeps 15/s, as lambdrift's --rate had no get_policy class
+before c89712f: scaling it too is left to do). Below 0.2 the
 quota is under lambdrift's bucket of 3 tokens and its 1 req/s floor (src/aws/ratelimit.h),
 which assume a quota of a few requests a second at least, so it is throttled), because on
 a small shared machine moto (one Python process) answers a few hundred requests a second at
@@ -297,7 +298,7 @@ def bench(a, work, binary, procs, rate):
     rounds = [("quotas", rates)]
     if a.scale_quotas:
         # lambdrift is told the scaled quotas (--rate, as a user would for an account whose
-        # quotas differ); it has no --rate for GetPolicy, so that class keeps its quota
+        # quotas differ); GetPolicy keeps its quota (--rate get_policy= is newer, c89712f)
         rounds.append((f"quotas x {a.scale_quotas:g}",
                        {k: v * a.scale_quotas if k != "get_policy" else v
                         for k, v in rates.items()}))
