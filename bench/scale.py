@@ -4,6 +4,7 @@
 Usage: bench/scale.py [--quick] [--functions N] [--accounts N] [--regions R1,R2,..]
            [--latency-ms 30] [--rate control=15 ...] [--seed 1] [--lambdrift PATH]
            [--skip-peers] [--lambdrift-per-account] [--offline-rss N | --no-offline-rss | --offline-only]
+           [--posture]
            [--json FILE] [--work DIR]
 
 In one invocation: start moto (bench/moto_bench.py) and the quota proxy (bench/quota_proxy.py,
@@ -24,6 +25,13 @@ wall time is given as a ratio of it. Then the targets of the issue are checked o
 The offline figure: a synthetic 10,000-function inventory (lambdrift/inventory/v1, the
 estate's version distribution unless --offline-versions says otherwise) and the peak RSS of
 `lambdrift scan --inventory` on it.
+--posture: instead of the peers, lambdrift twice on the same estate, posture on (the default
+scan) and off (`--skip-rule` for every posture rule of the security posture issue that
+`lambdrift rules` lists), and the posture targets: posture on makes at most 5% more calls of
+the 15/s control class than off, and its wall time stays within 1.15 x the bound of the
+busiest quota class, the largest over account-regions and classes of (fewest calls of the
+class / its rate): the control minimum above, and for GetPolicy (its own 15/s class) one
+call for each function and each alias.
 Every process this script starts is stopped by it (by pid) before it exits.
 """
 import argparse
@@ -48,6 +56,11 @@ sys.path.insert(0, str(BENCH))
 import seed_estate  # noqa: E402
 
 NOW = "2026-06-01"          # the date every tool judges runtime deadlines at
+# the rules of the security posture issue; --posture's "off" run skips those lambdrift knows
+POSTURE_RULES = ("role-overprivileged", "env-plaintext-secret", "env-default-key",
+                 "logging-denied", "log-retention", "url-public", "policy-public",
+                 "concurrency-unbounded", "code-signing-unenforced", "code-signing-missing",
+                 "layer-foreign")
 CONTROL_RATE_DEFAULT = 15.0
 MIB = 1024 * 1024
 
@@ -169,32 +182,32 @@ def write_profiles(work, estate):
     (Path(work) / "aws-credentials").write_text("\n".join(lines))
 
 
-def lambdrift_runs(binary, endpoint, estate, work, multi):
+def lambdrift_runs(binary, endpoint, estate, work, multi, extra=(), tag=""):
     """(label, cmd, env, output) of each lambdrift process, in the order they run."""
     base = [binary, "scan", "-q", "--endpoint-url", endpoint, "--region",
-            ",".join(estate["regions"]), "--format", "json", "--fail-on", "none"]
+            ",".join(estate["regions"]), "--format", "json", "--fail-on", "none", *extra]
     if multi:
         write_profiles(work, estate)
-        out = Path(work) / "lambdrift-all.json"
+        out = Path(work) / f"lambdrift{tag}-all.json"
         return [("all accounts", base + account_args(estate) + ["-o", str(out)],
                  clean_env(work, {"AWS_ACCESS_KEY_ID": "AKIDBASEBENCH", "AWS_SECRET_ACCESS_KEY": "bench",
                                   "AWS_ENDPOINT_URL_STS": endpoint}), out)]
     runs = []
     for a in estate["accounts"]:
-        out = Path(work) / f"lambdrift-{a['id']}.json"
+        out = Path(work) / f"lambdrift{tag}-{a['id']}.json"
         env = clean_env(work, {"AWS_ACCESS_KEY_ID": a["key"], "AWS_SECRET_ACCESS_KEY": "bench"})
         runs.append((a["id"], base + ["-o", str(out)], env, out))
     return runs
 
 
-def run_lambdrift(binary, port, estate, work, multi, timeout):
+def run_lambdrift(binary, port, estate, work, multi, timeout, extra=(), tag=""):
     endpoint = f"http://127.0.0.1:{port}"
     proxy_call(port, "/_bench/reset", b"")
     res = {"tool": "lambdrift", "wall": 0.0, "cpu": 0.0, "rss": 0, "exit": [], "complete": True,
            "by_rule": {}, "functions": 0, "errors": 0, "retries": 0, "own_throttled": 0,
            "problems": 0, "findings": []}
-    for label, cmd, env, out in lambdrift_runs(binary, endpoint, estate, work, multi):
-        rc, wall, cpu, rss = measured(cmd, env, Path(work) / f"stdout-{label}.txt", timeout)
+    for label, cmd, env, out in lambdrift_runs(binary, endpoint, estate, work, multi, extra, tag):
+        rc, wall, cpu, rss = measured(cmd, env, Path(work) / f"stdout{tag}-{label}.txt", timeout)
         res["wall"] += wall
         res["cpu"] += cpu
         res["rss"] = max(res["rss"], rss)
@@ -382,6 +395,71 @@ def check_targets(results, bound, minimum_total, offline):
         print(f"  [{'pass' if ok else 'FAIL'}] {name}: {detail}")
 
 
+def posture_off_args(binary):
+    """--skip-rule for every posture rule this lambdrift knows."""
+    listed = subprocess.run([binary, "rules"], capture_output=True, text=True, check=True)
+    known = {line.split()[0] for line in listed.stdout.splitlines()[1:] if line.strip()}
+    args = []
+    for rule in POSTURE_RULES:
+        if rule in known:
+            args += ["--skip-rule", rule]
+    return args
+
+
+def posture_off(res):
+    res["tool"] = "lambdrift-posture-off"
+    res["label"] += ", posture off"
+    return res
+
+
+def class_rates(rate_specs):
+    rates = {"control": CONTROL_RATE_DEFAULT, "get_policy": 15.0}
+    for spec in rate_specs:
+        cls, _, v = spec.partition("=")
+        rates[cls] = float(v)
+    return rates
+
+
+def busiest_bound(estate, minimum, rates):
+    """(seconds, account-region, class, calls): the largest fewest-calls / rate."""
+    best = (0.0, None, None, 0)
+    for where, m in minimum.items():
+        acc, reg = where.split("/", 1)
+        get_policy = sum(1 + len(f["aliases"]) for f in estate["functions"]
+                         if f["account"] == acc and f["region"] == reg)
+        for cls, calls in (("control", m["control"]), ("get_policy", get_policy)):
+            if rates.get(cls, 0) > 0 and calls / rates[cls] > best[0]:
+                best = (calls / rates[cls], where, cls, calls)
+    return best
+
+
+def posture_report(results, estate, minimum, rate_specs):
+    on = results[0]
+    off = next(r for r in results if r["tool"] == "lambdrift-posture-off")
+    rates = class_rates(rate_specs)
+    bound, where, cls, calls = busiest_bound(estate, minimum, rates)
+    ratio = on["control_calls"] / off["control_calls"] if off["control_calls"] else float("inf")
+    print(f"\nposture: on vs off (off skips {', '.join(r for r in POSTURE_RULES)} where known)")
+    for r in (on, off):
+        c = r["calls"]
+        print(f"  {r['label']}: wall {r['wall']:.1f}s ({r['wall'] / bound:.2f} x bound); "
+              f"calls control {c.get('control', 0)}, get_policy {c.get('get_policy', 0)}, "
+              f"get_function {c.get('get_function', 0)}, other (IAM, Logs, STS) "
+              f"{sum(v for k, v in c.items() if k not in ('control', 'get_policy', 'get_function'))}"
+              f"; complete {r['complete']}")
+    print(f"  busiest quota class: {cls} in {where}, {calls} calls / {rates[cls]:g} per s "
+          f"= {bound:.1f}s")
+    checks = [("control-class calls, posture on <= 1.05 x off", ratio <= 1.05,
+               f"{on['control_calls']} vs {off['control_calls']} ({ratio:.3f})"),
+              ("posture on: wall time <= 1.15 x the busiest class's bound",
+               on["wall"] <= 1.15 * bound, f"{on['wall']:.1f}s vs {bound:.1f}s "
+               f"({on['wall'] / bound:.2f})"),
+              ("posture on: complete", on["complete"], f"exit codes {on['exit']}")]
+    print("targets (posture):")
+    for name, ok, detail in checks:
+        print(f"  [{'pass' if ok else 'FAIL'}] {name}: {detail}")
+
+
 def agreement(results):
     base = {tuple(f) for f in results[0]["findings"]}
     out = []
@@ -428,6 +506,9 @@ def parse_args(argv):
                    action="store_false", default=True,
                    help="one lambdrift run per account, in turn (default: one for all)")
     p.add_argument("--skip-peers", action="store_true")
+    p.add_argument("--posture", action="store_true",
+                   help="lambdrift with posture on and off instead of the peers, and the "
+                        "posture targets")
     p.add_argument("--offline-rss", type=int, help="functions in the offline inventory "
                                                   "(10000; --quick: 1000)")
     p.add_argument("--offline-versions", type=int,
@@ -519,7 +600,12 @@ def bench(a, work, binary, procs, rate):
     results, server_cpu = [], {}
     runs = [("lambdrift", lambda: run_lambdrift(binary, port, estate, work,
                                                 a.lambdrift_multi_account, a.timeout))]
-    if not a.skip_peers:
+    if a.posture:
+        off = posture_off_args(binary)
+        runs.append(("lambdrift posture off", lambda: posture_off(
+            run_lambdrift(binary, port, estate, work, a.lambdrift_multi_account, a.timeout,
+                          off, "-posture-off"))))
+    elif not a.skip_peers:
         for name in ("peer-sequential", "peer-threads"):
             runs.append((name, lambda n=name: run_peer(n, port, work / "estate.json", work,
                                                        a.timeout)))
@@ -563,11 +649,13 @@ def bench(a, work, binary, procs, rate):
         print(f"{r['label']}: exit {r['exit']}; own bound (its largest account-region's "
               f"15/s calls / {rate:g}) {r['own_bound']:.1f}s; server CPU moto "
               f"{sc['moto']:.1f}s, proxy {sc['proxy']:.1f}s{extra}")
-    for line in agreement(results):
+    for line in agreement([r for r in results if r["tool"] != "lambdrift-posture-off"]):
         print(line)
     if offline:
         print_offline(offline)
     check_targets(results, bound, minimum_total, offline)
+    if a.posture:
+        posture_report(results, estate, minimum, a.rate)
     if a.json:
         for r in results:
             r.pop("findings", None)
