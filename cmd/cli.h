@@ -304,6 +304,10 @@ void ld_cli_depcheck_progress(ld_depcheck *c, const ld_cli_aws *a);
  *  @return LD_EXIT_OK, or LD_EXIT_USAGE (a missing or unreadable --osv, a bad URL or size) */
 int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d, const char *cmd);
 
+/* The longest retention CloudWatch Logs offers (PutRetentionPolicy's retentionInDays): a
+ * larger --log-retention-min would note every group, whatever its retention. */
+#define LD_LOG_RETENTION_MAX_DAYS 3653L
+
 /* The report options shared by scan and verify, as given. */
 typedef struct {
 	ld_opt_list outputs;       /* --format and --output in the order given, as
@@ -314,10 +318,11 @@ typedef struct {
 	const char *baseline;      /* --baseline FILE */
 	ld_opt_list rules;         /* --rule GLOB, repeatable */
 	ld_opt_list skip_rules;    /* --skip-rule GLOB, repeatable */
+	const char *log_retention_min; /* --log-retention-min DAYS, or NULL */
 } ld_cli_report_args;
 
 #define LD_CLI_REPORT_ARGS_INIT { { NULL, 0 }, "error", "180", NULL, NULL, { NULL, 0 }, \
-				  { NULL, 0 } }
+				  { NULL, 0 }, NULL }
 
 /* The rows that say where reports go and what fails the run (merge has only these). */
 #define LD_CLI_REPORT_OUT_OPTS(r) \
@@ -349,7 +354,13 @@ typedef struct {
 	  "warn of runtime deprecations this many days ahead\n(default: 180)", &(r).horizon, \
 	  LD_CHECK_INT(0, 36500, "days") }, \
 	{ "runtime-table", 0, LD_OPT_STRING, "FILE", \
-	  "runtime dates TSV replacing the built-in table", &(r).runtime_table, LD_CHECK_NONE }
+	  "runtime dates TSV replacing the built-in table", &(r).runtime_table, LD_CHECK_NONE }, \
+	{ "log-retention-min", 0, LD_OPT_STRING, "DAYS", \
+	  "log-retention also notes log groups that keep logs\n" \
+	  "fewer than DAYS days (1 to 3653, the longest\n" \
+	  "retention CloudWatch Logs has; default: only those\n" \
+	  "that keep them forever)", &(r).log_retention_min, \
+	  LD_CHECK_INT(1, LD_LOG_RETENTION_MAX_DAYS, "days") }
 
 /* The ENVIRONMENT lines of the report options. */
 #define LD_CLI_REPORT_ENV_DOC \

@@ -124,6 +124,7 @@ int ld_cmd_merge(int argc, char **argv)
 	/* the shards' rule selection (all the same) is the merged run's */
 	if (ld_rule_selection_given(&m.rules))
 		plan.audit.rules = &m.rules;
+	plan.audit.log_retention_min = m.log_retention_min;
 	rc = ld_cli_finish(&r, &m.findings, &plan, LD_EXIT_OK, NULL, 0);
 done:
 	ld_merged_dispose(&m);

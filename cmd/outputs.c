@@ -231,6 +231,14 @@ int ld_cli_report_plan_init(ld_cli_report_plan *p, const ld_cli_report_args *a,
 			      "see 'lambdrift %s --help'", a->horizon, HORIZON_MAX_DAYS, cmd);
 		return LD_EXIT_USAGE;
 	}
+	if (a->log_retention_min &&
+	    (ld_cli_parse_count(&p->audit.log_retention_min, a->log_retention_min,
+				LD_LOG_RETENTION_MAX_DAYS) < 0 || p->audit.log_retention_min < 1)) {
+		ld_cli_errorf("--log-retention-min '%s' is not a number of days (1 to %ld); "
+			      "see 'lambdrift %s --help'", a->log_retention_min,
+			      LD_LOG_RETENTION_MAX_DAYS, cmd);
+		return LD_EXIT_USAGE;
+	}
 	if (ld_cli_now(&p->audit.now, p->started) != 0)
 		return LD_EXIT_USAGE;
 	if ((rc = plan_rules(p, a, cmd)) != LD_EXIT_OK)
@@ -338,6 +346,7 @@ int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_plan 
 	ld_findings_sort(findings);
 	r->findings = findings;
 	r->rules = p->audit.rules;
+	r->log_retention_min = p->audit.log_retention_min;
 	r->started = p->started;
 	r->runtimes = &p->runtimes;
 	r->fail_on = p->fail_on;

@@ -27,6 +27,7 @@ typedef struct {
 	ld_findings findings;      /* unsorted */
 	char started[32];          /* the earliest run.started of the shards */
 	char *runtime_table;       /* run.runtime_table of the shards (all the same), or NULL */
+	long log_retention_min;    /* run.log_retention_min of the shards (all the same), or 0 */
 	char *rules_text;          /* run.rules of the shards (all the same) as canonical JSON,
 				      or NULL when every rule ran */
 	ld_rule_selection rules;   /* that selection, over the two lists below */

@@ -53,6 +53,8 @@ typedef struct {
 						report takes each from here; else NULL */
 	const ld_rule_selection *rules; /* --rule/--skip-rule: the rules the run ran, recorded
 					   in every format (run.rules); NULL: every rule */
+	long log_retention_min;     /* --log-retention-min (run.log_retention_min); 0 when not
+				       given: log-retention notes only groups kept forever */
 } ld_report;
 
 /** Parse "text" | "json" | "sarif" | "junit" | "markdown" | "github".

@@ -142,6 +142,9 @@ int ld_report__json_run(ld_json *root, const ld_report *r)
 	    /* --rule/--skip-rule: what was left out; absent when every rule ran */
 	    (ld_rule_selection_given(r->rules) &&
 	     ld_json_add(run, "rules", ld_report__rules_json(r->rules)) < 0) ||
+	    /* --log-retention-min: absent when not given (only "forever" is noted) */
+	    (r->log_retention_min > 0 &&
+	     ld_json_add_num(run, "log_retention_min", (double)r->log_retention_min) < 0) ||
 	    (r->nattestations && add_attestations(run, r) < 0))
 		return LD_ERROR;
 	return 0;

@@ -365,7 +365,9 @@ static int add_run_props(ld_json *run, const ld_report *r)
 	    ld_json_add_num(props, "apiCalls", (double)ld_report__total_calls(&inv->calls)) < 0 ||
 	    ld_json_add_str(props, "runtimeTable", r->runtimes ? r->runtimes->source : NULL) < 0 ||
 	    (ld_rule_selection_given(r->rules) &&
-	     ld_json_add(props, "rules", ld_report__rules_json(r->rules)) < 0))
+	     ld_json_add(props, "rules", ld_report__rules_json(r->rules)) < 0) ||
+	    (r->log_retention_min > 0 &&
+	     ld_json_add_num(props, "logRetentionMin", (double)r->log_retention_min) < 0))
 		return LD_ERROR;
 	for (size_t i = 0; i < inv->nregions; i++)
 		if (ld_json_append(regions, ld_json_new_string(inv->regions[i])) < 0)

@@ -283,6 +283,7 @@ static int take_run(merger *g, const ld_json *run, size_t report)
 	const char *account = ld_json_get_str(run, "account");
 	const char *table = ld_json_get_str(run, "runtime_table");
 	const ld_json *shard = ld_json_get(run, "shard");
+	double days;
 	int error;
 
 	if (started && (!*m->started || strcmp(started, m->started) < 0))
@@ -292,6 +293,14 @@ static int take_run(merger *g, const ld_json *run, size_t report)
 			   "scan every shard with the same --runtime-table");
 	if (table && !m->runtime_table && !(m->runtime_table = strdup(table)))
 		return ld_error_oom();
+	/* log-retention noted other groups with another minimum: one report cannot say which */
+	if (!ld_json_get_num(run, "log_retention_min", &days))
+		days = 0;
+	if (report > 0 && (long)days != m->log_retention_min)
+		return bad(g->paths[report], "its log retention minimum differs from the other "
+			   "shards' (run.log_retention_min); scan every shard with the same "
+			   "--log-retention-min");
+	m->log_retention_min = (long)days;
 	if (account && !has_line(inv->accounts, inv->naccounts, account) &&
 	    (error = add_line(&inv->accounts, &inv->naccounts, account)) < 0)
 		return error;

@@ -107,6 +107,10 @@ class PostureIam(stack.StackTestCase):
         s.aws("logs", "create-log-group", "--log-group-name", "/aws/lambda/vpc")
         s.aws("logs", "put-retention-policy", "--log-group-name", "/aws/lambda/vpc",
               "--retention-in-days", "30")
+        # two weeks: enough by default, too short for --log-retention-min 30
+        s.aws("logs", "create-log-group", "--log-group-name", "/aws/lambda/scoped")
+        s.aws("logs", "put-retention-policy", "--log-group-name", "/aws/lambda/scoped",
+              "--retention-in-days", "14")
         # a group kept forever that belongs to no function: not reported
         logs.create_log_group(logGroupName="/aws/lambda/deleted-fn")
 
@@ -136,6 +140,38 @@ class PostureIam(stack.StackTestCase):
         self.assertEqual(posture(off.json), EXPECTED)
         self.assertEqual(sorted(f["fingerprint"] for f in off.json["findings"]),
                          sorted(f["fingerprint"] for f in r.json["findings"]))
+
+    def test_log_retention_min(self):
+        # by default only "forever" is noted (EXPECTED: basic); with a minimum, the 14-day
+        # group too, but not the 30-day one (the minimum itself is enough) until 31
+        def retention(report):
+            return {f["function"]: f for f in report["findings"] if f["rule"] == "log-retention"}
+
+        r = self.stack.scan("--rule", "log-retention")
+        self.assertEqual(set(retention(r.json)), {"basic"}, msg=str(r))
+        self.assertNotIn("log_retention_min", r.json["run"])
+        r = self.stack.scan("--rule", "log-retention", "--log-retention-min", "30")
+        found = retention(r.json)
+        self.assertEqual(set(found), {"basic", "scoped"}, msg=str(r))
+        self.assertEqual(r.json["run"]["log_retention_min"], 30)
+        self.assertEqual(found["scoped"]["evidence"], {"log_group": "/aws/lambda/scoped",
+                                                       "retention_days": 14,
+                                                       "minimum_days": 30})
+        self.assertIn("keeps logs 14 days, less than the 30 required", found["scoped"]["message"])
+        self.assertEqual(found["scoped"]["severity"], "note")
+        r = self.stack.scan("--rule", "log-retention", "--log-retention-min", "31")
+        self.assertEqual(set(retention(r.json)), {"basic", "scoped", "vpc"}, msg=str(r))
+        # the snapshot holds every group's retention: the offline scan agrees
+        snap = Path(self.stack.tmp) / "retention-snapshot.json"
+        self.assertExit(self.stack.snapshot(snap), 0)
+        off = self.stack.run("scan", "--inventory", snap, "--format", "json",
+                             "--rule", "log-retention", "--log-retention-min", "30")
+        self.assertEqual(set(retention(off.json)), {"basic", "scoped"}, msg=str(off))
+        for bad in ("0", "3654", "30d", "-1"):
+            r = self.stack.scan("--log-retention-min", bad)
+            self.assertExit(r, 2)
+            self.assertIn("--log-retention-min '%s'" % bad, r.stderr)
+            self.assertIn("'lambdrift scan --help'", r.stderr)
 
     def test_one_listing_per_account(self):
         # GetAccountAuthorizationDetails: one page of roles (Filter Role, the 10 of 100), one

@@ -732,7 +732,37 @@ static void test_formats__spilled_equals_whole(void)
 	unscan(&s);
 }
 
+/* --log-retention-min is recorded where the run's options are: JSON run.log_retention_min
+ * and SARIF's run properties, both absent when it was not given. */
+static void test_formats__log_retention_min_recorded(void)
+{
+	scanned s;
+	ld_json *doc = NULL, *props;
+	double v = 0;
+	char *text;
+
+	LD_REQUIRE(scan(&s));
+	for (int given = 0; given < 2; given++) {
+		s.r.log_retention_min = given ? 30 : 0;
+		LD_REQUIRE((text = render(ld_report__json, &s.r)) != NULL);
+		LD_REQUIRE(ld_json_parse(&doc, text, strlen(text), "json") == 0);
+		LD_CHECK(ld_json_get_num(ld_json_get(doc, "run"), "log_retention_min", &v) == given);
+		LD_CHECK(!given || v == 30);
+		ld_json_free(doc);
+		free(text);
+		LD_REQUIRE((text = render(ld_report__sarif, &s.r)) != NULL);
+		LD_REQUIRE(ld_json_parse(&doc, text, strlen(text), "sarif") == 0);
+		props = ld_json_get(ld_json_at(ld_json_get(doc, "runs"), 0), "properties");
+		LD_CHECK(ld_json_get_num(props, "logRetentionMin", &v) == given);
+		LD_CHECK(!given || v == 30);
+		ld_json_free(doc);
+		free(text);
+	}
+	unscan(&s);
+}
+
 const ld_test ld_tests[] = {
+	LD_TEST(test_formats__log_retention_min_recorded),
 	LD_TEST(test_formats__golden_sarif),
 	LD_TEST(test_formats__golden_junit),
 	LD_TEST(test_formats__golden_markdown),
