@@ -17,11 +17,11 @@ and print the wall time of each process and of the sharded run from the first st
 merge's end, with the bounds it is held to. The sharded round runs at Lambda's quotas, then
 again with the control and GetFunction quotas scaled (--scale-quotas, default 0.2: 3 req/s
 for the control class, as if each account-region held 5 times the functions; lambdrift is
-told them with --rate; GetPolicy keeps 15/s, as lambdrift's --rate had no get_policy class
-before c89712f: scaling it too is left to do). Below 0.2 the
-quota is under lambdrift's bucket of 3 tokens and its 1 req/s floor (src/aws/ratelimit.h),
-which assume a quota of a few requests a second at least, so it is throttled), because on
-a small shared machine moto (one Python process) answers a few hundred requests a second at
+told them with --rate). GetPolicy keeps 15/s: lambdrift's --rate had no get_policy class
+before c89712f, and scaling it too is left to do. Below 0.2 the quota is under lambdrift's
+bucket of 3 tokens and its 1 req/s floor (src/aws/ratelimit.h), which assume a quota of a
+few requests a second at least, so it is throttled. The second round is there because on a
+small shared machine moto (one Python process) answers a few hundred requests a second at
 most, so at full quotas this estate's scan is bound by moto, not by the quotas:
 the server CPU printed for each round shows which. The bounds:
   shard bound  for each shard, its largest account-region's minimum count of 15 req/s-class
