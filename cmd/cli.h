@@ -97,6 +97,15 @@ typedef struct {
 #define LD_CLI_OPT_QUIET(a) \
 	{ "quiet", 'q', LD_OPT_FLAG, NULL, "no progress line on stderr", &(a).quiet, LD_CHECK_NONE }
 
+/* scan's and snapshot's: only trigger-unqualified reads it, so deps and verify go without. */
+#define LD_CLI_OPT_ALL_URLS(a) \
+	{ "all-urls", 0, LD_OPT_FLAG, NULL, \
+	  "list every function's URLs (ListFunctionUrlConfigs,\n" \
+	  "one more 15/s-class call per function), so\n" \
+	  "trigger-unqualified sees an AWS_IAM URL no resource\n" \
+	  "policy names (default: only where one names a URL)", &(a).all_urls, \
+	  LD_CHECK_NONE }
+
 #define LD_CLI_AWS_OPTS(a) \
 	LD_CLI_OPT_PROFILE(a), \
 	{ "region", 0, LD_OPT_CSV_LIST, "REGION", \
@@ -152,12 +161,6 @@ typedef struct {
 	  "under the quotas; iam unpaced)", &(a).rates, \
 	  LD_CHECK_RATE(LD_CHOICES("control", "get_function", "get_policy", "iam", "logs"), \
 			10000, LD_CLI_RATE_DEFAULT) }, \
-	{ "all-urls", 0, LD_OPT_FLAG, NULL, \
-	  "list every function's URLs (ListFunctionUrlConfigs,\n" \
-	  "one more 15/s-class call per function), so\n" \
-	  "trigger-unqualified sees an AWS_IAM URL no resource\n" \
-	  "policy names (default: only where one names a URL)", &(a).all_urls, \
-	  LD_CHECK_NONE }, \
 	LD_CLI_OPT_QUIET(a)
 
 /* The ENVIRONMENT section of --help for commands that reach AWS. */

@@ -218,6 +218,7 @@ int ld_cmd_scan(int argc, char **argv)
 	scan_args a = { .report = LD_CLI_REPORT_ARGS_INIT, .aws.posture = true };
 	const ld_opt opts[] = {
 		LD_CLI_AWS_OPTS(a.aws),
+		LD_CLI_OPT_ALL_URLS(a.aws),
 		{ "inventory", 0, LD_OPT_STRING, "FILE",
 		  "read a snapshot (lambdrift snapshot) instead of AWS", &a.inventory,
 		  LD_CHECK_NONE },

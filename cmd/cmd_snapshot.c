@@ -70,6 +70,7 @@ int ld_cmd_snapshot(int argc, char **argv)
 		  "write the snapshot to FILE, atomically (required;\n\"-\" for stdout)", &output,
 		  LD_CHECK_NONE },
 		LD_CLI_AWS_OPTS(aws),
+		LD_CLI_OPT_ALL_URLS(aws),
 		LD_OPT_END
 	};
 	ld_inventory inv;

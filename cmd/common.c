@@ -88,7 +88,7 @@ bool ld_cli_aws_used(const ld_cli_aws *a, const char **which)
 		 a->accounts ? "--accounts" : a->role_name ? "--role-name" :
 		 a->role_arn_template ? "--role-arn-template" : a->external_id ? "--external-id" :
 		 a->rates.count ? "--rate" : a->parallel ? "--parallel" :
-		 a->shard ? "--shard" : a->shards ? "--shards" : NULL;
+		 a->shard ? "--shard" : a->shards ? "--shards" : a->all_urls ? "--all-urls" : NULL;
 	return *which != NULL;
 }
 
