@@ -15,7 +15,6 @@
 #include "audit/findings.h"
 #include "audit/policy.h"
 #include "audit/iam.h"
-#include "audit/signing.h"
 #include "util/date.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
@@ -386,8 +385,6 @@ static int scan_function(const scan_ctx *s, const ld_function *fn)
 		error = ld_audit__policy_rules(s->out, s->inv, fn);
 	if (error == 0)
 		error = ld_audit__env(s->out, s->inv->account, fn);
-	if (error == 0)
-		error = ld_audit__signing(s->out, s->inv, fn);
 	return error;
 }
 
