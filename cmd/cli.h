@@ -255,7 +255,8 @@ int ld_cli_collect(ld_inventory *inv, const ld_cli_aws *a, const char *cmd, bool
 /**
  * After collecting or loading: each --function pattern in `globs` that matches no function
  * of `inv` is a problem of the run (a typo must not read as a clean report), or under
- * --shard a note (another shard may hold it). @return LD_EXIT_INCOMPLETE when a problem was
+ * --shard a note (another shard may hold it; merge makes it a problem when every shard left
+ * it, LD_NOTE_UNMATCHED_PREFIX). @return LD_EXIT_INCOMPLETE when a problem was
  * added, else `gathered`
  */
 int ld_cli_check_functions(ld_inventory *inv, const ld_opt_list *globs, int gathered);

@@ -615,7 +615,7 @@ int ld_cli_check_functions(ld_inventory *inv, const ld_opt_list *globs, int gath
 		if (hit)
 			continue;
 		if (inv->shard_count) {
-			ld_inventory_note(inv, "--function '%s' matched no function in this shard",
+			ld_inventory_note(inv, LD_NOTE_UNMATCHED_PREFIX "%s" LD_NOTE_UNMATCHED_SUFFIX,
 					  globs->items[g]);
 			continue;
 		}

@@ -145,6 +145,12 @@ void ld_inventory_dispose(ld_inventory *inv);
 int ld_inventory_problem(ld_inventory *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The note a --shard run leaves for a --function pattern that matched no function in its
+ * accounts (another shard may hold it): PREFIX, the pattern, SUFFIX. merge makes it a problem
+ * when every shard left it. */
+#define LD_NOTE_UNMATCHED_PREFIX "--function '"
+#define LD_NOTE_UNMATCHED_SUFFIX "' matched no function in this shard"
+
 /** Record something left out on purpose (printf-style); the inventory stays complete. */
 int ld_inventory_note(ld_inventory *inv, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -484,6 +484,39 @@ static int take_functions(merger *g)
 }
 
 /* Shards that never reported: from run.shard of the others, or by count alone. */
+/* A --function pattern that every shard noted as matching nothing there matched nothing in
+ * the whole run: most often a typo, so the merge is incomplete, never clean. */
+static int unmatched_everywhere(merger *g, size_t nreports)
+{
+	ld_inventory *inv = &g->m->inv;
+	size_t plen = strlen(LD_NOTE_UNMATCHED_PREFIX), slen = strlen(LD_NOTE_UNMATCHED_SUFFIX);
+	int error;
+
+	for (size_t i = 0; i < inv->nnotes; i++) {
+		const char *note = inv->notes[i];
+		size_t len = strlen(note), same = 0;
+		bool first = true;
+
+		if (len < plen + slen || strncmp(note, LD_NOTE_UNMATCHED_PREFIX, plen) ||
+		    strcmp(note + len - slen, LD_NOTE_UNMATCHED_SUFFIX))
+			continue;
+		for (size_t j = 0; j < inv->nnotes; j++)
+			if (!strcmp(inv->notes[j], note)) {
+				first = first && j >= i;
+				same++;
+			}
+		if (!first || same < nreports)
+			continue;
+		if ((error = shard_linef(g->m, "--function '%.*s' matched no function in any shard",
+					 (int)(len - plen - slen), note + plen)) < 0 ||
+		    (error = ld_inventory_problem(inv, "--function '%.*s' matched no function in any "
+						  "of the %zu shards; check the name and --region",
+						  (int)(len - plen - slen), note + plen, nreports)) < 0)
+			return error;
+	}
+	return 0;
+}
+
 static int missing_shards(merger *g, size_t nreports, size_t expect)
 {
 	ld_merged *m = g->m;
@@ -561,7 +594,8 @@ int ld_merge_reports(ld_merged *m, const char *const *paths, size_t n, size_t ex
 		error = ld_error_set(LD_ERR_OS, "cannot write the merge's temporary file: %s",
 				     strerror(errno));
 	if (!error && !(error = take_functions(&g)) &&
-	    !(error = missing_shards(&g, n, expect_shards)))
+	    !(error = missing_shards(&g, n, expect_shards)) &&
+	    !(error = unmatched_everywhere(&g, n)))
 		finish_inventory(&m->inv);
 done:
 	free(g.entries); /* their strings are the store's */

@@ -82,3 +82,18 @@ $LD merge "$inv" 2>&1; echo "exit $?"
 $LD merge missing.json 2>&1; echo "exit $?"
 $LD merge 2>&1; echo "exit $?"
 $LD merge s1.json --expect-shards 0 2>&1; echo "exit $?"
+echo "--- a --function pattern no shard matched is a problem of the merge, not a clean report"
+python3 - <<'PY'
+import json
+note = "--function 'ordrs-*' matched no function in this shard"
+for i, name in ((1, "s1.json"), (2, "s2.json")):
+    r = json.load(open(name))
+    r["run"]["shard"] = {"index": i, "count": 2}
+    json.dump(r, open("fm%d.json" % i, "w"))
+    r["run"]["notes"] = r["run"].get("notes", []) + [note]
+    json.dump(r, open("fn%d.json" % i, "w"))
+PY
+$LD merge fn1.json fn2.json --format json -o fn.json 2>&1; echo "exit $?"
+python3 -c 'import json; r = json.load(open("fn.json"))["run"]; print(r["complete"], r["problems"])'
+$LD merge fn1.json fm2.json --format json -o fm.json 2>&1; echo "matched in shard 2: exit $?"
+python3 -c 'import json; r = json.load(open("fm.json"))["run"]; print(r["complete"], r["problems"])'
