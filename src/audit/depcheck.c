@@ -1,24 +1,23 @@
 /*
  * Dependency checks (see lambdrift/deps.h and depcheck.h). A served version's deployed
  * dependencies are its package's plus its layers'; layers are shared between functions,
- * so each is fetched, checked and read once per run and kept in the ld_depcheck. What
- * cannot be read is said twice, as the rest of lambdrift does: a finding on the function
- * (code-unverified, package-integrity) and a problem that marks the run incomplete, since
- * an advisory or a lockfile difference may hide in what was not read.
+ * so each is collected once per run and kept in the ld_depcheck. What could not be read is
+ * said twice, as the rest of lambdrift does: a finding on the function (code-unverified,
+ * package-integrity) and a problem that marks the run incomplete, since an advisory or a
+ * lockfile difference may hide in what was not read. Everything here works on what the
+ * collect stage (aws/depfetch.c) left: one thread, no I/O.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/depcheck.h"
-#include "audit/source.h"
 #include "deps/osv.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/verify.h"
 #include "pkg/expect.h"
-#include "pkg/manifest.h"
+#include "util/array.h"
 #include "util/json.h"
 
 #define DEFAULT_MAX_PACKAGE LD_VERIFY_MAX_PACKAGE /* one cap for every package download */
@@ -26,37 +25,12 @@
 #define DEFAULT_WORKERS 4     /* packages read at once by ld_depcheck_scan */
 #define MAX_WORKERS 64
 
-typedef enum {
-	LAYER_READ = 0,       /* content read, deps filled */
-	LAYER_UNREAD,         /* GetLayerVersion, the download or the zip failed: `why` */
-	LAYER_CORRUPT         /* the bytes do not hash to Content.CodeSha256 */
-} layer_state;
-
-typedef struct {
-	char *arn;                  /* layer version ARN */
-	layer_state state;
-	char *why;                  /* UNREAD: the reason, one line */
-	char reported[LD_CODE_SHA256_LEN + 1], got[LD_CODE_SHA256_LEN + 1]; /* CORRUPT */
-	char manifest[LD_SHA256_HEX_LEN + 1]; /* READ: digest of its content manifest */
-	ld_deps deps;               /* finished, origin = arn */
-	long attached;              /* the ARN's version */
-	long newest;                /* highest listed version, 0 when not known */
-	char *newest_arn;
-} layer_entry;
-
 struct ld_depcheck {
 	ld_osv_db *osv;             /* NULL when no advisories were asked for */
-	ld_advisories *advisories;  /* the OSV API (owned), NULL when it is not asked */
-	size_t max_package;
-	size_t workers;             /* threads of ld_depcheck_scan */
-	pthread_mutex_t lock;       /* findings, inventory lines, rows, progress */
-	pthread_mutex_t layers_lock;/* the layer cache; a new layer is read under it */
-	pthread_mutex_t osv_lock;   /* `advisories` and what it adds to `osv` */
-	layer_entry **layers;       /* entries never move: threads keep pointers to them */
+	ld_depcheck_plan plan;      /* plan.osv_api owned */
+	char *api_unanswered;       /* the OSV API was asked and did not answer: why */
+	ld_layer_read **layers;     /* entries never move: the collect stage keeps pointers */
 	size_t nlayers, alloc;
-	ld_depcheck_progress_fn progress;
-	void *progress_ctx;
-	size_t layers_seen;         /* for progress; guarded by `lock` */
 };
 
 /* ------------------------------------------------------------------ lifecycle */
@@ -73,26 +47,21 @@ static int load_advisories(ld_depcheck *c, const ld_depcheck_opts *o)
 	return 0;
 }
 
-int ld_depcheck__new(ld_depcheck **out, const ld_depcheck_opts *o, ld_advisories *advisories)
+int ld_depcheck__new(ld_depcheck **out, const ld_depcheck_opts *o)
 {
 	ld_depcheck *c = calloc(1, sizeof(*c));
 	int error = 0;
 
 	*out = NULL;
-	if (!c) {
-		if (advisories)
-			advisories->free(advisories);
+	if (!c)
 		return ld_error_oom();
-	}
-	c->advisories = advisories;
-	c->max_package = o && o->max_package ? o->max_package : DEFAULT_MAX_PACKAGE;
-	c->workers = o && o->workers ? o->workers : DEFAULT_WORKERS;
-	if (c->workers > MAX_WORKERS)
-		c->workers = MAX_WORKERS;
-	pthread_mutex_init(&c->lock, NULL);
-	pthread_mutex_init(&c->layers_lock, NULL);
-	pthread_mutex_init(&c->osv_lock, NULL);
-	if (advisories || (o && o->nosv))
+	c->plan.max_package = o && o->max_package ? o->max_package : DEFAULT_MAX_PACKAGE;
+	c->plan.workers = o && o->workers ? o->workers : DEFAULT_WORKERS;
+	if (c->plan.workers > MAX_WORKERS)
+		c->plan.workers = MAX_WORKERS;
+	if (o && o->osv_api && !(c->plan.osv_api = strdup(o->osv_api)))
+		error = ld_error_oom();
+	if (error == 0 && o && (o->osv_api || o->nosv))
 		error = load_advisories(c, o);
 	if (error < 0) {
 		ld_depcheck_free(c);
@@ -102,31 +71,89 @@ int ld_depcheck__new(ld_depcheck **out, const ld_depcheck_opts *o, ld_advisories
 	return 0;
 }
 
+static void layer_free(ld_layer_read *e)
+{
+	free(e->arn);
+	free(e->why);
+	free(e->list_message);
+	free(e->newest_arn);
+	ld_deps_dispose(&e->deps);
+	free(e);
+}
+
 void ld_depcheck_free(ld_depcheck *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->nlayers; i++) {
-		free(c->layers[i]->arn);
-		free(c->layers[i]->why);
-		free(c->layers[i]->newest_arn);
-		ld_deps_dispose(&c->layers[i]->deps);
-		free(c->layers[i]);
-	}
+	for (size_t i = 0; i < c->nlayers; i++)
+		layer_free(c->layers[i]);
 	free(c->layers);
-	pthread_mutex_destroy(&c->lock);
-	pthread_mutex_destroy(&c->layers_lock);
-	pthread_mutex_destroy(&c->osv_lock);
 	ld_osv_db_free(c->osv);
-	if (c->advisories)
-		c->advisories->free(c->advisories);
+	free((char *)c->plan.osv_api);
+	free(c->api_unanswered);
 	free(c);
 }
 
 void ld_depcheck_set_progress(ld_depcheck *c, ld_depcheck_progress_fn fn, void *ctx)
 {
-	c->progress = fn;
-	c->progress_ctx = ctx;
+	c->plan.progress = fn;
+	c->plan.progress_ctx = ctx;
+}
+
+const ld_depcheck_plan *ld_depcheck__plan(const ld_depcheck *c)
+{
+	return &c->plan;
+}
+
+ld_osv_db *ld_depcheck__osv(ld_depcheck *c)
+{
+	return c->osv;
+}
+
+int ld_depcheck__api_unanswered(ld_depcheck *c, const char *message)
+{
+	free(c->api_unanswered);
+	return (c->api_unanswered = strdup(message)) ? 0 : ld_error_oom();
+}
+
+ld_layer_read *ld_depcheck__layer(ld_depcheck *c, const char *arn)
+{
+	for (size_t i = 0; i < c->nlayers; i++)
+		if (!strcmp(c->layers[i]->arn, arn))
+			return c->layers[i];
+	return NULL;
+}
+
+int ld_depcheck__layer_add(ld_depcheck *c, const char *arn, ld_layer_read **out, bool *made)
+{
+	ld_layer_read *e;
+
+	*made = false;
+	if ((*out = ld_depcheck__layer(c, arn)))
+		return 0;
+	if (ld_array_reserve(c->layers, c->alloc, c->nlayers + 1) < 0)
+		return LD_ERROR;
+	if (!(e = calloc(1, sizeof(*e))))
+		return ld_error_oom();
+	ld_deps_init(&e->deps);
+	if (!(e->arn = strdup(arn))) {
+		free(e);
+		return ld_error_oom();
+	}
+	c->layers[c->nlayers++] = e;
+	*out = e;
+	*made = true;
+	return 0;
+}
+
+size_t ld_depcheck__nlayers(const ld_depcheck *c)
+{
+	return c->nlayers;
+}
+
+const ld_layer_read *ld_depcheck__layer_at(const ld_depcheck *c, size_t i)
+{
+	return c->layers[i];
 }
 
 static int cmp_layer(const void *a, const void *b)
@@ -139,14 +166,14 @@ size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t m
 	size_t n = 0;
 
 	for (size_t i = 0; c && i < c->nlayers; i++) {
-		const layer_entry *e = c->layers[i];
+		const ld_layer_read *e = c->layers[i];
 		if (n < max) {
 			ld_depcheck_layer *l = &out[n];
 			l->arn = e->arn;
-			l->state = e->state == LAYER_READ ? "read" :
-				   e->state == LAYER_CORRUPT ? "integrity-failed" : "unread";
-			l->code_sha256 = e->state == LAYER_READ ? e->got : NULL;
-			l->manifest_digest = e->state == LAYER_READ ? e->manifest : NULL;
+			l->state = e->state == LD_LAYER_READ ? "read" :
+				   e->state == LD_LAYER_CORRUPT ? "integrity-failed" : "unread";
+			l->code_sha256 = e->state == LD_LAYER_READ ? e->got : NULL;
+			l->manifest_digest = e->state == LD_LAYER_READ ? e->manifest : NULL;
 			l->dependencies = e->deps.count;
 			l->newest = e->newest;
 		}
@@ -159,35 +186,19 @@ size_t ld_depcheck_layers(const ld_depcheck *c, ld_depcheck_layer *out, size_t m
 
 /* ------------------------------------------------------------------ findings */
 
-static void lock(const ld_depcheck_target *t)
-{
-	if (t->lock)
-		pthread_mutex_lock(t->lock);
-}
-
-static void unlock(const ld_depcheck_target *t)
-{
-	if (t->lock)
-		pthread_mutex_unlock(t->lock);
-}
-
-/* A problem (the run is incomplete) or a note of the inventory, under the target's lock. */
+/* A problem (the run is incomplete) or a note of the inventory. */
 static int say(const ld_depcheck_target *t, bool problem, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int say(const ld_depcheck_target *t, bool problem, const char *fmt, ...)
 {
 	char line[2048];
 	va_list ap;
-	int error;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	lock(t);
-	error = problem ? ld_inventory_problem(t->inv, "%s", line)
-			: ld_inventory_note(t->inv, "%s", line);
-	unlock(t);
-	return error;
+	return problem ? ld_inventory_problem(t->inv, "%s", line)
+		       : ld_inventory_note(t->inv, "%s", line);
 }
 
 static int add(const ld_depcheck_target *t, const char *rule, const char *key,
@@ -214,9 +225,7 @@ static int add(const ld_depcheck_target *t, const char *rule, const char *key,
 	va_start(ap, fmt);
 	ld_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
-	lock(t);
 	error = ld_findings_add(t->out, &id, ev, "%s", msg.ptr);
-	unlock(t);
 	free(ev);
 	ld_buf_dispose(&msg);
 	return error;
@@ -235,19 +244,17 @@ static int unread(const ld_depcheck_target *t, const char *key, const char *why)
 
 /* ------------------------------------------------------------------ the package */
 
-/* The version's package, downloaded (aws/fetch.c) and checked against CodeSha256; *ok
- * false when a finding says why there are no bytes. */
-static int fetch_package(const ld_depcheck_target *t, ld_fetched *f, bool *ok)
+/* What the collect stage got of the version's package (GetFunction, the download, its
+ * CodeSha256); *ok false when a finding says why there are no bytes. */
+static int package_fetched(const ld_depcheck_target *t, const ld_depcheck_pkg_read *f,
+			   bool *ok)
 {
-	char why[sizeof(f->message) + 64];
+	char why[sizeof(ld_error_last()->message) + 64];
 	const char *reported;
 	ld_json *ev;
 	int error = 0;
 
 	*ok = false;
-	if ((error = t->source->package(t->source, f, t->fn->region, t->fn->name, t->v->version,
-				      t->v->code_sha256, NULL, LD_FETCH_DOWNLOAD, t->calls)) < 0)
-		return error;
 	switch (f->status) {
 	case LD_FETCH_OK:
 		*ok = true;
@@ -260,7 +267,7 @@ static int fetch_package(const ld_depcheck_target *t, ld_fetched *f, bool *ok)
 	case LD_FETCH_CORRUPT:
 		break;
 	default:
-		return unread(t, "package", f->message);
+		return unread(t, "package", f->message ? f->message : "");
 	}
 	reported = f->has_reported ? f->reported : NULL;
 	ev = ld_json_new_object();
@@ -279,138 +286,35 @@ static int fetch_package(const ld_depcheck_target *t, ld_fetched *f, bool *ok)
 
 /* ------------------------------------------------------------------ layers */
 
-static int layer_list_versions(const ld_depcheck_target *t, layer_entry *e)
+/* What collecting the layer left undone, said once per run by the first version that
+ * attaches it: its content, then its versions' listing. */
+static int layer_said(const ld_depcheck_target *t, ld_layer_read *e)
 {
-	int rc = t->source->layer_newest(t->source, &e->newest, &e->newest_arn,
-					 e->arn, t->calls);
+	int error = 0;
 
-	if (rc == LD_EAUTH)
+	if (e->said || e->bad_arn)
+		return 0;
+	e->said = true;
+	if (e->state == LD_LAYER_UNREAD)
+		error = say(t, true, "layer %s: not read: %s", e->arn, e->why);
+	else if (e->state == LD_LAYER_CORRUPT)
+		error = say(t, true, "layer %s: not read: its content does not hash to the "
+			    "CodeSha256 Lambda reports", e->arn);
+	if (error < 0)
+		return error;
+	if (e->listed == LD_EAUTH)
 		return say(t, false, "layer %s: its versions may not be listed (%s), so "
-			   "layer-outdated was not checked", e->arn, ld_error_last()->message);
-	if (rc < 0)
+			   "layer-outdated was not checked", e->arn, e->list_message);
+	if (e->listed < 0)
 		return say(t, true, "layer %s: listing its versions failed: %s", e->arn,
-			   ld_error_last()->message);
+			   e->list_message);
 	if (e->newest == 0)
 		return say(t, false, "layer %s: ListLayerVersions lists no version of it (another "
 			   "account's layer?), so layer-outdated was not checked", e->arn);
 	return 0;
 }
 
-/* The layer's content as read by ld_fetch_layer(): its state, and its dependencies when
- * the bytes check out. */
-static int layer_content(const ld_fetched *f, layer_entry *e)
-{
-	ld_manifest *manifest = NULL;
-	int error = 0;
-
-	e->state = LAYER_UNREAD;
-	if (f->status == LD_FETCH_NO_LOCATION) {
-		e->why = strdup("GetLayerVersion returned no content location");
-		goto done;
-	}
-	if (f->status != LD_FETCH_OK && f->status != LD_FETCH_CORRUPT) {
-		e->why = strdup(f->message);
-		goto done;
-	}
-	memcpy(e->got, f->got, sizeof(e->got));
-	memcpy(e->reported, f->reported, sizeof(e->reported));
-	if (f->status == LD_FETCH_CORRUPT) {
-		e->state = LAYER_CORRUPT;
-		goto done;
-	}
-	/* the manifest identifies the layer's files however it was zipped, as for packages */
-	if (ld_deps_manifest(&manifest, &e->deps, f->bytes.ptr, f->bytes.size, NULL, e->arn) < 0 ||
-	    ld_manifest_digest(e->manifest, manifest) < 0) {
-		char why[sizeof(ld_error_last()->message) + 40];
-		snprintf(why, sizeof(why), "its content cannot be read: %s",
-			 ld_error_last()->message);
-		e->why = strdup(why);
-		goto done;
-	}
-	ld_deps_finish(&e->deps);
-	e->state = LAYER_READ;
-done:
-	if (e->state == LAYER_UNREAD && !e->why)
-		error = ld_error_oom();
-	ld_manifest_free(manifest);
-	return error;
-}
-
-/* A new cache entry for `arn` (not yet read); called with the layers lock held. */
-static int layer_new(ld_depcheck *c, const char *arn, layer_entry **out)
-{
-	layer_entry *e;
-
-	if (c->nlayers == c->alloc) {
-		size_t n = c->alloc ? c->alloc * 2 : 8;
-		layer_entry **grown = realloc(c->layers, n * sizeof(*grown));
-		if (!grown)
-			return ld_error_oom();
-		c->layers = grown;
-		c->alloc = n;
-	}
-	if (!(e = calloc(1, sizeof(*e))))
-		return ld_error_oom();
-	ld_deps_init(&e->deps);
-	if (!(e->arn = strdup(arn))) {
-		free(e);
-		return ld_error_oom();
-	}
-	c->layers[c->nlayers++] = e;
-	*out = e;
-	pthread_mutex_lock(&c->lock); /* progress reads it under this lock */
-	c->layers_seen = c->nlayers;
-	pthread_mutex_unlock(&c->lock);
-	return 0;
-}
-
-/* Read a new entry: its content, then its newest version. */
-static int layer_read(ld_depcheck *c, const ld_depcheck_target *t, layer_entry *e)
-{
-	ld_fetched f;
-	int error;
-
-	ld_fetched_init(&f, c->max_package);
-	if ((error = t->source->layer(t->source, &f, e->arn, t->calls)) == 0 &&
-	    f.status == LD_FETCH_BAD_ARN) {
-		e->state = LAYER_UNREAD;
-		error = (e->why = strdup(f.message)) ? 0 : ld_error_oom();
-		ld_fetched_dispose(&f);
-		return error;
-	}
-	e->attached = f.layer_version;
-	if (error == 0)
-		error = layer_content(&f, e);
-	ld_fetched_dispose(&f);
-	if (error < 0)
-		return error;
-	if (e->state == LAYER_UNREAD)
-		error = say(t, true, "layer %s: not read: %s", e->arn, e->why);
-	else if (e->state == LAYER_CORRUPT)
-		error = say(t, true, "layer %s: not read: its content does not hash to the "
-			    "CodeSha256 Lambda reports", e->arn);
-	return error < 0 ? error : layer_list_versions(t, e);
-}
-
-/* The run's entry for a layer version, read on first use. The layers lock is held while a
- * new one is read, so every thread that attaches it waits for that one read. */
-static int layer_get(ld_depcheck *c, const ld_depcheck_target *t, const char *arn,
-		     layer_entry **out)
-{
-	int error = 0;
-
-	*out = NULL;
-	pthread_mutex_lock(&c->layers_lock);
-	for (size_t i = 0; i < c->nlayers && !*out; i++)
-		if (!strcmp(c->layers[i]->arn, arn))
-			*out = c->layers[i];
-	if (!*out && (error = layer_new(c, arn, out)) == 0)
-		error = layer_read(c, t, *out);
-	pthread_mutex_unlock(&c->layers_lock);
-	return error;
-}
-
-static int layer_outdated(const ld_depcheck_target *t, const layer_entry *e)
+static int layer_outdated(const ld_depcheck_target *t, const ld_layer_read *e)
 {
 	ld_json *ev;
 
@@ -431,12 +335,17 @@ static int layer_outdated(const ld_depcheck_target *t, const layer_entry *e)
 static int use_layer(ld_depcheck *c, const ld_depcheck_target *t, const char *arn,
 		     ld_deps *deps, bool *whole)
 {
-	layer_entry *e = NULL;
+	ld_layer_read *e = ld_depcheck__layer(c, arn);
 	int error;
 
-	if ((error = layer_get(c, t, arn, &e)) < 0)
+	if (!e) {
+		/* the collect stage reads every layer a run's versions attach: never clean */
+		*whole = false;
+		return unread(t, "layers", "the layers were not collected");
+	}
+	if ((error = layer_said(t, e)) < 0)
 		return error;
-	if (e->state == LAYER_UNREAD) {
+	if (e->state == LD_LAYER_UNREAD) {
 		char why[sizeof(ld_error_last()->message) + 600];
 		*whole = false;
 		snprintf(why, sizeof(why), "layer %s: %s", arn, e->why);
@@ -444,7 +353,7 @@ static int use_layer(ld_depcheck *c, const ld_depcheck_target *t, const char *ar
 			   "the dependencies of version %s were not fully read: %s",
 			   t->v->version, why);
 	}
-	if (e->state == LAYER_CORRUPT) {
+	if (e->state == LD_LAYER_CORRUPT) {
 		ld_json *ev = ld_json_new_object();
 		*whole = false;
 		ld_json_add_str(ev, "layer", arn);
@@ -464,9 +373,7 @@ static int use_layer(ld_depcheck *c, const ld_depcheck_target *t, const char *ar
 	return layer_outdated(t, e);
 }
 
-/* The version's Layers setting: a canonical JSON array of layer version ARNs in attach
- * order, or "" when it has none. */
-static const char *layers_value(const ld_version *v)
+const char *ld_depcheck__layers_value(const ld_version *v)
 {
 	for (size_t i = 0; v && i < v->nconfig; i++)
 		if (!strcmp(v->config[i].name, "Layers"))
@@ -476,19 +383,24 @@ static const char *layers_value(const ld_version *v)
 
 bool ld_depcheck__has_layers(const ld_version *v)
 {
-	const char *layers = layers_value(v);
+	const char *layers = ld_depcheck__layers_value(v);
 	return *layers && strcmp(layers, "[]") != 0;
+}
+
+bool ld_depcheck__is_image(const ld_version *v)
+{
+	return v->package_type && !strcmp(v->package_type, "Image");
 }
 
 static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *deps, bool *whole)
 {
-	const char *layers = layers_value(t->v);
+	const char *layers = ld_depcheck__layers_value(t->v);
 	ld_json *arns = NULL;
 	int error;
 
 	if (!ld_depcheck__has_layers(t->v))
 		return 0;
-	if (!t->source) {
+	if (!t->online) {
 		*whole = false;
 		return add(t, "code-unverified", "layers", LD_SEV_NONE, NULL,
 			   "version %s attaches layers, which an offline run cannot read; their "
@@ -504,55 +416,65 @@ static int read_layers(ld_depcheck *c, const ld_depcheck_target *t, ld_deps *dep
 	return error;
 }
 
+/* The package's dependencies read from bytes in memory; *whole false when they cannot be. */
+static int read_zip(const ld_depcheck_target *t, const void *pkg, size_t len, ld_deps *deps,
+		    bool *whole)
+{
+	char why[sizeof(ld_error_last()->message) + 40];
+
+	if (ld_deps_from_zip(deps, pkg, len, NULL, NULL) == 0)
+		return 0;
+	snprintf(why, sizeof(why), "the package cannot be read: %s", ld_error_last()->message);
+	*whole = false;
+	return unread(t, "package", why);
+}
+
 int ld_depcheck__read(ld_depcheck *c, const ld_depcheck_target *t, ld_depcheck_pkg how,
 		      const void *pkg, size_t len, ld_deps *deps, bool *whole)
 {
-	ld_fetched f;
-	bool ok = how != LD_DEPCHECK_PKG_NONE;
 	int error = 0;
 
 	*whole = true;
-	ld_fetched_init(&f, c->max_package);
-	if (how == LD_DEPCHECK_PKG_FETCH) {
-		if (!t->source)
-			ok = false;
-		else if ((error = fetch_package(t, &f, &ok)) < 0)
-			goto done;
-		pkg = f.bytes.ptr;
-		len = f.bytes.size;
-	}
+	if (how == LD_DEPCHECK_PKG_NONE || how == LD_DEPCHECK_PKG_FETCH)
+		*whole = false;
+	else if (how == LD_DEPCHECK_PKG_GIVEN)
+		error = read_zip(t, pkg, len, deps, whole);
+	if (error == 0 && (error = read_layers(c, t, deps, whole)) == 0)
+		error = ld_deps_finish(deps);
+	return error;
+}
+
+int ld_depcheck__read_collected(ld_depcheck *c, const ld_depcheck_target *t,
+				ld_depcheck_pkg_read *f, ld_deps *deps, bool *whole)
+{
+	char why[sizeof(ld_error_last()->message) + 40];
+	bool ok;
+	int error;
+
+	*whole = true;
+	if ((error = package_fetched(t, f, &ok)) < 0)
+		return error;
+	ld_deps_dispose(deps);
+	*deps = f->deps;
+	ld_deps_init(&f->deps);
 	if (!ok) {
 		*whole = false;
-	} else if (how != LD_DEPCHECK_PKG_READ &&
-		   ld_deps_from_zip(deps, pkg, len, NULL, NULL) < 0) {
-		char why[sizeof(ld_error_last()->message) + 40];
-		snprintf(why, sizeof(why), "the package cannot be read: %s",
-			 ld_error_last()->message);
+	} else if (f->zip_error) {
+		snprintf(why, sizeof(why), "the package cannot be read: %s", f->zip_error);
 		*whole = false;
 		if ((error = unread(t, "package", why)) < 0)
-			goto done;
+			return error;
 	}
 	if ((error = read_layers(c, t, deps, whole)) == 0)
 		error = ld_deps_finish(deps);
-done:
-	ld_fetched_dispose(&f);
 	return error;
 }
 
 /* ------------------------------------------------------------------ advisories */
 
-/* Ask the OSV API about these dependencies (records it names join the database). */
-static int ask_api(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps)
+int ld_depcheck__unanswered(const ld_depcheck_target *t, const char *why)
 {
-	bool answered = true;
-	int error;
-
-	if (!c->advisories || !deps->count)
-		return 0;
-	if ((error = c->advisories->ask(c->advisories, c->osv, deps, &answered)) < 0 || answered)
-		return error;
-	return say(t, true, "%s: the OSV API was not answered: %s", t->id.function,
-		   ld_error_last()->message);
+	return say(t, true, "%s: the OSV API was not answered: %s", t->id.function, why);
 }
 
 static bool same_package(const ld_dep *a, const ld_dep *b)
@@ -614,14 +536,8 @@ static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep 
 static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps *deps,
 		      ld_dep_rows *rows)
 {
-	/* the OSV API adds records to the database as threads match against it */
-	bool grows = c->advisories != NULL;
 	int error = 0;
 
-	if (grows)
-		pthread_mutex_lock(&c->osv_lock);
-	if (c->osv)
-		error = ask_api(c, t, deps);
 	for (size_t i = 0; i < deps->count && error == 0;) {
 		const ld_dep *d = &deps->items[i];
 		ld_osv_matches m;
@@ -648,8 +564,6 @@ static int vulnerable(ld_depcheck *c, const ld_depcheck_target *t, const ld_deps
 		ld_osv_matches_dispose(&m);
 		i += n;
 	}
-	if (grows)
-		pthread_mutex_unlock(&c->osv_lock);
 	return error;
 }
 
@@ -734,21 +648,7 @@ static int dup_opt(char **out, const char *s)
 	return !s || (*out = strdup(s)) ? 0 : ld_error_oom();
 }
 
-static int add_row_locked(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
-			  const ld_osv_matches *m);
-
 static int add_row(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
-		   const ld_osv_matches *m)
-{
-	int error;
-
-	lock(t);
-	error = add_row_locked(rows, t, d, m);
-	unlock(t);
-	return error;
-}
-
-static int add_row_locked(ld_dep_rows *rows, const ld_depcheck_target *t, const ld_dep *d,
 			  const ld_osv_matches *m)
 {
 	ld_dep_row *r;
@@ -789,20 +689,18 @@ static bool read_before(const ld_version *const *served, size_t n, const ld_vers
 		if (served[i] == v ||
 		    (served[i]->code_sha256 && v->code_sha256 &&
 		     !strcmp(served[i]->code_sha256, v->code_sha256) &&
-		     !strcmp(layers_value(served[i]), layers_value(v))))
+		     !strcmp(ld_depcheck__layers_value(served[i]), ld_depcheck__layers_value(v))))
 			return true;
 	return false;
 }
 
-static int push_served(const ld_version **served, size_t *n, const ld_version *v)
+static void push_served(const ld_version **served, size_t *n, const ld_version *v)
 {
 	if (v && !read_before(served, *n, v))
 		served[(*n)++] = v;
-	return 0;
 }
 
-/* Versions that serve traffic, aliased ones first: each read once. */
-static int served_versions(const ld_function *fn, const ld_version ***out, size_t *n)
+int ld_depcheck__served(const ld_function *fn, const ld_version ***out, size_t *n)
 {
 	size_t cap = 1;
 
@@ -817,23 +715,30 @@ static int served_versions(const ld_function *fn, const ld_version ***out, size_
 		for (size_t j = 0; j < a->nweights; j++)
 			push_served(*out, n, ld_function_version(fn, a->weights[j].version));
 	}
-	return push_served(*out, n, ld_function_version(fn, "$LATEST"));
+	push_served(*out, n, ld_function_version(fn, "$LATEST"));
+	return 0;
 }
 
-static int scan_version(ld_depcheck *c, ld_depcheck_target *t, ld_dep_rows *rows)
+static int scan_version(ld_depcheck *c, ld_depcheck_target *t, ld_depcheck_pkg_read *f,
+			ld_dep_rows *rows)
 {
 	ld_deps deps;
 	bool whole;
 	int error;
 
 	ld_deps_init(&deps);
-	if (t->v->package_type && !strcmp(t->v->package_type, "Image")) {
+	if (ld_depcheck__is_image(t->v)) {
 		error = say(t, false, "%s: version %s is a container image; lambdrift reads "
 			    "dependencies of zip packages and layers only", t->id.function,
 			    t->v->version);
 		goto done;
 	}
-	if ((error = ld_depcheck__read(c, t, LD_DEPCHECK_PKG_FETCH, NULL, 0, &deps, &whole)) == 0)
+	if ((error = ld_depcheck__read_collected(c, t, f, &deps, &whole)) < 0)
+		goto done;
+	/* the collect step asked the OSV API about every version's dependencies at once */
+	if (c->osv && c->api_unanswered && deps.count)
+		error = ld_depcheck__unanswered(t, c->api_unanswered);
+	if (error == 0)
 		error = vulnerable(c, t, &deps, rows);
 done:
 	ld_deps_dispose(&deps);
@@ -854,98 +759,33 @@ static int cmp_row(const void *a, const void *b)
 	return strcmp(x->origin, y->origin);
 }
 
-/* The source that reaches `fn`'s account, or NULL. */
-static ld_source *source_for(const ld_function *fn, const ld_inventory *inv,
-			     ld_source *const *sources, const char *const *accounts, size_t n)
+/* Every served version of function `i`, as collected in `r`. */
+static int scan_function(ld_depcheck *c, ld_findings *out, ld_dep_rows *rows,
+			 ld_inventory *inv, size_t i, ld_depcheck_fn_read *r)
 {
-	const char *account = fn->account ? fn->account : inv->account;
-
-	if (!accounts)
-		return n ? sources[0] : NULL;
-	for (size_t i = 0; account && i < n; i++)
-		if (!strcmp(accounts[i], account))
-			return sources[i];
-	return NULL;
-}
-
-/* One scan shared by its workers; the counters and the first error are guarded by c->lock. */
-typedef struct {
-	ld_depcheck *c;
-	ld_findings *out;
-	ld_dep_rows *rows;
-	ld_inventory *inv;
-	ld_source *const *sources;
-	const char *const *accounts;
-	size_t nsources;
-	bool threaded;
-	size_t next, done;
-	int error;
-	char message[sizeof(ld_error_last()->message)]; /* errors are per thread */
-} scan_run;
-
-/* Every served version of function `i`. */
-static int scan_function(scan_run *r, ld_api_calls *calls, size_t i)
-{
-	const ld_function *fn = &r->inv->functions[i];
-	ld_source *s = source_for(fn, r->inv, r->sources, r->accounts, r->nsources);
-	ld_depcheck_target t = { r->out, r->inv, s, fn, NULL,
-				 { NULL, LD_SEV_NONE, fn->account ? fn->account : r->inv->account,
-				   fn->region, fn->name, NULL, NULL, 0 },
-				 calls, r->threaded ? &r->c->lock : NULL };
+	const ld_function *fn = &inv->functions[i];
+	ld_depcheck_target t = { out, inv, true, fn, NULL,
+				 { NULL, LD_SEV_NONE, fn->account ? fn->account : inv->account,
+				   fn->region, fn->name, NULL, NULL, 0 } };
 	const ld_version **served = NULL;
 	size_t n = 0;
 	int error;
 
-	if (!s)
+	if (!r || !r->reachable)
 		return say(&t, true, "%s: dependencies not read: no session for its account %s",
 			   fn->name, fn->account ? fn->account : "(unknown)");
-	if ((error = served_versions(fn, &served, &n)) < 0)
+	if ((error = ld_depcheck__served(fn, &served, &n)) < 0)
 		return error;
 	for (size_t k = 0; k < n && error == 0; k++) {
 		t.v = served[k];
 		t.id.qualifier = served[k]->version;
-		error = scan_version(r->c, &t, r->rows);
+		if (k >= r->nserved)
+			error = unread(&t, "package", "the package was not collected");
+		else
+			error = scan_version(c, &t, &r->served[k], rows);
 	}
 	free(served);
 	return error;
-}
-
-/* Take the next function, or none when all are taken or the run failed. */
-static bool take(scan_run *r, size_t *i)
-{
-	bool more;
-
-	pthread_mutex_lock(&r->c->lock);
-	more = r->error == 0 && r->next < r->inv->nfunctions;
-	if (more)
-		*i = r->next++;
-	pthread_mutex_unlock(&r->c->lock);
-	return more;
-}
-
-static void finished(scan_run *r, int error)
-{
-	ld_depcheck *c = r->c;
-
-	pthread_mutex_lock(&c->lock);
-	if (error < 0 && r->error == 0) {
-		r->error = error;
-		snprintf(r->message, sizeof(r->message), "%s", ld_error_last()->message);
-	}
-	r->done++;
-	if (c->progress)
-		c->progress(c->progress_ctx, r->done, r->inv->nfunctions, c->layers_seen);
-	pthread_mutex_unlock(&c->lock);
-}
-
-/* One worker: functions until none is left (aws/fetch.c runs it on its own connection). */
-static void work(void *arg, ld_api_calls *calls)
-{
-	scan_run *r = arg;
-	size_t i;
-
-	while (take(r, &i))
-		finished(r, scan_function(r, calls, i));
 }
 
 static int cmp_line(const void *a, const void *b)
@@ -953,27 +793,37 @@ static int cmp_line(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ld_depcheck__scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
-		      ld_source *const *sources, const char *const *accounts, size_t nsources,
-		      ld_depcheck *c)
+void ld_depcheck_pkg_read_dispose(ld_depcheck_pkg_read *p)
 {
-	scan_run r = { c, out, rows, inv, sources, accounts, nsources, false, 0, 0, 0, "" };
-	size_t nworkers = c->workers < inv->nfunctions ? c->workers : inv->nfunctions;
+	free(p->message);
+	free(p->zip_error);
+	ld_deps_dispose(&p->deps);
+	memset(p, 0, sizeof(*p));
+}
+
+void ld_depcheck_reads_dispose(ld_depcheck_reads *r)
+{
+	for (size_t i = 0; r && i < r->nfns; i++) {
+		for (size_t k = 0; k < r->fns[i].nserved; k++)
+			ld_depcheck_pkg_read_dispose(&r->fns[i].served[k]);
+		free(r->fns[i].served);
+	}
+	if (r) {
+		free(r->fns);
+		memset(r, 0, sizeof(*r));
+	}
+}
+
+int ld_depcheck__scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
+		      ld_depcheck *c, ld_depcheck_reads *reads)
+{
 	size_t problems = inv->nproblems, notes = inv->nnotes;
 	int error = 0;
 
-	if (nworkers > 1 && nsources) {
-		r.threaded = true;
-		if ((error = sources[0]->workers(sources[0], nworkers, work, &r,
-						  &inv->calls)) == 0 &&
-		    (error = r.error) < 0)
-			ld_error_setc(error, LD_ERR_OS, "%s", r.message);
-	} else {
-		for (size_t i = 0; i < inv->nfunctions && r.error == 0; i++)
-			finished(&r, scan_function(&r, &inv->calls, i));
-		error = r.error;
-	}
-	/* workers finish in any order; the report must not */
+	for (size_t i = 0; i < inv->nfunctions && error == 0; i++)
+		error = scan_function(c, out, rows, inv, i,
+				      i < reads->nfns ? &reads->fns[i] : NULL);
+	/* the report's order is the one it always had: lines and rows sorted */
 	if (inv->nproblems > problems)
 		qsort(inv->problems + problems, inv->nproblems - problems, sizeof(char *),
 		      cmp_line);

@@ -1,9 +1,10 @@
 /*
- * Where compare's bytes come from (private to the library). Compare never calls AWS: verify
- * and the dependency checks ask an ld_source for a version's package or a layer version's
- * content and get an ld_fetched back, data only: what was had, the bytes, their digest
- * against the one Lambda reports, or why there are none. The collect stage implements the
- * source over a session (aws/fetch.c) and hands it in; NULL is an offline run. An ld_fetched
+ * Where verify's bytes come from (private to the library). Compare never calls AWS: verify
+ * asks an ld_source for a version's package (and to collect the layers it attaches) and
+ * gets an ld_fetched back, data only: what was had, the bytes, their digest against the
+ * one Lambda reports, or why there are none. The collect stage implements the source over
+ * a session (aws/fetch.c) and hands it in; NULL is an offline run. The dependency scan
+ * needs no source: its collect step (aws/depfetch.c) reads everything first. An ld_fetched
  * is caller-owned: ld_fetched_init() before use, ld_fetched_dispose() wipes its bytes (a
  * package may hold secrets).
  */
@@ -55,10 +56,8 @@ typedef enum {
 	LD_FETCH_DOWNLOAD          /* download the package and hash it */
 } ld_fetch_mode;
 
-/* One worker's loop: `calls` is the worker's own, merged into the run's at the end. */
-typedef void (*ld_fetch_work_fn)(void *ctx, ld_api_calls *calls);
-
 typedef struct ld_source ld_source;
+typedef struct ld_depcheck_pkg_read ld_depcheck_pkg_read; /* audit/depcheck.h */
 
 struct ld_source {
 	/* GetFunction for `version` of `function` in `region` (NULL: the source's), counted in
@@ -68,46 +67,34 @@ struct ld_source {
 	int (*package)(ld_source *src, ld_fetched *f, const char *region, const char *function,
 		       const char *version, const char *fallback_sha256, const char *unchanged_if,
 		       ld_fetch_mode mode, ld_api_calls *calls);
-	/* The content of layer version `arn`, as above. */
-	int (*layer)(ld_source *src, ld_fetched *f, const char *arn, ld_api_calls *calls);
-	/* The highest listed version of the layer of `arn`: *newest 0 when none is listed;
-	 * LD_EAUTH when it may not be listed; the errors of the call. */
-	int (*layer_newest)(ld_source *src, long *newest, char **newest_arn, const char *arn,
-			    ld_api_calls *calls);
-	/* Run `fn` on `nworkers` threads, each on a connection of its own (fewer when one
-	 * cannot be had), adding their calls to `total`; LD_ERROR when none could start. */
-	int (*workers)(ld_source *src, size_t nworkers, ld_fetch_work_fn fn, void *ctx,
-		       ld_api_calls *total);
+	/* Collect into `c` every layer `v` attaches that the run has not read yet (content and
+	 * newest version, aws/depfetch.c), counted in `calls`. 0 whatever was had (each
+	 * layer's entry says), LD_ERROR without memory. */
+	int (*layers)(ld_source *src, ld_depcheck *c, const ld_version *v, ld_api_calls *calls);
+	/* `v`'s package (of `fn`) as the dependency scan collects it, reduced to its
+	 * dependencies (aws/depfetch.c): for the versions verify has no other bytes of.
+	 * 0 whatever was had (p->status), LD_ERROR without memory. */
+	int (*package_deps)(ld_source *src, ld_depcheck_pkg_read *p, ld_depcheck *c,
+			    const ld_function *fn, const ld_version *v, ld_api_calls *calls);
 };
 
-/* Advisories asked for by what a run deploys (the OSV API, --osv-api), made and owned by
- * the collect side (aws/fetch.c) and handed to an ld_depcheck, which frees it. `ask` adds
+/* Advisories asked for by what verify deploys (the OSV API, --osv-api), made and owned by
+ * the collect side (aws/fetch.c) and handed to verify's compare with the run. `ask` adds
  * to `db` every advisory the service names for one of `deps`: 0 with *answered (false: not
  * answered, the message says why), or < 0 when it cannot be asked at all (no connection
- * could be opened, no memory). Called by one thread at a time. */
+ * could be opened, no memory). The dependency scan asks once for the whole run instead, in
+ * its collect step (aws/depfetch.c). */
 typedef struct ld_advisories ld_advisories;
 
 struct ld_advisories {
 	int (*ask)(ld_advisories *a, ld_osv_db *db, const ld_deps *deps, bool *answered);
-	void (*free)(ld_advisories *a);
 };
 
-/** ld_depcheck_new() with `advisories` (may be NULL; taken, freed on failure too) instead
- *  of --osv-api's URL. */
-int ld_depcheck__new(ld_depcheck **out, const ld_depcheck_opts *opts, ld_advisories *advisories);
-
-/* --- compare's entry points over sources (driven by aws/fetch.c's public ones) ---------- */
-
-/** ld_depcheck_scan() over `sources` (sources[i] reaches accounts[i]; one and no accounts:
- *  every function's). */
-int ld_depcheck__scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
-		      ld_source *const *sources, const char *const *accounts, size_t nsources,
-		      ld_depcheck *c);
-
 /** ld_verify_run_records() over `src` (NULL offline); `region` is the session's default
- *  region and `key` the environment digest key the inventory was made with (or NULL). */
+ *  region, `key` the environment digest key the inventory was made with (or NULL) and
+ *  `advisories` the OSV API's client (NULL: not asked; borrowed). */
 int ld_verify__run(ld_findings *out, ld_inventory *inv, ld_source *src, const char *region,
 		   const uint8_t *key, const ld_verify *v, const ld_audit_opts *audit,
-		   ld_verify_records *records);
+		   ld_verify_records *records, ld_advisories *advisories);
 
 #endif

@@ -52,6 +52,7 @@ typedef struct {
 	const char *default_region;
 	ld_verify_record *rec;          /* the current function's record (a scratch one when
 					   records are not wanted) */
+	ld_advisories *advisories;      /* --osv-api's client, or NULL */
 } run_ctx;
 
 /* What the code compare leaves for the dependency checks: the deployed package's bytes
@@ -510,18 +511,58 @@ static int compare_latest(const run_ctx *r, const target *t)
 
 /* ---- dependencies ---- */
 
+/* Ask the OSV API about the version's dependencies (the records it names join the
+ * database); an answer that does not come is a problem of the run. */
+static int ask_advisories(const run_ctx *r, const ld_depcheck_target *dt, const ld_deps *deps)
+{
+	bool answered = true;
+	int error;
+
+	if (!r->advisories || !ld_depcheck__osv(r->v->deps) || !deps->count)
+		return 0;
+	if ((error = r->advisories->ask(r->advisories, ld_depcheck__osv(r->v->deps), deps,
+					&answered)) < 0 || answered)
+		return error;
+	return ld_depcheck__unanswered(dt, ld_error_last()->message);
+}
+
+/* The deployed dependencies: the package's as the code compare left them (downloaded
+ * here when it left none and the run is live), and the layers', collected first. */
+static int read_deps(const run_ctx *r, const target *t, const ld_depcheck_target *dt,
+		     deployed_pkg *dp, bool *whole)
+{
+	ld_depcheck_pkg_read p;
+	int error;
+
+	memset(&p, 0, sizeof(p));
+	if (r->src && dp->how == LD_DEPCHECK_PKG_FETCH &&
+	    (error = r->src->package_deps(r->src, &p, r->v->deps, t->fn, t->served,
+					  &r->inv->calls)) < 0)
+		goto done;
+	if (r->src && (error = r->src->layers(r->src, r->v->deps, t->served,
+					      &r->inv->calls)) < 0)
+		goto done;
+	if (r->src && dp->how == LD_DEPCHECK_PKG_FETCH)
+		error = ld_depcheck__read_collected(r->v->deps, dt, &p, &dp->deps, whole);
+	else
+		error = ld_depcheck__read(r->v->deps, dt, dp->how, dp->bytes.ptr, dp->bytes.size,
+					  &dp->deps, whole);
+done:
+	ld_depcheck_pkg_read_dispose(&p);
+	return error;
+}
+
 static int check_deps(const run_ctx *r, const target *t, deployed_pkg *dp)
 {
-	ld_depcheck_target dt = { r->out, r->inv, r->src, t->fn, t->served,
-				  target_id(r, t, "dependency-drift", NULL), &r->inv->calls,
-				  NULL };
+	ld_depcheck_target dt = { r->out, r->inv, r->src != NULL, t->fn, t->served,
+				  target_id(r, t, "dependency-drift", NULL) };
 	ld_buf files = LD_BUF_INIT_CAP(4096);
 	ld_lock lock = LD_LOCK_INIT;
 	bool whole;
 	int error;
 
-	if ((error = ld_depcheck__read(r->v->deps, &dt, dp->how, dp->bytes.ptr, dp->bytes.size,
-				       &dp->deps, &whole)) < 0 ||
+	if ((error = read_deps(r, t, &dt, dp, &whole)) < 0 ||
+	    (error = ask_advisories(r, &dt, &dp->deps)) < 0 ||
 	    (error = ld_depcheck__vulnerable(r->v->deps, &dt, &dp->deps)) < 0)
 		goto done;
 	if (ld_tag__read_lock(r->v, t->sf, &lock, &files) < 0) {
@@ -648,9 +689,9 @@ done:
 
 int ld_verify__run(ld_findings *out, ld_inventory *inv, ld_source *src, const char *region,
 		   const uint8_t *key, const ld_verify *v, const ld_audit_opts *audit,
-		   ld_verify_records *records)
+		   ld_verify_records *records, ld_advisories *advisories)
 {
-	run_ctx r = { out, inv, src, v, key, NULL, NULL };
+	run_ctx r = { out, inv, src, v, key, NULL, NULL, advisories };
 	ld_verify_record scratch;
 	int error = 0;
 

@@ -1,10 +1,8 @@
 /*
  * The bytes compare reads (see fetch.h): a version's package and a layer version's content,
- * each checked against the CodeSha256 Lambda reports, and the worker threads the dependency
- * checks read them on. Failures are kept as data with their one-line message; nothing here
- * decides what a failure means for the report.
+ * each checked against the CodeSha256 Lambda reports. Failures are kept as data with their
+ * one-line message; nothing here decides what a failure means for the report.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +11,6 @@
 #include "aws/fetch.h"
 #include "aws/layer.h"
 #include "aws/session.h"
-#include "deps/osvapi.h"
 #include "util/hash.h"
 
 static void failed(ld_fetched *f, ld_fetch_status status)
@@ -44,11 +41,10 @@ static void download(ld_fetched *f, ld_aws_session *s, const char *location)
 								      : LD_FETCH_CORRUPT;
 }
 
-static int fetch_package(ld_source *src, ld_fetched *f, const char *region,
-			 const char *function, const char *version, const char *fallback_sha256,
-			 const char *unchanged_if, ld_fetch_mode mode, ld_api_calls *calls)
+int ld_fetch_package(ld_fetched *f, ld_aws_session *s, const char *region,
+		     const char *function, const char *version, const char *fallback_sha256,
+		     const char *unchanged_if, ld_fetch_mode mode, ld_api_calls *calls)
 {
-	ld_aws_session *s = ((ld_session_source *)src)->session;
 	ld_code_info info;
 
 	memset(&info, 0, sizeof(info));
@@ -68,9 +64,8 @@ done:
 	return 0;
 }
 
-static int fetch_layer(ld_source *src, ld_fetched *f, const char *arn, ld_api_calls *calls)
+int ld_fetch_layer(ld_fetched *f, ld_aws_session *s, const char *arn, ld_api_calls *calls)
 {
-	ld_aws_session *s = ((ld_session_source *)src)->session;
 	ld_layer_arn parsed;
 	ld_layer_info info;
 
@@ -90,74 +85,6 @@ static int fetch_layer(ld_source *src, ld_fetched *f, const char *arn, ld_api_ca
 	return 0;
 }
 
-static int layer_newest(ld_source *src, long *newest, char **newest_arn, const char *arn,
-			ld_api_calls *calls)
-{
-	return ld_layer_newest(newest, newest_arn, ((ld_session_source *)src)->session, arn,
-			       calls);
-}
-
-/* ------------------------------------------------------------------ workers */
-
-typedef struct {
-	ld_fetch_work_fn fn;
-	void *ctx;
-	ld_api_calls calls;      /* merged into the run's at the end */
-	ld_transport *transport; /* this worker's connection, for every session */
-	pthread_t thread;
-	bool started;
-} worker;
-
-static void *work(void *arg)
-{
-	worker *w = arg;
-
-	ld_aws_session__use_thread_transport(w->transport);
-	w->fn(w->ctx, &w->calls);
-	ld_aws_session__use_thread_transport(NULL);
-	return NULL;
-}
-
-static int run_workers(ld_source *src, size_t nworkers, ld_fetch_work_fn fn, void *ctx,
-		       ld_api_calls *total)
-{
-	ld_aws_session *s = ((ld_session_source *)src)->session;
-	worker *w = calloc(nworkers, sizeof(*w));
-	size_t started = 0;
-	int error = 0;
-
-	if (!w)
-		return ld_error_oom();
-	for (size_t k = 0; k < nworkers; k++) {
-		w[k].fn = fn;
-		w[k].ctx = ctx;
-		if (ld_aws_session__transport_new(&w[k].transport, s) < 0 ||
-		    pthread_create(&w[k].thread, NULL, work, &w[k]) != 0)
-			break;
-		w[k].started = true;
-		started++;
-	}
-	if (!started)
-		error = ld_error_set(LD_ERR_OS, "cannot start a thread to read packages");
-	for (size_t k = 0; k < nworkers; k++) {
-		if (w[k].started)
-			pthread_join(w[k].thread, NULL);
-		ld_transport_free(w[k].transport);
-		ld_api_calls_add(total, &w[k].calls);
-	}
-	free(w);
-	return error;
-}
-
-void ld_session_source_init(ld_session_source *src, ld_aws_session *s)
-{
-	src->base.package = fetch_package;
-	src->base.layer = fetch_layer;
-	src->base.layer_newest = layer_newest;
-	src->base.workers = run_workers;
-	src->session = s;
-}
-
 /* ------------------------------------------------------------------ the digest key */
 
 const uint8_t *ld_fetch_digest_key(const ld_inventory *inv, const ld_aws_session *s)
@@ -172,115 +99,3 @@ const uint8_t *ld_fetch_digest_key(const ld_inventory *inv, const ld_aws_session
 	return strcmp(hex, inv->digest_key_id) ? NULL : s->digest_key;
 }
 
-/* ------------------------------------------------------------------ the OSV API */
-
-/* --osv-api's client as the advisories an ld_depcheck asks for. */
-typedef struct {
-	ld_advisories base;        /* first: an osv_api_advisories * is an ld_advisories * */
-	ld_osvapi *api;
-} osv_api_advisories;
-
-static int osv_api_ask(ld_advisories *a, ld_osv_db *db, const ld_deps *deps, bool *answered)
-{
-	ld_osvapi *api = ((osv_api_advisories *)a)->api;
-	ld_osv_query *q;
-	int error;
-
-	*answered = true;
-	if ((error = ld_osvapi_connect(api)) < 0)
-		return error;
-	if (!(q = calloc(deps->count, sizeof(*q))))
-		return ld_error_oom();
-	for (size_t i = 0; i < deps->count; i++) {
-		q[i].ecosystem = deps->items[i].ecosystem;
-		q[i].name = deps->items[i].name;
-		q[i].version = deps->items[i].version;
-	}
-	*answered = ld_osvapi_ask(api, db, q, deps->count) == 0;
-	free(q);
-	return 0;
-}
-
-static void osv_api_free(ld_advisories *a)
-{
-	ld_osvapi_free(((osv_api_advisories *)a)->api);
-	free(a);
-}
-
-static int osv_api_new(ld_advisories **out, const char *url)
-{
-	osv_api_advisories *a = calloc(1, sizeof(*a));
-	int error;
-
-	*out = NULL;
-	if (!a)
-		return ld_error_oom();
-	if ((error = ld_osvapi_new(&a->api, url)) < 0) {
-		free(a);
-		return error;
-	}
-	a->base.ask = osv_api_ask;
-	a->base.free = osv_api_free;
-	*out = &a->base;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ entry points */
-
-int ld_depcheck_new(ld_depcheck **out, const ld_depcheck_opts *o)
-{
-	ld_advisories *api = NULL;
-	int error;
-
-	*out = NULL;
-	if (o && o->osv_api && strncmp(o->osv_api, "http://", 7) &&
-	    strncmp(o->osv_api, "https://", 8))
-		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--osv-api wants an http:// or "
-				     "https:// URL, such as https://api.osv.dev");
-	if (o && o->osv_api && (error = osv_api_new(&api, o->osv_api)) < 0)
-		return error;
-	return ld_depcheck__new(out, o, api);
-}
-
-
-int ld_depcheck_scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
-		     ld_aws_session *const *sessions, const char *const *accounts,
-		     size_t nsessions, ld_depcheck *c)
-{
-	ld_session_source *src = nsessions ? calloc(nsessions, sizeof(*src)) : NULL;
-	ld_source **sources = nsessions ? calloc(nsessions, sizeof(*sources)) : NULL;
-	int error;
-
-	if (nsessions && (!src || !sources)) {
-		error = ld_error_oom();
-		goto done;
-	}
-	for (size_t i = 0; i < nsessions; i++) {
-		ld_session_source_init(&src[i], sessions[i]);
-		sources[i] = &src[i].base;
-	}
-	error = ld_depcheck__scan(out, rows, inv, sources, accounts, nsessions, c);
-done:
-	free(sources);
-	free(src);
-	return error;
-}
-
-int ld_verify_run_records(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
-			  const ld_verify *v, const ld_audit_opts *audit,
-			  ld_verify_records *records)
-{
-	ld_session_source src;
-
-	if (!session)
-		return ld_verify__run(out, inv, NULL, NULL, NULL, v, audit, records);
-	ld_session_source_init(&src, session);
-	return ld_verify__run(out, inv, &src.base, ld_aws_session_region(session),
-			      ld_fetch_digest_key(inv, session), v, audit, records);
-}
-
-int ld_verify_run(ld_findings *out, ld_inventory *inv, ld_aws_session *session,
-		  const ld_verify *v, const ld_audit_opts *audit)
-{
-	return ld_verify_run_records(out, inv, session, v, audit, NULL);
-}

@@ -1,11 +1,9 @@
 /*
- * The bytes compare reads, fetched (private to the library): the collect stage's side of
- * audit/source.h. A session source answers a package (GetFunction, then its download) or a
- * layer version's content (GetLayerVersion, then its download) as an ld_fetched, and runs
- * the worker threads that read packages concurrently, each on a connection of its own.
- * fetch.c also holds the public entry points of verify and the dependency checks, which
- * make a session's source and --osv-api's client (ld_advisories over deps/osvapi.c) and
- * hand them to compare. A session source borrows its session.
+ * The bytes compare reads, fetched (private to the library): a version's package
+ * (GetFunction, then its download) or a layer version's content (GetLayerVersion, then its
+ * download) as an ld_fetched (audit/source.h), checked against the CodeSha256 Lambda
+ * reports. Both run on the calling thread's connection of the session (its own, or the one
+ * the thread set with ld_aws_session__use_thread_transport).
  */
 #ifndef LD_AWS_FETCH_H
 #define LD_AWS_FETCH_H
@@ -15,13 +13,16 @@
 #include "audit/source.h"
 #include "lambdrift/aws.h"
 
-typedef struct {
-	ld_source base;            /* first: an ld_session_source * is an ld_source * */
-	ld_aws_session *session;
-} ld_session_source;
+/** GetFunction for `version` of `function` in `region` (NULL: the session's), counted in
+ *  `calls`, then (DOWNLOAD) its package, as ld_source's `package` says.
+ *  @return 0 whatever the outcome (f->status) */
+int ld_fetch_package(ld_fetched *f, ld_aws_session *s, const char *region,
+		     const char *function, const char *version, const char *fallback_sha256,
+		     const char *unchanged_if, ld_fetch_mode mode, ld_api_calls *calls);
 
-/** The source of `s`'s account (borrowed). */
-void ld_session_source_init(ld_session_source *src, ld_aws_session *s);
+/** GetLayerVersion of `arn`, then its content (f->layer_version: the ARN's version;
+ *  LD_FETCH_BAD_ARN when it does not parse). @return 0 whatever the outcome */
+int ld_fetch_layer(ld_fetched *f, ld_aws_session *s, const char *arn, ld_api_calls *calls);
 
 /** The session's environment digest key when `inv`'s digests were made with it, else NULL
  *  (NULL session too). */

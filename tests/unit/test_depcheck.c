@@ -1,7 +1,8 @@
 /* The dependency checks of one served version, offline: a package given as bytes, the
- * sample advisories of fixtures/osv or of a service behind the advisories seam, a
- * lockfile; the findings each question gives, and that layers an offline run cannot read
- * or a service that does not answer are said, never silently skipped. */
+ * sample advisories of fixtures/osv, a lockfile; and the scan's compare over what its
+ * collect step left (a package reduced to its dependencies, a layer entry, the OSV API's
+ * records or its silence). The findings each question gives, and that layers an offline
+ * run cannot read or a service that does not answer are said, never silently skipped. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,6 @@ static void setup(fixture *f, bool with_layers)
 	f->t.id.region = "us-east-1";
 	f->t.id.function = "orders";
 	f->t.id.qualifier = "live";
-	f->t.calls = &f->inv.calls;
 }
 
 static void teardown(fixture *f)
@@ -246,87 +246,88 @@ static void test_depcheck__unevaluated_range_is_not_clean(void)
 	rmdir(dir);
 }
 
-/* Advisories from a service (the OSV API's seam, source.h): what it is asked, what it adds
- * matched like a file's, and an answer that does not come is a problem, never clean. */
-typedef struct {
-	ld_advisories base;
-	int mode;                 /* 0: answer; 1: not answered; 2: cannot be asked */
-	size_t asked, queries, freed;
-} fake_advisories;
-
-static int fake_ask(ld_advisories *a, ld_osv_db *db, const ld_deps *deps, bool *answered)
+/* The scan's compare over collected data: a package reduced to its dependencies, a layer
+ * entry shared by the version, and the OSV API's records (mode 0) or its silence (mode 1),
+ * said on the version; a function no session reaches is a problem, never clean. */
+static void test_depcheck__scan_compares_what_was_collected(void)
 {
 	static const char advisory[] =
 		"{\"id\":\"GHSA-test-0000-0001\",\"modified\":\"2024-01-01T00:00:00Z\","
 		"\"summary\":\"test advisory\",\"affected\":[{\"package\":{\"ecosystem\":"
 		"\"npm\",\"name\":\"left-pad\"},\"ranges\":[{\"type\":\"SEMVER\","
 		"\"events\":[{\"introduced\":\"0\"},{\"fixed\":\"1.3.1\"}]}]}]}";
-	fake_advisories *f = (fake_advisories *)a;
+	static const char arn[] = "arn:aws:lambda:us-east-1:123456789012:layer:shared:1";
+	ld_depcheck_opts o = { NULL, 0, "https://osv.example", 0, 0 };
 
-	f->asked++;
-	f->queries += deps->count;
-	*answered = true;
-	if (f->mode == 2)
-		return ld_error_set(LD_ERR_OS, "cannot open a connection");
-	if (f->mode == 1) {
-		*answered = false;
-		ld_error_set(LD_ERR_HTTP, "api.osv.example did not answer");
-		return 0;
-	}
-	return ld_osv_add_json(db, advisory, sizeof(advisory) - 1, "test");
-}
-
-static void fake_free(ld_advisories *a)
-{
-	((fake_advisories *)a)->freed++;
-}
-
-static void test_depcheck__advisories_from_a_service(void)
-{
-	ld_buf zip = LD_BUF_INIT_CAP(1 << 20);
-	ld_depcheck *c = NULL;
-
-	make_package(&zip);
-	for (int mode = 0; mode < 3; mode++) {
-		fake_advisories fa = { { fake_ask, fake_free }, mode, 0, 0, 0 };
-		ld_deps deps = LD_DEPS_INIT;
+	for (int mode = 0; mode < 2; mode++) {
+		ld_function fns[2];
+		ld_depcheck_fn_read fr[2];
+		ld_depcheck_pkg_read pr;
+		ld_depcheck_reads reads = { fr, 2 };
+		ld_dep_rows rows = { NULL, 0, 0 };
+		ld_depcheck *c = NULL;
+		ld_layer_read *e = NULL;
 		const ld_finding *f;
 		fixture fx;
-		bool whole = false;
-		int rc;
+		bool made;
 
-		setup(&fx, false);
-		/* no --osv files: the service alone makes a database */
-		LD_REQUIRE(ld_depcheck__new(&c, NULL, &fa.base) == 0);
-		LD_CHECK(ld_depcheck__read(c, &fx.t, LD_DEPCHECK_PKG_GIVEN, zip.ptr, zip.size,
-					   &deps, &whole) == 0);
-		rc = ld_depcheck__vulnerable(c, &fx.t, &deps);
-		LD_CHECK_INT(fa.asked, 1);
-		LD_CHECK_INT(fa.queries, 2);
+		setup(&fx, true);
+		fx.v.version = "$LATEST";
+		fx.fn.versions = &fx.v;
+		fx.fn.nversions = 1;
+		memset(&fns[1], 0, sizeof(fns[1]));
+		fns[0] = fx.fn;
+		fns[1].name = "billing";
+		fns[1].region = "us-east-1";
+		fns[1].account = "210987654321";
+		fx.inv.functions = fns;
+		fx.inv.nfunctions = 2;
+		memset(fr, 0, sizeof(fr));
+		memset(&pr, 0, sizeof(pr));
+		fr[0].reachable = true;
+		fr[0].served = &pr;
+		fr[0].nserved = 1;
+		pr.status = LD_FETCH_OK;
+		LD_REQUIRE(ld_deps_add(&pr.deps, "npm", "left-pad", "1.3.0",
+				       "node_modules/left-pad/package.json", NULL) == 0);
+		LD_REQUIRE(ld_depcheck_new(&c, &o) == 0);
+		LD_REQUIRE(ld_depcheck__layer_add(c, arn, &e, &made) == 0 && made);
+		e->state = LD_LAYER_READ;
+		e->attached = 1;
+		e->newest = 2;
+		if (mode == 0)
+			LD_REQUIRE(ld_osv_add_json(ld_depcheck__osv(c), advisory,
+						   sizeof(advisory) - 1, "test") == 0);
+		else
+			LD_REQUIRE(ld_depcheck__api_unanswered(c, "api.osv.example did not "
+							       "answer") == 0);
+		LD_CHECK(ld_depcheck__scan(&fx.out, &rows, &fx.inv, c, &reads) == 0);
 		f = find_rule(&fx.out, "dependency-vulnerable", "GHSA-test-0000-0001");
+		LD_CHECK(find_rule(&fx.out, "layer-outdated", "version 2 of that layer") != NULL);
+		LD_REQUIRE(rows.count == 1);
+		LD_CHECK_STR(rows.items[0].name, "left-pad");
+		LD_CHECK(rows.items[0].checked);
+		LD_REQUIRE(fx.inv.nproblems == (size_t)(1 + mode));
+		LD_CHECK_STR(fx.inv.problems[0], "billing: dependencies not read: no session for "
+			     "its account 210987654321");
 		if (mode == 0) {
-			LD_CHECK_INT(rc, 0);
 			LD_REQUIRE(f != NULL);
 			LD_CHECK(strstr(f->message, "npm left-pad 1.3.0") != NULL);
 			LD_CHECK(strstr(f->message, "fixed in 1.3.1") != NULL);
-			LD_CHECK(fx.inv.complete);
-		} else if (mode == 1) {
-			LD_CHECK_INT(rc, 0);
-			LD_CHECK(f == NULL);
-			LD_CHECK(!fx.inv.complete);
-			LD_REQUIRE(fx.inv.nproblems == 1);
-			LD_CHECK_STR(fx.inv.problems[0], "orders: the OSV API was not answered: "
-				     "api.osv.example did not answer");
+			LD_CHECK_INT(rows.items[0].nadvisories, 1);
 		} else {
-			LD_CHECK_INT(rc, LD_ERROR);
 			LD_CHECK(f == NULL);
+			LD_CHECK_STR(fx.inv.problems[1], "orders: the OSV API was not answered: "
+				     "api.osv.example did not answer");
 		}
+		LD_CHECK(!fx.inv.complete);
+		fx.inv.functions = NULL;
+		fx.inv.nfunctions = 0;
+		ld_depcheck_pkg_read_dispose(&pr);
+		ld_dep_rows_dispose(&rows);
 		ld_depcheck_free(c);
-		LD_CHECK_INT(fa.freed, 1);
-		ld_deps_dispose(&deps);
 		teardown(&fx);
 	}
-	ld_buf_dispose(&zip);
 }
 
 static void test_depcheck__bad_sources_are_usage_errors(void)
@@ -348,7 +349,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_depcheck__offline_layers_are_said),
 	LD_TEST(test_depcheck__unreadable_package_is_unverified),
 	LD_TEST(test_depcheck__unevaluated_range_is_not_clean),
-	LD_TEST(test_depcheck__advisories_from_a_service),
+	LD_TEST(test_depcheck__scan_compares_what_was_collected),
 	LD_TEST(test_depcheck__bad_sources_are_usage_errors),
 	{ NULL, NULL }
 };
