@@ -277,6 +277,12 @@ static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 	}
 	/* only trigger-unqualified reads a URL no policy names */
 	so->collect.all_urls = a->all_urls && ld_rule_selected(a->rules, "trigger-unqualified");
+	/* resource policies (and the URLs and concurrency they lead to) feed these alone */
+	so->collect.no_policies = !ld_rule_selected(a->rules, "url-public") &&
+				  !ld_rule_selected(a->rules, "policy-public") &&
+				  !ld_rule_selected(a->rules, "concurrency-unbounded") &&
+				  !ld_rule_selected(a->rules, "trigger-unqualified");
+	so->collect.no_concurrency = !ld_rule_selected(a->rules, "concurrency-unbounded");
 	if (a->parallel && ld_cli_parse_count(&n, a->parallel, 64) == 0 && n > 0) {
 		so->workers = (int)n;
 		so->inflight = n < 4 ? (int)n : 4;

@@ -55,9 +55,14 @@ typedef struct {
 	 * where a resource policy names a URL: an AWS_IAM URL that no policy names shows in no
 	 * other answer Lambda gives */
 	bool all_urls;
+	/* No GetPolicy, nor the URL and concurrency reads after it: every rule they feed
+	 * (url-public, policy-public, concurrency-unbounded, trigger-unqualified) is skipped */
+	bool no_policies;
+	/* No GetFunction for the reserved concurrency: concurrency-unbounded is skipped */
+	bool no_concurrency;
 } ld_collect_opts;
 
-#define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL, false }
+#define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL, false, false, false }
 
 /* --- many accounts ----------------------------------------------------------------- */
 

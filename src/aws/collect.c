@@ -132,6 +132,7 @@ void ld_target_run_dispose(ld_target_run *r)
 	free(r->alias_problems);
 	ld_pager_dispose(&r->functions);
 	ld_pager_dispose(&r->triggers);
+	ld_collect__policy_dispose(r);
 	ld_rate_limiter_dispose(&r->limiter);
 	if (r->lock_ready)
 		pthread_mutex_destroy(&r->lock);
@@ -587,9 +588,10 @@ static int cmp_lines(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, size_t policies_skipped)
+int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, bool policies_stopped)
 {
-	int error = 0;
+	size_t policies_skipped = 0;
+	int error = ld_collect__policy_finish(r, policies_stopped, &policies_skipped);
 
 	pthread_mutex_lock(&r->lock);
 	if (r->nalias_problems > 1)

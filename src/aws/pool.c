@@ -1,13 +1,17 @@
 /*
  * ld_collect_targets and ld_collect (include/lambdrift/aws.h): a pool of threads over
  * account-regions. Each target has a few request slots (a transport and a client each, so
- * connections are reused within the target) and a queue of work: the next ListFunctions
+ * connections are reused within the target) and queues of work: the next ListFunctions
  * page (first: the marker chain bounds the region), ListAliases of each function as it is
- * discovered, the resource policies of each function once its aliases are known (policy.c;
- * GetPolicy is a quota class of its own, so these alternate with ListAliases and both
- * buckets are drawn on at once), the next ListEventSourceMappings page. Workers take work round-robin across
+ * discovered, the next ListEventSourceMappings page (control class), and GetPolicy, its own
+ * quota class (policy.c): of each function as soon as it is listed, of each alias once
+ * ListAliases answered, lowest function first so records are finished in order. Half the
+ * slots are kept for GetPolicy and half for the control class while both have work, so
+ * neither bucket waits behind the other's requests; and while few GetPolicy calls are
+ * queued, ListAliases asks the limiter with the chain's priority, since its answers are what
+ * GetPolicy waits for. Workers take work round-robin across
  * targets, at most one per free slot, so every account-region is busy at once while its
- * token bucket, not the pool, sets its pace. Results are kept per target and merged in the
+ * token buckets, not the pool, set its pace. Results are kept per target and merged in the
  * targets' order, then sorted, so the inventory is the same whatever the timing; ld_collect
  * is the same machinery with one target and one slot on the session's own transport.
  * Lock order: the pool's, then a target's, then a session's; never the other way.
@@ -31,6 +35,9 @@
 #define MAX_INFLIGHT 16
 #define MAX_WORKERS 64
 #define WORKER_STACK ((size_t)512 * 1024)
+/* While fewer GetPolicy calls than this per GetPolicy slot are queued, ListAliases (which
+ * makes more of them) goes with priority */
+#define FEED_PER_SLOT 2
 
 typedef struct {
 	ld_transport *transport; /* owned, unless it is the session's */
@@ -45,6 +52,11 @@ typedef struct {
  * whatever finished first. */
 typedef enum { FAIL_OTHER, FAIL_FUNCTIONS, FAIL_TRIGGERS, NFAIL } fail_at;
 
+/* GetPolicy answer k of function fn (policy.c: 0 the function's, 1 + i alias i's) */
+typedef struct {
+	size_t fn, k;
+} ask;
+
 typedef struct {
 	ld_target_run run;
 	slot *slots;
@@ -53,11 +65,12 @@ typedef struct {
 	bool functions_pending, triggers_pending;
 	size_t *aliases;         /* functions waiting for ListAliases, in discovery order */
 	size_t nqueued, head;
-	size_t *policies;        /* functions whose aliases are known, waiting for GetPolicy */
-	size_t npolicies, policy_head;
-	bool policy_turn;        /* alternate ListAliases and GetPolicy work */
+	bool policies;           /* resource policies are read (ld_collect_opts.no_policies) */
+	ask *asks;               /* GetPolicy calls waiting: a heap, lowest (fn, k) first */
+	size_t nasks;
+	int control_inflight, policy_inflight;
 	bool stop_all, stop_aliases, stop_policies;
-	size_t aliases_skipped, policies_skipped;
+	size_t aliases_skipped;
 	int error, error_at;
 	ld_error_class klass;
 	char message[NFAIL][sizeof(((ld_error *)0)->message)]; /* by fail_at; "" when none */
@@ -70,7 +83,10 @@ typedef struct {
 	target *t;
 	slot *s;
 	job_kind kind;
-	size_t fn;
+	size_t fn, k;            /* JOB_ALIASES, JOB_POLICY: the function; JOB_POLICY: answer k */
+	bool feed;               /* JOB_ALIASES with the limiter's priority */
+	size_t nasks;            /* JOB_ALIASES: GetPolicy calls of its aliases to queue */
+	int policy_rc;           /* JOB_ALIASES: how building the function's record went */
 	int rc;
 	ld_error_class klass;
 	char message[sizeof(((ld_error *)0)->message)];
@@ -185,9 +201,9 @@ static void finish_target(pool *p, target *t)
 	free_slots(t);
 	free(t->aliases);
 	t->aliases = NULL;
-	free(t->policies);
-	t->policies = NULL;
-	if (ld_collect__finish(&t->run, t->aliases_skipped, t->policies_skipped) < 0)
+	free(t->asks);
+	t->asks = NULL;
+	if (ld_collect__finish(&t->run, t->aliases_skipped, t->stop_policies && !t->stop_all) < 0)
 		set_error(t, LD_ERROR, ld_error_last()->klass, ld_error_last()->message, "");
 	out->error = t->error;
 	out->skipped = false;
@@ -233,34 +249,118 @@ static void apply_stops(target *t)
 	if (t->stop_all) {
 		t->functions_pending = t->triggers_pending = false;
 		t->head = t->nqueued;
-		t->policy_head = t->npolicies;
+		t->nasks = 0;
 	}
 	if (t->stop_aliases && t->head < t->nqueued) {
 		t->aliases_skipped += t->nqueued - t->head;
+		for (size_t i = t->head; t->policies && i < t->nqueued; i++)
+			ld_collect__policy_skip(&t->run, t->aliases[i]);
 		t->head = t->nqueued;
 	}
-	if (t->stop_policies && t->policy_head < t->npolicies) {
-		t->policies_skipped += t->npolicies - t->policy_head;
-		t->policy_head = t->npolicies;
-	}
+	/* the functions cut short are counted at the end (ld_collect__policy_finish) */
+	if (t->stop_policies)
+		t->nasks = 0;
 }
 
-/* ListAliases or GetPolicy work, taking turns when both wait. */
-static bool take_function_work(target *t, job *j)
+static bool ask_before(const ask *a, const ask *b)
 {
-	bool aliases = t->head < t->nqueued, policy = t->policy_head < t->npolicies;
+	return a->fn < b->fn || (a->fn == b->fn && a->k < b->k);
+}
 
-	if (!aliases && !policy)
-		return false;
-	if (policy && (!aliases || t->policy_turn)) {
-		j->kind = JOB_POLICY;
-		j->fn = t->policies[t->policy_head++];
-	} else {
+static int push_ask(target *t, size_t fn, size_t k)
+{
+	size_t i;
+
+	if (ld_array_grow(t->asks, t->nasks, 1) < 0)
+		return LD_ERROR;
+	i = t->nasks++;
+	t->asks[i] = (ask){ fn, k };
+	while (i && ask_before(&t->asks[i], &t->asks[(i - 1) / 2])) {
+		ask up = t->asks[(i - 1) / 2];
+		t->asks[(i - 1) / 2] = t->asks[i];
+		t->asks[i] = up;
+		i = (i - 1) / 2;
+	}
+	return 0;
+}
+
+static ask pop_ask(target *t)
+{
+	ask top = t->asks[0];
+	size_t i = 0;
+
+	t->asks[0] = t->asks[--t->nasks];
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < t->nasks && ask_before(&t->asks[l], &t->asks[m]))
+			m = l;
+		if (r < t->nasks && ask_before(&t->asks[r], &t->asks[m]))
+			m = r;
+		if (m == i)
+			break;
+		ask down = t->asks[m];
+		t->asks[m] = t->asks[i];
+		t->asks[i] = down;
+		i = m;
+	}
+	return top;
+}
+
+/* Slots GetPolicy may hold while control-class work waits, and the other way round. */
+static int policy_share(const target *t)
+{
+	return t->nslots / 2;
+}
+
+/* Control-class work: the chain's next page, ListAliases, the mappings' next page. */
+static bool take_control(target *t, job *j)
+{
+	if (t->functions_pending) {
+		t->functions_pending = false;
+		j->kind = JOB_FUNCTIONS;
+	} else if (t->head < t->nqueued) {
 		j->kind = JOB_ALIASES;
 		j->fn = t->aliases[t->head++];
+		j->feed = t->policies &&
+			  t->nasks < (size_t)(FEED_PER_SLOT * (policy_share(t) ? policy_share(t) : 1));
+	} else if (t->triggers_pending) {
+		t->triggers_pending = false;
+		j->kind = JOB_TRIGGERS;
+	} else {
+		return false;
 	}
-	t->policy_turn = !t->policy_turn;
+	t->control_inflight++;
 	return true;
+}
+
+static bool take_policy(target *t, job *j)
+{
+	ask a;
+
+	if (!t->nasks)
+		return false;
+	a = pop_ask(t);
+	j->kind = JOB_POLICY;
+	j->fn = a.fn;
+	j->k = a.k;
+	t->policy_inflight++;
+	return true;
+}
+
+/* Either class within its share of the slots while the other has work waiting; beyond it
+ * when the other has none (the chain's next page waits at most one request for a slot). */
+static bool take_classes(target *t, job *j)
+{
+	bool control = t->functions_pending || t->head < t->nqueued || t->triggers_pending;
+	int share = policy_share(t);
+
+	if (t->functions_pending)
+		return take_control(t, j);
+	if (t->nasks && (t->policy_inflight < share || (!control && !t->control_inflight)))
+		return take_policy(t, j);
+	if (control && (t->control_inflight < t->nslots - share || !t->nasks))
+		return take_control(t, j);
+	return false;
 }
 
 /* The next piece of work of `t`, if it has one and a free slot. */
@@ -269,19 +369,8 @@ static bool take_work(target *t, job *j)
 	if (t->finished)
 		return false;
 	apply_stops(t);
-	if (t->inflight >= t->nslots)
+	if (t->inflight >= t->nslots || !take_classes(t, j))
 		return false;
-	if (t->functions_pending) {
-		t->functions_pending = false;
-		j->kind = JOB_FUNCTIONS;
-	} else if (take_function_work(t, j)) {
-		/* j->kind and j->fn set */
-	} else if (t->triggers_pending) {
-		t->triggers_pending = false;
-		j->kind = JOB_TRIGGERS;
-	} else {
-		return false;
-	}
 	j->t = t;
 	j->s = free_slot(t);
 	j->s->busy = true;
@@ -291,8 +380,7 @@ static bool take_work(target *t, job *j)
 
 static bool has_work(const target *t)
 {
-	return t->functions_pending || t->triggers_pending || t->head < t->nqueued ||
-	       t->policy_head < t->npolicies;
+	return t->functions_pending || t->triggers_pending || t->head < t->nqueued || t->nasks;
 }
 
 static int init_target(pool *p, target *t, ld_collect_target *st);
@@ -362,12 +450,30 @@ static int enqueue_aliases(target *t, const size_t *fns, size_t n)
 	return 0;
 }
 
-static int enqueue_policy(target *t, size_t fn)
+/* Functions first listed: their ListAliases, and their own GetPolicy right away. */
+static int enqueue_listed(target *t, const size_t *fns, size_t n)
 {
-	if (ld_array_grow(t->policies, t->npolicies, 1) < 0)
+	if (enqueue_aliases(t, fns, n) < 0)
 		return LD_ERROR;
-	t->policies[t->npolicies++] = fn;
+	for (size_t i = 0; t->policies && i < n; i++)
+		if (ld_collect__policy_listed(&t->run, fns[i]) < 0 || push_ask(t, fns[i], 0) < 0)
+			return LD_ERROR;
 	return 0;
+}
+
+/* A function's aliases are known: the GetPolicy of each. */
+static int enqueue_alias_asks(target *t, size_t fn, size_t n)
+{
+	for (size_t k = 1; k <= n; k++)
+		if (push_ask(t, fn, k) < 0)
+			return LD_ERROR;
+	return 0;
+}
+
+static void out_of_memory(target *t)
+{
+	set_error(t, LD_ERROR, LD_ERR_NOMEM, "out of memory", "");
+	t->stop_all = true;
 }
 
 /* A job is over: queue what it found, record how it failed. Pool lock held. */
@@ -378,22 +484,25 @@ static void complete(pool *p, job *j)
 	j->s->busy = false;
 	t->inflight--;
 	p->running--;
+	if (j->kind == JOB_POLICY)
+		t->policy_inflight--;
+	else
+		t->control_inflight--;
 	if (j->kind == JOB_FUNCTIONS && j->rc >= 0) {
 		/* the next page was queued by on_chain already */
 		p->status.functions += j->nfresh;
-		if (enqueue_aliases(t, j->fresh, j->nfresh) < 0) {
-			set_error(t, LD_ERROR, LD_ERR_NOMEM, "out of memory", "");
-			t->stop_all = true;
-		}
+		if (enqueue_listed(t, j->fresh, j->nfresh) < 0)
+			out_of_memory(t);
 	} else if (j->kind == JOB_TRIGGERS && j->rc >= 0) {
 		t->triggers_pending = j->rc == 1;
 	} else if (j->kind == JOB_ALIASES && j->rc >= 0) {
 		/* its aliases are known: their policies can be read (a function whose aliases
 		 * were not listed keeps no access record; its problem line says why) */
-		if (enqueue_policy(t, j->fn) < 0) {
-			set_error(t, LD_ERROR, LD_ERR_NOMEM, "out of memory", "");
-			t->stop_all = true;
-		}
+		if (enqueue_alias_asks(t, j->fn, j->nasks) < 0)
+			out_of_memory(t);
+		/* the function's record was built by this job when it had no alias */
+		if (j->policy_rc < 0)
+			t->stop_policies = t->stop_policies || ld_collect__region_wide(j->policy_rc);
 	} else if (j->kind == JOB_POLICY && j->rc < 0 && j->klass != LD_ERR_NOMEM) {
 		/* policy.c wrote the problem line; stop asking when every function would fail
 		 * alike (GetPolicy refused), the rest of the region goes on */
@@ -485,6 +594,29 @@ static int prepare_slot(pool *p, target *t, slot *s)
 	return 0;
 }
 
+/* ListAliases of one function, then what its answer makes possible for its policies. */
+static void run_aliases(job *j, ld_aws_client *c)
+{
+	ld_target_run *r = &j->t->run;
+
+	c->priority = j->feed;
+	j->rc = ld_collect__aliases(r, c, j->fn);
+	c->priority = false;
+	if (!j->t->policies)
+		return;
+	if (j->rc < 0) {
+		ld_collect__policy_drop(r, j->fn);
+		return;
+	}
+	/* an error here is the record's (policy.c wrote it down), not the listing's */
+	j->policy_rc = ld_collect__policy_aliases(r, c, j->fn, &j->nasks);
+	if (j->policy_rc < 0 && ld_error_last()->klass == LD_ERR_NOMEM) {
+		j->rc = j->policy_rc;
+		return;
+	}
+	ld_error_clear();
+}
+
 static void run_job(pool *p, job *j)
 {
 	ld_aws_client *c = &j->s->client;
@@ -494,9 +626,9 @@ static void run_job(pool *p, job *j)
 		if (j->kind == JOB_FUNCTIONS)
 			j->rc = ld_collect__functions_page(&j->t->run, c, &j->fresh, &j->nfresh);
 		else if (j->kind == JOB_ALIASES)
-			j->rc = ld_collect__aliases(&j->t->run, c, j->fn);
+			run_aliases(j, c);
 		else if (j->kind == JOB_POLICY)
-			j->rc = ld_collect__policy(&j->t->run, c, j->fn);
+			j->rc = ld_collect__policy_get(&j->t->run, c, j->fn, j->k);
 		else
 			j->rc = ld_collect__triggers_page(&j->t->run, c);
 	}
@@ -579,6 +711,7 @@ static int init_target(pool *p, target *t, ld_collect_target *st)
 		return ld_error_oom();
 	t->nslots = inflight;
 	t->functions_pending = t->triggers_pending = true;
+	t->policies = !o->collect.no_policies;
 	return 0;
 }
 
@@ -587,7 +720,7 @@ static void dispose_targets(target *ts, size_t n)
 	for (size_t i = 0; ts && i < n; i++) {
 		free_slots(&ts[i]);
 		free(ts[i].aliases);
-		free(ts[i].policies);
+		free(ts[i].asks);
 		ld_target_run_dispose(&ts[i].run);
 	}
 	free(ts);

@@ -30,6 +30,30 @@ typedef struct {
 	char *line;
 } ld_alias_problem;
 
+/* One GetPolicy answer of a function while its reads run (policy.c): kept until every
+ * answer of the function is in, so its record is built in qualifier order whatever order
+ * they came back in. */
+typedef struct {
+	char *doc;          /* the Policy document; NULL: none (404) */
+	char *why;          /* rc < 0: the failure's message */
+	int rc;             /* 0, or the call's LD_E* */
+	bool answered;
+} ld_policy_answer;
+
+/* The access reads of one function (policy.c), indexed like r->inv.functions: GetPolicy of
+ * the function is asked as soon as it is listed, one per alias once ListAliases answered;
+ * the last of these to finish builds the record and makes the calls that depend on it. */
+typedef struct {
+	ld_policy_answer *answers; /* [0]: the function's own policy; [1 + k]: alias k's */
+	size_t nanswers;
+	size_t pending;            /* GetPolicy calls asked for, not answered yet */
+	bool listed;               /* ld_collect__policy_listed() was called */
+	bool aliases_known;        /* ListAliases answered: nanswers is final */
+	bool dropped;              /* ListAliases failed: no record */
+	bool skipped;              /* ListAliases was not asked (a stop): no more calls */
+	bool done;                 /* the record is built (or being built) */
+} ld_policy_progress;
+
 typedef struct ld_target_run ld_target_run;
 
 struct ld_target_run {
@@ -47,6 +71,8 @@ struct ld_target_run {
 	ld_alias_problem *alias_problems;
 	size_t nalias_problems;
 	ld_pager functions, triggers;
+	ld_policy_progress *progress; /* policy.c's, one per function listed (index of inv) */
+	size_t nprogress;
 	size_t last_fn;              /* ListFunctions chain: the function the last entry went to */
 	bool have_last;
 	bool any_success;            /* some request was answered with a 2xx */
@@ -87,23 +113,55 @@ int ld_collect__triggers_page(ld_target_run *r, ld_aws_client *c);
 
 /* --- policy.c: who may invoke one function ------------------------------------------ */
 
-/**
- * Resource policies (GetPolicy of the function and of each alias already listed), URL
- * configs (ListFunctionUrlConfigs, where a policy names a URL invoke) and reserved
- * concurrency (GetFunction, where the function is public) of function `fn`, into its
- * ld_fn_policy. A failed call leaves the record "unchecked" with a problem line naming the
- * permission (so the rules it feeds say nothing and the run is incomplete).
- * @return 0; < 0 when a call failed (recorded as said), LD_ERROR without memory
+/*
+ * Resource policies (GetPolicy of the function and of each alias), URL configs
+ * (ListFunctionUrlConfigs, where a policy names a URL invoke, or of every function with
+ * all_urls) and reserved concurrency (GetFunction, where the function is public) of each
+ * function, into its ld_fn_policy. The GetPolicy calls are separate jobs (their own quota
+ * class, kept busy from the first ListFunctions page on); the job that brings in a
+ * function's last answer builds the record and makes the other calls. A failed call leaves
+ * the record "unchecked" with a problem line naming the permission (so the rules it feeds
+ * say nothing and the run is incomplete). Functions are indices into r->inv.functions.
  */
-int ld_collect__policy(ld_target_run *r, ld_aws_client *c, size_t fn);
+
+/** Function `fn` was listed: its own GetPolicy (answer 0) is to be asked. Takes r->lock.
+ *  @return 0, or LD_ERROR without memory */
+int ld_collect__policy_listed(ld_target_run *r, size_t fn);
+
+/** ListAliases of `fn` answered: one GetPolicy per alias is to be asked, answers 1 to
+ *  *nasks. When nothing is left to ask, the record is built here (calls on `c`).
+ *  @return 0; < 0 when a call of that failed (recorded; a region-wide one stops the rest) */
+int ld_collect__policy_aliases(ld_target_run *r, ld_aws_client *c, size_t fn, size_t *nasks);
+
+/** ListAliases of `fn` failed: the function keeps no access record (its aliases' problem
+ *  line says why) and no more of its calls are made. Takes r->lock. */
+void ld_collect__policy_drop(ld_target_run *r, size_t fn);
+
+/** A stop left `fn`'s ListAliases unasked: nor is its GetPolicy. Takes r->lock. */
+void ld_collect__policy_skip(ld_target_run *r, size_t fn);
+
+/** GetPolicy answer `k` of `fn` (0: the function; 1 + i: alias i); the last answer builds
+ *  the record as ld_collect__policy_aliases does.
+ *  @return 0; < 0 when the call (recorded as said) or a later one failed */
+int ld_collect__policy_get(ld_target_run *r, ld_aws_client *c, size_t fn, size_t k);
+
+/** At the end of the run (no job in flight, r->lock not held): a function whose reads a
+ *  stop cut short gets an unchecked record when one of its calls failed, else none and is
+ *  counted in *skipped (when count_skipped).
+ *  @return 0, or LD_ERROR without memory */
+int ld_collect__policy_finish(ld_target_run *r, bool count_skipped, size_t *skipped);
+
+/** Free r->progress (ld_target_run_dispose). */
+void ld_collect__policy_dispose(ld_target_run *r);
 
 /** Record a failed ListAliases of `fn` as a problem line (ordered by fn later). */
 int ld_collect__alias_problem(ld_target_run *r, size_t fn, const char *why);
 
 /** Move the problem lines into r->inv in their fixed order: ListFunctions entries and
- *  resource policies (sorted), `policies_skipped` summary, aliases by function name,
- *  `aliases_skipped` summary, mappings. */
-int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, size_t policies_skipped);
+ *  resource policies (sorted), the summary of policies not read (ld_collect__policy_finish,
+ *  counted when `policies_stopped`), aliases by function name, `aliases_skipped` summary,
+ *  mappings. */
+int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, bool policies_stopped);
 
 /** The name of function `fn` (stable while the run lives). */
 const char *ld_collect__function_name(ld_target_run *r, size_t fn);

@@ -511,8 +511,19 @@ static void test_collect__paginates_everything(void)
 	       "{\"Aliases\":[{\"AliasArn\":\"" ARN "big:canary\",\"Name\":\"canary\","
 	       "\"FunctionVersion\":\"63\",\"RoutingConfig\":{\"AdditionalVersionWeights\":"
 	       "{\"64\":0.1}}}],\"NextMarker\":null}");
-	/* resource policies once the aliases are known: none (404 is no policy, not a
-	 * failure), but big's alias live lets an S3 bucket of any account invoke it */
+	add_ok(f, "/2015-03-31/functions/other/aliases", "{\"Aliases\":[]}");
+	add_ok(f, "/2015-03-31/event-source-mappings?MaxItems=100",
+	       "{\"EventSourceMappings\":[{\"UUID\":\"u-2\",\"FunctionArn\":\"" ARN "big\","
+	       "\"EventSourceArn\":\"arn:aws:sqs:us-east-1:123456789012:q\",\"State\":\"Enabled\","
+	       "\"LastModified\":1569284520.333},{\"UUID\":\"u-9\",\"FunctionArn\":\"" ARN
+	       "skip-me\"}],\"NextMarker\":\"e1\"}");
+	add_ok(f, "MaxItems=100&Marker=e1",
+	       "{\"EventSourceMappings\":[{\"UUID\":\"u-1\",\"FunctionArn\":\"" ARN "other:live\","
+	       "\"State\":\"Disabled\"}]}");
+	/* resource policies (one request at a time: after the control-class listings), of
+	 * each function and, once its aliases are known, of each alias: none (404 is no
+	 * policy, not a failure), but big's alias live lets an S3 bucket of any account
+	 * invoke it, so its reserved concurrency is read */
 	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
 		       .body = "{\"Message\":\"The resource you requested does not exist.\"}",
 		       .url_has = "/2015-03-31/functions/big/policy" });
@@ -526,17 +537,8 @@ static void test_collect__paginates_everything(void)
 	add_ok(f, "/2015-03-31/functions/big", "{\"Configuration\":{},\"Code\":{\"Location\":"
 	       "\"https://s3.example/p?X-Amz-Signature=s3cr3t\"},\"Concurrency\":"
 	       "{\"ReservedConcurrentExecutions\":0}}");
-	add_ok(f, "/2015-03-31/functions/other/aliases", "{\"Aliases\":[]}");
 	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
 		       .body = "{}", .url_has = "/2015-03-31/functions/other/policy" });
-	add_ok(f, "/2015-03-31/event-source-mappings?MaxItems=100",
-	       "{\"EventSourceMappings\":[{\"UUID\":\"u-2\",\"FunctionArn\":\"" ARN "big\","
-	       "\"EventSourceArn\":\"arn:aws:sqs:us-east-1:123456789012:q\",\"State\":\"Enabled\","
-	       "\"LastModified\":1569284520.333},{\"UUID\":\"u-9\",\"FunctionArn\":\"" ARN
-	       "skip-me\"}],\"NextMarker\":\"e1\"}");
-	add_ok(f, "MaxItems=100&Marker=e1",
-	       "{\"EventSourceMappings\":[{\"UUID\":\"u-1\",\"FunctionArn\":\"" ARN "other:live\","
-	       "\"State\":\"Disabled\"}]}");
 
 	LD_REQUIRE(session_on(&s, f, "us-east-1", NULL) == 0);
 	LD_CHECK_STR(ld_aws_session_region(s), "us-east-1");
@@ -658,6 +660,11 @@ static void test_collect__alias_failure_is_a_problem(void)
 	add(f, (step){ .status = 403, .error_type = "AccessDeniedException",
 		       .body = "{\"Message\":\"no ListAliases for you\"}", .url_has = "/b/aliases" });
 	add_ok(f, "event-source-mappings", "{\"EventSourceMappings\":[]}");
+	/* each function's own GetPolicy is asked once it is listed, whatever its ListAliases
+	 * gives; the answer of a function without its aliases is not kept */
+	add_ok(f, "/a/policy", "{\"Policy\":\"{\\\"Statement\\\":[]}\"}");
+	add(f, (step){ .status = 404, .error_type = "ResourceNotFoundException",
+		       .body = "{}", .url_has = "/b/policy" });
 	LD_REQUIRE(session_on(&s, f, "us-east-1", NULL) == 0);
 	LD_CHECK_INT(ld_collect(&inv, s, NULL, NULL), 0);
 	LD_CHECK(!inv.complete);
@@ -667,7 +674,10 @@ static void test_collect__alias_failure_is_a_problem(void)
 	/* after access denied, c is not asked: it would fail alike */
 	LD_CHECK(strstr(inv.problems[2], "aliases of 1 more functions") != NULL);
 	LD_CHECK_INT(inv.nfunctions, 3);
-	LD_CHECK_INT(f->next, 4);
+	for (size_t i = 0; i < inv.nfunctions; i++)
+		LD_CHECK(inv.functions[i].policy == NULL);
+	/* nor is c's GetPolicy: its aliases were never asked */
+	LD_CHECK_INT(f->next, 6);
 	LD_CHECK_INT(inv.calls.errors, 2);
 	ld_buf_dispose(&b);
 	ld_inventory_dispose(&inv);

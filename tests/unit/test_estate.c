@@ -400,11 +400,11 @@ static void test_estate__failed_region_is_a_problem(void)
 					   .body = "{\"Functions\":[" FN("app-a") "]}" });
 	ld_script_add(f, (ld_script_step){ .url_has = "/aliases", .status = 200,
 					   .body = "{\"Aliases\":[]}" });
+	ld_script_add(f, (ld_script_step){ .url_has = "/event-source-mappings", .status = 200,
+					   .body = "{\"EventSourceMappings\":[]}" });
 	ld_script_add(f, (ld_script_step){ .url_has = "/policy", .status = 404,
 					   .error_type = "ResourceNotFoundException",
 					   .body = "{}" });
-	ld_script_add(f, (ld_script_step){ .url_has = "/event-source-mappings", .status = 200,
-					   .body = "{\"EventSourceMappings\":[]}" });
 	run_init(&r, f);
 	r.o.regions = regions;
 	r.o.nregions = 2;

@@ -44,6 +44,7 @@ typedef struct {
 	const char *get_function_denied; /* its GetFunction: AccessDenied */
 	int policy_calls, url_calls, get_function_calls;
 	bool all_urls;                 /* not the server's: collect_to_json's --all-urls */
+	bool no_policies, no_concurrency; /* nor these: the rules they feed are skipped */
 	time_t expiry;                 /* Expiration of AssumeRole credentials; 0: 2099 */
 	int assume_calls, lambda_calls, inflight, peak;
 } server;
@@ -383,6 +384,8 @@ static char *collect_to_json(ld_collect_target *targets, size_t n, server *srv, 
 	inv.collected_at = strdup("2026-01-01T00:00:00Z");
 	o.collect.digest_key = key;
 	o.collect.all_urls = srv->all_urls;
+	o.collect.no_policies = srv->no_policies;
+	o.collect.no_concurrency = srv->no_concurrency;
 	o.workers = workers;
 	o.inflight = inflight;
 	if (ld_collect_targets__with(&inv, targets, n, &o, &seams) < 0 ||
@@ -426,10 +429,11 @@ static void test_pool__concurrent_equals_serial(void)
 	LD_CHECK(strstr(serial, "\"u-eu-west-1-135\"") != NULL);
 	/* one ListAliases per function, 7 ListFunctions pages, one mapping page, per region */
 	/* ListFunctionUrlConfigs of the 26 URL functions but fn-007 (its aliases failed in
-	 * every region, so its policies were not read) are control calls; GetPolicy of each
-	 * function and its alias live; GetFunction (concurrency) of the 54 public ones */
+	 * every region, so it keeps no record) are control calls; GetPolicy of each function
+	 * (fn-007's too: asked as soon as it is listed, in both runs alike) and of each alias
+	 * live but fn-007's; GetFunction (concurrency) of the 54 public ones */
 	LD_CHECK(strstr(serial, "\"control\": 513") != NULL);
-	LD_CHECK(strstr(serial, "\"get_policy\": 816") != NULL);
+	LD_CHECK(strstr(serial, "\"get_policy\": 819") != NULL);
 	LD_CHECK(strstr(serial, "\"get_function\": 162") != NULL);
 	LD_CHECK(strstr(serial, "\"url\": \"https://fn-002.lambda-url.ap-southeast-2.on.aws/\"")
 		 != NULL);
@@ -667,6 +671,49 @@ static void test_pool__all_urls_lists_every_function(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
+/* What the rules left out is not read: without any rule GetPolicy feeds, no GetPolicy (nor
+ * URL, nor GetFunction); without concurrency-unbounded, no GetFunction; nothing else of
+ * the inventory changes. */
+static void test_pool__skipped_rules_are_not_read(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_collect_target t;
+	char *all, *json;
+
+	server_init(&srv, 20);
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	t = (ld_collect_target){ .session = s, .region = "us-east-1" };
+	all = collect_to_json(&t, 1, &srv, 4, 4);
+	LD_REQUIRE(all);
+	LD_CHECK_INT(srv.policy_calls, 40);
+	LD_CHECK(srv.get_function_calls > 0);
+	srv.policy_calls = srv.url_calls = srv.get_function_calls = 0;
+	srv.no_concurrency = true;
+	json = collect_to_json(&t, 1, &srv, 4, 4);
+	LD_REQUIRE(json);
+	LD_CHECK_INT(srv.policy_calls, 40);
+	LD_CHECK_INT(srv.url_calls, 4);
+	LD_CHECK_INT(srv.get_function_calls, 0);
+	LD_CHECK(strstr(json, "\"reserved_concurrency\": 5") == NULL);
+	LD_CHECK(strstr(json, "\"url\": \"https://fn-002.lambda-url") != NULL);
+	free(json);
+	srv.policy_calls = srv.url_calls = 0;
+	srv.no_policies = true;
+	json = collect_to_json(&t, 1, &srv, 4, 4);
+	LD_REQUIRE(json);
+	LD_CHECK_INT(srv.policy_calls + srv.url_calls + srv.get_function_calls, 0);
+	LD_CHECK(strstr(json, "\"access\"") == NULL);
+	LD_CHECK(strstr(json, "\"complete\": true") != NULL);
+	/* the same functions, aliases and mappings */
+	LD_CHECK(strstr(json, "\"u-us-east-1-018\"") != NULL);
+	LD_CHECK_INT((long)strlen(json) < (long)strlen(all), 1);
+	free(json);
+	free(all);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
 static void test_pool__policy_failures_are_unchecked(void)
 {
 	server srv;
@@ -783,6 +830,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_pool__role_refreshed_once_before_expiry),
 	LD_TEST(test_pool__accounts_snapshot_round_trip),
 	LD_TEST(test_pool__all_urls_lists_every_function),
+	LD_TEST(test_pool__skipped_rules_are_not_read),
 	LD_TEST(test_pool__policy_failures_are_unchecked),
 	{ NULL, NULL }
 };
