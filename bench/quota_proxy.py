@@ -50,7 +50,10 @@ Control endpoints (loopback only, never forwarded):
   GET  /_bench/stats    counters as JSON: per "account/region" and class: requests (all
                         received), admitted, throttled (quota 429s), injected (per fault kind),
                         per operation; totals; in-flight peak
-  POST /_bench/reset    zero the counters and refill every bucket
+  GET  /_bench/trace    every request since the last reset, in the order answered, as JSON
+                        [start s, end s, "account/region", class, operation, status]
+                        (seconds since the reset): where a scan left a class idle
+  POST /_bench/reset    zero the counters and the trace, refill every bucket
   POST /_bench/faults   replace the faults with the JSON list in the body ([] for none)
   POST /_bench/config   JSON {"latency_ms": .., "rates": {class: rate}, "burst_seconds": ..}
 The server prints "port N" and writes --port-file once it accepts connections; it runs until
@@ -151,6 +154,7 @@ class State:
             self.counters = {}
             self.inflight = 0
             self.inflight_peak = 0
+            self.trace = []
             self.started = time.monotonic()
             for f in self.faults:
                 f["done"] = 0
@@ -275,6 +279,7 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(n) if n > 0 else b""
 
     def reply(self, status, body, headers=(), ctype="application/json", length=None):
+        self.status = status
         self.send_response(status)
         for k, v in headers:
             self.send_header(k, v)
@@ -300,6 +305,10 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.state
         if method == "GET" and path == "/_bench/stats":
             return self.reply(200, json.dumps(st.stats()).encode())
+        if method == "GET" and path == "/_bench/trace":
+            with st.lock:
+                trace = list(st.trace)
+            return self.reply(200, json.dumps(trace).encode())
         if method == "POST" and path == "/_bench/reset":
             st.reset()
             return self.reply(200, b'{"ok":true}')
@@ -343,6 +352,8 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.inflight += 1
             st.inflight_peak = max(st.inflight_peak, st.inflight)
+            started = time.monotonic() - st.started
+        self.status = None
         try:
             if st.latency > 0:
                 time.sleep(st.latency)
@@ -351,6 +362,8 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with st.lock:
                 st.inflight -= 1
+                st.trace.append([round(started, 4), round(time.monotonic() - st.started, 4),
+                                 where, cls, op, self.status])
 
     def answer(self, st, method, target, body, where, op, cls, account, service):
         fault = st.pick_fault(op, cls, "early")
