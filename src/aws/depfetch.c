@@ -4,6 +4,8 @@
  * meets it and read by that one alone, so each is fetched once however many functions
  * attach it. Packages are reduced to their dependency lists as soon as they are
  * downloaded and their bytes wiped, which bounds memory by the workers, not the estate.
+ * The workers' Lambda calls draw on one set of token buckets per account-region, at the
+ * rates the collector's pool used, so reading packages keeps to the quotas as listing did.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -13,10 +15,12 @@
 #include "aws/depfetch.h"
 #include "aws/fetch.h"
 #include "aws/layer.h"
+#include "aws/ratelimit.h"
 #include "aws/session.h"
 #include "deps/osvapi.h"
 #include "lambdrift/errors.h"
 #include "pkg/manifest.h"
+#include "util/array.h"
 #include "util/json.h"
 
 /* ------------------------------------------------------------------ one layer */
@@ -151,6 +155,13 @@ int ld_depfetch_package(ld_depcheck_pkg_read *p, ld_depcheck *c, ld_aws_session 
 
 /* ------------------------------------------------------------------ the scan's workers */
 
+/* The token buckets of one account-region, shared by every worker that calls there. */
+typedef struct {
+	ld_aws_session *session;
+	char *region;
+	ld_rate_limiter limiter;
+} buckets;
+
 typedef struct {
 	ld_depcheck *c;
 	ld_depcheck_reads *reads;
@@ -160,6 +171,8 @@ typedef struct {
 	size_t nsessions;
 	bool threaded;
 	pthread_mutex_t lock;       /* the fields below and c's layer table */
+	buckets **buckets;          /* made on first use; entries never move */
+	size_t nbuckets, capbuckets;
 	size_t next, done;
 	int error;
 	char message[sizeof(ld_error_last()->message)]; /* errors are per thread */
@@ -175,6 +188,45 @@ static void unlock(gather *g)
 {
 	if (g->threaded)
 		pthread_mutex_unlock(&g->lock);
+}
+
+/* The buckets of `s` in `region`, made at the session's rates (the pool's, --rate's where
+ * given: ld_pool__session_rates()) on first use; NULL without memory: the client then
+ * paces itself. */
+static ld_rate_limiter *buckets_for(void *ctx, ld_aws_session *s, const char *region)
+{
+	gather *g = ctx;
+	ld_rate_limiter *found = NULL;
+	buckets *b;
+
+	lock(g);
+	for (size_t i = 0; i < g->nbuckets && !found; i++)
+		if (g->buckets[i]->session == s && !strcmp(g->buckets[i]->region, region))
+			found = &g->buckets[i]->limiter;
+	if (!found && ld_array_reserve(g->buckets, g->capbuckets, g->nbuckets + 1) == 0 &&
+	    (b = calloc(1, sizeof(*b)))) {
+		if ((b->region = strdup(region)) &&
+		    ld_rate_limiter_init(&b->limiter, s->retry.rate, &s->retry) == 0) {
+			b->session = s;
+			g->buckets[g->nbuckets++] = b;
+			found = &b->limiter;
+		} else {
+			free(b->region);
+			free(b);
+		}
+	}
+	unlock(g);
+	return found;
+}
+
+static void buckets_dispose(gather *g)
+{
+	for (size_t i = 0; i < g->nbuckets; i++) {
+		ld_rate_limiter_dispose(&g->buckets[i]->limiter);
+		free(g->buckets[i]->region);
+		free(g->buckets[i]);
+	}
+	free(g->buckets);
 }
 
 /* The session that reaches `fn`'s account, or NULL. */
@@ -275,8 +327,10 @@ static void work(gather *g, ld_api_calls *calls)
 {
 	size_t i;
 
+	ld_aws_session__use_thread_limiters(buckets_for, g);
 	while (take(g, &i))
 		finished(g, gather_function(g, calls, i));
+	ld_aws_session__use_thread_limiters(NULL, NULL);
 }
 
 /* One worker: its own connection for every session, its own counters. */
@@ -437,5 +491,6 @@ int ld_depfetch_scan(ld_depcheck_reads *reads, ld_depcheck *c, ld_inventory *inv
 		work(&g, &inv->calls);
 		error = g.error;
 	}
+	buckets_dispose(&g);
 	return error < 0 ? error : ask_osv(c, reads);
 }

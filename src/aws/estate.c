@@ -248,6 +248,9 @@ int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *bas
 	if ((error = ld_collect_targets__with(inv, e->targets, e->ntargets, &o->pool, seams)) < 0)
 		return error;
 	ld_inventory_filter(inv, o->pool.collect.function_globs, o->pool.collect.nglobs);
+	/* the package reads after the pool (aws/depfetch.c) pace under the same --rate */
+	for (size_t i = 0; i < e->ntargets; i++)
+		ld_pool__session_rates(e->targets[i].session, &o->pool);
 	if (!o->iam)
 		return 0;
 	/* the posture reads pace themselves on each target's session (one at a time, after

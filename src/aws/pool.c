@@ -685,6 +685,26 @@ static int slots_per_target(const pool *p)
 	return inflight > MAX_INFLIGHT ? MAX_INFLIGHT : inflight;
 }
 
+/* The rates of the pool's buckets: the session's, with --rate's in their place. */
+static void pool_rates(double rate[LD_QUOTA_COUNT], const double session[LD_QUOTA_COUNT],
+		       const ld_collect_pool_opts *o)
+{
+	if (rate != session)
+		memcpy(rate, session, LD_QUOTA_COUNT * sizeof(*rate));
+	if (o->rate_control > 0)
+		rate[LD_QUOTA_CONTROL] = o->rate_control;
+	if (o->rate_get_function > 0)
+		rate[LD_QUOTA_GET_FUNCTION] = o->rate_get_function;
+	if (o->rate_get_policy > 0)
+		rate[LD_QUOTA_GET_POLICY] = o->rate_get_policy;
+}
+
+void ld_pool__session_rates(ld_aws_session *s, const ld_collect_pool_opts *o)
+{
+	if (s)
+		pool_rates(s->retry.rate, s->retry.rate, o);
+}
+
 static int init_target(pool *p, target *t, ld_collect_target *st)
 {
 	const ld_collect_pool_opts *o = p->opts;
@@ -694,13 +714,7 @@ static int init_target(pool *p, target *t, ld_collect_target *st)
 	int inflight = slots_per_target(p);
 	int error;
 
-	memcpy(rate, st->session->retry.rate, sizeof(rate));
-	if (o->rate_control > 0)
-		rate[LD_QUOTA_CONTROL] = o->rate_control;
-	if (o->rate_get_function > 0)
-		rate[LD_QUOTA_GET_FUNCTION] = o->rate_get_function;
-	if (o->rate_get_policy > 0)
-		rate[LD_QUOTA_GET_POLICY] = o->rate_get_policy;
+	pool_rates(rate, st->session->retry.rate, o);
 	if ((error = ld_target_run_init(&t->run, st, &o->collect, p->key)) < 0 ||
 	    (error = ld_rate_limiter_init(&t->run.limiter, rate, seams)) < 0)
 		return error;

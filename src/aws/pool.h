@@ -184,6 +184,10 @@ typedef struct {
 	const ld_retry_policy *limiter_seams;
 } ld_collect_seams;
 
+/** Set `s`'s rates to the pool's (--rate's where given), so what runs on the session after
+ *  the pool (the dependency checks' reads) paces as the pool did. NULL is ignored. */
+void ld_pool__session_rates(ld_aws_session *s, const ld_collect_pool_opts *o);
+
 int ld_collect_targets__with(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
 			     const ld_collect_pool_opts *opts, const ld_collect_seams *seams);
 

@@ -451,13 +451,27 @@ int ld_aws_session__own_transport(ld_transport **out, ld_aws_session *s)
 	return error;
 }
 
+/* A worker thread's token buckets, which pace its Lambda clients (else each its own). */
+static __thread ld_limiter_for_fn thread_limiter;
+static __thread void *thread_limiter_ctx;
+
+void ld_aws_session__use_thread_limiters(ld_limiter_for_fn fn, void *ctx)
+{
+	thread_limiter = fn;
+	thread_limiter_ctx = ctx;
+}
+
 int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *region,
 			   ld_api_calls *calls)
 {
 	ld_transport *t;
 	int error = ld_aws_session__own_transport(&t, s);
 
-	return error < 0 ? error : ld_aws_session__client_on(out, s, region, calls, t);
+	if (error == 0)
+		error = ld_aws_session__client_on(out, s, region, calls, t);
+	if (error == 0 && thread_limiter)
+		out->limiter = thread_limiter(thread_limiter_ctx, s, out->region);
+	return error;
 }
 
 /* A client of `service` signed for `region`, at `url` when set, else `dflt` (the default

@@ -85,9 +85,18 @@ int ld_aws_session__transport_new(ld_transport **out, const ld_aws_session *s);
  *  own (GetFunction, GetLayerVersion and downloads in ld_depcheck_scan). */
 void ld_aws_session__use_thread_transport(ld_transport *t);
 
+/* The token buckets of `s`'s account in `region` (NULL: the client paces itself). */
+typedef struct ld_rate_limiter *(*ld_limiter_for_fn)(void *ctx, ld_aws_session *s,
+						      const char *region);
+
+/** From now on, in the calling thread, the Lambda clients ld_aws_session__client() makes
+ *  draw on the buckets `fn` names (NULL ends it): the dependency checks' workers share
+ *  an account-region's buckets as the collector's pool does. */
+void ld_aws_session__use_thread_limiters(ld_limiter_for_fn fn, void *ctx);
+
 /** A Lambda client for `region` (NULL: the session's) counting into `calls` (may be NULL)
  *  on the session's own transport (one thread only); it copies the session's current
- *  credentials before every attempt. */
+ *  credentials before every attempt, and draws on the thread's buckets when it has any. */
 int ld_aws_session__client(ld_aws_client *out, ld_aws_session *s, const char *region,
 			   ld_api_calls *calls);
 

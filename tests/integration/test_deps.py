@@ -30,6 +30,7 @@ import re
 import secrets
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -408,6 +409,22 @@ class Deps(stack.StackTestCase):
         self.assertExit(many, 0)
         self.assertEqual(one.json["dependencies"], many.json["dependencies"])
         self.assertEqual(one.json["layers"], many.json["layers"])
+
+    def test_deps_reads_pace_under_rate(self):
+        # the package reads draw on the account-region's token buckets at --rate's rates, as
+        # the collector's pool does: at 1 GetFunction/s the reads cannot be quicker than that
+        fast = self.deps()
+        start = time.monotonic()
+        slow = self.deps("--rate", "get_function=1")
+        took = time.monotonic() - start
+        self.assertExit(slow, 0)
+        self.assertEqual(slow.json["dependencies"], fast.json["dependencies"])
+        self.assertEqual(slow.json["run"]["api_calls"], fast.json["run"]["api_calls"])
+        reads = len({(d["function"], d["qualifier"]) for d in fast.json["dependencies"]})
+        self.assertGreaterEqual(reads, 6)
+        # a bucket holds 3 tokens: each further read waits a second
+        self.assertGreaterEqual(took, reads - 3, msg=f"{reads} reads in {took:.2f} s, "
+                                f"{fast.json['run']['api_calls']}")
 
     def test_deps_osv_lists_advisories(self):
         r = self.deps("--osv", OSV_DIR, functions=["node-drift"])
