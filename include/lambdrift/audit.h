@@ -94,8 +94,11 @@ typedef struct {
 #define LD_AUDIT_OPTS_INIT { NULL, 180, 0, 0, NULL }
 
 /** Run the scan rules: those ld_rules[] marks LD_RULE_RUNS_SCAN (the alias, version,
- *  trigger and runtime rules and the posture ones). */
-int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts);
+ *  trigger and runtime rules and the posture ones). A rule `opts` selects whose data `inv`
+ *  lacks (an older snapshot without the IAM section or a function's resource policies, a
+ *  record the collector left unchecked) says nothing of it and adds a problem line to `inv`
+ *  naming the rules and functions, so the run is incomplete (exit 3), never clean. */
+int ld_audit_scan(ld_findings *out, ld_inventory *inv, const ld_audit_opts *opts);
 
 /** Sort findings: severity descending, then region, function, rule, qualifier. */
 void ld_findings_sort(ld_findings *f);

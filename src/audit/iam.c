@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "audit/findings.h"
+#include "audit/gaps.h"
 #include "audit/iam.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/iam.h"
@@ -153,19 +154,25 @@ static int add_document(stmt_set *s, const char *policy, const char *doc)
 	return 0;
 }
 
-/* The role's own statements; -1 when a policy it attaches is not in the inventory. */
-static int role_statements(stmt_set *s, const ld_iam_account *a, const ld_iam_role *r)
+/* The role's own statements; -1 when a policy it attaches is not in the inventory or does
+ * not parse, *bad naming it (borrowed). */
+static int role_statements(stmt_set *s, const ld_iam_account *a, const ld_iam_role *r,
+			   const char **bad)
 {
 	const ld_iam_policy *p;
 
-	for (size_t i = 0; i < r->ninline; i++)
+	for (size_t i = 0; i < r->ninline; i++) {
+		*bad = r->inline_policies[i].name;
 		if (add_document(s, r->inline_policies[i].name, r->inline_policies[i].document) < 0)
 			return -1;
+	}
 	for (size_t i = 0; i < r->nattached; i++) {
+		*bad = r->attached[i];
 		if (!(p = ld_iam_find_policy(a, r->attached[i])) ||
 		    add_document(s, p->arn, p->document) < 0)
 			return -1;
 	}
+	*bad = NULL;
 	return 0;
 }
 
@@ -489,8 +496,18 @@ typedef struct {
 	ld_findings *out;
 	const ld_inventory *inv;
 	const ld_audit_opts *opts;
+	ld_gaps *gaps;
 	stmt_set role, boundary;
 } iam_ctx;
+
+/* What the data lacks is said once per account (or account-region) and reason, naming the
+ * functions; these name what to do. */
+#define NO_IAM "the inventory holds no IAM data for the account (a snapshot taken by an " \
+	"older lambdrift or with these rules skipped, or its collection failed); take a " \
+	"new snapshot or scan AWS"
+#define NO_LOGS "the inventory holds no log groups for the account and region (a snapshot " \
+	"taken by an older lambdrift or with the rule skipped, or their collection " \
+	"failed); take a new snapshot or scan AWS"
 
 static int check_role(iam_ctx *c, const ld_function *fn, const ld_iam_account *a,
 		      const char *role, const char *group)
@@ -499,68 +516,127 @@ static int check_role(iam_ctx *c, const ld_function *fn, const ld_iam_account *a
 	const ld_iam_policy *bp = r && r->boundary ? ld_iam_find_policy(a, r->boundary) : NULL;
 	const char *account = fn->account ? fn->account : c->inv->account;
 	const char *partition = c->inv->partition ? c->inv->partition : "aws";
+	const char *bad = NULL;
 	ld_finding_id id;
-	bool with_boundary = false;
 	int error = 0;
 
 	set_dispose(&c->role);
 	set_dispose(&c->boundary);
-	if (r && role_statements(&c->role, a, r) < 0)
-		return 0; /* a policy is missing: the collector said so in a problem line */
-	if (bp && add_document(&c->boundary, bp->arn, bp->document) == 0)
-		with_boundary = true;
+	/* without every policy, or the boundary, neither rule can say what the role may do */
+	if (r && role_statements(&c->role, a, r, &bad) < 0)
+		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
+				   "execution role %s attaches policy %s, which the inventory "
+				   "does not hold or cannot read; take a new snapshot", role, bad);
+	if (r && r->boundary && (!bp || add_document(&c->boundary, bp->arn, bp->document) < 0))
+		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
+				   "the permissions boundary %s of execution role %s is not in "
+				   "the inventory or cannot be read; take a new snapshot",
+				   r->boundary, role);
 	if (r) {
 		id = ld_finding_id_of(fn, c->inv->account, "role-overprivileged", NULL, role);
 		error = check_overprivileged(c->out, &id, role, &c->role,
-					     with_boundary ? &c->boundary : NULL);
+					     r->boundary ? &c->boundary : NULL);
 	}
 	if (error == 0) {
 		id = ld_finding_id_of(fn, c->inv->account, "logging-denied", NULL, group);
 		error = check_logging(c->out, &id, role, group, partition, fn->region, account,
-				      &c->role, with_boundary ? &c->boundary : NULL, !r);
+				      &c->role, r && r->boundary ? &c->boundary : NULL, !r);
 	}
+	return error;
+}
+
+/* arn:PARTITION:iam::ACCOUNT:role/...: whether the role is of `account`. */
+static bool role_of(const char *role, const char *account)
+{
+	const char *p = role;
+	size_t n = strlen(account);
+
+	for (int i = 0; i < 4 && p; i++)
+		if ((p = strchr(p, ':')))
+			p++;
+	return p && !strncmp(p, account, n) && p[n] == ':';
+}
+
+/* The role rules, or why they cannot judge the function. */
+static int check_roles(iam_ctx *c, const ld_function *fn, const char *account,
+		       const char *role, const char *group)
+{
+	const ld_iam_account *a = ld_iam_find_account(c->inv->iam, account);
+
+	if (!a)
+		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false, NO_IAM);
+	if (a->unchecked) /* the collector's problem line says why, unless it was lost */
+		return ld_gaps_reported(c->gaps, a->unchecked)
+			       ? 0 : ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
+						 "%s", a->unchecked);
+	if (!role)
+		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
+				   "the inventory holds no execution role (Role) of the "
+				   "function's $LATEST; take a new snapshot");
+	/* only this account's roles were read; Lambda takes no other, so never judge one */
+	if (account && !role_of(role, account))
+		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
+				   "execution role %s is not of the account, whose IAM data alone "
+				   "was read", role);
+	if (!account && !ld_iam_find_role(a, role))
+		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
+				   "the account is unknown and its IAM data does not hold "
+				   "execution role %s", role);
+	return check_role(c, fn, a, role, group);
+}
+
+static int check_logs(iam_ctx *c, const ld_function *fn, const char *account,
+		      const char *group)
+{
+	const ld_log_groups *logs = ld_iam_find_logs(c->inv->iam, account, fn->region);
+	ld_finding_id id;
+	int error = 0;
+
+	if (!logs)
+		return ld_gaps_add(c->gaps, ld_gap_rules_logs, fn, account, true, NO_LOGS);
+	if (logs->unchecked)
+		return ld_gaps_reported(c->gaps, logs->unchecked)
+			       ? 0 : ld_gaps_add(c->gaps, ld_gap_rules_logs, fn, account, true,
+						 "%s", logs->unchecked);
+	/* a group that is not there does not exist yet: nothing is kept, nothing forever */
+	for (size_t i = 0; error == 0 && i < logs->ngroups; i++)
+		if (!strcmp(logs->groups[i].name, group)) {
+			id = ld_finding_id_of(fn, c->inv->account, "log-retention", NULL, group);
+			error = check_retention(c->out, &id, &logs->groups[i],
+						c->opts->log_retention_min);
+		}
 	return error;
 }
 
 static int check_function(iam_ctx *c, const ld_function *fn)
 {
 	const char *account = fn->account ? fn->account : c->inv->account;
-	const ld_iam_account *a = ld_iam_find_account(c->inv->iam, account);
-	const ld_log_groups *logs = ld_iam_find_logs(c->inv->iam, account, fn->region);
 	char *role = ld_function_role(fn), *group = ld_function_log_group(fn);
-	ld_finding_id id;
-	int error = 0;
+	int error;
 
 	if (!group) {
 		free(role);
 		return ld_error_oom();
 	}
-	/* the role must be in this account's data: one elsewhere was not collected */
-	if (a && !a->unchecked && role && strstr(role, account ? account : "\x01"))
-		error = check_role(c, fn, a, role, group);
-	for (size_t i = 0; error == 0 && logs && !logs->unchecked && i < logs->ngroups; i++)
-		if (!strcmp(logs->groups[i].name, group)) {
-			id = ld_finding_id_of(fn, c->inv->account, "log-retention", NULL, group);
-			error = check_retention(c->out, &id, &logs->groups[i],
-						c->opts->log_retention_min);
-		}
+	if ((error = check_roles(c, fn, account, role, group)) == 0)
+		error = check_logs(c, fn, account, group);
 	free(role);
 	free(group);
 	return error;
 }
 
-int ld_audit__iam(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts)
+int ld_audit__iam(ld_findings *out, ld_gaps *gaps, const ld_inventory *inv,
+		  const ld_audit_opts *opts)
 {
 	iam_ctx *c;
 	int error = 0;
 
-	if (!inv->iam)
-		return 0;
 	if (!(c = calloc(1, sizeof(*c))))
 		return ld_error_oom();
 	c->out = out;
 	c->inv = inv;
 	c->opts = opts;
+	c->gaps = gaps;
 	for (size_t i = 0; i < inv->nfunctions && error == 0; i++)
 		error = check_function(c, &inv->functions[i]);
 	set_dispose(&c->role);

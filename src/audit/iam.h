@@ -6,14 +6,18 @@
 #ifndef LD_AUDIT_IAM_H
 #define LD_AUDIT_IAM_H
 
+#include "audit/gaps.h"
 #include "lambdrift/audit.h"
 
 /**
- * Run the three rules over every function whose account's IAM data was collected (an
- * account left unchecked is the inventory's problem line, not a clean result).
+ * Run the three rules over every function. Where the data they read is missing (no IAM
+ * data or log groups for the account, a role's policy or boundary not held, an account left
+ * unchecked by the collector) they say nothing of the function and note a gap instead:
+ * never a clean result.
  * @return 0, LD_ERROR without memory
  */
-int ld_audit__iam(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts);
+int ld_audit__iam(ld_findings *out, ld_gaps *gaps, const ld_inventory *inv,
+		  const ld_audit_opts *opts);
 
 /** Whether `pattern` (IAM wildcards * and ?) matches `s`; actions compare casefolded. */
 bool ld_iam__wild_match(const char *pattern, const char *s, bool casefold);

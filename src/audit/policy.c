@@ -5,8 +5,9 @@
  * or SourceArn, may invoke), concurrency-unbounded (either, without reserved concurrency),
  * trigger-unqualified for permissions and URLs on the unqualified ARN, and layer-foreign
  * (a layer of another account that is not AWS's) from the layers of what the function
- * serves. A function whose policies could not be read says nothing here: the inventory's
- * problem line names the missing permission and the run is incomplete.
+ * serves. A function whose policies could not be read, or whose inventory lacks them (a
+ * snapshot taken before they were collected), says nothing here and notes a gap (gaps.h):
+ * a problem line, the run incomplete, never clean.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ typedef struct {
 	const ld_inventory *inv;
 	const ld_function *fn;
 	bool url_public, policy_public;
+	ld_gaps *gaps;
 } ctx;
 
 static const char *shown(const char *q)
@@ -238,8 +240,14 @@ static int concurrency_unbounded(ctx *c)
 	char *evidence;
 	int error;
 
-	if ((!c->url_public && !c->policy_public) || !p->concurrency_checked ||
-	    p->reserved_concurrency >= 0)
+	if (!c->url_public && !c->policy_public)
+		return 0;
+	if (!p->concurrency_checked) /* public, and the cap unknown: not clean */
+		return ld_gaps_add(c->gaps, ld_gap_rules_concurrency, c->fn,
+				   c->fn->account ? c->fn->account : c->inv->account, true,
+				   "the function is public but the inventory holds no reserved "
+				   "concurrency for it; take a new snapshot");
+	if (p->reserved_concurrency >= 0)
 		return 0;
 	if ((ev = ld_json_new_object())) {
 		ld_json_add_bool(ev, "url_public", c->url_public);
@@ -370,13 +378,41 @@ static int check_layers(ctx *c)
 	return error;
 }
 
-int ld_audit__policy_rules(ld_findings *out, const ld_inventory *inv, const ld_function *fn)
+#define NO_ACCESS "the inventory holds no resource policy records for these functions (a " \
+	"snapshot taken by an older lambdrift, or their collection failed); take a new " \
+	"snapshot or scan AWS"
+
+/* Note why the rules cannot judge the function: no record, or one left unchecked. */
+static int access_gap(ld_gaps *gaps, const ld_inventory *inv, const ld_function *fn,
+		      const ld_fn_policy *p)
 {
-	ctx c = { out, inv, fn, false, false };
+	const char *account = fn->account ? fn->account : inv->account;
+
+	if (!p)
+		return ld_gaps_add(gaps, ld_gap_rules_access, fn, account, true, NO_ACCESS);
+	/* the collector's problem line says why, unless it was lost */
+	if (ld_gaps_reported(gaps, p->unchecked))
+		return 0;
+	return ld_gaps_add(gaps, ld_gap_rules_access, fn, account, true, "%s", p->unchecked);
+}
+
+int ld_audit__policy_rules(ld_findings *out, ld_gaps *gaps, const ld_inventory *inv,
+			   const ld_function *fn)
+{
+	ctx c = { out, inv, fn, false, false, gaps };
 	const ld_fn_policy *p = fn->policy;
+	const char *account = fn->account ? fn->account : inv->account;
 	int error = check_layers(&c);
 
-	if (error < 0 || !p || p->unchecked)
+	if (error < 0)
+		return error;
+	if (!p || p->unchecked)
+		return access_gap(gaps, inv, fn, p);
+	/* a policy that opens a URL with no URL list read: url-public cannot tell */
+	if (!p->urls_checked && ld_fn_policy_names_url(p) &&
+	    (error = ld_gaps_add(gaps, ld_gap_rules_urls, fn, account, true,
+				 "a resource policy of the function names a function URL but "
+				 "the inventory holds no URL configs; take a new snapshot")) < 0)
 		return error;
 	for (size_t i = 0; i < p->npolicies && error == 0; i++)
 		error = check_policy(&c, &p->policies[i]);

@@ -13,6 +13,7 @@
 
 #include "audit/env.h"
 #include "audit/findings.h"
+#include "audit/gaps.h"
 #include "audit/policy.h"
 #include "audit/iam.h"
 #include "util/date.h"
@@ -25,6 +26,7 @@ typedef struct {
 	long today;   /* days since 1970-01-01, UTC */
 	long horizon; /* days */
 	ld_findings *out;
+	ld_gaps *gaps; /* what the posture rules could not judge */
 } scan_ctx;
 
 static ld_finding_id fid(const scan_ctx *s, const char *rule, const ld_function *fn,
@@ -382,23 +384,27 @@ static int scan_function(const scan_ctx *s, const ld_function *fn)
 	}
 	if (error == 0 && (error = check_latest_drift(s, fn)) == 0 &&
 	    (error = check_unpublished(s, fn)) == 0 && (error = check_runtimes(s, fn)) == 0)
-		error = ld_audit__policy_rules(s->out, s->inv, fn);
+		error = ld_audit__policy_rules(s->out, s->gaps, s->inv, fn);
 	if (error == 0)
 		error = ld_audit__env(s->out, s->inv->account, fn);
 	return error;
 }
 
-int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts *opts)
+int ld_audit_scan(ld_findings *out, ld_inventory *inv, const ld_audit_opts *opts)
 {
 	ld_runtime_table own = { NULL, 0, NULL };
 	ld_audit_opts defaults = LD_AUDIT_OPTS_INIT;
+	ld_gaps gaps = { NULL, NULL, NULL, 0 };
 	scan_ctx s;
 	int error = 0;
 
 	if (!opts)
 		opts = &defaults;
+	gaps.rules = opts->rules;
+	gaps.inv = inv;
 	s.inv = inv;
 	s.out = out;
+	s.gaps = &gaps;
 	s.horizon = opts->horizon_days < 0 ? 0 : opts->horizon_days;
 	s.today = ld_date_of(opts->now ? opts->now : time(NULL));
 	s.runtimes = opts->runtimes;
@@ -412,7 +418,11 @@ int ld_audit_scan(ld_findings *out, const ld_inventory *inv, const ld_audit_opts
 	for (size_t i = 0; i < inv->ntriggers && error == 0; i++)
 		error = check_trigger(&s, &inv->triggers[i]);
 	if (error == 0)
-		error = ld_audit__iam(out, inv, opts);
+		error = ld_audit__iam(out, &gaps, inv, opts);
+	/* missing data is never clean: a problem line per gap, the run incomplete */
+	if (error == 0)
+		error = ld_gaps_report(&gaps, inv);
+	ld_gaps_dispose(&gaps);
 	ld_findings_select(out, opts->rules);
 	ld_findings_sort(out);
 	ld_runtime_table_dispose(&own);

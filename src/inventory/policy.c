@@ -520,13 +520,13 @@ static int bad(const char *file, const char *where, const char *member, const ch
 			     member, what);
 }
 
+/* Required: [] is "read, and there are none", which an absent list must not pass for. */
 static int load_policies(ld_fn_policy *p, const ld_json *arr, const char *file,
 			 const char *where)
 {
-	if (!arr || ld_json_is_null(arr))
-		return 0;
 	if (!ld_json_is_array(arr))
-		return bad(file, where, "resource_policies", "expected an array");
+		return bad(file, where, "resource_policies",
+			   "expected an array of the policies read ([] when there are none)");
 	for (size_t i = 0; i < ld_json_size(arr); i++) {
 		const ld_json *item = ld_json_at(arr, i);
 		const ld_json *q = ld_json_get(item, "qualifier");

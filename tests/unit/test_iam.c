@@ -172,6 +172,135 @@ static void test_iam__unchecked_account_is_skipped(void)
 	ld_inventory_dispose(&inv);
 }
 
+/* The problem lines of `inv`, one a line. */
+static void problem_lines(ld_buf *b, const ld_inventory *inv)
+{
+	ld_buf_clear(b);
+	for (size_t i = 0; i < inv->nproblems; i++)
+		ld_buf_printf(b, "%s\n", inv->problems[i]);
+}
+
+static int count_lines(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = text; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Scan `inv` with rules `only`/`skip` (one pattern each, NULL: none); no posture finding
+ * may come out of data that is not there. */
+static void scan_selected(ld_inventory *inv, const char *only, const char *skip)
+{
+	const char *o[1] = { only }, *k[1] = { skip };
+	ld_rule_selection sel = { o, only ? 1 : 0, k, skip ? 1 : 0 };
+	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
+	ld_findings f = { 0 };
+
+	opts.rules = &sel;
+	LD_REQUIRE(ld_audit_scan(&f, inv, &opts) == 0);
+	ld_findings_dispose(&f);
+}
+
+/* Missing data is never clean: a snapshot without the iam section (older lambdrift) leaves
+ * the three rules unchecked for every function, a problem line per account (and per
+ * account-region for the groups), unless the run skips them. */
+static void test_iam__missing_section_is_unchecked(void)
+{
+	ld_buf got = LD_BUF_INIT_CAP(1 << 16);
+	ld_inventory inv;
+	ld_findings f;
+
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	LD_REQUIRE(inv.complete && inv.nproblems == 0);
+	ld_iam_inventory_free(inv.iam);
+	inv.iam = NULL;
+	memset(&f, 0, sizeof(f));
+	LD_REQUIRE(ld_audit_scan(&f, &inv, NULL) == 0);
+	for (size_t i = 0; i < f.count; i++)
+		LD_CHECK(strcmp(f.items[i].rule, "role-overprivileged") &&
+			 strcmp(f.items[i].rule, "logging-denied") &&
+			 strcmp(f.items[i].rule, "log-retention"));
+	ld_findings_dispose(&f);
+	LD_CHECK(!inv.complete);
+	problem_lines(&got, &inv);
+	LD_CHECK_INT((int)inv.nproblems, 2);
+	LD_CHECK(strstr(got.ptr, "role-overprivileged and logging-denied unchecked for 20 "
+			 "functions in account 123456789012 (basic, bounded, cond, condsvc, "
+			 "customlog and 15 more): the inventory holds no IAM data") != NULL);
+	LD_CHECK(strstr(got.ptr, "log-retention unchecked for 20 functions in account "
+			 "123456789012 region us-east-1 (") != NULL);
+	ld_inventory_dispose(&inv);
+
+	/* skipped, they need nothing; selected alone, only they are named */
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	ld_iam_inventory_free(inv.iam);
+	inv.iam = NULL;
+	scan_selected(&inv, NULL, "l*g*-*");
+	problem_lines(&got, &inv);
+	LD_CHECK_STR(got.ptr, "role-overprivileged unchecked for 20 functions in account "
+			      "123456789012 (basic, bounded, cond, condsvc, customlog and 15 more): "
+			      "the inventory holds no IAM data for the account (a snapshot taken by "
+			      "an older lambdrift or with these rules skipped, or its collection "
+			      "failed); take a new snapshot or scan AWS\n");
+	ld_inventory_dispose(&inv);
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	ld_iam_inventory_free(inv.iam);
+	inv.iam = NULL;
+	scan_selected(&inv, "runtime-*", NULL);
+	LD_CHECK(inv.complete);
+	LD_CHECK_INT((int)inv.nproblems, 0);
+	ld_inventory_dispose(&inv);
+	ld_buf_dispose(&got);
+}
+
+/* An account record the collector left unchecked says so once: its own problem line when
+ * the inventory has it, else a line of the scan's; and data present in part (a policy or a
+ * boundary the role names but the inventory lacks) is unchecked too, not judged without. */
+static void test_iam__partial_data_is_unchecked(void)
+{
+	ld_buf got = LD_BUF_INIT_CAP(1 << 16);
+	ld_iam_account *a;
+	ld_inventory inv;
+
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	LD_REQUIRE((inv.iam->accounts[0].unchecked = strdup("AccessDenied: iam:Get")));
+	LD_REQUIRE(ld_inventory_problem(&inv, "account 123456789012: role-overprivileged, "
+					"logging-denied unchecked: AccessDenied: iam:Get") == 0);
+	scan_selected(&inv, NULL, NULL);
+	LD_CHECK_INT((int)inv.nproblems, 1);
+	ld_inventory_dispose(&inv);
+
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	LD_REQUIRE((inv.iam->accounts[0].unchecked = strdup("AccessDenied: iam:Get")));
+	scan_selected(&inv, NULL, NULL);
+	problem_lines(&got, &inv);
+	LD_CHECK(!inv.complete);
+	LD_CHECK(strstr(got.ptr, "role-overprivileged and logging-denied unchecked for 20 "
+			 "functions in account 123456789012 (") != NULL);
+	LD_CHECK(strstr(got.ptr, "): AccessDenied: iam:Get\n") != NULL);
+	ld_inventory_dispose(&inv);
+
+	/* the managed policy basic-role attaches, and bounded-role's boundary, renamed away */
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	a = &inv.iam->accounts[0];
+	for (size_t i = 0; i < a->npolicies; i++)
+		if (strstr(a->policies[i].arn, "AWSLambdaBasicExecutionRole") ||
+		    strstr(a->policies[i].arn, "logs-boundary"))
+			a->policies[i].arn[strlen(a->policies[i].arn) - 1] = '#';
+	scan_selected(&inv, NULL, NULL);
+	problem_lines(&got, &inv);
+	LD_CHECK(strstr(got.ptr, "unchecked for 1 function in account 123456789012 "
+			 "(bounded): the permissions boundary arn:aws:iam::123456789012:policy/"
+			 "logs-boundary of execution role") != NULL);
+	LD_CHECK(strstr(got.ptr, "(basic): execution role arn:aws:iam::123456789012:role/"
+			 "basic-role attaches policy arn:aws:iam::aws:policy/service-role/"
+			 "AWSLambdaBasicExecutionRole, which the inventory does not hold") != NULL);
+	LD_CHECK_INT(count_lines(got.ptr, "\n"), (int)inv.nproblems);
+	ld_inventory_dispose(&inv);
+	ld_buf_dispose(&got);
+}
+
 static void test_iam__wildcards(void)
 {
 	LD_CHECK(ld_iam__wild_match("s3:Get*", "s3:GetObject", true));
@@ -453,6 +582,8 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_iam__rules_fire_exactly),
 	LD_TEST(test_iam__snapshot_round_trip),
 	LD_TEST(test_iam__unchecked_account_is_skipped),
+	LD_TEST(test_iam__missing_section_is_unchecked),
+	LD_TEST(test_iam__partial_data_is_unchecked),
 	LD_TEST(test_iam__wildcards),
 	LD_TEST(test_iam__collect_pages_and_decodes),
 	LD_TEST(test_iam__collect_missing_role_and_bad_policy),

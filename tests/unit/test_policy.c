@@ -65,7 +65,7 @@ static void test_policy__statements(void)
 }
 
 /* "rule function" lines of a scan's findings, sorted as the scan sorts them. */
-static char *scan_lines(const ld_inventory *inv)
+static char *scan_lines(ld_inventory *inv)
 {
 	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
 	ld_findings f = { 0 };
@@ -159,29 +159,128 @@ static void test_policy__snapshot_round_trip(void)
 	ld_inventory_dispose(&slim);
 }
 
-static void test_policy__bad_access_member(void)
+static ld_function *function_named(ld_inventory *inv, const char *name)
 {
-	char path[] = "/tmp/ld-policy-XXXXXX";
-	const char *text = "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[\"us-east-1\"],"
-			   "\"functions\":[{\"name\":\"f\",\"region\":\"us-east-1\",\"versions\":[],"
-			   "\"aliases\":[],\"access\":{\"reserved_concurrency\":-3}}]}";
+	for (size_t i = 0; i < inv->nfunctions; i++)
+		if (!strcmp(inv->functions[i].name, name))
+			return &inv->functions[i];
+	ld_test_fail(__FILE__, __LINE__, "no function %s", name);
+	return NULL;
+}
+
+static char *joined_problems(const ld_inventory *inv)
+{
+	ld_buf b = LD_BUF_INIT;
+	for (size_t i = 0; i < inv->nproblems; i++)
+		ld_buf_printf(&b, "%s\n", inv->problems[i]);
+	return ld_buf_detach(&b);
+}
+
+/* Missing data is never clean: no access record (a snapshot of an older lambdrift), URLs
+ * not listed although a policy names one, the concurrency of a public function not read:
+ * each leaves the rules it feeds unchecked for that function (a problem line, the run
+ * incomplete) unless the run skips them; a record the collector left unchecked, whose
+ * problem line the inventory carries, is said once. */
+static void test_policy__missing_access_is_unchecked(void)
+{
+	const char *skip[] = { "url-*", "policy-*", "concurrency-*", "trigger-*" };
+	ld_rule_selection sel = { NULL, 0, skip, 4 };
+	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
+	ld_findings f = { 0 };
 	ld_inventory inv;
-	int fd;
+	ld_function *fn;
+	char *lines, *problems;
 
 	ld_inventory_init(&inv);
-	LD_REQUIRE((fd = mkstemp(path)) >= 0);
-	LD_REQUIRE(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	LD_CHECK_INT(ld_inventory_load(&inv, path), LD_EINVALID);
-	LD_CHECK(strstr(ld_error_last()->message, "reserved_concurrency") != NULL);
-	unlink(path);
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	LD_REQUIRE(inv.nproblems == 1); /* the unchecked function's, as the collector writes */
+	fn = function_named(&inv, "layers");
+	ld_fn_policy_free(fn->policy);
+	fn->policy = NULL;
+	function_named(&inv, "url-iam")->policy->urls_checked = false;
+	function_named(&inv, "deputy")->policy->concurrency_checked = false;
+	LD_REQUIRE((lines = scan_lines(&inv)) != NULL);
+	LD_CHECK_INT(count(lines, "concurrency-unbounded deputy"), 0);
+	LD_CHECK_INT(count(lines, "layer-foreign layers"), 1); /* reads no access record */
+	LD_REQUIRE((problems = joined_problems(&inv)));
+	LD_CHECK(!inv.complete);
+	LD_CHECK_STR(problems,
+		     "GetPolicy of unchecked in us-east-1 was denied (lambda:GetPolicy needed)\n"
+		     "concurrency-unbounded unchecked for 1 function in account 123456789012 "
+		     "region us-east-1 (deputy): the function is public but the inventory holds "
+		     "no reserved concurrency for it; take a new snapshot\n"
+		     "url-public, policy-public, concurrency-unbounded and trigger-unqualified "
+		     "unchecked for 1 function in account 123456789012 region us-east-1 (layers): "
+		     "the inventory holds no resource policy records for these functions (a "
+		     "snapshot taken by an older lambdrift, or their collection failed); take a "
+		     "new snapshot or scan AWS\n"
+		     "url-public and trigger-unqualified unchecked for 1 function in account "
+		     "123456789012 region us-east-1 (url-iam): a resource policy of the function "
+		     "names a function URL but the inventory holds no URL configs; take a new "
+		     "snapshot\n");
+	free(lines);
+	free(problems);
 	ld_inventory_dispose(&inv);
+
+	/* skipped, the rules need none of it */
+	ld_inventory_init(&inv);
+	LD_REQUIRE(ld_inventory_load(&inv, FIXTURE) == 0);
+	fn = function_named(&inv, "layers");
+	ld_fn_policy_free(fn->policy);
+	fn->policy = NULL;
+	opts.rules = &sel;
+	LD_REQUIRE(ld_audit_scan(&f, &inv, &opts) == 0);
+	LD_CHECK_INT((int)inv.nproblems, 1);
+	ld_findings_dispose(&f);
+	ld_inventory_dispose(&inv);
+}
+
+static int load_text(ld_inventory *inv, const char *text)
+{
+	char path[] = "/tmp/ld-policy-XXXXXX";
+	int fd, error;
+
+	ld_inventory_init(inv);
+	if ((fd = mkstemp(path)) < 0)
+		return -100;
+	error = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -100;
+	close(fd);
+	if (error == 0)
+		error = ld_inventory_load(inv, path);
+	unlink(path);
+	return error;
+}
+
+/* A bad value is refused; so is a record without its policy list, which would otherwise
+ * read as "read, and none" (clean) when nothing says the policies were read. */
+static void test_policy__bad_access_member(void)
+{
+#define ACCESS_FN(access) "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[\"us-east-1\"]," \
+	"\"functions\":[{\"name\":\"f\",\"region\":\"us-east-1\",\"versions\":[]," \
+	"\"aliases\":[],\"access\":" access "}]}"
+	ld_inventory inv;
+
+	LD_CHECK_INT(load_text(&inv, ACCESS_FN("{\"resource_policies\":[],"
+					       "\"reserved_concurrency\":-3}")), LD_EINVALID);
+	LD_CHECK(strstr(ld_error_last()->message, "reserved_concurrency") != NULL);
+	ld_inventory_dispose(&inv);
+	LD_CHECK_INT(load_text(&inv, ACCESS_FN("{\"urls\":null}")), LD_EINVALID);
+	LD_CHECK(strstr(ld_error_last()->message, "access.resource_policies") != NULL);
+	ld_inventory_dispose(&inv);
+	LD_CHECK_INT(load_text(&inv, ACCESS_FN("{\"resource_policies\":[]}")), 0);
+	LD_CHECK(inv.functions[0].policy && !inv.functions[0].policy->npolicies);
+	ld_inventory_dispose(&inv);
+	LD_CHECK_INT(load_text(&inv, ACCESS_FN("null")), 0);
+	LD_CHECK(!inv.functions[0].policy); /* not collected: the scan says unchecked */
+	ld_inventory_dispose(&inv);
+#undef ACCESS_FN
 }
 
 const ld_test ld_tests[] = {
 	LD_TEST(test_policy__statements),
 	LD_TEST(test_policy__rules_fire_and_traps_stay_clean),
 	LD_TEST(test_policy__snapshot_round_trip),
+	LD_TEST(test_policy__missing_access_is_unchecked),
 	LD_TEST(test_policy__bad_access_member),
 	{ NULL, NULL }
 };

@@ -299,11 +299,21 @@ static const uint8_t *run_key(const run *r)
 	return r->s ? r->s->digest_key : offline_key;
 }
 
+/* The inventories here are built by hand without the posture data (IAM, resource
+ * policies), which the rules reading it would report unchecked, the run incomplete: those
+ * rules are skipped, so completeness is verify's own. */
+static const char *const no_posture[] = { "role-overprivileged", "logging-denied",
+					  "log-retention", "url-public", "policy-public",
+					  "concurrency-unbounded", "trigger-unqualified" };
+static const ld_rule_selection without_posture = { NULL, 0, no_posture,
+						   sizeof(no_posture) / sizeof(no_posture[0]) };
+
 static void go(run *r)
 {
 	ld_audit_opts a = LD_AUDIT_OPTS_INIT;
 	ld_inventory_sort(&r->inv);
 	a.now = 1700000000;
+	a.rules = &without_posture;
 	r->error = r->v ? ld_verify_run(&r->out, &r->inv, r->s, r->v, &a) : LD_ERROR;
 	if (r->error < 0)
 		fprintf(stderr, "verify: %s\n", ld_error_last()->message);
