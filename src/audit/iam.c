@@ -204,10 +204,19 @@ static bool has_action(const stmt *x, const char *action)
 	return any_match(x->action, action, true);
 }
 
-/* A permissions boundary, when the role has one whose document is known, must allow too. */
-static bool boundary_allows(const stmt_set *b, const char *action, const char *res)
+/*
+ * A permissions boundary, when the role has one, must allow too: IAM grants the
+ * intersection of the identity policies and the boundary (an explicit Deny in either wins).
+ * `res` NULL asks about every resource ("*"). With `blanket`, only an Allow without a
+ * Condition counts (role-overprivileged asks about unconditioned grants, and a grant the
+ * boundary allows only under a condition is conditioned); logging-denied asks whether the
+ * function may write at all, where a Condition it may well meet does not stop it. *by, when
+ * given, receives the boundary statement that allows (for the evidence).
+ */
+static bool boundary_allows(const stmt_set *b, const char *action, const char *res,
+			    bool blanket, const stmt **by)
 {
-	bool allowed = false;
+	const stmt *allowed = NULL;
 
 	if (!b)
 		return true;
@@ -217,9 +226,12 @@ static bool boundary_allows(const stmt_set *b, const char *action, const char *r
 			continue;
 		if (!x->allow && !x->conditional)
 			return false;
-		allowed = allowed || x->allow;
+		if (x->allow && (!blanket || !x->conditional) && !allowed)
+			allowed = x;
 	}
-	return allowed;
+	if (by)
+		*by = allowed;
+	return allowed != NULL;
 }
 
 /* --- role-overprivileged ---------------------------------------------------------- */
@@ -277,19 +289,27 @@ static void note_services(service_set *set, const ld_json *list)
 			note_service(set, ld_json_str(ld_json_at(list, i)));
 }
 
-/* Every service any statement names, in Action or NotAction, Allow or Deny. */
-static void role_services(service_set *set, const stmt_set *s)
+/* Every service any statement names, in Action or NotAction, Allow or Deny, of the role's
+ * policies and of its boundary: Allow "*" under a boundary that allows "logs:*" grants the
+ * whole of logs, a service only the boundary names. */
+static void role_services(service_set *set, const stmt_set *s, const stmt_set *b)
 {
 	set->n = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		note_services(set, s->items[i].action);
 		note_services(set, s->items[i].not_action);
 	}
+	for (size_t i = 0; b && i < b->n; i++) {
+		note_services(set, b->items[i].action);
+		note_services(set, b->items[i].not_action);
+	}
 }
 
 /* Whether Allow `x` grants `action` on every resource and nothing takes it away: no
- * unconditioned Deny on every resource covers it, and the boundary (if any) allows it. */
-static bool grant_holds(const stmt_set *s, const stmt_set *b, const stmt *x, const char *action)
+ * unconditioned Deny on every resource covers it, and the boundary (if any) allows it on
+ * every resource without a condition (*by: the boundary statement that does). */
+static bool grant_holds(const stmt_set *s, const stmt_set *b, const stmt *x, const char *action,
+			const stmt **by)
 {
 	if (!has_action(x, action))
 		return false;
@@ -298,7 +318,7 @@ static bool grant_holds(const stmt_set *s, const stmt_set *b, const stmt *x, con
 		if (!d->allow && !d->conditional && on_everything(d) && has_action(d, action))
 			return false;
 	}
-	return boundary_allows(b, action, NULL);
+	return boundary_allows(b, action, NULL, true, by);
 }
 
 static int add_action(ld_json *actions, const char *a)
@@ -307,20 +327,25 @@ static int add_action(ld_json *actions, const char *a)
 }
 
 /* The broad grants of one unconditioned Allow on everything into `actions`; *kind is "all",
- * "not-action", "service" or "escalation" (the broadest found), NULL when none. */
-static int statement_grants(ld_json *actions, const char **kind, const stmt_set *s,
-			    const stmt_set *b, const service_set *svc, const stmt *x)
+ * "not-action", "service" or "escalation" (the broadest found), NULL when none; *bexcept
+ * the NotAction list of the boundary statement that leaves all but a few services. */
+static int statement_grants(ld_json *actions, const char **kind, const ld_json **bexcept,
+			    const stmt_set *s, const stmt_set *b, const service_set *svc,
+			    const stmt *x)
 {
 	char probe[SERVICE_LEN + 8];
 	bool whole[MAX_SERVICES] = { false };
+	const stmt *by = NULL;
 
-	if (grant_holds(s, b, x, PROBE_ALL)) {
-		*kind = x->not_action ? "not-action" : "all";
+	*bexcept = NULL;
+	if (grant_holds(s, b, x, PROBE_ALL, &by)) {
+		*bexcept = by ? by->not_action : NULL;
+		*kind = x->not_action || *bexcept ? "not-action" : "all";
 		return add_action(actions, "*");
 	}
 	for (size_t i = 0; i < svc->n; i++) {
 		snprintf(probe, sizeof(probe), "%s:#", svc->names[i]);
-		if (!(whole[i] = grant_holds(s, b, x, probe)))
+		if (!(whole[i] = grant_holds(s, b, x, probe, NULL)))
 			continue;
 		*kind = "service";
 		snprintf(probe, sizeof(probe), "%s:*", svc->names[i]);
@@ -332,7 +357,7 @@ static int statement_grants(ld_json *actions, const char **kind, const stmt_set 
 		for (size_t i = 0; i < svc->n && !covered; i++)
 			covered = whole[i] && !strncasecmp(*e, svc->names[i], strlen(svc->names[i])) &&
 				  (*e)[strlen(svc->names[i])] == ':';
-		if (covered || !grant_holds(s, b, x, *e))
+		if (covered || !grant_holds(s, b, x, *e, NULL))
 			continue;
 		if (!*kind)
 			*kind = "escalation";
@@ -353,26 +378,32 @@ static int check_overprivileged(ld_findings *out, const ld_finding_id *id, const
 	int error = svc ? 0 : LD_ERROR;
 
 	if (svc)
-		role_services(svc, s);
+		role_services(svc, s, b);
 	for (size_t i = 0; i < s->n && error == 0 && ev && grants; i++) {
 		const stmt *x = &s->items[i];
 		const char *kind = NULL;
+		const ld_json *bexcept = NULL;
 		if (!x->allow || x->conditional || !on_everything(x))
 			continue;
 		if (!(actions = ld_json_new_array()) ||
-		    (error = statement_grants(actions, &kind, s, b, svc, x)) < 0 || !kind) {
+		    (error = statement_grants(actions, &kind, &bexcept, s, b, svc, x)) < 0 ||
+		    !kind) {
 			ld_json_free(actions);
 			continue;
 		}
 		statement_label(label, sizeof(label), x);
 		if (!count++)
-			snprintf(first, sizeof(first), "%s on * (policy %s, statement %s)",
-				 !strcmp(kind, "not-action") ? "every action but its NotAction list"
-				 : ld_json_str(ld_json_at(actions, 0)), x->policy, label);
+			snprintf(first, sizeof(first), "%s on * (policy %s, statement %s%s)",
+				 !strcmp(kind, "not-action") ? "every action but a NotAction list"
+				 : ld_json_str(ld_json_at(actions, 0)), x->policy, label,
+				 b ? ", within its permissions boundary" : "");
+		/* under a boundary, what is granted is what both allow: the evidence names it */
 		if (!(g = ld_json_new_object()) || ld_json_add_str(g, "policy", x->policy) < 0 ||
 		    ld_json_add_str(g, "statement", label) < 0 ||
 		    ld_json_add_str(g, "kind", kind) < 0 || ld_json_add(g, "actions", actions) < 0 ||
 		    (x->not_action && ld_json_add(g, "except", ld_json_dup(x->not_action)) < 0) ||
+		    (b && b->n && ld_json_add_str(g, "boundary", b->items[0].policy) < 0) ||
+		    (bexcept && ld_json_add(g, "boundary_except", ld_json_dup(bexcept)) < 0) ||
 		    ld_json_append(grants, g) < 0)
 			error = LD_ERROR;
 	}
@@ -411,7 +442,7 @@ static bool allowed_on(const stmt_set *s, const stmt_set *b, const char *action,
 			else if (!x->conditional)
 				deny = true;
 		}
-		if (allow && !deny && boundary_allows(b, action, res[r]))
+		if (allow && !deny && boundary_allows(b, action, res[r], false, NULL))
 			return true;
 	}
 	return false;

@@ -172,6 +172,43 @@ static void test_iam__unchecked_account_is_skipped(void)
 	ld_inventory_dispose(&inv);
 }
 
+/* A permissions boundary limits what the role is granted to what both allow (IAM's
+ * intersection), over fixtures/inventory/boundary.json, every role Allow * on * (or s3:*)
+ * under a different boundary: logs:* and a bucket's s3 leave logs:* (reduced evidence); a
+ * boundary of the log writes and a bucket, one of * under a Condition, and one whose Deny
+ * takes s3 away leave nothing; * stays *; NotAction in the boundary is "not-action"; an
+ * escalation action the boundary allows still fires. logging-denied: a boundary without the
+ * log writes denies them, one that allows them under a Condition does not. */
+static void test_iam__boundary_intersects(void)
+{
+	ld_buf got = LD_BUF_INIT_CAP(1 << 16);
+	const ld_finding *x;
+	ld_findings f;
+
+	LD_REQUIRE(scan("fixtures/inventory/boundary.json", false, 0, &f) == 0);
+	posture_lines(&got, &f);
+	LD_CHECK_STR(got.ptr, "role-overprivileged bnd-logs\n"
+			      "role-overprivileged bnd-notaction\n"
+			      "role-overprivileged bnd-pass\n"
+			      "role-overprivileged bnd-star\n"
+			      "logging-denied bnd-nologs\n");
+	LD_REQUIRE((x = find(&f, "role-overprivileged", "bnd-logs")));
+	LD_CHECK(strstr(x->evidence, "\"actions\":[\"logs:*\"],\"boundary\":\"arn:aws:iam::"
+			"123456789012:policy/bnd-logs-boundary\",\"kind\":\"service\"") != NULL);
+	LD_CHECK(strstr(x->message, "allows logs:* on * (policy p, statement Everything, within "
+			"its permissions boundary)") != NULL);
+	LD_REQUIRE((x = find(&f, "role-overprivileged", "bnd-notaction")));
+	LD_CHECK(strstr(x->evidence, "\"boundary_except\":[\"iam:*\",\"organizations:*\"],"
+			"\"kind\":\"not-action\"") != NULL);
+	LD_REQUIRE((x = find(&f, "role-overprivileged", "bnd-pass")));
+	LD_CHECK(strstr(x->evidence, "\"actions\":[\"iam:PassRole\"]") != NULL);
+	LD_CHECK(strstr(x->evidence, "\"kind\":\"escalation\"") != NULL);
+	LD_REQUIRE((x = find(&f, "role-overprivileged", "bnd-star")));
+	LD_CHECK(strstr(x->evidence, "\"kind\":\"all\"") != NULL);
+	ld_findings_dispose(&f);
+	ld_buf_dispose(&got);
+}
+
 /* The problem lines of `inv`, one a line. */
 static void problem_lines(ld_buf *b, const ld_inventory *inv)
 {
@@ -582,6 +619,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_iam__rules_fire_exactly),
 	LD_TEST(test_iam__snapshot_round_trip),
 	LD_TEST(test_iam__unchecked_account_is_skipped),
+	LD_TEST(test_iam__boundary_intersects),
 	LD_TEST(test_iam__missing_section_is_unchecked),
 	LD_TEST(test_iam__partial_data_is_unchecked),
 	LD_TEST(test_iam__wildcards),
