@@ -25,7 +25,8 @@
 typedef enum {
 	LD_EXIT_OK = 0,         /* nothing at or above --fail-on */
 	LD_EXIT_FINDINGS = 1,   /* findings at or above --fail-on */
-	LD_EXIT_USAGE = 2,      /* bad command line, spec or input file; output not written */
+	LD_EXIT_USAGE = 2,      /* bad command line, spec or input file; or an output not
+				   written, which outranks INCOMPLETE (3 says it was) */
 	LD_EXIT_INCOMPLETE = 3  /* data is missing: auth, network, throttling, partial snapshot */
 } ld_exit_code;
 
@@ -434,6 +435,8 @@ typedef struct {
 	char *path; /* NULL for stdout */
 	char *tmp;  /* NULL when writing to `path` directly (a device or FIFO) */
 	bool created; /* tmp exists on disk and must be removed unless renamed */
+	const char *opt;  /* the option that named it ("--output"), for messages */
+	const char *what; /* what goes there ("report"), for messages */
 } ld_cli_out;
 
 /** Check before any work that `path` ("-" or NULL: stdout) can be written: not a
@@ -441,13 +444,26 @@ typedef struct {
  *  message ("--output"), `cmd` the command whose --help the message points at. @return 0, or LD_EXIT_USAGE after printing an error */
 int ld_cli_out_check(const char *path, const char *what, const char *cmd);
 
-/** Open `path` ("-" or NULL: stdout). A path that exists and is not a regular file
- *  (/dev/null, a FIFO) is written directly: renaming over it would replace the device.
- *  @return 0, or -1 after printing an error */
-int ld_cli_out_open(ld_cli_out *o, const char *path);
-/** Flush, close and rename into place. @return 0, or -1 after printing an error */
+/** Open `path` ("-" or NULL: stdout) for the `what` ("report") that option `opt`
+ *  ("--output") asked for; messages about it name both and the path. A path that exists
+ *  and is not a regular file (/dev/null, a FIFO) is written directly: renaming over it
+ *  would replace the device. @return 0, or -1 after printing an error */
+int ld_cli_out_open(ld_cli_out *o, const char *path, const char *opt, const char *what);
+/** Write `n` bytes to `o`. @return 0, or -1 after printing an error naming the path and
+ *  the system's reason and dropping the output */
+int ld_cli_out_write(ld_cli_out *o, const void *p, size_t n);
+/** After a writer given o->fp failed with library error `error`: print its message naming
+ *  where the output was going, and drop the output. @return LD_EXIT_USAGE */
+int ld_cli_out_fail(ld_cli_out *o, int error);
+/** Flush, close and rename into place. @return 0, or -1 after printing an error naming the
+ *  path and the system's reason */
 int ld_cli_out_commit(ld_cli_out *o);
 /** Drop an uncommitted output (removes the temp file). Accepts a zeroed struct. */
 void ld_cli_out_abort(ld_cli_out *o);
+/** At exit: flush and close stdout, whose failure (a full disk) is never a success. A
+ *  failure ld_cli_out already reported is not reported again. @return `rc`, or
+ *  LD_EXIT_USAGE when stdout could not be written (an output failure outranks 3, which
+ *  promises the report was written) */
+int ld_cli_close_stdout(int rc);
 
 #endif

@@ -60,14 +60,8 @@ static int create(const char *report, const baseline_args *a)
 		ld_cli_fail_opt(error, "baseline", NULL);
 		goto done;
 	}
-	if (ld_cli_out_open(&out, a->output) < 0)
-		goto done;
-	if (fwrite(doc.ptr, 1, doc.size, out.fp) != doc.size) {
-		ld_cli_errorf("cannot write the baseline");
-		ld_cli_out_abort(&out);
-		goto done;
-	}
-	if (ld_cli_out_commit(&out) < 0)
+	if (ld_cli_out_open(&out, a->output, "--output", "baseline") < 0 ||
+	    ld_cli_out_write(&out, doc.ptr, doc.size) < 0 || ld_cli_out_commit(&out) < 0)
 		goto done;
 	if (a->output && strcmp(a->output, "-"))
 		fprintf(stderr, "lambdrift: wrote %zu %s to %s\n", n, n == 1 ? "entry" : "entries",

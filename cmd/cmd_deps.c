@@ -35,7 +35,8 @@ static const ld_cmd_doc deps_doc = {
 	"Answers \"where do we run lodash 4.17.15?\" across an account.",
 	"EXIT CODES\n"
 	"  0  every served package and layer was read\n"
-	"  2  usage error, or an unreadable --osv\n"
+	"  2  usage error, an unreadable --osv, or the list could not be written (also\n"
+	"     of an incomplete run)\n"
 	"  3  incomplete: something could not be collected, downloaded or read; what was\n"
 	"     read is still listed, and the problems are named\n"
 	"\n"
@@ -77,15 +78,15 @@ static int write_list(const ld_dep_rows *rows, const ld_depcheck *c, const ld_in
 	}
 	ld_depcheck_layers(c, layers, in.nlayers);
 	in.layers = layers;
-	if (ld_cli_out_open(&out, a->output) != 0)
+	if (ld_cli_out_open(&out, a->output, "--output", "dependency list") != 0)
 		error = LD_EUSAGE;
 	else if ((error = ld_report_deps(out.fp, &in, format)) < 0)
-		ld_cli_out_abort(&out);
+		ld_cli_out_fail(&out, error);
 	free(layers);
-	if (error == LD_EUSAGE)
-		return LD_EXIT_USAGE;
+	/* a list asked for and not written is an output failure (2), even of an incomplete
+	 * run: 3 promises the list was written */
 	if (error < 0)
-		return ld_cli_fail(error);
+		return LD_EXIT_USAGE;
 	return ld_cli_out_commit(&out) == 0 ? LD_EXIT_OK : LD_EXIT_USAGE;
 }
 

@@ -92,14 +92,8 @@ static int write_zip(const ld_buf *zip, const char *path)
 	char sha[LD_PACKAGE_SHA256_LEN + 1];
 	ld_cli_out out;
 
-	if (ld_cli_out_open(&out, path) < 0)
-		return LD_EXIT_USAGE;
-	if (fwrite(zip->ptr, 1, zip->size, out.fp) != zip->size) {
-		ld_cli_errorf("cannot write '%s'", to_stdout ? "standard output" : path);
-		ld_cli_out_abort(&out);
-		return LD_EXIT_USAGE;
-	}
-	if (ld_cli_out_commit(&out) < 0)
+	if (ld_cli_out_open(&out, path, "--output", "package") < 0 ||
+	    ld_cli_out_write(&out, zip->ptr, zip->size) < 0 || ld_cli_out_commit(&out) < 0)
 		return LD_EXIT_USAGE;
 	/* what a release script compares with the CodeSha256 Lambda reports after the upload;
 	 * on stderr when the zip itself is on stdout */

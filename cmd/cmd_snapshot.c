@@ -23,7 +23,7 @@ static const ld_cmd_doc snapshot_doc = {
 	"'lambdrift scan --inventory FILE' audits it later without AWS access.",
 	"EXIT CODES\n"
 	"  0  the snapshot is complete\n"
-	"  2  usage error, or the file could not be written\n"
+	"  2  usage error, or the file could not be written (also when incomplete)\n"
 	"  3  incomplete: credentials, network or throttling failures; whatever was\n"
 	"     collected is still written, marked incomplete\n"
 	"\n"
@@ -39,20 +39,15 @@ static const ld_cmd_doc snapshot_doc = {
 static int write_snapshot(const ld_inventory *inv, const char *path)
 {
 	ld_buf doc = LD_BUF_INIT_CAP(SNAPSHOT_CAP);
-	ld_cli_out out = { NULL, NULL, NULL, false };
+	ld_cli_out out = { 0 };
 	int error, rc = LD_EXIT_USAGE;
 
 	if ((error = ld_inventory_write(&doc, inv)) < 0) {
 		rc = ld_cli_fail(error);
 		goto done;
 	}
-	if (ld_cli_out_open(&out, path) < 0)
-		goto done;
-	if (fwrite(doc.ptr, 1, doc.size, out.fp) != doc.size) {
-		ld_cli_errorf("cannot write '%s'", path);
-		goto done;
-	}
-	if (ld_cli_out_commit(&out) < 0)
+	if (ld_cli_out_open(&out, path, "--output", "snapshot") < 0 ||
+	    ld_cli_out_write(&out, doc.ptr, doc.size) < 0 || ld_cli_out_commit(&out) < 0)
 		goto done;
 	rc = LD_EXIT_OK;
 done:

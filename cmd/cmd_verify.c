@@ -75,7 +75,8 @@ static const ld_cmd_doc verify_doc = {
 	"  2  usage error; the repository or tag does not exist; a branch or other moving\n"
 	"     ref without --allow-ref; a missing or invalid spec (the message names the\n"
 	"     file, JSON path and problem); an unreadable --inventory or --runtime-table\n"
-	"     file\n"
+	"     file; a report or --attest record that could not be written, also of an\n"
+	"     incomplete run\n"
 	"  3  incomplete: credentials, network or throttling failures, a package that\n"
 	"     could not be downloaded, or a snapshot marked incomplete; the report is\n"
 	"     still written (marked incomplete) and 3 wins over 1; KMS could not sign the\n"
@@ -240,14 +241,11 @@ static int write_release(const ld_buf *envelope, const char *path)
 	ld_cli_out out;
 
 	memset(&out, 0, sizeof(out));
-	if (ld_cli_out_open(&out, path) < 0)
-		return LD_EXIT_INCOMPLETE;
-	if (fwrite(envelope->ptr, 1, envelope->size, out.fp) != envelope->size) {
-		ld_cli_errorf("cannot write the release record %s", path);
-		ld_cli_out_abort(&out);
-		return LD_EXIT_INCOMPLETE;
-	}
-	return ld_cli_out_commit(&out) < 0 ? LD_EXIT_INCOMPLETE : LD_EXIT_OK;
+	if (ld_cli_out_open(&out, path, "--attest", "release record") < 0 ||
+	    ld_cli_out_write(&out, envelope->ptr, envelope->size) < 0 ||
+	    ld_cli_out_commit(&out) < 0)
+		return LD_EXIT_USAGE;
+	return LD_EXIT_OK;
 }
 
 /* The worse of two exit codes: their values rank them (ok, findings, usage, incomplete). */
@@ -266,7 +264,7 @@ static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_ver
 	ld_report r = { 0 };
 	const char *const *names;
 	size_t nnames;
-	int error, rc, signed_rc = LD_EXIT_OK;
+	int error, rc, signed_rc = LD_EXIT_OK, wrote_rc = LD_EXIT_OK;
 
 	r.command = "verify";
 	r.inv = inv;
@@ -284,10 +282,14 @@ static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_ver
 		signed_rc = sign_release(&envelope, *key, v, &recs, inv, &findings, p, gathered);
 	rc = ld_cli_finish(&r, &findings, p, gathered, names, nnames);
 	if (*key && signed_rc == LD_EXIT_OK)
-		signed_rc = write_release(&envelope, a->attest);
-	/* a release record asked for and not written is never a clean run */
+		wrote_rc = write_release(&envelope, a->attest);
+	/* a release record asked for and not signed is never a clean run; one signed and not
+	 * written is an output failure (2), as a report not written is, even of an incomplete
+	 * run: 3 promises that what was asked for was written */
 	if (signed_rc != LD_EXIT_OK)
 		rc = worse(rc, signed_rc == LD_EXIT_USAGE ? LD_EXIT_INCOMPLETE : signed_rc);
+	if (wrote_rc != LD_EXIT_OK)
+		rc = wrote_rc;
 done:
 	ld_verify_records_dispose(&recs);
 	ld_findings_dispose(&findings);

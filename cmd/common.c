@@ -634,6 +634,39 @@ int ld_cli_check_functions(ld_inventory *inv, const ld_opt_list *globs, int gath
 
 /* ---- output files ---- */
 
+/* A write to stdout failed and was reported (ld_cli_out), so ld_cli_close_stdout() does
+ * not say it a second time. */
+static bool stdout_reported;
+
+/* "lambdrift: --output 'r.json': MESSAGE", or "standard output: MESSAGE": every message
+ * about an output says which one and where, so a full disk names the file it hit. */
+static void out_errorf(const ld_cli_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void out_errorf(const ld_cli_out *o, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!o->path) {
+		stdout_reported = true;
+		ld_cli_errorf("standard output: %s", msg);
+	} else {
+		ld_cli_errorf("%s '%s': %s", o->opt ? o->opt : "output", o->path, msg);
+	}
+}
+
+/* The system's reason for the failure just seen. A stream's error flag can be set by an
+ * earlier write whose errno is gone (stdio dropped the data it could not write): say so
+ * rather than "Success" or a reason made up. */
+static const char *reason(int err)
+{
+	return err ? strerror(err) : "an earlier write to it failed";
+}
+
 /* A device or FIFO (-o /dev/null): no temp file and no rename, which would put a regular
  * file in its place. */
 static int open_direct(ld_cli_out *o, const char *path)
@@ -643,15 +676,15 @@ static int open_direct(ld_cli_out *o, const char *path)
 		return -1;
 	}
 	if (!(o->fp = fopen(path, "w"))) {
-		ld_cli_errorf("cannot open '%s': %s", path, strerror(errno));
+		out_errorf(o, "cannot open it: %s", strerror(errno));
 		free(o->path);
-		memset(o, 0, sizeof(*o));
+		o->path = NULL;
 		return -1;
 	}
 	return 0;
 }
 
-int ld_cli_out_open(ld_cli_out *o, const char *path)
+int ld_cli_out_open(ld_cli_out *o, const char *path, const char *opt, const char *what)
 {
 	struct stat st;
 	mode_t mask;
@@ -659,6 +692,8 @@ int ld_cli_out_open(ld_cli_out *o, const char *path)
 	int fd;
 
 	memset(o, 0, sizeof(*o));
+	o->opt = opt;
+	o->what = what;
 	if (!path || !strcmp(path, "-")) {
 		o->fp = stdout;
 		return 0;
@@ -673,7 +708,7 @@ int ld_cli_out_open(ld_cli_out *o, const char *path)
 	memcpy(o->tmp, path, len);
 	memcpy(o->tmp + len, ".XXXXXX", sizeof(".XXXXXX"));
 	if ((fd = mkstemp(o->tmp)) < 0) {
-		ld_cli_errorf("cannot create '%s': %s", path, strerror(errno));
+		out_errorf(o, "cannot create '%s': %s", o->tmp, strerror(errno));
 		goto fail;
 	}
 	o->created = true;
@@ -682,7 +717,7 @@ int ld_cli_out_open(ld_cli_out *o, const char *path)
 	umask(mask);
 	(void)fchmod(fd, 0666 & ~mask);
 	if (!(o->fp = fdopen(fd, "w"))) {
-		ld_cli_errorf("cannot open '%s': %s", o->tmp, strerror(errno));
+		out_errorf(o, "cannot open '%s': %s", o->tmp, strerror(errno));
 		close(fd);
 		goto fail;
 	}
@@ -692,26 +727,59 @@ fail:
 	return -1;
 }
 
-int ld_cli_out_commit(ld_cli_out *o)
+int ld_cli_out_write(ld_cli_out *o, const void *p, size_t n)
+{
+	errno = 0;
+	if (fwrite(p, 1, n, o->fp) == n)
+		return 0;
+	out_errorf(o, "cannot write the %s: %s", o->what, reason(errno));
+	ld_cli_out_abort(o);
+	return -1;
+}
+
+int ld_cli_out_fail(ld_cli_out *o, int error)
+{
+	const char *msg = ld_error_last()->message;
+
+	out_errorf(o, "%s", error < 0 && *msg ? msg : "cannot write it for an unknown reason");
+	ld_cli_out_abort(o);
+	return LD_EXIT_USAGE;
+}
+
+/* Flush and close the temp file (or device). @return 0, the errno of the failure, or -1
+ * when the system kept none */
+static int out_close(ld_cli_out *o)
 {
 	int error = 0;
 
+	errno = 0;
+	if (fflush(o->fp) != 0 || ferror(o->fp) || (o->tmp && fsync(fileno(o->fp)) != 0))
+		error = errno ? errno : -1;
+	if (fclose(o->fp) != 0 && !error)
+		error = errno ? errno : -1;
+	o->fp = NULL;
+	return error;
+}
+
+int ld_cli_out_commit(ld_cli_out *o)
+{
+	int error;
+
 	if (!o->path) {
+		errno = 0;
 		if (fflush(o->fp) != 0 || ferror(o->fp)) {
-			ld_cli_errorf("cannot write to standard output: %s", strerror(errno));
+			out_errorf(o, "cannot write the %s: %s", o->what, reason(errno));
 			return -1;
 		}
 		return 0;
 	}
-	if (fflush(o->fp) != 0 || ferror(o->fp) || (o->tmp && fsync(fileno(o->fp)) != 0))
-		error = -1;
-	if (fclose(o->fp) != 0)
-		error = -1;
-	o->fp = NULL;
-	if (!error && o->tmp && rename(o->tmp, o->path) != 0)
-		error = -1;
-	if (error) {
-		ld_cli_errorf("cannot write '%s': %s", o->path, strerror(errno));
+	if ((error = out_close(o)) != 0) {
+		out_errorf(o, "cannot write the %s: %s", o->what, reason(error > 0 ? error : 0));
+		ld_cli_out_abort(o);
+		return -1;
+	}
+	if (o->tmp && rename(o->tmp, o->path) != 0) {
+		out_errorf(o, "cannot rename '%s' into place: %s", o->tmp, strerror(errno));
 		ld_cli_out_abort(o);
 		return -1;
 	}
@@ -732,4 +800,15 @@ void ld_cli_out_abort(ld_cli_out *o)
 	free(o->tmp);
 	free(o->path);
 	memset(o, 0, sizeof(*o));
+}
+
+int ld_cli_close_stdout(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		if (!stdout_reported)
+			ld_cli_errorf("cannot write to standard output: %s", reason(errno));
+		rc = LD_EXIT_USAGE;
+	}
+	return rc;
 }

@@ -3,7 +3,6 @@
  * (argv[0] is the command name). main() dispatches, answers help and version, and checks
  * at exit that everything written to stdout actually got there.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -159,13 +158,6 @@ static int dispatch(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	int rc = dispatch(argc, argv);
-
 	/* A full disk or closed pipe must not turn into a silent success. */
-	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-		ld_cli_errorf("cannot write to standard output: %s", strerror(errno));
-		if (rc < LD_EXIT_USAGE)
-			rc = LD_EXIT_USAGE;
-	}
-	return rc;
+	return ld_cli_close_stdout(dispatch(argc, argv));
 }

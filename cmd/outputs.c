@@ -279,14 +279,11 @@ static int write_one(ld_report *r, const ld_cli_output *o)
 	ld_cli_out out;
 	int error;
 
-	if (ld_cli_out_open(&out, o->path) < 0)
+	if (ld_cli_out_open(&out, o->path, "--output", "report") < 0)
 		return LD_EXIT_USAGE;
 	r->color = want_color(o);
-	if ((error = ld_report_write(out.fp, r, o->format)) < 0) {
-		ld_cli_fail(error);
-		ld_cli_out_abort(&out);
-		return LD_EXIT_USAGE;
-	}
+	if ((error = ld_report_write(out.fp, r, o->format)) < 0)
+		return ld_cli_out_fail(&out, error);
 	return ld_cli_out_commit(&out) < 0 ? LD_EXIT_USAGE : LD_EXIT_OK;
 }
 
@@ -352,6 +349,8 @@ int ld_cli_finish(ld_report *r, ld_findings *findings, const ld_cli_report_plan 
 	r->fail_on = p->fail_on;
 	if ((rc = apply_baseline(&res, r, findings, p, complete, globs, nglobs)) != LD_EXIT_OK)
 		goto done;
+	/* A report not written is exit 2 even when the run is incomplete too: 3 tells a script
+	 * that the report is there to read (marked incomplete), and this one is not. */
 	for (size_t i = 0; i < p->noutputs; i++)
 		if ((rc = write_one(r, &p->outputs[i])) != LD_EXIT_OK)
 			goto done;
