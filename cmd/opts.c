@@ -116,7 +116,12 @@ static const char *join_choices(char *buf, size_t size, const char *const *choic
 	return buf;
 }
 
-/* CLASS=N with a known class and 0 < N <= max. */
+/* CLASS=N with a known class and 0.1 <= N <= max. The slowest rate: below one request per
+ * 10 s a run stalls for hours without saying why, and 1e-300 made the wait between
+ * requests overflow (a run that never ended). */
+#define RATE_MIN 0.1
+#define RATE_MIN_TEXT "0.1"
+
 static bool rate_ok(const ld_opt_check *c, const char *v)
 {
 	const char *eq = strchr(v, '=');
@@ -128,7 +133,7 @@ static bool rate_ok(const ld_opt_check *c, const char *v)
 	if (!((eq[1] >= '0' && eq[1] <= '9') || eq[1] == '.'))
 		return false;
 	n = strtod(eq + 1, &end);
-	return end != eq + 1 && !*end && n > 0 && n <= (double)c->max;
+	return end != eq + 1 && !*end && n >= RATE_MIN && n <= (double)c->max;
 }
 
 /* aa-name-1: two letters, one or more dash-separated words, a number (us-gov-west-1). */
@@ -153,11 +158,40 @@ static bool region_ok(const char *v)
 	return words && digits && digits <= 2 && !*p;
 }
 
+/* HOST[:PORT] up to the path: a name or IPv4 address (letters, digits, '.', '-', '_') or an
+ * IPv6 address in brackets, PORT 1 to 65535. What curl would refuse only when sending (a
+ * bracket left open, a port past 65535, credentials before an '@') is a usage error here,
+ * before any request, not an incomplete run. */
+static bool authority_ok(const char *p)
+{
+	static const char name[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789.-_";
+	size_t n;
+
+	if (*p == '[') {
+		n = strspn(p + 1, "0123456789abcdefABCDEF:.");
+		if (!n || p[1 + n] != ']')
+			return false;
+		p += n + 2;
+	} else {
+		if (!(n = strspn(p, name)))
+			return false;
+		p += n;
+	}
+	if (*p == ':') {
+		n = strspn(p + 1, "0123456789");
+		if (!n || n > 5 || strtol(p + 1, NULL, 10) < 1 || strtol(p + 1, NULL, 10) > 65535)
+			return false;
+		p += 1 + n;
+	}
+	return !*p || *p == '/';
+}
+
 static bool url_ok(const char *v)
 {
 	const char *host = !strncmp(v, "https://", 8) ? v + 8 : !strncmp(v, "http://", 7) ? v + 7
 											: NULL;
-	return host && *host && *host != '/' && !strpbrk(v, " \t\r\n");
+	return host && authority_ok(host) && !strpbrk(v, " \t\r\n");
 }
 
 /* Refuse a value that does not fit the row's check, with a message saying what would. */
@@ -184,7 +218,8 @@ static int check_value(const ld_opt *o, const char *v, const char *cmd)
 	case LD_VAL_RATE:
 		if (rate_ok(c, v))
 			return 0;
-		usage_error(cmd, "--%s '%s' is not CLASS=N with CLASS %s and 0 < N <= %ld "
+		usage_error(cmd, "--%s '%s' is not CLASS=N with CLASS %s and "
+			    RATE_MIN_TEXT " <= N <= %ld "
 			    "(default: %s)", o->name, v,
 			    join_choices(list, sizeof(list), c->choices, " or "), c->max, c->unit);
 		return LD_OPTS_USAGE;
@@ -196,6 +231,11 @@ static int check_value(const ld_opt *o, const char *v, const char *cmd)
 	case LD_VAL_URL:
 		if (url_ok(v))
 			return 0;
+		if (strchr(v, '@')) { /* what comes before it may be a password: not repeated */
+			usage_error(cmd, "--%s takes no user or password before an '@'; give "
+				    "http://HOST[:PORT] or https://HOST[:PORT]", o->name);
+			return LD_OPTS_USAGE;
+		}
 		usage_error(cmd, "--%s '%s' is not a URL; give http://HOST[:PORT] or "
 			    "https://HOST[:PORT]", o->name, v);
 		return LD_OPTS_USAGE;
@@ -276,6 +316,13 @@ static int store(parse_ctx *ctx, const ld_opt *o, const char *value, const char 
 	const char *p = value, *comma, *cmd = ctx->cmd;
 	int error;
 
+	/* one value, given twice: taking the last would let a later --fail-on none undo an
+	 * earlier --fail-on error without a word */
+	if (o->kind == LD_OPT_STRING && ctx->seen[o - ctx->opts]) {
+		usage_error(cmd, "--%s given twice ('%s', then '%s'); it takes one value", o->name,
+			    ctx->last[o - ctx->opts], value);
+		return LD_OPTS_USAGE;
+	}
 	ctx->seen[o - ctx->opts] = true;
 	ctx->last[o - ctx->opts] = o->kind == LD_OPT_FLAG ? NULL : value;
 	if (!*value && o->kind != LD_OPT_FLAG) {

@@ -14,7 +14,7 @@
  *                                         "seconds", "bytes") words the message
  *     LD_CHECK_ENUM(LD_CHOICES("text", "json"))   one of these words
  *     LD_CHECK_RATE(LD_CHOICES("control", "get_function"), 10000, "control=14.5")
- *                                         CLASS=N, a known class and 0 < N <= max; the
+ *                                         CLASS=N, a known class and 0.1 <= N <= max; the
  *                                         last argument is the default, for the message
  *     LD_CHECK_DATE                       YYYY-MM-DD, a real day
  *     LD_CHECK_URL                        http://... or https://...
@@ -53,7 +53,7 @@ typedef enum {
 	LD_VAL_ANY = 0,  /* any non-empty string */
 	LD_VAL_INT,      /* decimal integer in [min, max] */
 	LD_VAL_ENUM,     /* one of choices */
-	LD_VAL_RATE,     /* CLASS=N: CLASS one of choices, 0 < N <= max */
+	LD_VAL_RATE,     /* CLASS=N: CLASS one of choices, 0.1 <= N <= max */
 	LD_VAL_DATE,     /* YYYY-MM-DD */
 	LD_VAL_URL,      /* http:// or https:// and a host */
 	LD_VAL_REGION,   /* aa-name-1, or "all" */

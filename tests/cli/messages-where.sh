@@ -22,7 +22,9 @@ printf '{"lambdrift": 1, "functions": [{"name": "f"' >cut-spec.json
 $LD verify --repo repo --tag v1 --spec cut-spec.json --inventory "$inv" 2>&1
 echo "exit $?"
 mkdir adir
-for opt in --inventory --baseline --runtime-table; do
+$LD scan --inventory adir 2>&1
+echo "scan --inventory adir: exit $?"
+for opt in --baseline --runtime-table; do
 	$LD scan --inventory "$inv" $opt adir 2>&1
 	echo "scan $opt adir: exit $?"
 done

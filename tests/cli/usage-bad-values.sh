@@ -22,5 +22,15 @@ $LD scan $e --max-package-bytes abc 2>&1; echo "exit $?"
 $LD scan $e --max-package-bytes 100 2>&1; echo "exit $?"
 $LD scan --inventory "$inv" -o . 2>&1; echo "exit $?"
 $LD scan --inventory "$inv" -o missing/r.txt 2>&1; echo "exit $?"
+# found by cli/usage-sweep: a rate so slow the run never ended (exit 124 here), URLs curl
+# refuses only when sending (exit 3, an incomplete run, for a typo), a value given twice
+# (the last one won: --fail-on none made a failing scan pass)
+timeout 20 $LD scan $e --rate control=1e-300 2>&1; echo "exit $?"
+$LD scan $e --rate logs=0.09 2>&1; echo "exit $?"
+for u in 'http://[::1' 'http://127.0.0.1:65536' 'http://user:pw@127.0.0.1' 'http://h?x'; do
+	$LD scan --region us-east-1 --endpoint-url "$u" 2>&1; echo "exit $?"
+done
+$LD scan --inventory "$inv" --fail-on error --fail-on none 2>&1; echo "exit $?"
+$LD verify --tag v1 --tag v2 2>&1; echo "exit $?"
 ls
 $LD 2>/dev/null

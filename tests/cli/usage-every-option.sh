@@ -26,7 +26,7 @@ while time.time() < end:
     c.close()
 ' &
 listener=$!
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+for _ in $(seq 100); do # up to 20 s: python starts slowly on a loaded machine
 	[ -s .listen/port ] && break
 	sleep 0.2
 done
@@ -39,20 +39,31 @@ $LD scan --inventory "$FIXTURES/inventory/cli-basic.json" --format json -o repor
 	>/dev/null 2>&1
 
 # the arguments a command needs besides the option tried (and, for an option that applies
-# only with another, that one)
+# only with another, that one); never the option tried, which would then be given twice
 base_args() {
 	case $1 in
-	verify) echo "--repo $repo --tag v1" ;;
-	package) echo "--repo $repo --tag v1 --function orders-api -o out.zip" ;;
-	snapshot) echo "-o snap.json" ;;
-	baseline) echo "create report.json -o base.json" ;;
-	attestation) echo "verify report.json --key awskms:///alias/release" ;;
+	verify) except "$2" --repo "$repo" --tag v1 ;;
+	package) except "$2" --repo "$repo" --tag v1 --function orders-api --output out.zip ;;
+	snapshot) except "$2" --output snap.json ;;
+	baseline) echo create report.json; except "$2" --output base.json ;;
+	attestation) echo verify report.json; except "$2" --key awskms:///alias/release ;;
 	merge) echo "report.json" ;;
 	*) echo "" ;;
 	esac
 	case $2 in
 	accounts) echo "--role-name Audit" ;;
 	esac
+}
+
+# the OPTION VALUE pairs after $1 but the one of option --$1
+except() {
+	opt=$1
+	shift
+	while [ $# -gt 1 ]; do
+		[ "$1" = "--$opt" ] || printf '%s %s ' "$1" "$2"
+		shift 2
+	done
+	echo
 }
 
 # a bad value for a METAVAR (and the option, where one METAVAR means different things)
