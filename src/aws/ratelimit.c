@@ -3,7 +3,9 @@
  * long as the missing tokens take to refill, then a fresh look: no reservation is made while
  * asleep, so a priority request arriving later still goes first. A request without priority
  * takes a token only while another stays in the bucket for the priority ones; in steady state
- * that costs nothing, since the bucket refills at the same rate either way.
+ * that costs nothing, since the bucket refills at the same rate either way. A bucket of fewer
+ * than two tokens (a ceiling under 2 req/s) has none to keep: there priority requests queue
+ * with the others, which at such a rate costs the marker chain a few intervals at most.
  */
 #include <string.h>
 
@@ -28,6 +30,22 @@ static void nap(const ld_rate_limiter *l, long ms)
 	ld_aws_sleep_ms(ms);
 }
 
+/* A second's worth of the ceiling, within [1, LD_BUCKET_CAPACITY]. */
+static double capacity_of(double ceiling)
+{
+	if (ceiling > LD_BUCKET_CAPACITY)
+		return LD_BUCKET_CAPACITY;
+	return ceiling > 1.0 ? ceiling : 1.0;
+}
+
+/* The rate a throttle cuts down to at most: LD_BUCKET_FLOOR, or less under a low ceiling. */
+static double floor_of(const ld_bucket *b)
+{
+	double share = b->ceiling * LD_BUCKET_FLOOR_SHARE;
+
+	return share < LD_BUCKET_FLOOR ? share : LD_BUCKET_FLOOR;
+}
+
 int ld_rate_limiter_init(ld_rate_limiter *l, const double rate[LD_QUOTA_COUNT],
 			 const ld_retry_policy *seams)
 {
@@ -47,7 +65,8 @@ int ld_rate_limiter_init(ld_rate_limiter *l, const double rate[LD_QUOTA_COUNT],
 		ld_bucket *b = &l->buckets[q];
 		b->ceiling = rate[q] > 0 ? rate[q] : 0;
 		b->rate = b->ceiling;
-		b->tokens = LD_BUCKET_CAPACITY;
+		b->capacity = capacity_of(b->ceiling);
+		b->tokens = b->capacity;
 		b->refilled_ms = now;
 	}
 	return 0;
@@ -76,8 +95,8 @@ static void refill(ld_bucket *b, int64_t now)
 	if (now >= b->hold_until) {
 		int64_t from = b->refilled_ms > b->hold_until ? b->refilled_ms : b->hold_until;
 		b->tokens += b->rate * (double)(now - from) / 1000.0;
-		if (b->tokens > LD_BUCKET_CAPACITY)
-			b->tokens = LD_BUCKET_CAPACITY;
+		if (b->tokens > b->capacity)
+			b->tokens = b->capacity;
 	}
 	b->refilled_ms = now;
 }
@@ -110,8 +129,8 @@ void ld_rate_limiter_acquire(ld_rate_limiter *l, ld_quota_class q, bool priority
 	}
 	for (;;) {
 		int64_t now = now_of(l);
-		/* one token stays in the bucket for the next priority request */
-		double need = priority ? 1.0 : 2.0;
+		/* one token stays in the bucket for the next priority request, when it holds two */
+		double need = priority || b->capacity < 2.0 ? 1.0 : 2.0;
 		refill(b, now);
 		if (!(wait = wait_for(b, now, need)))
 			break;
@@ -139,8 +158,8 @@ void ld_rate_limiter_throttled(ld_rate_limiter *l, ld_quota_class q, long retry_
 	refill(b, now);
 	if (!b->cut_ms || now - b->cut_ms >= LD_BUCKET_CUT_WINDOW_MS) {
 		b->rate *= LD_BUCKET_DECREASE;
-		if (b->rate < LD_BUCKET_FLOOR)
-			b->rate = LD_BUCKET_FLOOR;
+		if (b->rate < floor_of(b))
+			b->rate = floor_of(b);
 		b->cut_ms = now;
 	}
 	if (retry_after_ms > RETRY_AFTER_CAP_MS)

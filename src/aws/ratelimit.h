@@ -18,13 +18,17 @@
 
 #include "aws/retry.h"
 
-/* Tokens a bucket holds at most: a short burst, far under the service's own (a second's
- * worth), so the client never looks burstier than the service allows. */
+/* Tokens a bucket holds at most: a short burst, far under the service's own, and never
+ * more than a second's worth of the bucket's ceiling (at least one token): Lambda's bucket
+ * holds a second's worth of its quota, so under 3 req/s a fixed burst of 3 would outrun it
+ * after every quiet spell and be throttled. */
 #define LD_BUCKET_CAPACITY 3.0
 /* After a throttled response: the rate is multiplied by this ... */
 #define LD_BUCKET_DECREASE 0.7
-/* ... never below this many requests per second ... */
+/* ... never below this many requests per second, or a quarter of the ceiling when that is
+ * less (a floor above the ceiling would speed a throttled client up) ... */
 #define LD_BUCKET_FLOOR 1.0
+#define LD_BUCKET_FLOOR_SHARE 0.25
 /* ... cut at most once per this many ms (requests in flight together are throttled
  * together), and regrows by LD_BUCKET_INCREASE requests per second, each second. */
 #define LD_BUCKET_CUT_WINDOW_MS 1000
@@ -33,6 +37,7 @@
 typedef struct {
 	double ceiling;       /* configured requests per second; 0 = unpaced */
 	double rate;          /* current rate (<= ceiling) */
+	double capacity;      /* tokens held at most (LD_BUCKET_CAPACITY or less) */
 	double tokens;
 	int64_t refilled_ms;  /* when tokens were last brought up to date */
 	int64_t hold_until;   /* after a throttle: no request before this */
