@@ -11,7 +11,10 @@ the objects of renamed files). Checks:
   wrappers        each third-party library is included by its one wrapper only, and cmd/
                   includes only <lambdrift/...> (on by default; CONTRIBUTING's conventions)
   audit-includes  src/audit/ includes no collect (aws/), HTTP seam (http/), repository
-                  (git/) or OSV API client (deps/osvapi.h) header (--audit-includes turns it on)
+                  (git/) or OSV API client (deps/osvapi.h) header, and its objects call
+                  nothing that fetches or builds: no function of src/aws/, src/http/,
+                  src/git/, the OSV API client or the tag's reader (src/spec/tag.c), nor the
+                  expect stage's package builds (--audit-includes turns it on)
 
 usage: scripts/check_layers.py [--build DIR] [--audit-includes] [--no-cycles]
 Exit status 1 when a check that is on fails, 2 when the build tree is missing.
@@ -167,8 +170,8 @@ def check_wrappers():
 
 
 # What compare may not include: collect (aws/), the HTTP seam (http/), the repository
-# (git/: the expect stage, src/spec/tag.c, reads the tag) and the OSV API's client (handed
-# in as audit/source.h's ld_advisories).
+# (git/: the expect stage, src/spec/tag.c, reads the tag) and the OSV API's client (asked
+# by the collect stage, aws/depfetch.c).
 FORBIDDEN_IN_AUDIT = ("aws/", "http/", "git/")
 AUDIT_CLIENTS = ("deps/osvapi.h",)
 
@@ -183,13 +186,37 @@ def check_audit_includes():
     return ok
 
 
+# What compare's objects may not call: the files that do I/O for collect and expect, and
+# the expect stage's builds (pkg/expect.c's other functions are data: digests, disposal).
+FORBIDDEN_CALLEES = ("src/aws/", "src/http/", "src/git/", "src/deps/osvapi.c",
+                     "src/spec/tag.c")
+FORBIDDEN_SYMBOLS = ("ld_expect_source", "ld_expect_build")
+
+
+def check_audit_calls(build):
+    ok = True
+    graph = call_graph(build)
+    for src in sorted(graph):
+        if not src.startswith("src/audit/"):
+            continue
+        for dst, syms in sorted(graph[src].items()):
+            bad = sorted(syms) if dst.startswith(FORBIDDEN_CALLEES) else \
+                sorted(n for n in syms if n in FORBIDDEN_SYMBOLS)
+            if bad:
+                print(f"audit: {src} calls {', '.join(bad)} of {dst}; compare works on "
+                      "collected data only")
+                ok = False
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"),
                     help="build tree holding lambdrift_lib's objects (default: build)")
     ap.add_argument("--audit-includes", action="store_true",
                     help="also fail when src/audit/ includes an aws/, http/ or git/ header "
-                         "or the OSV API client's")
+                         "or the OSV API client's, or calls a function that fetches or "
+                         "builds")
     ap.add_argument("--no-cycles", action="store_true", help="skip the call-graph check")
     args = ap.parse_args()
     ok = True
@@ -198,6 +225,7 @@ def main():
     ok &= check_wrappers()
     if args.audit_includes:
         ok &= check_audit_includes()
+        ok &= check_audit_calls(args.build)
     print("check_layers: " + ("ok" if ok else "FAILED"))
     return 0 if ok else 1
 

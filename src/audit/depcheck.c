@@ -116,6 +116,11 @@ int ld_depcheck__api_unanswered(ld_depcheck *c, const char *message)
 	return (c->api_unanswered = strdup(message)) ? 0 : ld_error_oom();
 }
 
+const char *ld_depcheck__api_message(const ld_depcheck *c)
+{
+	return c->osv ? c->api_unanswered : NULL;
+}
+
 ld_layer_read *ld_depcheck__layer(ld_depcheck *c, const char *arn)
 {
 	for (size_t i = 0; i < c->nlayers; i++)
@@ -791,14 +796,6 @@ static int scan_function(ld_depcheck *c, ld_findings *out, ld_dep_rows *rows,
 static int cmp_line(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void ld_depcheck_pkg_read_dispose(ld_depcheck_pkg_read *p)
-{
-	free(p->message);
-	free(p->zip_error);
-	ld_deps_dispose(&p->deps);
-	memset(p, 0, sizeof(*p));
 }
 
 void ld_depcheck_reads_dispose(ld_depcheck_reads *r)

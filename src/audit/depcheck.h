@@ -71,18 +71,7 @@ int ld_depcheck__layer_add(ld_depcheck *c, const char *arn, ld_layer_read **out,
 size_t ld_depcheck__nlayers(const ld_depcheck *c);
 const ld_layer_read *ld_depcheck__layer_at(const ld_depcheck *c, size_t i);
 
-/* A served version's package as collected: GetFunction and the download's outcome, and
- * the dependencies read from the bytes when they check out (the bytes are not kept). */
-struct ld_depcheck_pkg_read {
-	ld_fetch_status status;     /* LD_FETCH_OK: `deps` and `zip_error` say what was read */
-	char *message;              /* GET_FAILED, DOWNLOAD_FAILED: why */
-	bool has_reported;
-	char reported[LD_CODE_SHA256_LEN + 1], got[LD_CODE_SHA256_LEN + 1];
-	char *zip_error;            /* OK but the zip cannot be read: why (deps may hold part) */
-	ld_deps deps;               /* the package's own, not finished */
-};
-
-void ld_depcheck_pkg_read_dispose(ld_depcheck_pkg_read *p);
+/* A served version's package as collected: ld_depcheck_pkg_read (audit/source.h). */
 
 /* One function's served versions as collected, in ld_depcheck__served() order. */
 typedef struct {
@@ -130,6 +119,10 @@ ld_osv_db *ld_depcheck__osv(ld_depcheck *c);
 /** The OSV API was asked and did not answer: `message` says why (copied). Every version
  *  with dependencies then says so. @return 0, or LD_ERROR without memory */
 int ld_depcheck__api_unanswered(ld_depcheck *c, const char *message);
+
+/** Why the OSV API did not answer the run's query, or NULL when it answered (or was not
+ *  asked). */
+const char *ld_depcheck__api_message(const ld_depcheck *c);
 
 /* --- compare ---------------------------------------------------------------------------- */
 

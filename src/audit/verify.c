@@ -1,14 +1,17 @@
 /*
  * verify (include/lambdrift/verify.h): the compare stage that joins the tag's expectations
- * (spec/tag.h: the repository, tag, spec and lockfiles ld_verify_prepare() and
- * ld_tag__read_lock() read; pkg/expect.h: the expected package) with the inventory. Running
- * walks the selected spec functions one by one: is the function there, which version does
- * the alias serve, is that version's code the tag's artifact (one hash compare when the
- * team packages with lambdrift, else a download and a per-file manifest diff), does each
- * declared setting match (audit/configcmp.h), has $LATEST moved past the served version,
- * and do its dependencies match the tag's lockfiles. Anything that
+ * with the inventory, on data only (audit/source.h). ld_verify__plan() finds each selected
+ * spec function and the version its alias serves and says what the expect stage (the tag's
+ * package, the lockfiles: spec/tag.c) and the collect stage (the deployed package, an
+ * image's digest, the layers, the OSV API: aws/verifyfetch.c) must get; then
+ * ld_verify__compare() walks the spec functions one by one: is the function there, which
+ * version does the alias serve, is that version's code the tag's artifact (one hash
+ * compare when the team packages with lambdrift, else the downloaded package's per-file
+ * manifest diff), does each declared setting match (audit/configcmp.h), has $LATEST moved
+ * past the served version, and do its dependencies match the tag's lockfiles. Anything that
  * could not be checked is said so (code-unverified, config-unverified) and, when data was
  * missing rather than not asked for, marks the inventory incomplete so the run exits 3.
+ * Every message comes out here, in spec order, as it would if each were fetched in turn.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,9 +26,8 @@
 #include "lambdrift/errors.h"
 #include "lambdrift/verify.h"
 #include "pkg/expect.h"
-#include "pkg/zip.h"
 #include "spec/spec.h"
-#include "spec/tag.h"
+#include "spec/tag.h" /* struct ld_verify only: the tag was read before */
 #include "util/hash.h"
 #include "util/json.h"
 
@@ -46,32 +48,21 @@ void ld_verify_records_dispose(ld_verify_records *r)
 typedef struct {
 	ld_findings *out;
 	ld_inventory *inv;
-	ld_source *src;                 /* NULL offline */
+	const ld_verify_plan *p;
 	const ld_verify *v;
 	const uint8_t *key;             /* env digest key the inventory was made with, or NULL */
-	const char *default_region;
 	ld_verify_record *rec;          /* the current function's record (a scratch one when
 					   records are not wanted) */
-	ld_advisories *advisories;      /* --osv-api's client, or NULL */
 } run_ctx;
 
-/* What the code compare leaves for the dependency checks: the deployed package's bytes
- * (the tag's own when the hashes match) or its dependencies read with its manifest. */
+/* What the code compare leaves for the dependency checks: where the deployed package's
+ * dependencies come from, and those read with its manifest. */
 typedef struct {
 	ld_depcheck_pkg how;
-	ld_buf bytes;
 	ld_deps deps;
 } deployed_pkg;
 
-/* What one spec function is compared against. */
-typedef struct {
-	const ld_spec_function *sf;
-	const ld_function *fn;
-	const ld_version *served;       /* the version the alias serves (or the newest one) */
-	const char *alias;              /* declared alias, or NULL */
-	const char *qualifier;          /* alias name, else the served version */
-	const char *served_by;          /* "alias live" or "the newest published version" */
-} target;
+typedef ld_verify_item target;
 
 static ld_finding_id target_id(const run_ctx *r, const target *t, const char *rule,
 			       const char *key)
@@ -242,86 +233,69 @@ done:
 	return error;
 }
 
-/* ---- code: fetching the deployed package ---- */
+/* ---- code: the deployed package, as collected ---- */
 
-static int fetch_and_compare(const run_ctx *r, const target *t, const ld_expected *exp,
-			     deployed_pkg *dp)
+static int compare_deployed(const run_ctx *r, target *t, deployed_pkg *dp)
 {
-	ld_fetched f;
-	const char *got = f.got, *reported;
-	ld_manifest *actual = NULL;
+	ld_deployed *d = &t->deployed;
+	const ld_fetched *f = &d->f;
+	const char *got = f->got, *reported = f->has_reported ? f->reported : NULL;
 	char *evidence = NULL;
 	ld_finding_id id;
 	int error;
 
-	ld_fetched_init(&f, r->v->max_package);
 	dp->how = LD_DEPCHECK_PKG_NONE; /* unless the bytes below check out */
-	if ((error = r->src->package(r->src, &f, t->fn->region, t->fn->name,
-				      t->served->version, t->served->code_sha256,
-				      exp->code_sha256, LD_FETCH_DOWNLOAD, &r->inv->calls)) < 0)
-		goto done;
-	reported = f.has_reported ? f.reported : NULL;
-	switch (f.status) {
+	switch (f->status) {
 	case LD_FETCH_GET_FAILED:
-		error = unverified(r, t, true, "GetFunction for version %s failed: %s",
-				   t->served->version, f.message);
-		goto done;
+		return unverified(r, t, true, "GetFunction for version %s failed: %s",
+				  t->served->version, f->message);
 	case LD_FETCH_UNCHANGED:
 		dp->how = LD_DEPCHECK_PKG_GIVEN;
-		goto done; /* changed since collection into exactly the tag's package */
+		return 0; /* changed since collection into exactly the tag's package */
 	case LD_FETCH_NO_LOCATION:
-		error = unverified(r, t, true, "GetFunction for version %s returned no code "
-				   "location", t->served->version);
-		goto done;
+		return unverified(r, t, true, "GetFunction for version %s returned no code "
+				  "location", t->served->version);
 	case LD_FETCH_DOWNLOAD_FAILED:
-		error = unverified(r, t, true, "%s", f.message);
-		goto done;
+		return unverified(r, t, true, "%s", f->message);
 	default:
 		break;
 	}
-	if (f.status == LD_FETCH_CORRUPT) {
+	if (f->status == LD_FETCH_CORRUPT) {
 		ld_json *ev = ld_json_new_object();
 		ld_json_add_str(ev, "reported_code_sha256", reported);
 		ld_json_add_str(ev, "downloaded_code_sha256", got);
-		ld_json_add_num(ev, "downloaded_bytes", (double)f.bytes.size);
+		ld_json_add_num(ev, "downloaded_bytes", (double)d->size);
 		evidence = ld_findings_evidence(ev);
 		id = target_id(r, t, "package-integrity", t->served->version);
 		error = ld_findings_add(r->out, &id, evidence,
 					"the package downloaded for version %s hashes to %s, but "
 					"Lambda reports CodeSha256 %s; its contents were not compared",
 					t->served->version, got, reported ? reported : "(none)");
-		goto done;
+		free(evidence);
+		return error;
 	}
-	/* the dependencies come out of the same pass over the package as its manifest */
-	if (r->v->deps)
-		error = ld_deps_manifest(&actual, &dp->deps, f.bytes.ptr, f.bytes.size, NULL, NULL);
-	else
-		error = ld_zip_manifest(&actual, f.bytes.ptr, f.bytes.size, NULL);
-	if (error < 0) {
-		error = unverified(r, t, true, "the deployed package of version %s cannot be read: "
-				   "%s", t->served->version, ld_error_last()->message);
-		goto done;
-	}
+	/* the dependencies came out of the same pass over the package as its manifest */
+	ld_deps_dispose(&dp->deps);
+	dp->deps = d->deps;
+	ld_deps_init(&d->deps);
+	if (!d->manifest)
+		return unverified(r, t, true, "the deployed package of version %s cannot be read: "
+				  "%s", t->served->version, d->read_error ? d->read_error : "");
 	dp->how = LD_DEPCHECK_PKG_READ;
-	error = compare_manifests(r, t, exp->manifest, actual, exp->code_sha256, got);
-done:
-	free(evidence);
-	ld_manifest_free(actual);
-	ld_fetched_dispose(&f);
-	return error;
+	return compare_manifests(r, t, t->exp.manifest, d->manifest, t->exp.code_sha256, got);
 }
 
-/* ---- code: the expected side ---- */
+/* ---- code: the expected side, as the expect stage left it ---- */
 
-static int build_failed(const run_ctx *r, const target *t, const ld_build_log *log)
+static int build_failed(const run_ctx *r, const target *t)
 {
-	char why[sizeof(ld_error_last()->message)];
+	const char *why = t->expected_message;
 	ld_finding_id id = target_id(r, t, "code-unverified", t->served->version);
 	ld_json *ev = ld_json_new_object();
 	char *evidence;
+	const ld_build_log *log = &t->log;
 	int error;
 
-	snprintf(why, sizeof(why), "%s", ld_error_last()->message);
 	if (log->ran) {
 		ld_json_add_num(ev, "exit_status", log->status);
 		ld_json_add_bool(ev, "timed_out", log->timed_out);
@@ -341,80 +315,65 @@ static int build_failed(const run_ctx *r, const target *t, const ld_build_log *l
 
 /* The tag's artifact for a zip function; *have is false when a finding already says why
  * there is none. */
-static int expected_package(const run_ctx *r, const target *t, ld_expected *exp, bool *have,
-			    ld_buf *bytes)
+static int expected_package(const run_ctx *r, const target *t, bool *have)
 {
-	ld_buf artifact = LD_BUF_INIT_CAP(r->v->max_package);
-	ld_build_log log;
-	int error;
-
-	memset(&log, 0, sizeof(log));
 	*have = false;
-	if (t->sf->kind == LD_SPEC_SOURCE) {
-		if ((error = ld_expect_source(exp, r->v->deps ? bytes : NULL, r->v->repo,
-					      &r->v->rev, t->sf)) < 0)
-			return unverified(r, t, true, "the package of %s cannot be built from %s: %s",
-					  t->sf->name, r->v->rev.name, ld_error_last()->message);
+	switch (t->expected_state) {
+	case LD_EXPECTED_HAD:
 		*have = true;
 		return 0;
-	}
-	if (!r->v->allow_build)
+	case LD_EXPECTED_SOURCE_FAILED:
+		return unverified(r, t, true, "the package of %s cannot be built from %s: %s",
+				  t->sf->name, r->v->rev.name, t->expected_message);
+	case LD_EXPECTED_NOT_ALLOWED:
 		return unverified(r, t, false, "%s is built by a command (\"build\" in the spec); "
 				  "pass --allow-build to run it and compare the artifact",
 				  t->sf->name);
-	error = ld_expect_build(exp, &artifact, &log, r->v->repo, &r->v->rev, t->sf,
-				r->v->max_package);
-	if (error < 0)
-		error = build_failed(r, t, &log);
-	else if (error == 0) {
-		*have = true;
-		if (r->v->deps) {
-			ld_buf_dispose(bytes);
-			*bytes = artifact;
-			ld_buf_init(&artifact, 0);
-		}
+	case LD_EXPECTED_BUILD_FAILED:
+		return build_failed(r, t);
+	default:
+		return ld_error_set(LD_ERR_INVENTORY, "the tag's package of %s was not made",
+				    t->sf->name);
 	}
-	ld_build_log_dispose(&log);
-	ld_buf_dispose(&artifact);
-	return error;
 }
 
-static int compare_zip_code(const run_ctx *r, const target *t, deployed_pkg *dp)
+static bool is_image(const ld_version *v)
+{
+	return v->package_type && !strcmp(v->package_type, "Image");
+}
+
+static int compare_zip_code(const run_ctx *r, target *t, deployed_pkg *dp)
 {
 	const ld_version *v = t->served;
-	ld_expected exp;
 	ld_finding_id id;
 	bool have;
 	int error;
 
-	memset(&exp, 0, sizeof(exp));
-	if (v->package_type && !strcmp(v->package_type, "Image")) {
+	if (is_image(v)) {
 		dp->how = LD_DEPCHECK_PKG_NONE;
 		id = target_id(r, t, "code-drift", v->version);
 		return ld_findings_add(r->out, &id, NULL,
 				       "version %s (%s) is a container image, but %s declares a "
 				       "zip package", v->version, t->served_by, r->v->rev.name);
 	}
-	if ((error = expected_package(r, t, &exp, &have, &dp->bytes)) < 0 || !have)
-		goto done;
-	if ((error = ld_manifest_digest(r->rec->manifest_digest, exp.manifest)) < 0)
-		goto done;
-	if (v->code_sha256 && !strcmp(v->code_sha256, exp.code_sha256)) {
+	if ((error = expected_package(r, t, &have)) < 0 || !have)
+		return error;
+	if ((error = ld_manifest_digest(r->rec->manifest_digest, t->exp.manifest)) < 0)
+		return error;
+	if (v->code_sha256 && !strcmp(v->code_sha256, t->exp.code_sha256)) {
 		dp->how = LD_DEPCHECK_PKG_GIVEN;
-		goto done; /* identical: the one hash compare */
+		return 0; /* identical: the one hash compare */
 	}
-	if (!r->src) {
-		error = unverified(r, t, false, "version %s (%s) has CodeSha256 %s, not %s as "
-				   "`lambdrift package` builds it from %s; this run is offline, run "
-				   "verify live to download the package and compare its files",
-				   v->version, t->served_by, v->code_sha256 ? v->code_sha256 : "(none)",
-				   exp.code_sha256, r->v->rev.name);
-		goto done;
-	}
-	error = fetch_and_compare(r, t, &exp, dp);
-done:
-	ld_expected_dispose(&exp);
-	return error;
+	if (!r->p->live)
+		return unverified(r, t, false, "version %s (%s) has CodeSha256 %s, not %s as "
+				  "`lambdrift package` builds it from %s; this run is offline, run "
+				  "verify live to download the package and compare its files",
+				  v->version, t->served_by, v->code_sha256 ? v->code_sha256 : "(none)",
+				  t->exp.code_sha256, r->v->rev.name);
+	if (!t->fetched)
+		return ld_error_set(LD_ERR_INVENTORY, "the package of %s was not collected",
+				    t->sf->name);
+	return compare_deployed(r, t, dp);
 }
 
 /* "sha256:<hex>" from a CodeSha256 that holds an image digest (hex, maybe prefixed). */
@@ -431,16 +390,26 @@ static void image_digest_of(char out[72], const char *code_sha256)
 		snprintf(out, 72, "sha256:%s", hex);
 }
 
+/* Whether the image `t` serves must be asked about: its digest is not the declared one. */
+static bool image_wanted(const target *t)
+{
+	char deployed[72];
+
+	if (!is_image(t->served))
+		return false;
+	image_digest_of(deployed, t->served->code_sha256);
+	return strcmp(deployed, t->sf->image_digest) != 0;
+}
+
 static int compare_image(const run_ctx *r, const target *t)
 {
 	const ld_version *v = t->served;
+	bool live = r->p->live;
 	char deployed[72];
-	ld_fetched f;
 	ld_finding_id id = target_id(r, t, "code-drift", v->version);
 	int error = 0;
 
-	ld_fetched_init(&f, 0);
-	if (!v->package_type || strcmp(v->package_type, "Image"))
+	if (!is_image(v))
 		return ld_findings_add(r->out, &id, NULL,
 				       "version %s (%s) is a zip package, but %s declares the "
 				       "container image %s", v->version, t->served_by,
@@ -448,24 +417,19 @@ static int compare_image(const run_ctx *r, const target *t)
 	image_digest_of(deployed, v->code_sha256);
 	if (!strcmp(deployed, t->sf->image_digest))
 		return 0;
-	if (r->src) {
-		if ((error = r->src->package(r->src, &f, t->fn->region, t->fn->name,
-					      v->version, NULL, NULL, LD_FETCH_INFO,
-					      &r->inv->calls)) < 0)
-			goto done;
-		if (f.status == LD_FETCH_GET_FAILED) {
-			error = unverified(r, t, true, "GetFunction for version %s failed: %s",
-					   v->version, f.message);
-			goto done;
-		}
-		if (f.has_image)
-			memcpy(deployed, f.image_digest, sizeof(deployed));
+	if (live) {
+		if (!t->image_fetched)
+			return ld_error_set(LD_ERR_INVENTORY, "the image of %s was not collected",
+					    t->sf->name);
+		if (t->image.status == LD_FETCH_GET_FAILED)
+			return unverified(r, t, true, "GetFunction for version %s failed: %s",
+					  v->version, t->image.message);
+		if (t->image.has_image)
+			memcpy(deployed, t->image.image_digest, sizeof(deployed));
 	}
-	if (!deployed[0]) {
-		error = unverified(r, t, !!r->src, "the image digest of version %s is not "
-				   "known%s", v->version, r->src ? "" : "; run verify live");
-		goto done;
-	}
+	if (!deployed[0])
+		return unverified(r, t, live, "the image digest of version %s is not "
+				  "known%s", v->version, live ? "" : "; run verify live");
 	if (strcmp(deployed, t->sf->image_digest)) {
 		ld_json *ev = ld_json_new_object();
 		char *evidence;
@@ -478,8 +442,6 @@ static int compare_image(const run_ctx *r, const target *t)
 					t->sf->image_digest);
 		free(evidence);
 	}
-done:
-	ld_fetched_dispose(&f);
 	return error;
 }
 
@@ -511,80 +473,56 @@ static int compare_latest(const run_ctx *r, const target *t)
 
 /* ---- dependencies ---- */
 
-/* Ask the OSV API about the version's dependencies (the records it names join the
- * database); an answer that does not come is a problem of the run. */
-static int ask_advisories(const run_ctx *r, const ld_depcheck_target *dt, const ld_deps *deps)
-{
-	bool answered = true;
-	int error;
-
-	if (!r->advisories || !ld_depcheck__osv(r->v->deps) || !deps->count)
-		return 0;
-	if ((error = r->advisories->ask(r->advisories, ld_depcheck__osv(r->v->deps), deps,
-					&answered)) < 0 || answered)
-		return error;
-	return ld_depcheck__unanswered(dt, ld_error_last()->message);
-}
-
-/* The deployed dependencies: the package's as the code compare left them (downloaded
- * here when it left none and the run is live), and the layers', collected first. */
-static int read_deps(const run_ctx *r, const target *t, const ld_depcheck_target *dt,
+/* The deployed dependencies: the package's as the code compare left them (or as collect
+ * read them when it left none and the run is live), and the layers', collected first. */
+static int read_deps(const run_ctx *r, target *t, const ld_depcheck_target *dt,
 		     deployed_pkg *dp, bool *whole)
 {
-	ld_depcheck_pkg_read p;
-	int error;
-
-	memset(&p, 0, sizeof(p));
-	if (r->src && dp->how == LD_DEPCHECK_PKG_FETCH &&
-	    (error = r->src->package_deps(r->src, &p, r->v->deps, t->fn, t->served,
-					  &r->inv->calls)) < 0)
-		goto done;
-	if (r->src && (error = r->src->layers(r->src, r->v->deps, t->served,
-					      &r->inv->calls)) < 0)
-		goto done;
-	if (r->src && dp->how == LD_DEPCHECK_PKG_FETCH)
-		error = ld_depcheck__read_collected(r->v->deps, dt, &p, &dp->deps, whole);
-	else
-		error = ld_depcheck__read(r->v->deps, dt, dp->how, dp->bytes.ptr, dp->bytes.size,
-					  &dp->deps, whole);
-done:
-	ld_depcheck_pkg_read_dispose(&p);
-	return error;
+	if (r->p->live && dp->how == LD_DEPCHECK_PKG_FETCH) {
+		if (!t->deps_fetched)
+			return ld_error_set(LD_ERR_INVENTORY, "the dependencies of %s were not "
+					    "collected", t->sf->name);
+		return ld_depcheck__read_collected(r->v->deps, dt, &t->pkg_deps, &dp->deps, whole);
+	}
+	if (dp->how == LD_DEPCHECK_PKG_GIVEN)
+		return ld_depcheck__read_collected(r->v->deps, dt, &t->expected_deps, &dp->deps,
+						   whole);
+	return ld_depcheck__read(r->v->deps, dt, dp->how, NULL, 0, &dp->deps, whole);
 }
 
-static int check_deps(const run_ctx *r, const target *t, deployed_pkg *dp)
+static int check_deps(const run_ctx *r, target *t, deployed_pkg *dp)
 {
-	ld_depcheck_target dt = { r->out, r->inv, r->src != NULL, t->fn, t->served,
+	ld_depcheck_target dt = { r->out, r->inv, r->p->live, t->fn, t->served,
 				  target_id(r, t, "dependency-drift", NULL) };
-	ld_buf files = LD_BUF_INIT_CAP(4096);
-	ld_lock lock = LD_LOCK_INIT;
+	const char *unanswered = ld_depcheck__api_message(r->v->deps);
 	bool whole;
 	int error;
 
-	if ((error = read_deps(r, t, &dt, dp, &whole)) < 0 ||
-	    (error = ask_advisories(r, &dt, &dp->deps)) < 0 ||
-	    (error = ld_depcheck__vulnerable(r->v->deps, &dt, &dp->deps)) < 0)
-		goto done;
-	if (ld_tag__read_lock(r->v, t->sf, &lock, &files) < 0) {
-		error = unverified(r, t, true, "the lockfiles of %s at %s cannot be read: %s",
-				   t->sf->name, r->v->rev.name, ld_error_last()->message);
-		goto done;
-	}
+	if ((error = read_deps(r, t, &dt, dp, &whole)) < 0)
+		return error;
+	/* the collect stage asked the OSV API about every function's dependencies at once */
+	if (unanswered && dp->deps.count &&
+	    (error = ld_depcheck__unanswered(&dt, unanswered)) < 0)
+		return error;
+	if ((error = ld_depcheck__vulnerable(r->v->deps, &dt, &dp->deps)) < 0)
+		return error;
+	if (t->lock_rc < 0)
+		return unverified(r, t, true, "the lockfiles of %s at %s cannot be read: %s",
+				  t->sf->name, r->v->rev.name, t->lock_message);
 	/* a partial inventory would report what was not read as missing */
-	if (lock.ncovered && whole)
-		error = ld_depcheck__drift(&dt, &dp->deps, &lock, r->v->rev.name, files.ptr);
-done:
-	ld_lock_dispose(&lock);
-	ld_buf_dispose(&files);
+	if (t->lock.ncovered && whole)
+		error = ld_depcheck__drift(&dt, &dp->deps, &t->lock, r->v->rev.name,
+					   t->lock_files.ptr);
 	return error;
 }
 
-/* ---- one spec function ---- */
+/* ---- the plan: each spec function found, and what the other stages must get ---- */
 
-static const ld_function *find_function(const run_ctx *r, const char *region, const char *name)
+static const ld_function *find_function(const ld_inventory *inv, const char *region,
+					 const char *name)
 {
-	for (size_t i = 0; i < r->inv->nfunctions; i++) {
-		const ld_function *fn = &r->inv->functions[i];
+	for (size_t i = 0; i < inv->nfunctions; i++) {
+		const ld_function *fn = &inv->functions[i];
 		if (!strcmp(fn->name, name) && (!region || !fn->region || !strcmp(fn->region, region)))
 			return fn;
 	}
@@ -599,99 +537,171 @@ static const ld_alias *find_alias(const ld_function *fn, const char *name)
 	return NULL;
 }
 
-/* Find the function and the version it serves; false when a finding says why not. */
-static int resolve_target(const run_ctx *r, target *t, char *served_by, size_t len, bool *ok)
+/* Find the function and the version it serves (t->state says how it went). */
+static void locate(const ld_verify_plan *p, const ld_inventory *inv, const ld_verify *v,
+		   target *t)
 {
-	const char *region = t->sf->region ? t->sf->region : r->default_region;
-	ld_finding_id id;
+	const char *region = t->sf->region ? t->sf->region : p->default_region;
 	const ld_alias *a;
 
-	*ok = false;
-	t->alias = r->v->alias ? r->v->alias : t->sf->alias;
+	t->alias = v->alias ? v->alias : t->sf->alias;
 	t->qualifier = t->alias;
-	if (!(t->fn = find_function(r, region, t->sf->name))) {
+	if (!(t->fn = find_function(inv, region, t->sf->name))) {
+		t->state = LD_TARGET_NO_FUNCTION;
+		return;
+	}
+	if (t->alias) {
+		if (!(a = find_alias(t->fn, t->alias))) {
+			t->state = LD_TARGET_NO_ALIAS;
+			return;
+		}
+		snprintf(t->served_by, sizeof(t->served_by), "alias %s", t->alias);
+		t->served = ld_function_version(t->fn, a->function_version);
+	} else {
+		/* no alias declared anywhere: the newest publish is what a release would be */
+		snprintf(t->served_by, sizeof(t->served_by),
+			 "the newest published version; no alias is declared");
+		t->served = ld_function_latest_published(t->fn);
+		if (!t->served) {
+			snprintf(t->served_by, sizeof(t->served_by), "$LATEST; no alias is declared "
+				 "and nothing is published");
+			t->served = ld_function_version(t->fn, "$LATEST");
+		}
+	}
+	if (!t->served) {
+		t->state = LD_TARGET_NO_VERSION;
+		return;
+	}
+	if (!t->qualifier)
+		t->qualifier = t->served->version;
+	t->state = LD_TARGET_OK;
+}
+
+static void plan_item(const ld_verify_plan *p, const ld_inventory *inv, const ld_verify *v,
+		      target *t)
+{
+	ld_fetched_init(&t->image, 0);
+	ld_fetched_init(&t->deployed.f, v->max_package);
+	ld_deps_init(&t->deployed.deps);
+	ld_deps_init(&t->expected_deps.deps);
+	ld_deps_init(&t->pkg_deps.deps);
+	ld_buf_init(&t->lock_files, 4096);
+	locate(p, inv, v, t);
+	if (t->state != LD_TARGET_OK)
+		return;
+	if (t->sf->kind == LD_SPEC_IMAGE) {
+		t->want_image = p->live && image_wanted(t);
+		return;
+	}
+	t->want_expected = !is_image(t->served);
+	t->want_lock = v->deps != NULL;
+	t->want_layers = t->want_lock && p->live;
+}
+
+int ld_verify__plan(ld_verify_plan *p, const ld_inventory *inv, const ld_verify *v,
+		    const char *region, bool live)
+{
+	memset(p, 0, sizeof(*p));
+	p->live = live;
+	if (live)
+		p->default_region = region;
+	else if (inv->nregions == 1)
+		p->default_region = inv->regions[0];
+	if (!(p->items = calloc(v->nselected + 1, sizeof(*p->items))))
+		return ld_error_oom();
+	for (size_t i = 0; i < v->nselected; i++) {
+		p->items[i].sf = v->selected[i];
+		plan_item(p, inv, v, &p->items[p->count++]);
+	}
+	return 0;
+}
+
+bool ld_verify__wants_download(const ld_verify_plan *p, const ld_verify_item *t)
+{
+	return p->live && t->want_expected && t->expected_state == LD_EXPECTED_HAD &&
+	       !(t->served->code_sha256 && !strcmp(t->served->code_sha256, t->exp.code_sha256));
+}
+
+bool ld_verify__wants_package_deps(const ld_verify_plan *p, const ld_verify *v,
+				   const ld_verify_item *t)
+{
+	return p->live && v->deps && t->want_expected && t->expected_state != LD_EXPECTED_HAD;
+}
+
+const ld_deps *ld_verify__package_deps(const ld_verify_item *t)
+{
+	if (t->deps_fetched)
+		return &t->pkg_deps.deps;
+	if (t->fetched && t->deployed.f.status != LD_FETCH_UNCHANGED)
+		return &t->deployed.deps;
+	return t->expected_state == LD_EXPECTED_HAD ? &t->expected_deps.deps : NULL;
+}
+
+/* ---- compare: one spec function ---- */
+
+/* The findings that say why a spec function has no version to compare. */
+static int not_found(const run_ctx *r, const target *t)
+{
+	const char *region = t->sf->region ? t->sf->region : r->p->default_region;
+	ld_finding_id id;
+
+	switch (t->state) {
+	case LD_TARGET_NO_FUNCTION:
 		id = target_id(r, t, "function-missing", NULL);
 		id.region = region;
 		return ld_findings_add(r->out, &id, NULL,
 				       "function %s is declared in %s but does not exist in %s%s",
 				       t->sf->name, r->v->spec->file, region ? region : "the inventory",
 				       r->inv->complete ? "" : " (the inventory is incomplete)");
-	}
-	if (t->alias) {
-		if (!(a = find_alias(t->fn, t->alias))) {
-			id = target_id(r, t, "alias-missing", NULL);
-			return ld_findings_add(r->out, &id, NULL,
-					       "function %s has no alias %s; %s expects the release "
-					       "to be served through it", t->sf->name, t->alias,
-					       r->v->rev.name);
-		}
-		snprintf(served_by, len, "alias %s", t->alias);
-		t->served = ld_function_version(t->fn, a->function_version);
-	} else {
-		/* no alias declared anywhere: the newest publish is what a release would be */
-		snprintf(served_by, len, "the newest published version; no alias is declared");
-		t->served = ld_function_latest_published(t->fn);
-		if (!t->served) {
-			snprintf(served_by, len, "$LATEST; no alias is declared and nothing is "
-				 "published");
-			t->served = ld_function_version(t->fn, "$LATEST");
-		}
-	}
-	t->served_by = served_by;
-	if (!t->served)
+	case LD_TARGET_NO_ALIAS:
+		id = target_id(r, t, "alias-missing", NULL);
+		return ld_findings_add(r->out, &id, NULL,
+				       "function %s has no alias %s; %s expects the release "
+				       "to be served through it", t->sf->name, t->alias,
+				       r->v->rev.name);
+	default:
 		return unverified(r, t, true, "the version %s serves is not in the inventory",
-				  t->alias ? served_by : "verify would compare");
-	if (!t->qualifier)
-		t->qualifier = t->served->version;
-	*ok = true;
-	return 0;
+				  t->alias ? t->served_by : "verify would compare");
+	}
 }
 
 static void record_target(const run_ctx *r, const target *t)
 {
 	r->rec->name = t->sf->name;
-	r->rec->region = t->fn ? t->fn->region : t->sf->region ? t->sf->region : r->default_region;
+	r->rec->region = t->fn ? t->fn->region : t->sf->region ? t->sf->region
+							       : r->p->default_region;
 	r->rec->fn = t->fn;
 	r->rec->alias = t->alias;
 	r->rec->served = t->served;
 }
 
-static int verify_function(const run_ctx *r, const ld_spec_function *sf)
+static int verify_function(const run_ctx *r, target *t)
 {
-	deployed_pkg dp = { LD_DEPCHECK_PKG_FETCH, LD_BUF_INIT_CAP(r->v->max_package),
-			    LD_DEPS_INIT };
-	char served_by[160];
+	deployed_pkg dp = { LD_DEPCHECK_PKG_FETCH, LD_DEPS_INIT };
 	ld_finding_id id;
-	target t;
-	bool ok;
 	int error;
 
-	memset(&t, 0, sizeof(t));
-	t.sf = sf;
-	error = resolve_target(r, &t, served_by, sizeof(served_by), &ok);
-	record_target(r, &t);
-	if (error < 0 || !ok)
-		goto done;
-	if (sf->kind == LD_SPEC_IMAGE)
-		error = compare_image(r, &t);
-	else if ((error = compare_zip_code(r, &t, &dp)) == 0 && r->v->deps)
-		error = check_deps(r, &t, &dp);
-	id = target_id(r, &t, "config-drift", NULL);
+	record_target(r, t);
+	if (t->state != LD_TARGET_OK)
+		return not_found(r, t);
+	if (t->sf->kind == LD_SPEC_IMAGE)
+		error = compare_image(r, t);
+	else if ((error = compare_zip_code(r, t, &dp)) == 0 && r->v->deps)
+		error = check_deps(r, t, &dp);
+	id = target_id(r, t, "config-drift", NULL);
 	if (error == 0)
-		error = ld_configcmp(r->out, &id, sf, t.served, r->key, LD_DIGEST_KEY_LEN);
+		error = ld_configcmp(r->out, &id, t->sf, t->served, r->key, LD_DIGEST_KEY_LEN);
 	if (error == 0)
-		error = compare_latest(r, &t);
-done:
-	ld_buf_dispose_secret(&dp.bytes);
+		error = compare_latest(r, t);
 	ld_deps_dispose(&dp.deps);
 	return error;
 }
 
-int ld_verify__run(ld_findings *out, ld_inventory *inv, ld_source *src, const char *region,
-		   const uint8_t *key, const ld_verify *v, const ld_audit_opts *audit,
-		   ld_verify_records *records, ld_advisories *advisories)
+int ld_verify__compare(ld_findings *out, ld_inventory *inv, ld_verify_plan *p,
+		       const uint8_t *key, const ld_verify *v, const ld_audit_opts *audit,
+		       ld_verify_records *records)
 {
-	run_ctx r = { out, inv, src, v, key, NULL, NULL, advisories };
+	run_ctx r = { out, inv, p, v, key, NULL };
 	ld_verify_record scratch;
 	int error = 0;
 
@@ -700,14 +710,10 @@ int ld_verify__run(ld_findings *out, ld_inventory *inv, ld_source *src, const ch
 		if (!(records->items = calloc(v->nselected + 1, sizeof(*records->items))))
 			return ld_error_oom();
 	}
-	if (src)
-		r.default_region = region;
-	else if (inv->nregions == 1)
-		r.default_region = inv->regions[0];
-	for (size_t i = 0; i < v->nselected && error == 0; i++) {
+	for (size_t i = 0; i < p->count && error == 0; i++) {
 		memset(&scratch, 0, sizeof(scratch));
 		r.rec = records ? &records->items[records->count++] : &scratch;
-		error = verify_function(&r, v->selected[i]);
+		error = verify_function(&r, &p->items[i]);
 	}
 	if (error == 0)
 		error = ld_audit_scan(out, inv, audit);

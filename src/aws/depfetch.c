@@ -411,17 +411,18 @@ static int add_queries(ld_osv_query **q, size_t *n, size_t *cap, const ld_deps *
 	return 0;
 }
 
-/* Every distinct package version the run found, in its packages and its layers. */
-static int run_queries(ld_osv_query **q, size_t *n, ld_depcheck *c, const ld_depcheck_reads *r)
+/* Every distinct package version the run found, in `lists` and in its layers. */
+static int run_queries(ld_osv_query **q, size_t *n, ld_depcheck *c, const ld_deps *const *lists,
+		       size_t nlists)
 {
 	size_t cap = 0, kept = 0;
 	int error = 0;
 
 	*q = NULL;
 	*n = 0;
-	for (size_t i = 0; i < r->nfns && error == 0; i++)
-		for (size_t k = 0; k < r->fns[i].nserved && error == 0; k++)
-			error = add_queries(q, n, &cap, &r->fns[i].served[k].deps);
+	for (size_t i = 0; i < nlists && error == 0; i++)
+		if (lists[i])
+			error = add_queries(q, n, &cap, lists[i]);
 	for (size_t i = 0; i < ld_depcheck__nlayers(c) && error == 0; i++)
 		error = add_queries(q, n, &cap, &ld_depcheck__layer_at(c, i)->deps);
 	if (error < 0 || !*n)
@@ -434,9 +435,7 @@ static int run_queries(ld_osv_query **q, size_t *n, ld_depcheck *c, const ld_dep
 	return 0;
 }
 
-/* One OSV API question for the whole run (batched by the client), before compare: an
- * answer that does not come is kept for compare to say on every version it concerns. */
-static int ask_osv(ld_depcheck *c, const ld_depcheck_reads *reads)
+int ld_depfetch_ask(ld_depcheck *c, const ld_deps *const *lists, size_t nlists)
 {
 	const char *url = ld_depcheck__plan(c)->osv_api;
 	ld_osvapi *api = NULL;
@@ -446,7 +445,7 @@ static int ask_osv(ld_depcheck *c, const ld_depcheck_reads *reads)
 
 	if (!url || !ld_depcheck__osv(c))
 		return 0;
-	if ((error = run_queries(&q, &n, c, reads)) < 0 || !n)
+	if ((error = run_queries(&q, &n, c, lists, nlists)) < 0 || !n)
 		goto done;
 	if ((error = ld_osvapi_new(&api, url)) < 0 || (error = ld_osvapi_connect(api)) < 0)
 		goto done;
@@ -455,6 +454,25 @@ static int ask_osv(ld_depcheck *c, const ld_depcheck_reads *reads)
 done:
 	ld_osvapi_free(api);
 	free(q);
+	return error;
+}
+
+/* The scan's question: every served version's package dependencies, and the layers'. */
+static int ask_osv(ld_depcheck *c, const ld_depcheck_reads *reads)
+{
+	const ld_deps **lists = NULL;
+	size_t n = 0, k = 0;
+	int error;
+
+	for (size_t i = 0; i < reads->nfns; i++)
+		n += reads->fns[i].nserved;
+	if (n && !(lists = calloc(n, sizeof(*lists))))
+		return ld_error_oom();
+	for (size_t i = 0; i < reads->nfns; i++)
+		for (size_t j = 0; j < reads->fns[i].nserved; j++)
+			lists[k++] = &reads->fns[i].served[j].deps;
+	error = ld_depfetch_ask(c, lists, n);
+	free(lists);
 	return error;
 }
 

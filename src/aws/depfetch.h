@@ -28,6 +28,15 @@ int ld_depfetch_package(ld_depcheck_pkg_read *p, ld_depcheck *c, ld_aws_session 
 			const ld_function *fn, const ld_version *v, ld_api_calls *calls);
 
 /**
+ * The OSV API's one question for a run (--osv-api; nothing without it): every distinct
+ * package version in `lists` (NULL entries skipped) and in c's layers, answered into c's
+ * database. An answer that does not come is kept in `c` for compare to say on every
+ * version it concerns (ld_depcheck__api_message()).
+ * @return 0, or an error that stops the run (no memory; no connection could be opened)
+ */
+int ld_depfetch_ask(ld_depcheck *c, const ld_deps *const *lists, size_t nlists);
+
+/**
  * What ld_depcheck_scan() compares: every inventory function's served versions ($LATEST
  * and what its aliases route to) into `reads`, their layers into `c`, then the OSV API's
  * answer for all of them into c's database. `c`'s workers read functions at once, each on

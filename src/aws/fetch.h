@@ -14,7 +14,9 @@
 #include "lambdrift/aws.h"
 
 /** GetFunction for `version` of `function` in `region` (NULL: the session's), counted in
- *  `calls`, then (DOWNLOAD) its package, as ld_source's `package` says.
+ *  `calls`, then (DOWNLOAD) its package. The reported digest is GetFunction's CodeSha256,
+ *  else `fallback_sha256`; when it equals `unchanged_if` (may be NULL) nothing is
+ *  downloaded (LD_FETCH_UNCHANGED).
  *  @return 0 whatever the outcome (f->status) */
 int ld_fetch_package(ld_fetched *f, ld_aws_session *s, const char *region,
 		     const char *function, const char *version, const char *fallback_sha256,

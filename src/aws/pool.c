@@ -940,3 +940,182 @@ int ld_collect(ld_inventory *inv, ld_aws_session *s, const char *region,
 		return ld_error_setc(t.error, LD_ERR_AWS, "%s", t.message);
 	return 0;
 }
+
+/* --- the reads after the listing (pool.h) ------------------------------------------------ */
+
+/* The token buckets of one session in one region, shared by every read job that calls
+ * there. */
+typedef struct {
+	ld_aws_session *session;
+	char *region;
+	ld_rate_limiter limiter;
+} read_buckets;
+
+struct ld_pool_reads {
+	const ld_pool_reads_opts *o;
+	bool threaded;
+	pthread_mutex_t lock;       /* the fields below, and what jobs share */
+	read_buckets **buckets;     /* made on first use; entries never move */
+	size_t nbuckets, capbuckets;
+	size_t next, done;
+	int error;
+	char message[sizeof(((ld_error *)0)->message)]; /* errors are per thread */
+};
+
+void ld_pool__reads_lock(ld_pool_reads *rd)
+{
+	if (rd->threaded)
+		pthread_mutex_lock(&rd->lock);
+}
+
+void ld_pool__reads_unlock(ld_pool_reads *rd)
+{
+	if (rd->threaded)
+		pthread_mutex_unlock(&rd->lock);
+}
+
+/* The buckets of `s` in `region`, made at the session's rates on first use; NULL without
+ * memory: the client then paces itself. */
+static ld_rate_limiter *reads_buckets(void *ctx, ld_aws_session *s, const char *region)
+{
+	ld_pool_reads *rd = ctx;
+	ld_rate_limiter *found = NULL;
+	read_buckets *b;
+
+	ld_pool__reads_lock(rd);
+	for (size_t i = 0; i < rd->nbuckets && !found; i++)
+		if (rd->buckets[i]->session == s && !strcmp(rd->buckets[i]->region, region))
+			found = &rd->buckets[i]->limiter;
+	if (!found && ld_array_reserve(rd->buckets, rd->capbuckets, rd->nbuckets + 1) == 0 &&
+	    (b = calloc(1, sizeof(*b)))) {
+		if ((b->region = strdup(region)) &&
+		    ld_rate_limiter_init(&b->limiter, s->retry.rate, &s->retry) == 0) {
+			b->session = s;
+			rd->buckets[rd->nbuckets++] = b;
+			found = &b->limiter;
+		} else {
+			free(b->region);
+			free(b);
+		}
+	}
+	ld_pool__reads_unlock(rd);
+	return found;
+}
+
+static void reads_buckets_dispose(ld_pool_reads *rd)
+{
+	for (size_t i = 0; i < rd->nbuckets; i++) {
+		ld_rate_limiter_dispose(&rd->buckets[i]->limiter);
+		free(rd->buckets[i]->region);
+		free(rd->buckets[i]);
+	}
+	free(rd->buckets);
+}
+
+/* Take the next job, or none when all are taken or one failed. */
+static bool reads_take(ld_pool_reads *rd, size_t *i)
+{
+	bool more;
+
+	ld_pool__reads_lock(rd);
+	more = rd->error == 0 && rd->next < rd->o->njobs;
+	if (more)
+		*i = rd->next++;
+	ld_pool__reads_unlock(rd);
+	return more;
+}
+
+static void reads_finished(ld_pool_reads *rd, int error)
+{
+	ld_pool__reads_lock(rd);
+	if (error < 0 && rd->error == 0) {
+		rd->error = error;
+		snprintf(rd->message, sizeof(rd->message), "%s", ld_error_last()->message);
+	}
+	rd->done++;
+	if (rd->o->finished)
+		rd->o->finished(rd->o->ctx, rd->done);
+	ld_pool__reads_unlock(rd);
+}
+
+static void reads_work(ld_pool_reads *rd, ld_api_calls *calls)
+{
+	size_t i;
+
+	ld_aws_session__use_thread_limiters(reads_buckets, rd);
+	while (reads_take(rd, &i))
+		reads_finished(rd, rd->o->run(rd->o->ctx, rd, i, calls));
+	ld_aws_session__use_thread_limiters(NULL, NULL);
+}
+
+/* One reader: its own connection for every session, its own counters. */
+typedef struct {
+	ld_pool_reads *rd;
+	ld_api_calls calls;      /* merged into the run's at the end */
+	ld_transport *transport;
+	pthread_t thread;
+	bool started;
+} reader;
+
+static void *reader_main(void *arg)
+{
+	reader *w = arg;
+
+	ld_aws_session__use_thread_transport(w->transport);
+	reads_work(w->rd, &w->calls);
+	ld_aws_session__use_thread_transport(NULL);
+	return NULL;
+}
+
+static int reads_threads(ld_pool_reads *rd, size_t n)
+{
+	reader *w = calloc(n, sizeof(*w));
+	size_t started = 0;
+	int error = 0;
+
+	if (!w)
+		return ld_error_oom();
+	for (size_t k = 0; k < n; k++) {
+		w[k].rd = rd;
+		if (ld_aws_session__transport_new(&w[k].transport, rd->o->transport_session) < 0 ||
+		    pthread_create(&w[k].thread, NULL, reader_main, &w[k]) != 0)
+			break;
+		w[k].started = true;
+		started++;
+	}
+	if (!started)
+		error = ld_error_set(LD_ERR_OS, "cannot start a thread to read packages");
+	for (size_t k = 0; k < n; k++) {
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+		ld_transport_free(w[k].transport);
+		ld_api_calls_add(rd->o->calls, &w[k].calls);
+	}
+	free(w);
+	return error;
+}
+
+int ld_pool__reads(const ld_pool_reads_opts *o)
+{
+	size_t n = o->workers < o->njobs ? o->workers : o->njobs;
+	ld_pool_reads rd;
+	int error = 0;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.o = o;
+	if (n > MAX_WORKERS)
+		n = MAX_WORKERS;
+	if (n > 1 && o->transport_session) {
+		rd.threaded = true;
+		if (pthread_mutex_init(&rd.lock, NULL) != 0)
+			return ld_error_set(LD_ERR_OS, "cannot create the package readers' lock");
+		if ((error = reads_threads(&rd, n)) == 0 && (error = rd.error) < 0)
+			ld_error_setc(error, LD_ERR_OS, "%s", rd.message);
+		pthread_mutex_destroy(&rd.lock);
+	} else {
+		reads_work(&rd, o->calls);
+		error = rd.error;
+	}
+	reads_buckets_dispose(&rd);
+	return error;
+}

@@ -191,6 +191,45 @@ void ld_pool__session_rates(ld_aws_session *s, const ld_collect_pool_opts *o);
 int ld_collect_targets__with(ld_inventory *inv, ld_collect_target *targets, size_t ntargets,
 			     const ld_collect_pool_opts *opts, const ld_collect_seams *seams);
 
+/* --- pool.c: the reads after the listing ------------------------------------------------ */
+
+/*
+ * What collect reads once the inventory is listed (packages and layers for verify and the
+ * dependency checks) runs as the pool's read jobs: job i of `njobs`, taken in order by at
+ * most `workers` threads, each with a connection of its own for every session
+ * (ld_aws_session__use_thread_transport), or one after another on the calling thread and
+ * the sessions' own connections (workers <= 1, or no session to take a CA bundle from).
+ * Every Lambda client a job makes (ld_aws_session__client) draws on one set of token
+ * buckets per session and region, made at the session's rates (the pool's, --rate's where
+ * given: ld_pool__session_rates()), shared by every job that calls there, so reading keeps
+ * to the quotas as listing did. A job's calls are counted in the `calls` it is handed and
+ * merged into opts->calls. The first job that fails stops the taking of more; its error and
+ * message are the run's.
+ */
+typedef struct ld_pool_reads ld_pool_reads;
+
+typedef struct {
+	size_t njobs;
+	size_t workers;
+	ld_aws_session *transport_session; /* its CA bundle for the workers' connections; NULL:
+					      the calling thread */
+	/* Job `i`; 0, or an error that stops the run. */
+	int (*run)(void *ctx, ld_pool_reads *rd, size_t i, ld_api_calls *calls);
+	/* After each job, under the reads' lock, with how many have finished; may be NULL. */
+	void (*finished)(void *ctx, size_t done);
+	void *ctx;
+	ld_api_calls *calls;               /* where the jobs' calls are merged */
+} ld_pool_reads_opts;
+
+/** Run the jobs. @return 0, the first failed job's error, or LD_ERROR (no memory, no
+ *  thread could start) */
+int ld_pool__reads(const ld_pool_reads_opts *o);
+
+/** The reads' lock (a no-op on the calling thread): what jobs share, such as the claim of
+ *  a layer that several functions attach. */
+void ld_pool__reads_lock(ld_pool_reads *rd);
+void ld_pool__reads_unlock(ld_pool_reads *rd);
+
 /* --- estate.c: ld_collect_estate with the pool's seams -------------------------------- */
 
 /* With seams->transport_new, each role session also gets a transport from it, for its

@@ -11,6 +11,7 @@
 
 #include "lambdrift/errors.h"
 #include "lambdrift/inventory.h"
+#include "deps/detect.h"
 #include "pkg/expect.h"
 #include "spec/tag.h"
 
@@ -262,4 +263,66 @@ int ld_tag__read_lock(const ld_verify *v, const ld_spec_function *sf, ld_lock *l
 	if (sf->kind != LD_SPEC_SOURCE)
 		return 0;
 	return ld_git_walk(v->repo, &v->rev, sf->source, NULL, 0, lock_entry, &w);
+}
+
+/* ------------------------------------------------------------------ verify's expect stage */
+
+static void expect_failed(ld_verify_item *it, ld_expected_state state)
+{
+	it->expected_state = state;
+	snprintf(it->expected_message, sizeof(it->expected_message), "%s",
+		 ld_error_last()->message);
+}
+
+/* The package's dependencies, read from its bytes as the dependency checks read a deployed
+ * one (a failure is kept for compare to say). */
+static int expected_deps(ld_depcheck_pkg_read *d, const ld_buf *bytes)
+{
+	d->status = LD_FETCH_OK;
+	if (ld_deps_from_zip(&d->deps, bytes->ptr, bytes->size, NULL, NULL) == 0)
+		return 0;
+	return (d->zip_error = strdup(ld_error_last()->message)) ? 0 : ld_error_oom();
+}
+
+static int expect_package(ld_verify_item *it, const ld_verify *v)
+{
+	ld_buf bytes = LD_BUF_INIT_CAP(v->max_package);
+	int error = 0;
+
+	if (it->sf->kind == LD_SPEC_SOURCE) {
+		if (ld_expect_source(&it->exp, v->deps ? &bytes : NULL, v->repo, &v->rev,
+				     it->sf) < 0) {
+			expect_failed(it, LD_EXPECTED_SOURCE_FAILED);
+			goto done;
+		}
+	} else if (!v->allow_build) {
+		it->expected_state = LD_EXPECTED_NOT_ALLOWED;
+		goto done;
+	} else if (ld_expect_build(&it->exp, &bytes, &it->log, v->repo, &v->rev, it->sf,
+				   v->max_package) < 0) {
+		expect_failed(it, LD_EXPECTED_BUILD_FAILED);
+		goto done;
+	}
+	it->expected_state = LD_EXPECTED_HAD;
+	if (v->deps)
+		error = expected_deps(&it->expected_deps, &bytes);
+done:
+	ld_buf_dispose_secret(&bytes);
+	return error;
+}
+
+int ld_tag__expect(ld_verify_plan *plan, const ld_verify *v)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < plan->count && error == 0; i++) {
+		ld_verify_item *it = &plan->items[i];
+		if (it->want_expected)
+			error = expect_package(it, v);
+		if (error == 0 && it->want_lock &&
+		    (it->lock_rc = ld_tag__read_lock(v, it->sf, &it->lock, &it->lock_files)) < 0)
+			snprintf(it->lock_message, sizeof(it->lock_message), "%s",
+				 ld_error_last()->message);
+	}
+	return error;
 }

@@ -2,9 +2,10 @@
  * The tag verify compares against (private to the library; the public side is
  * lambdrift/verify.h), the expect stage's part of verify: ld_verify_prepare() opens the
  * repository, resolves the tag, loads the spec (from the tag's tree, or --spec) and selects
- * its functions; ld_tag__read_lock() reads a function's lockfiles from the tag's tree for
- * the comparison. The tag's expected package is pkg/expect.h's, over the same repository
- * and revision. An ld_verify owns the repository, the spec and its strings; what points
+ * its functions; ld_tag__read_lock() reads a function's lockfiles from the tag's tree, and
+ * ld_tag__expect() makes, before compare, what verify's compare reads of the tag: each
+ * function's expected package (pkg/expect.h's, over the same repository and revision) and
+ * its lockfiles. An ld_verify owns the repository, the spec and its strings; what points
  * into it is borrowed and lives as long as it does.
  */
 #ifndef LD_SPEC_TAG_H
@@ -19,6 +20,7 @@
 #include "lambdrift/deps.h"
 #include "lambdrift/verify.h"
 #include "spec/spec.h"
+#include "audit/source.h"
 
 struct ld_verify {
 	ld_git_repo *repo;
@@ -46,5 +48,15 @@ struct ld_verify {
  */
 int ld_tag__read_lock(const ld_verify *v, const ld_spec_function *sf, ld_lock *lock,
 		      ld_buf *files);
+
+/**
+ * verify's expect stage, before anything is downloaded: for every item of `plan`
+ * (audit/source.h) that wants them, the tag's package (source mode, or the build command
+ * with allow_build), reduced to its manifest, CodeSha256 and (when the dependencies are
+ * checked) its dependencies, the bytes let go; and the function's lockfiles. What fails
+ * is kept on the item with its message, for compare to say.
+ * @return 0, or LD_ERROR without memory
+ */
+int ld_tag__expect(ld_verify_plan *plan, const ld_verify *v);
 
 #endif
