@@ -189,12 +189,15 @@ static int audit_and_report(ld_inventory *inv, const ld_cli_sessions *s, ld_depc
 			    const scan_args *a, const ld_cli_report_plan *p, int gathered,
 			    const scan_records *recs)
 {
-	ld_findings findings = { NULL, 0, 0 };
+	ld_findings findings = { 0 };
 	ld_report r = { 0 };
 	int error, rc;
 
 	r.command = "scan";
 	r.inv = inv;
+	/* c is set only with --deps (never with --inventory), and reads the accounts reached */
+	if (c && s->n)
+		r.checks = LD_CHECKS_DEPS | (ld_cli_deps_asked(&a->dep) ? LD_CHECKS_ADVISORIES : 0);
 	r.attestations = recs->items;
 	r.nattestations = recs->count;
 	ld_api_calls_add(&inv->calls, &recs->calls);

@@ -258,7 +258,7 @@ static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_ver
 			      const verify_args *a, const ld_cli_report_plan *p, int gathered,
 			      ld_attest_key **key)
 {
-	ld_findings findings = { NULL, 0, 0 };
+	ld_findings findings = { 0 };
 	ld_buf envelope = LD_BUF_INIT;
 	ld_verify_records recs = { NULL, 0 };
 	ld_report r = { 0 };
@@ -268,6 +268,9 @@ static int compare_and_report(ld_inventory *inv, ld_aws_session *s, const ld_ver
 
 	r.command = "verify";
 	r.inv = inv;
+	/* a snapshot holds no package to read dependencies from */
+	if (!a->no_deps && !a->inventory)
+		r.checks = LD_CHECKS_DEPS | (ld_cli_deps_asked(&a->dep) ? LD_CHECKS_ADVISORIES : 0);
 	r.tag = ld_verify_tag(v);
 	r.commit = ld_verify_commit(v);
 	r.spec_uri = spec_uri(a);

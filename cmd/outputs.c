@@ -318,7 +318,8 @@ static int apply_baseline(ld_baseline_result *res, ld_report *r, ld_findings *fi
 {
 	const ld_inventory *inv = r->inv;
 	ld_baseline_scope scope = { r->command, (const char *const *)inv->regions, inv->nregions,
-				    globs, nglobs, complete, p->audit.now, r->nattestations > 0,
+				    globs, nglobs, complete, p->audit.now,
+				    r->checks | (r->nattestations ? LD_CHECKS_ATTESTED : 0),
 				    p->audit.rules };
 	int error;
 

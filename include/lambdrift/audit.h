@@ -33,10 +33,19 @@ typedef struct {
 	char *account;        /* the function's account (12 digits), or NULL when unknown */
 } ld_finding;
 
+/* A function some rules could not judge for want of data (a problem line of the inventory
+ * says why): the rules say nothing of it, and reports must not read that as a pass. */
+typedef struct {
+	const char *const *rules; /* static, NULL-terminated slugs; only the selected ones count */
+	char *region, *function;
+} ld_unchecked;
+
 typedef struct {
 	ld_finding *items;
 	size_t count;
 	size_t alloc;
+	ld_unchecked *unchecked; /* ld_audit_scan's, in the order noted */
+	size_t nunchecked;
 } ld_findings;
 
 typedef struct {
@@ -113,9 +122,20 @@ int ld_severity_parse(ld_severity *out, const char *s);
  * to ld_rules[] without saying where it runs fails the unit test that walks the table. */
 typedef enum {
 	LD_RULE_RUNS_SCAN = 1, /* every scan (ld_audit_scan), and verify, which runs the scan */
-	LD_RULE_RUNS_VERIFY,   /* only verify: comparisons with the tag, dependency checks */
-	LD_RULE_RUNS_ATTESTED  /* only a scan held to release records (scan --attestation) */
+	LD_RULE_RUNS_VERIFY,   /* only verify: comparisons with the tag */
+	LD_RULE_RUNS_ATTESTED, /* only a scan held to release records (scan --attestation) */
+	LD_RULE_RUNS_DEPS,     /* where the dependency checks run: scan --deps, verify without
+				  --no-deps */
+	LD_RULE_RUNS_DEPS_VERIFY, /* verify's dependency checks (the tag's lockfile) */
+	LD_RULE_RUNS_ADVISORIES   /* dependency checks given advisories (--osv, --osv-api) */
 } ld_rule_runs;
+
+/* What a run ran besides its command's own rules (ld_report.checks, ld_baseline_scope). */
+enum {
+	LD_CHECKS_ATTESTED = 1,  /* the attestation rules (scan --attestation) */
+	LD_CHECKS_DEPS = 2,      /* the dependency checks (scan --deps, verify without --no-deps) */
+	LD_CHECKS_ADVISORIES = 4 /* with advisories to hold them against (--osv, --osv-api) */
+};
 
 /** Rule catalogue: slug, default severity, one-line summary, where it runs.
  *  NULL-terminated. */

@@ -79,7 +79,8 @@ typedef struct {
 	size_t nglobs;
 	bool complete;                     /* false: data is missing, nothing is called stale */
 	time_t now;                        /* today, for expiry (0: the current time) */
-	bool attested;                     /* scan --attestation: the attestation rules ran */
+	unsigned checks;                   /* LD_CHECKS_*: what else ran (the attestation rules,
+					      the dependency checks) */
 	const ld_rule_selection *rules;    /* --rule/--skip-rule: rules left out did not run;
 					      NULL: every rule */
 } ld_baseline_scope;

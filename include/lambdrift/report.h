@@ -51,6 +51,8 @@ typedef struct {
 	size_t nattestations;
 	const struct ld_merge_store *merged; /* merge: inv's functions are light and the JSON
 						report takes each from here; else NULL */
+	unsigned checks;            /* LD_CHECKS_DEPS, LD_CHECKS_ADVISORIES: what ran; attested
+				       is nattestations' to say */
 	const ld_rule_selection *rules; /* --rule/--skip-rule: the rules the run ran, recorded
 					   in every format (run.rules); NULL: every rule */
 	long log_retention_min;     /* --log-retention-min (run.log_retention_min); 0 when not

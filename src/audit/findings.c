@@ -60,13 +60,13 @@ const ld_rule_info ld_rules[] = {
 	{ "alias-missing", LD_SEV_ERROR, "an alias declared in the spec is absent",
 	  LD_RULE_RUNS_VERIFY },
 	{ "layer-outdated", LD_SEV_WARNING, "a newer version of an attached layer exists",
-	  LD_RULE_RUNS_VERIFY },
+	  LD_RULE_RUNS_DEPS },
 	{ "dependency-drift", LD_SEV_ERROR,
 	  "a deployed dependency differs from what the tag's lockfile pins",
-	  LD_RULE_RUNS_VERIFY },
+	  LD_RULE_RUNS_DEPS_VERIFY },
 	{ "dependency-vulnerable", LD_SEV_WARNING,
 	  "an OSV advisory affects a deployed dependency (severity from the advisory)",
-	  LD_RULE_RUNS_VERIFY },
+	  LD_RULE_RUNS_ADVISORIES },
 	{ "url-public", LD_SEV_WARNING,
 	  "a function URL takes unauthenticated requests from anyone (AuthType NONE)",
 	  LD_RULE_RUNS_SCAN },
@@ -371,5 +371,10 @@ void ld_findings_dispose(ld_findings *f)
 	for (size_t i = 0; i < f->count; i++)
 		finding_dispose(&f->items[i]);
 	free(f->items);
+	for (size_t i = 0; i < f->nunchecked; i++) {
+		free(f->unchecked[i].region);
+		free(f->unchecked[i].function);
+	}
+	free(f->unchecked);
 	memset(f, 0, sizeof(*f));
 }

@@ -64,6 +64,25 @@ static int add_function(ld_gap *x, const char *name)
 	return 0;
 }
 
+int ld_gaps_unchecked(ld_gaps *g, const char *const *rules, const ld_function *fn)
+{
+	ld_findings *out = g->out;
+	ld_unchecked *u;
+
+	if (!out || !any_selected(g, rules))
+		return 0;
+	if (ld_array_grow(out->unchecked, out->nunchecked, 1) < 0)
+		return LD_ERROR;
+	u = &out->unchecked[out->nunchecked];
+	u->rules = rules;
+	if (dup_or_null(&u->region, fn->region) < 0 || dup_or_null(&u->function, fn->name) < 0) {
+		free(u->region);
+		return LD_ERROR;
+	}
+	out->nunchecked++;
+	return 0;
+}
+
 int ld_gaps_add(ld_gaps *g, const char *const *rules, const ld_function *fn,
 		const char *account, bool regional, const char *fmt, ...)
 {
@@ -88,7 +107,7 @@ int ld_gaps_add(ld_gaps *g, const char *const *rules, const ld_function *fn,
 		    dup_or_null(&x->reason, reason) < 0)
 			return LD_ERROR;
 	}
-	return add_function(x, fn->name);
+	return add_function(x, fn->name) < 0 ? LD_ERROR : ld_gaps_unchecked(g, rules, fn);
 }
 
 bool ld_gaps_reported(const ld_gaps *g, const char *text)

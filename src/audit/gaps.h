@@ -28,6 +28,7 @@ typedef struct {
 typedef struct {
 	const ld_rule_selection *rules; /* the run's selection (NULL: every rule) */
 	const ld_inventory *inv;        /* for the problems already recorded */
+	ld_findings *out;               /* where each unchecked function is noted */
 	ld_gap *items;
 	size_t count;
 } ld_gaps;
@@ -48,6 +49,11 @@ extern const char *const ld_gap_rules_concurrency[]; /* concurrency-unbounded */
 int ld_gaps_add(ld_gaps *g, const char *const *rules, const ld_function *fn,
 		const char *account, bool regional, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/** Note only that `rules` could not judge `fn` (out->unchecked), without a problem line: for
+ *  a record whose own reason the collector already wrote. ld_gaps_add notes it too.
+ *  @return 0, or LD_ERROR without memory */
+int ld_gaps_unchecked(ld_gaps *g, const char *const *rules, const ld_function *fn);
 
 /** Whether a problem line of the inventory already carries `text` (a record's own reason,
  *  written by the collector with its problem line). */

@@ -394,7 +394,7 @@ int ld_audit_scan(ld_findings *out, ld_inventory *inv, const ld_audit_opts *opts
 {
 	ld_runtime_table own = { NULL, 0, NULL };
 	ld_audit_opts defaults = LD_AUDIT_OPTS_INIT;
-	ld_gaps gaps = { NULL, NULL, NULL, 0 };
+	ld_gaps gaps = { 0 };
 	scan_ctx s;
 	int error = 0;
 
@@ -402,6 +402,7 @@ int ld_audit_scan(ld_findings *out, ld_inventory *inv, const ld_audit_opts *opts
 		opts = &defaults;
 	gaps.rules = opts->rules;
 	gaps.inv = inv;
+	gaps.out = out;
 	s.inv = inv;
 	s.out = out;
 	s.gaps = &gaps;

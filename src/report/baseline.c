@@ -29,19 +29,31 @@
 
 /* Where a rule runs is ld_rules[]'s to say (its `runs`), so a rule added there is counted
  * here too. A slug the table does not know (a report of a newer lambdrift) ran in no
- * scan; an unknown or NULL command runs every rule but the attestation ones. */
-bool ld_report__rule_runs(const char *command, const char *slug, bool attested)
+ * scan; an unknown or NULL command runs every rule its checks allow. */
+bool ld_report__rule_runs(const char *command, const char *slug, unsigned checks)
 {
 	const ld_rule_info *r = ld_rule_find(slug);
 	bool scan = command && !strcmp(command, "scan");
+	bool deps = checks & LD_CHECKS_DEPS;
 
 	if (!slug)
 		return false;
-	if (r && r->runs == LD_RULE_RUNS_ATTESTED)
-		return attested && (!command || scan);
-	if (!scan)
-		return true;
-	return r && r->runs == LD_RULE_RUNS_SCAN;
+	if (!r)
+		return !scan;
+	switch (r->runs) {
+	case LD_RULE_RUNS_SCAN: return true;
+	case LD_RULE_RUNS_VERIFY: return !scan;
+	case LD_RULE_RUNS_ATTESTED: return (checks & LD_CHECKS_ATTESTED) && (!command || scan);
+	case LD_RULE_RUNS_DEPS: return deps;
+	case LD_RULE_RUNS_DEPS_VERIFY: return deps && !scan;
+	case LD_RULE_RUNS_ADVISORIES: return deps && (checks & LD_CHECKS_ADVISORIES);
+	}
+	return false;
+}
+
+unsigned ld_report__checks(const ld_report *r)
+{
+	return r->checks | (r->nattestations ? LD_CHECKS_ATTESTED : 0);
 }
 
 /* ------------------------------------------------------------------ entries */
@@ -580,7 +592,7 @@ static bool in_scope(const ld_baseline_entry *e, const ld_baseline_scope *s)
 	for (size_t i = 0; i < s->nglobs && e->function; i++)
 		glob_ok = glob_ok || ld_glob_match(s->function_globs[i], e->function);
 	return glob_ok && in_list(e->region, s->regions, s->nregions) &&
-	       ld_report__rule_runs(s->command, e->rule, s->attested) &&
+	       ld_report__rule_runs(s->command, e->rule, s->checks) &&
 	       ld_rule_selected(s->rules, e->rule);
 }
 
@@ -627,7 +639,8 @@ static void split(ld_baseline_result *res, ld_findings *findings, const ld_basel
 int ld_baseline_apply(ld_baseline_result *res, ld_findings *findings, const ld_baseline *b,
 		      const ld_baseline_scope *scope)
 {
-	ld_baseline_scope all = { NULL, NULL, 0, NULL, 0, true, 0, true, NULL };
+	ld_baseline_scope all = { NULL, NULL, 0, NULL, 0, true, 0,
+				  LD_CHECKS_ATTESTED | LD_CHECKS_DEPS | LD_CHECKS_ADVISORIES, NULL };
 	bool *used;
 	long today;
 

@@ -2,7 +2,8 @@
  * The JUnit XML report, for CI systems that render test results: a testsuite per region,
  * a testcase per function and check (every rule the command runs, plus any rule a finding
  * names), a <failure> per finding at or above --fail-on, findings below it in the case's
- * <system-out>, and a case whose only findings a baseline accepted marked <skipped>. A last
+ * <system-out>, a case whose only findings a baseline accepted marked <skipped>, and a case
+ * the scan could not judge for want of data (ld_findings.unchecked) an <error>. A last
  * suite, "lambdrift", holds the run's properties (an "account" property per account, as
  * "region" per region) and a "data complete" case that errors when the run is incomplete,
  * so missing data is never a green build; what was left out on purpose (a region not
@@ -26,8 +27,14 @@ typedef struct {
 } finding_index;
 
 typedef struct {
+	const ld_unchecked **items; /* sorted by region, function */
+	size_t count;
+} unchecked_index;
+
+typedef struct {
 	const ld_report *r;
 	finding_index active, accepted;
+	unchecked_index unchecked;
 	size_t tests, failures, errors, skipped; /* of the suite being written */
 } junit_ctx;
 
@@ -95,6 +102,53 @@ static int index_of(finding_index *ix, const ld_findings *f)
 		ix->items[i] = &f->items[i];
 	qsort(ix->items, ix->count, sizeof(*ix->items), cmp_index);
 	return 0;
+}
+
+static int cmp_unchecked(const void *pa, const void *pb)
+{
+	const ld_unchecked *a = *(const ld_unchecked *const *)pa;
+	const ld_unchecked *b = *(const ld_unchecked *const *)pb;
+	int c = cmp_opt(a->region, b->region);
+	return c ? c : cmp_opt(a->function, b->function);
+}
+
+static int unchecked_of(unchecked_index *ix, const ld_findings *f)
+{
+	ix->count = f ? f->nunchecked : 0;
+	ix->items = NULL;
+	if (!ix->count)
+		return 0;
+	if (!(ix->items = calloc(ix->count, sizeof(*ix->items))))
+		return ld_error_oom();
+	for (size_t i = 0; i < ix->count; i++)
+		ix->items[i] = &f->unchecked[i];
+	qsort(ix->items, ix->count, sizeof(*ix->items), cmp_unchecked);
+	return 0;
+}
+
+/* Whether the scan could not judge `rule` for the function for want of data. */
+static bool unchecked(const unchecked_index *ix, const char *region, const char *function,
+		      const char *rule)
+{
+	size_t lo = 0, hi = ix->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const ld_unchecked *u = ix->items[mid];
+		int c = cmp_opt(u->region, region);
+		if ((c ? c : cmp_opt(u->function, function)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->count; lo++) {
+		const ld_unchecked *u = ix->items[lo];
+		if (cmp_opt(u->region, region) || cmp_opt(u->function, function))
+			break;
+		for (const char *const *r = u->rules; *r; r++)
+			if (!strcmp(*r, rule))
+				return true;
+	}
+	return false;
 }
 
 /* First finding at or after (region, function, rule), by binary search. */
@@ -180,6 +234,7 @@ static void testcase(ld_buf *out, junit_ctx *j, const char *region, const char *
 	size_t a = lower_bound(&j->active, region, function, rule);
 	size_t s = lower_bound(&j->accepted, region, function, rule);
 	size_t nfail = 0, nquiet = 0, naccepted = 0;
+	bool gap = function && unchecked(&j->unchecked, region, function, rule);
 
 	for (size_t i = a; i < j->active.count &&
 	     !cmp_key(j->active.items[i], region, function, rule); i++) {
@@ -198,11 +253,17 @@ static void testcase(ld_buf *out, junit_ctx *j, const char *region, const char *
 	attr(out, "name", rule);
 	ld_buf_puts(out, " time=\"0\"");
 	j->tests++;
-	if (!nfail && !nquiet && !naccepted) {
+	if (!nfail && !nquiet && !naccepted && !gap) {
 		ld_buf_puts(out, "/>\n");
 		return;
 	}
 	ld_buf_puts(out, ">\n");
+	/* data the rule reads is missing: an error, never a pass (the run's problems say why) */
+	if (gap) {
+		ld_buf_puts(out, "      <error message=\"unchecked: the data this rule reads is "
+				 "missing; see the data complete case\" type=\"unchecked\"/>\n");
+		j->errors++;
+	}
 	for (size_t i = a; i < a + nfail + nquiet; i++)
 		if (fails(j, j->active.items[i]))
 			failure(out, j, j->active.items[i]);
@@ -235,7 +296,7 @@ static void extra_cases(ld_buf *out, junit_ctx *j, const char *region, const cha
 		const finding_index *ix = lists[l];
 		for (size_t i = lower_bound(ix, region, function, ""); i < ix->count; i++) {
 			const ld_finding *f = ix->items[i];
-			bool seen = ld_report__rule_runs(j->r->command, f->rule, j->r->nattestations > 0);
+			bool seen = ld_report__rule_runs(j->r->command, f->rule, ld_report__checks(j->r));
 			if (cmp_opt(f->region, region) || cmp_opt(f->function, function))
 				break;
 			for (size_t k = 0; k < ndone && !seen; k++)
@@ -252,7 +313,8 @@ static void function_cases(ld_buf *out, junit_ctx *j, const char *region, const 
 {
 	/* a rule --rule/--skip-rule left out has no case: it did not pass, it did not run */
 	for (const ld_rule_info *info = ld_rules; info->slug; info++)
-		if (ld_report__rule_runs(j->r->command, info->slug, j->r->nattestations > 0) &&
+		if (ld_report__rule_runs(j->r->command, info->slug,
+					 ld_report__checks(j->r)) &&
 		    ld_rule_selected(j->r->rules, info->slug))
 			testcase(out, j, region, function, info->slug);
 	extra_cases(out, j, region, function);
@@ -307,8 +369,8 @@ static int region_suite(ld_buf *out, junit_ctx *j, const char *region)
 		return body.error;
 	ld_buf_puts(out, "  <testsuite");
 	attr(out, "name", region ? region : "-");
-	ld_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
-		      j->tests, j->failures, j->skipped);
+	ld_buf_printf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
+			   "time=\"0\">\n", j->tests, j->failures, j->errors, j->skipped);
 	ld_buf_put(out, body.ptr, body.size);
 	ld_buf_puts(out, "  </testsuite>\n");
 	ld_buf_dispose(&body);
@@ -426,7 +488,8 @@ static void run_suite(ld_buf *out, junit_ctx *j)
 }
 
 /* Regions in the report's order, then any only a finding names. */
-static int suites(ld_buf *out, junit_ctx *j, size_t *tests, size_t *failures, size_t *skipped)
+static int suites(ld_buf *out, junit_ctx *j, size_t *tests, size_t *failures, size_t *errors,
+		  size_t *skipped)
 {
 	const ld_inventory *inv = j->r->inv;
 	const char **regions;
@@ -452,6 +515,7 @@ static int suites(ld_buf *out, junit_ctx *j, size_t *tests, size_t *failures, si
 		error = region_suite(out, j, regions[i]);
 		*tests += j->tests;
 		*failures += j->failures;
+		*errors += j->errors;
 		*skipped += j->skipped;
 	}
 	free(regions);
@@ -463,16 +527,17 @@ int ld_report__junit(ld_buf *out, const ld_report *r)
 	const ld_baseline_result *b = r->baseline;
 	junit_ctx j;
 	ld_buf body = LD_BUF_INIT_CAP(out->cap);
-	size_t tests = 1, failures = 0, skipped = 0;
+	size_t tests = 1, failures = 0, errors = 0, skipped = 0;
 	int error;
 
 	memset(&j, 0, sizeof(j));
 	j.r = r;
 	if ((error = index_of(&j.active, r->findings)) < 0 ||
 	    (error = index_of(&j.accepted, b ? &b->suppressed : NULL)) < 0 ||
-	    (error = suites(&body, &j, &tests, &failures, &skipped)) < 0)
+	    (error = unchecked_of(&j.unchecked, r->findings)) < 0 ||
+	    (error = suites(&body, &j, &tests, &failures, &errors, &skipped)) < 0)
 		goto done;
-	j.errors = 0;
+	j.errors = errors;
 	run_suite(&body, &j);
 	ld_buf_printf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 			   "<testsuites name=\"lambdrift %s\"", r->command ? r->command : "scan");
@@ -484,6 +549,7 @@ int ld_report__junit(ld_buf *out, const ld_report *r)
 done:
 	free(j.active.items);
 	free(j.accepted.items);
+	free(j.unchecked.items);
 	ld_buf_dispose(&body);
 	return error;
 }

@@ -117,7 +117,8 @@ static int add_rule(ld_json *rules, const ld_rule_info *info)
 	    ld_json_add(rule, "properties", props = ld_json_new_object()) < 0 ||
 	    ld_json_add(props, "tags", tags = ld_json_new_array()) < 0 ||
 	    ld_json_append(tags, ld_json_new_string("aws-lambda")) < 0 ||
-	    ld_json_append(tags, ld_json_new_string(ld_report__rule_runs("scan", info->slug, true)
+	    ld_json_append(tags, ld_json_new_string(ld_report__rule_runs("scan", info->slug,
+									LD_CHECKS_ATTESTED)
 							? "scan" : "verify")) < 0)
 		goto done;
 	error = 0;

@@ -11,6 +11,14 @@ $LD scan --inventory "$inv" --fail-on none --format json |
 	python3 -c 'import json, sys
 run = json.load(sys.stdin)["run"]
 print("json complete:", run["complete"], "problems:", len(run["problems"]))'
+# JUnit: a rule left unchecked is an error case of its function, never a pass
+$LD scan --inventory "$inv" --fail-on none --format junit -o old.xml
+python3 "$FIXTURES/../tests/tools/validate_reports.py" junit old.xml
+python3 -c 'import collections, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+unchecked = collections.Counter(c.get("name") for c in root.iter("testcase")
+                                if c.find("error") is not None and c.find("error").get("type") == "unchecked")
+print("junit errors:", root.get("errors"), "unchecked:", ", ".join("%s %d" % kv for kv in sorted(unchecked.items())))' old.xml
 $LD scan --inventory "$inv" --fail-on none --skip-rule 'role-*' --skip-rule 'log*-*' \
 	--skip-rule 'url-*' --skip-rule 'policy-*' --skip-rule 'concurrency-*' \
 	--skip-rule trigger-unqualified >skipped.txt

@@ -49,7 +49,7 @@ static void attest_now(ld_attestation *a, ld_attested_function *f, const ld_inve
 static size_t check(ld_inventory *inv, const ld_attestation *a, const char *rule,
 		    const char *needle)
 {
-	ld_findings out = { NULL, 0, 0 };
+	ld_findings out = { 0 };
 	size_t n;
 
 	LD_CHECK(ld_attest_check(&out, inv, a, NULL, 0) == 0);
@@ -81,7 +81,7 @@ static void test_attestcmp__nothing_moved(void)
 	/* filtered out by --function: not checked at all */
 	f.code_sha256 = "0000000000000000000000000000000000000000000000000000000000000000";
 	{
-		ld_findings out = { NULL, 0, 0 };
+		ld_findings out = { 0 };
 		const char *globs[] = { "billing-*" };
 		LD_CHECK(ld_attest_check(&out, &inv, &a, globs, 1) == 0);
 		LD_CHECK_INT(out.count, 0);

@@ -301,7 +301,7 @@ static void test_baseline__scan_rules_from_table(void)
 		for (size_t i = 0; i < f.count; i++) {
 			const ld_rule_info *r = ld_rule_find(f.items[i].rule);
 			LD_REQUIRE(r != NULL);
-			LD_CHECK(ld_report__rule_runs("scan", r->slug, false));
+			LD_CHECK(ld_report__rule_runs("scan", r->slug, 0));
 			fired[r - ld_rules] = true;
 		}
 		ld_findings_dispose(&f);
@@ -311,20 +311,31 @@ static void test_baseline__scan_rules_from_table(void)
 		const ld_rule_info *r = &ld_rules[i];
 		bool scan = r->runs == LD_RULE_RUNS_SCAN;
 
-		if (r->runs != LD_RULE_RUNS_SCAN && r->runs != LD_RULE_RUNS_VERIFY &&
-		    r->runs != LD_RULE_RUNS_ATTESTED)
+		if (r->runs < LD_RULE_RUNS_SCAN || r->runs > LD_RULE_RUNS_ADVISORIES)
 			ld_test_fail(__FILE__, __LINE__, "%s: runs %d", r->slug, (int)r->runs);
 		if (fired[i] != scan)
 			ld_test_fail(__FILE__, __LINE__, "%s: %s on the fixtures, but runs %d",
 				     r->slug, fired[i] ? "fires" : "never fires", (int)r->runs);
-		LD_CHECK(ld_report__rule_runs("scan", r->slug, false) == scan);
-		LD_CHECK(ld_report__rule_runs("scan", r->slug, true) ==
+		LD_CHECK(ld_report__rule_runs("scan", r->slug, 0) == scan);
+		LD_CHECK(ld_report__rule_runs("scan", r->slug, LD_CHECKS_ATTESTED) ==
 			 (scan || r->runs == LD_RULE_RUNS_ATTESTED));
-		LD_CHECK(ld_report__rule_runs("verify", r->slug, true) ==
-			 (r->runs != LD_RULE_RUNS_ATTESTED));
+		LD_CHECK(ld_report__rule_runs("verify", r->slug, LD_CHECKS_ATTESTED) ==
+			 (r->runs == LD_RULE_RUNS_SCAN || r->runs == LD_RULE_RUNS_VERIFY));
+		/* the dependency rules: only where the dependency checks ran */
+		LD_CHECK(ld_report__rule_runs("verify", r->slug, LD_CHECKS_DEPS) ==
+			 (r->runs != LD_RULE_RUNS_ATTESTED && r->runs != LD_RULE_RUNS_ADVISORIES));
+		LD_CHECK(ld_report__rule_runs("scan", r->slug, LD_CHECKS_DEPS | LD_CHECKS_ADVISORIES) ==
+			 (scan || r->runs == LD_RULE_RUNS_DEPS || r->runs == LD_RULE_RUNS_ADVISORIES));
 	}
-	LD_CHECK(!ld_report__rule_runs("scan", "no-such-rule", false));
-	LD_CHECK(!ld_report__rule_runs("scan", NULL, false));
+	/* what each dependency rule needs, by name, so a table edit is seen here */
+	LD_CHECK(ld_report__rule_runs("scan", "layer-outdated", LD_CHECKS_DEPS));
+	LD_CHECK(!ld_report__rule_runs("scan", "dependency-vulnerable", LD_CHECKS_DEPS));
+	LD_CHECK(!ld_report__rule_runs("scan", "dependency-drift",
+				       LD_CHECKS_DEPS | LD_CHECKS_ADVISORIES));
+	LD_CHECK(ld_report__rule_runs("verify", "dependency-drift", LD_CHECKS_DEPS));
+	LD_CHECK(!ld_report__rule_runs("verify", "layer-outdated", LD_CHECKS_ADVISORIES));
+	LD_CHECK(!ld_report__rule_runs("scan", "no-such-rule", 0));
+	LD_CHECK(!ld_report__rule_runs("scan", NULL, 0));
 }
 
 /* A posture rule's entry that matches nothing is stale in a scan, which runs the rule, but

@@ -294,6 +294,7 @@ static void hostile_report(ld_inventory *inv, ld_findings *f, ld_report *r)
 	inv->regions = regions;
 	inv->nregions = 1;
 	inv->complete = true;
+	memset(f, 0, sizeof(*f));
 	f->items = hostile;
 	f->count = f->alloc = 2;
 	memset(r, 0, sizeof(*r));
@@ -370,19 +371,39 @@ static void test_formats__junit_escaping_and_counts(void)
 	LD_CHECK(!strchr(text, '\x01'));
 	/* the warning is below --fail-on error: reported, not failed */
 	LD_CHECK(strstr(text, "name=\"code-drift\" time=\"0\">\n      <system-out>warning code-drift"));
-	/* verify runs every rule: two functions, one case per rule each */
+	/* verify runs every rule but the attestation ones, the dependency rules only where the
+	 * dependency checks ran: two functions, one case per rule each */
 	{
-		size_t nrules = 0;
+		size_t nrules = 0, ndeps = 0;
 		char want[128];
-		/* every rule but the two only a scan held to release records runs */
-		for (const ld_rule_info *i = ld_rules; i->slug; i++)
-			nrules += strncmp(i->slug, "attestation-", 12) != 0;
+		for (const ld_rule_info *i = ld_rules; i->slug; i++) {
+			nrules += strncmp(i->slug, "attestation-", 12) && strncmp(i->slug, "dependency-", 11) &&
+				  strcmp(i->slug, "layer-outdated");
+			ndeps += !strncmp(i->slug, "dependency-", 11) || !strcmp(i->slug, "layer-outdated");
+		}
+		LD_CHECK(ndeps == 3);
 		snprintf(want, sizeof(want), "<testsuite name=\"us-east-1\" tests=\"%zu\" failures=\"1\" "
 			 "errors=\"0\" skipped=\"0\"", 2 * nrules);
 		LD_CHECK(strstr(text, want) != NULL);
 		snprintf(want, sizeof(want), "<testsuites name=\"lambdrift verify\" tests=\"%zu\" "
 			 "failures=\"1\" errors=\"0\" skipped=\"0\"", 2 * nrules + 1);
 		LD_CHECK(strstr(text, want) != NULL);
+		LD_CHECK(!strstr(text, "name=\"layer-outdated\""));
+		free(text);
+		/* --no-deps off and no advisories: dependency-vulnerable did not run either */
+		r.checks = LD_CHECKS_DEPS;
+		LD_REQUIRE((text = render(ld_report__junit, &r)) != NULL);
+		snprintf(want, sizeof(want), "<testsuite name=\"us-east-1\" tests=\"%zu\" ",
+			 2 * (nrules + 2));
+		LD_CHECK(strstr(text, want) != NULL);
+		LD_CHECK(!strstr(text, "name=\"dependency-vulnerable\""));
+		free(text);
+		r.checks = LD_CHECKS_DEPS | LD_CHECKS_ADVISORIES;
+		LD_REQUIRE((text = render(ld_report__junit, &r)) != NULL);
+		snprintf(want, sizeof(want), "<testsuite name=\"us-east-1\" tests=\"%zu\" ",
+			 2 * (nrules + 3));
+		LD_CHECK(strstr(text, want) != NULL);
+		r.checks = 0;
 	}
 	free(text);
 
@@ -536,6 +557,7 @@ static void multi_report(ld_inventory *inv, ld_findings *f, ld_report *r)
 	inv->notes = multi_notes;
 	inv->nnotes = 1;
 	inv->complete = true;
+	memset(f, 0, sizeof(*f));
 	f->items = multi_findings;
 	f->count = f->alloc = 3;
 	memset(r, 0, sizeof(*r));

@@ -46,6 +46,7 @@ static void make(ld_inventory *inv, ld_findings *f, ld_report *r)
 	inv->calls.control = 5;
 	inv->calls.get_function = 2;
 	inv->calls.sts = 1;
+	memset(f, 0, sizeof(*f));
 	f->items = items;
 	f->count = f->alloc = 3;
 	memset(r, 0, sizeof(*r));

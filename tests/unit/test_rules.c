@@ -148,7 +148,7 @@ static void test_rules__filter_drops_triggers_and_findings(void)
 	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
 	const char *globs[] = { "clean", "image-*" };
 	ld_inventory inv;
-	ld_findings f = { NULL, 0, 0 };
+	ld_findings f = { 0 };
 
 	LD_REQUIRE(ld_inventory_load(&inv, "fixtures/inventory/scan.json") == 0);
 	ld_inventory_filter(&inv, globs, 2);
@@ -165,7 +165,7 @@ static void test_rules__fingerprints_are_stable(void)
 	ld_inventory inv;
 	ld_findings a, b;
 	ld_finding_id id = { "latest-drift", LD_SEV_ERROR, "1", "r", "f", "$LATEST", "2", 0 };
-	ld_findings c = { NULL, 0, 0 };
+	ld_findings c = { 0 };
 	char fp[33], hex[65];
 
 	LD_REQUIRE(scan_fixture(&inv, &a) == 0);
@@ -244,7 +244,7 @@ static void test_rules__runtime_horizon(void)
 	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
 	char dates[6][11];
 	ld_inventory inv;
-	ld_findings f = { NULL, 0, 0 };
+	ld_findings f = { 0 };
 
 	memset(items, 0, sizeof(items));
 	ld_inventory_init(&inv);
@@ -400,7 +400,7 @@ static void test_findings__severity_and_catalogue(void)
 
 static void test_findings__sort(void)
 {
-	ld_findings f = { NULL, 0, 0 };
+	ld_findings f = { 0 };
 	ld_finding_id a = { "unpublished", LD_SEV_WARNING, NULL, "us-east-1", "b", NULL, NULL, 0 };
 	ld_finding_id b = { "latest-drift", LD_SEV_ERROR, NULL, "us-east-1", "z", "$LATEST", NULL, 0 };
 	ld_finding_id c = { "alias-split", LD_SEV_WARNING, NULL, "eu-west-1", "z", "live", NULL, 0 };
