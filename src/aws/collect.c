@@ -109,6 +109,8 @@ int ld_target_run_init(ld_target_run *r, ld_collect_target *t, const ld_collect_
 	r->key = key;
 	r->functions.op = "ListFunctions";
 	r->functions.max_pages = MAX_PAGES_FUNCTIONS;
+	r->names.op = "ListFunctions";
+	r->names.max_pages = MAX_PAGES_FUNCTIONS;
 	r->triggers.op = "ListEventSourceMappings";
 	r->triggers.max_pages = MAX_PAGES_ESM;
 	ld_inventory_init(&r->inv);
@@ -131,6 +133,7 @@ void ld_target_run_dispose(ld_target_run *r)
 		free(r->alias_problems[i].line);
 	free(r->alias_problems);
 	ld_pager_dispose(&r->functions);
+	ld_pager_dispose(&r->names);
 	ld_pager_dispose(&r->triggers);
 	ld_collect__policy_dispose(r);
 	ld_rate_limiter_dispose(&r->limiter);
@@ -247,20 +250,16 @@ static int push_index(size_t **list, size_t *n, size_t idx)
 	return 0;
 }
 
-/* The function an entry belongs to, added when new (index into *fresh). Lock held. */
-static ld_function *function_for(ld_target_run *r, const char *name, const char *arn,
-				 size_t **fresh, size_t *nfresh)
+/* The function `name` (its ARN, qualified or not), added when new (its index appended to
+ * *fresh). Lock held. */
+static ld_function *function_named(ld_target_run *r, const char *name, const char *arn,
+				   size_t **fresh, size_t *nfresh)
 {
 	char account[32];
 	ld_function *fn;
 	size_t before = r->inv.nfunctions;
 	char *plain;
 
-	if (r->have_last && r->last_fn < r->inv.nfunctions) {
-		fn = &r->inv.functions[r->last_fn];
-		if (!strcmp(fn->name, name))
-			return fn;
-	}
 	if (!(plain = unqualified_arn(arn))) {
 		ld_error_oom();
 		return NULL;
@@ -269,12 +268,28 @@ static ld_function *function_for(ld_target_run *r, const char *name, const char 
 		snprintf(account, sizeof(account), "%s", r->target->account ? r->target->account : "");
 	fn = ld_inventory_function_in(&r->inv, account[0] ? account : NULL, r->region, name, plain);
 	free(plain);
-	if (!fn)
+	if (fn && r->inv.nfunctions > before &&
+	    push_index(fresh, nfresh, (size_t)(fn - r->inv.functions)) < 0)
+		return NULL;
+	return fn;
+}
+
+/* The function a ListFunctions?FunctionVersion=ALL entry belongs to: the last entry's, as
+ * a rule (a function's versions come together), else function_named's. Lock held. */
+static ld_function *function_for(ld_target_run *r, const char *name, const char *arn,
+				 size_t **fresh, size_t *nfresh)
+{
+	ld_function *fn;
+
+	if (r->have_last && r->last_fn < r->inv.nfunctions) {
+		fn = &r->inv.functions[r->last_fn];
+		if (!strcmp(fn->name, name))
+			return fn;
+	}
+	if (!(fn = function_named(r, name, arn, fresh, nfresh)))
 		return NULL;
 	r->last_fn = (size_t)(fn - r->inv.functions);
 	r->have_last = true;
-	if (r->inv.nfunctions > before && push_index(fresh, nfresh, r->last_fn) < 0)
-		return NULL;
 	return fn;
 }
 
@@ -370,6 +385,48 @@ int ld_collect__functions_page(ld_target_run *r, ld_aws_client *c, size_t **fres
 		if ((error = add_version_entry(r, ld_json_at(items, i), fresh, nfresh)) < 0)
 			goto done;
 	error = more ? 1 : 0;
+done:
+	c->priority = false;
+	ld_json_free(page);
+	if (error >= 0)
+		page_done(r, c);
+	return error;
+}
+
+/* --- ListFunctions by name ---------------------------------------------------------- */
+
+/* Functions of one page of the plain listing, by name only: entries it cannot use are left
+ * to the versions' listing, which reports them. */
+static int add_names(ld_target_run *r, const ld_json *items, size_t **fresh, size_t *nfresh)
+{
+	int error = 0;
+
+	pthread_mutex_lock(&r->lock);
+	for (size_t i = 0; i < ld_json_size(items) && error == 0; i++) {
+		const ld_json *item = ld_json_at(items, i);
+		const char *name = ld_json_get_str(item, "FunctionName");
+		const char *arn = ld_json_get_str(item, "FunctionArn");
+		if (name && arn && wanted(r->opts, name) &&
+		    !function_named(r, name, arn, fresh, nfresh))
+			error = LD_ERROR;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return error;
+}
+
+int ld_collect__names_page(ld_target_run *r, ld_aws_client *c, size_t **fresh, size_t *nfresh)
+{
+	ld_json *page = NULL;
+	const ld_json *items;
+	int error;
+
+	c->priority = true; /* everything it names has work waiting on it */
+	if ((error = get_page(&page, r, c, &r->names, "/2015-03-31/functions", "MaxItems=50")) < 0 ||
+	    (error = page_array(&items, page, "Functions", &r->names, r)) < 0 ||
+	    (error = pager_advance(&r->names, r, page)) < 0 ||
+	    (error = add_names(r, items, fresh, nfresh)) < 0)
+		goto done;
+	error = r->names.marker ? 1 : 0;
 done:
 	c->priority = false;
 	ld_json_free(page);

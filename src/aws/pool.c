@@ -63,6 +63,7 @@ typedef struct {
 	int nslots, inflight;
 	bool finished;
 	bool functions_pending, triggers_pending;
+	bool names_pending;      /* the next page of ListFunctions by name (init_target) */
 	size_t *aliases;         /* functions waiting for ListAliases, in discovery order */
 	size_t nqueued, head;
 	bool policies;           /* resource policies are read (ld_collect_opts.no_policies) */
@@ -77,7 +78,7 @@ typedef struct {
 	char error_type[128];
 } target;
 
-typedef enum { JOB_FUNCTIONS, JOB_ALIASES, JOB_POLICY, JOB_TRIGGERS } job_kind;
+typedef enum { JOB_FUNCTIONS, JOB_NAMES, JOB_ALIASES, JOB_POLICY, JOB_TRIGGERS } job_kind;
 
 typedef struct {
 	target *t;
@@ -205,6 +206,8 @@ static void finish_target(pool *p, target *t)
 	t->asks = NULL;
 	if (ld_collect__finish(&t->run, t->aliases_skipped, t->stop_policies && !t->stop_all) < 0)
 		set_error(t, LD_ERROR, ld_error_last()->klass, ld_error_last()->message, "");
+	/* listed by name, then not by version: deleted in between */
+	ld_inventory_drop_unversioned(&t->run.inv);
 	out->error = t->error;
 	out->skipped = false;
 	failure_message(out->message, sizeof(out->message), t);
@@ -247,7 +250,7 @@ static slot *free_slot(target *t)
 static void apply_stops(target *t)
 {
 	if (t->stop_all) {
-		t->functions_pending = t->triggers_pending = false;
+		t->functions_pending = t->triggers_pending = t->names_pending = false;
 		t->head = t->nqueued;
 		t->nasks = 0;
 	}
@@ -312,10 +315,14 @@ static int policy_share(const target *t)
 	return t->nslots / 2;
 }
 
-/* Control-class work: the chain's next page, ListAliases, the mappings' next page. */
+/* Control-class work: the listing by name, the chain's next page, ListAliases, the
+ * mappings' next page. */
 static bool take_control(target *t, job *j)
 {
-	if (t->functions_pending) {
+	if (t->names_pending) {
+		t->names_pending = false;
+		j->kind = JOB_NAMES;
+	} else if (t->functions_pending) {
 		t->functions_pending = false;
 		j->kind = JOB_FUNCTIONS;
 	} else if (t->head < t->nqueued) {
@@ -351,10 +358,11 @@ static bool take_policy(target *t, job *j)
  * when the other has none (the chain's next page waits at most one request for a slot). */
 static bool take_classes(target *t, job *j)
 {
-	bool control = t->functions_pending || t->head < t->nqueued || t->triggers_pending;
+	bool control = t->functions_pending || t->names_pending || t->head < t->nqueued ||
+		       t->triggers_pending;
 	int share = policy_share(t);
 
-	if (t->functions_pending)
+	if (t->functions_pending || t->names_pending)
 		return take_control(t, j);
 	if (t->nasks && (t->policy_inflight < share || (!control && !t->control_inflight)))
 		return take_policy(t, j);
@@ -380,7 +388,8 @@ static bool take_work(target *t, job *j)
 
 static bool has_work(const target *t)
 {
-	return t->functions_pending || t->triggers_pending || t->head < t->nqueued || t->nasks;
+	return t->functions_pending || t->names_pending || t->triggers_pending ||
+	       t->head < t->nqueued || t->nasks;
 }
 
 static int init_target(pool *p, target *t, ld_collect_target *st);
@@ -492,6 +501,15 @@ static void complete(pool *p, job *j)
 		/* the next page was queued by on_chain already */
 		p->status.functions += j->nfresh;
 		if (enqueue_listed(t, j->fresh, j->nfresh) < 0)
+			out_of_memory(t);
+	} else if (j->kind == JOB_NAMES) {
+		/* a head start only: ListFunctions?FunctionVersion=ALL lists every function as
+		 * well, and says what went wrong if this failed for a reason that lasts */
+		p->status.functions += j->nfresh;
+		if (j->rc >= 0 && enqueue_listed(t, j->fresh, j->nfresh) < 0)
+			out_of_memory(t);
+		t->names_pending = j->rc == 1 && !t->stop_all;
+		if (j->rc < 0 && j->klass == LD_ERR_NOMEM)
 			out_of_memory(t);
 	} else if (j->kind == JOB_TRIGGERS && j->rc >= 0) {
 		t->triggers_pending = j->rc == 1;
@@ -625,6 +643,8 @@ static void run_job(pool *p, job *j)
 	if ((j->rc = prepare_slot(p, j->t, j->s)) == 0) {
 		if (j->kind == JOB_FUNCTIONS)
 			j->rc = ld_collect__functions_page(&j->t->run, c, &j->fresh, &j->nfresh);
+		else if (j->kind == JOB_NAMES)
+			j->rc = ld_collect__names_page(&j->t->run, c, &j->fresh, &j->nfresh);
 		else if (j->kind == JOB_ALIASES)
 			run_aliases(j, c);
 		else if (j->kind == JOB_POLICY)
@@ -726,6 +746,12 @@ static int init_target(pool *p, target *t, ld_collect_target *st)
 	t->nslots = inflight;
 	t->functions_pending = t->triggers_pending = true;
 	t->policies = !o->collect.no_policies;
+	/* With requests in parallel, every function's name first (ListFunctions without its
+	 * versions: one call per 50 functions, some 1% of the control class): GetPolicy and
+	 * ListAliases can start on all of them at once instead of waiting for the versions'
+	 * listing to reach each (a function with 1,000 versions is 20 of its pages). One
+	 * request at a time, nothing would start sooner, so the call is not made. */
+	t->names_pending = t->policies && inflight > 1;
 	return 0;
 }
 

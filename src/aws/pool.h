@@ -71,6 +71,7 @@ struct ld_target_run {
 	ld_alias_problem *alias_problems;
 	size_t nalias_problems;
 	ld_pager functions, triggers;
+	ld_pager names;              /* ListFunctions without versions (pool.c says when) */
 	ld_policy_progress *progress; /* policy.c's, one per function listed (index of inv) */
 	size_t nprogress;
 	size_t last_fn;              /* ListFunctions chain: the function the last entry went to */
@@ -103,6 +104,15 @@ void ld_target_run_dispose(ld_target_run *r);
  */
 int ld_collect__functions_page(ld_target_run *r, ld_aws_client *c, size_t **fresh,
 			       size_t *nfresh);
+
+/**
+ * The next page of ListFunctions without FunctionVersion (50 functions a page, whatever
+ * their versions): functions not known yet are added by name, with no version, and their
+ * indices appended to *fresh as ld_collect__functions_page does; their versions come from
+ * that listing, and the pool drops a function it never gives (gone in between).
+ * @return 1 when more pages follow, 0 after the last; < 0 when the listing failed
+ */
+int ld_collect__names_page(ld_target_run *r, ld_aws_client *c, size_t **fresh, size_t *nfresh);
 
 /** Every page of ListAliases of function `fn` (an index into r->inv.functions).
  *  @return 0, or < 0 when the listing failed (nothing is recorded here) */

@@ -33,6 +33,9 @@ int ld_inventory_take(ld_inventory *dst, ld_inventory *src);
 ld_version *ld_function_add_version(ld_function *fn);
 ld_alias *ld_function_add_alias(ld_function *fn);
 ld_trigger *ld_inventory_add_trigger(ld_inventory *inv);
+/** Drop the functions without a version (the collector's, listed by name only and gone
+ *  by the time their versions were listed). */
+void ld_inventory_drop_unversioned(ld_inventory *inv);
 /** Add a region name if not present yet. */
 int ld_inventory_add_region(ld_inventory *inv, const char *region);
 

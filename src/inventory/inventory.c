@@ -522,6 +522,22 @@ static bool function_kept(const ld_inventory *inv, const char *region, const cha
 	return false;
 }
 
+void ld_inventory_drop_unversioned(ld_inventory *inv)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < inv->nfunctions; i++) {
+		if (!inv->functions[i].nversions && !inv->functions[i].slim) {
+			function_dispose(&inv->functions[i]);
+			continue;
+		}
+		if (keep != i)
+			inv->functions[keep] = inv->functions[i];
+		keep++;
+	}
+	inv->nfunctions = keep;
+}
+
 void ld_inventory_filter(ld_inventory *inv, const char *const *globs, size_t nglobs)
 {
 	size_t keep = 0;

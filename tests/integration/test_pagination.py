@@ -79,6 +79,9 @@ class Pagination(stack.StackTestCase):
         self.assertExit(r, 0)
         calls = r.json["run"]["api_calls"]
         expected = (self.listfunctions_pages()          # ListFunctions?FunctionVersion=ALL
+                    # ListFunctions by name, 50 functions a page, so GetPolicy can start on
+                    # every function at once (requests in parallel, as by default)
+                    + math.ceil((N_FUNCTIONS + 1) / PAGE)
                     + N_FUNCTIONS + 1                   # ListAliases per function
                     + max(1, math.ceil(N_TRIGGERS / ESM_PAGE)))  # ListEventSourceMappings
         self.assertEqual(calls["control"], expected, msg=str(calls))

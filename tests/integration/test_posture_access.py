@@ -187,6 +187,27 @@ class PostureAccess(stack.StackTestCase):
         off = self.stack.run("scan", "--inventory", snap, "--format", "json")
         self.assertEqual(access(off.json), EXPECTED | {unqualified_iam}, msg=str(off))
 
+    def test_skipped_rules_are_not_read(self):
+        # GetPolicy feeds these four rules alone: with all of them skipped, neither it nor
+        # the URL and concurrency reads after it are made, nor the listing by name that
+        # lets GetPolicy start early; without concurrency-unbounded, no GetFunction
+        base = self.stack.scan()
+        calls = base.json["run"]["api_calls"]
+        self.assertGreater(calls["get_policy"], 0)
+        self.assertGreater(calls["get_function"], 0)
+        skip = self.stack.scan(*[a for rule in RULES for a in ("--skip-rule", rule)])
+        self.assertTrue(skip.json["run"]["complete"], msg=str(skip))
+        self.assertEqual(skip.json["run"]["api_calls"].get("get_policy", 0), 0, msg=str(skip))
+        self.assertEqual(skip.json["run"]["api_calls"].get("get_function", 0), 0, msg=str(skip))
+        self.assertLess(skip.json["run"]["api_calls"]["control"], calls["control"])
+        self.assertEqual(skip.json["functions"], base.json["functions"])
+        capped = self.stack.scan("--skip-rule", "concurrency-unbounded")
+        self.assertEqual(capped.json["run"]["api_calls"].get("get_function", 0), 0,
+                         msg=str(capped))
+        self.assertEqual(capped.json["run"]["api_calls"]["get_policy"], calls["get_policy"])
+        self.assertEqual(access(capped.json),
+                         {f for f in EXPECTED if f[0] != "concurrency-unbounded"})
+
     def test_policies_are_per_qualifier(self):
         # what the collector reads: alias live's statement is live's alone
         out = self.stack.aws("lambda", "get-policy", "--function-name", "open-live",
