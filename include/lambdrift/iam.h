@@ -85,7 +85,8 @@ const ld_log_groups *ld_iam_find_logs(const ld_iam_inventory *iam, const char *a
  * unchecked, naming the missing permission, and adds a problem line (the inventory is
  * incomplete). Calls are counted in inv->calls (iam, logs). What `rules` (NULL: every
  * rule) leaves out is not read: IAM without role-overprivileged and logging-denied, Logs
- * without log-retention, so skipping a rule also skips the permission it needs.
+ * without log-retention, so skipping a rule also skips the permission it needs. One call
+ * at a time, on the sessions' own transports (ld_collect_estate makes the reads at once).
  * @return 0; LD_ERROR without memory
  */
 int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,

@@ -253,8 +253,8 @@ int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *bas
 		ld_pool__session_rates(e->targets[i].session, &o->pool);
 	if (!o->iam)
 		return 0;
-	/* the posture reads pace themselves on each target's session (one at a time, after
-	 * the pool): --rate iam= and logs= */
+	/* the posture reads pace themselves on each target's session (after the pool, each
+	 * account's and account-region's at once): --rate iam= and logs= */
 	for (size_t i = 0; i < e->ntargets; i++) {
 		ld_aws_session *s = e->targets[i].session;
 		if (s && o->pool.rate_iam > 0)
@@ -262,7 +262,7 @@ int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *bas
 		if (s && o->pool.rate_logs > 0)
 			s->retry.rate[LD_QUOTA_LOGS] = o->pool.rate_logs;
 	}
-	return ld_collect_iam(inv, e->targets, e->ntargets, o->rules);
+	return ld_collect_iam__with(inv, e->targets, e->ntargets, o->rules, seams);
 }
 
 int ld_collect_estate(ld_estate *e, ld_inventory *inv, ld_aws_session *base,

@@ -14,13 +14,20 @@
  * throttled past its retries, ...) leaves that account's roles or that region's groups
  * unchecked with the error that names the missing permission, and a problem line makes the
  * run incomplete. Only a role IAM does not list is left out, which logging-denied then
- * reports. Runs after the Lambda listing, one call at a time.
+ * reports. Runs after the Lambda listing: each account's IAM reads and each account-region's
+ * Logs reads are one read, its calls one after another, and the reads run at once on
+ * reader threads with transports of their own (each on its own account's or account-region's
+ * quota, so together they take as long as the longest, not the sum), filling records laid
+ * out beforehand in the serial order; their counters and problem lines are added in that
+ * order once all are done, so the inventory is the same whatever the timing.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aws/client.h"
+#include "aws/pool.h"
 #include "aws/session.h"
 #include "aws/sigv4.h"
 #include "aws/xml.h"
@@ -31,6 +38,7 @@
 
 #define MAX_PAGES 1000          /* per listing; IAM and Logs page far below this */
 #define MAX_ELEMENT (1 << 20)   /* one XML element's text: policy documents are <= 10 KB */
+#define MAX_READERS 16          /* reads at once (ld_collect_iam__with) */
 
 typedef struct {
 	ld_aws_client client;
@@ -472,36 +480,56 @@ static int iam_account(caller *c, ld_iam_account *a, const ld_inventory *inv)
 	return error;
 }
 
-static int unchecked(char **why, ld_inventory *inv, const char *where, const char *rules)
+/* One read of the account's roles or the account-region's groups, on a reader thread
+ * (ld_collect_iam): it fills its own record and counters, and the problem line it leaves
+ * is added to the inventory in the reads' order once all are done, so the inventory is the
+ * same whatever the timing. */
+typedef struct {
+	const ld_collect_target *t;
+	bool roles;                 /* the account's IAM, else the account-region's Logs */
+	size_t slot;                /* into inv->iam->accounts or ->logs */
+	ld_api_calls calls;
+	char *problem;              /* the line to add, or NULL */
+	int error;                  /* < 0: out of memory (the run stops) */
+} posture_read;
+
+/* The read failed: why, kept in its record, and the problem line that says so. */
+static int unchecked(char **why, posture_read *r, const char *where, const char *rules)
 {
 	const char *msg = ld_error_last()->message;
+	ld_buf line = LD_BUF_INIT_CAP(8192);
 
 	if (!(*why = strdup(msg[0] ? msg : "failed")))
 		return ld_error_oom();
 	ld_error_clear();
-	return ld_inventory_problem(inv, "%s: %s unchecked: %s", where, rules, *why);
+	ld_buf_printf(&line, "%s: %s unchecked: %s", where, rules, *why);
+	if (line.error || !(r->problem = ld_buf_detach(&line))) {
+		ld_buf_dispose(&line);
+		return ld_error_oom();
+	}
+	return 0;
 }
 
-static int collect_account(ld_inventory *inv, ld_aws_session *s, const char *account)
+static int collect_account(const ld_inventory *inv, ld_iam_account *a, posture_read *r,
+			   ld_aws_session *s, const char *account)
 {
 	caller c;
-	ld_iam_account *a;
 	char where[160];
 	int error;
 
 	memset(&c, 0, sizeof(c));
 	c.body = (ld_buf)LD_BUF_INIT_CAP(64 * 1024);
 	ld_http_response_init(&c.resp);
-	if (!(a = ld_iam__add_account(inv->iam)) || (account && !(a->account = strdup(account)))) {
+	if (account && !(a->account = strdup(account))) {
 		caller_dispose(&c);
 		return ld_error_oom();
 	}
-	if ((error = ld_aws_session__iam_client(&c.client, s, &inv->calls)) == 0)
+	if ((error = ld_aws_session__iam_client(&c.client, s, &r->calls)) == 0)
 		error = iam_account(&c, a, inv);
 	/* whatever failed (denied, throttled, a bad answer): unchecked, never clean */
 	if (error < 0) {
 		snprintf(where, sizeof(where), "account %s", account ? account : "(default)");
-		error = unchecked(&a->unchecked, inv, where, "role-overprivileged, logging-denied");
+		error = unchecked(&a->unchecked, r, where, "role-overprivileged, logging-denied");
 	}
 	caller_dispose(&c);
 	return error;
@@ -613,10 +641,10 @@ static int region_groups(logs_ctx *l, char ***prefixes, size_t *np, const ld_inv
 	return error;
 }
 
-static int collect_logs(ld_inventory *inv, ld_aws_session *s, const char *account,
-			const char *region)
+static int collect_logs(const ld_inventory *inv, ld_log_groups *out, posture_read *r,
+			ld_aws_session *s, const char *account, const char *region)
 {
-	logs_ctx l = { NULL, 0, NULL };
+	logs_ctx l = { NULL, 0, out };
 	char **prefixes = NULL, where[160];
 	size_t np = 0;
 	caller c;
@@ -625,18 +653,17 @@ static int collect_logs(ld_inventory *inv, ld_aws_session *s, const char *accoun
 	memset(&c, 0, sizeof(c));
 	c.body = (ld_buf)LD_BUF_INIT_CAP(64 * 1024);
 	ld_http_response_init(&c.resp);
-	if (!(l.out = ld_iam__add_logs(inv->iam)) ||
-	    (account && !(l.out->account = strdup(account))) ||
+	if ((account && !(l.out->account = strdup(account))) ||
 	    (region && !(l.out->region = strdup(region))))
 		error = ld_error_oom();
 	else if ((error = region_groups(&l, &prefixes, &np, inv, account, region)) == 0 && np &&
-		 (error = ld_aws_session__logs_client(&c.client, s, region, &inv->calls)) == 0)
+		 (error = ld_aws_session__logs_client(&c.client, s, region, &r->calls)) == 0)
 		for (size_t i = 0; i < np && error == 0; i++)
 			error = describe(&c, &l, prefixes[i]);
 	if (error < 0) {
 		snprintf(where, sizeof(where), "account %s region %s",
 			 account ? account : "(default)", region ? region : "(default)");
-		error = unchecked(&l.out->unchecked, inv, where, "log-retention");
+		error = unchecked(&l.out->unchecked, r, where, "log-retention");
 	}
 	free_list(l.wanted, l.nwanted);
 	free_list(prefixes, np);
@@ -651,31 +678,173 @@ static bool usable(const ld_collect_target *t)
 	return t->session && !t->error && !t->skipped;
 }
 
-int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,
-		   const ld_rule_selection *rules)
+/* The reads to make, in the order the serial collection made them: per target, its
+ * account's IAM when it is the account's first usable target, then its Logs; each with its
+ * record added to inv->iam now, so the records stay where they are while readers fill them. */
+static int plan_reads(posture_read **out, size_t *nout, ld_inventory *inv,
+		      const ld_collect_target *targets, size_t ntargets, bool roles, bool logs)
 {
-	bool roles = ld_rule_selected(rules, "role-overprivileged") ||
-		     ld_rule_selected(rules, "logging-denied");
-	bool logs = ld_rule_selected(rules, "log-retention");
-	int error = 0;
+	posture_read *reads = calloc(2 * ntargets + 1, sizeof(*reads));
+	size_t n = 0;
 
-	if (!roles && !logs)
-		return 0;
-	if (!inv->iam && !(inv->iam = calloc(1, sizeof(*inv->iam))))
+	*nout = 0;
+	if (!(*out = reads))
 		return ld_error_oom();
-	for (size_t i = 0; i < ntargets && error == 0; i++) {
+	for (size_t i = 0; i < ntargets; i++) {
 		const ld_collect_target *t = &targets[i];
 		bool first = usable(t);
 		/* IAM once per account, Logs once per account-region */
 		for (size_t k = 0; k < i && first; k++)
 			first = !usable(&targets[k]) ||
 				!same(target_account(inv, &targets[k]), target_account(inv, t));
-		if (first && roles)
-			error = collect_account(inv, t->session, target_account(inv, t));
-		if (error == 0 && logs && usable(t))
-			error = collect_logs(inv, t->session, target_account(inv, t),
-					     target_region(t));
+		if (first && roles) {
+			reads[n] = (posture_read){ t, true, inv->iam->naccounts, { 0 }, NULL, 0 };
+			if (!ld_iam__add_account(inv->iam))
+				return ld_error_oom();
+			*nout = ++n;
+		}
+		if (logs && usable(t)) {
+			reads[n] = (posture_read){ t, false, inv->iam->nlogs, { 0 }, NULL, 0 };
+			if (!ld_iam__add_logs(inv->iam))
+				return ld_error_oom();
+			*nout = ++n;
+		}
 	}
+	return 0;
+}
+
+static void run_read(const ld_inventory *inv, posture_read *r)
+{
+	const ld_collect_target *t = r->t;
+
+	if (r->roles)
+		r->error = collect_account(inv, &inv->iam->accounts[r->slot], r, t->session,
+					   target_account(inv, t));
+	else
+		r->error = collect_logs(inv, &inv->iam->logs[r->slot], r, t->session,
+					target_account(inv, t), target_region(t));
+}
+
+/* --- readers: the reads on threads of their own ---------------------------------------- */
+
+typedef struct {
+	const ld_inventory *inv;
+	posture_read *reads;
+	size_t nreads, next;
+	pthread_mutex_t lock;
+} read_queue;
+
+typedef struct {
+	read_queue *q;
+	ld_transport *transport; /* the reader's own: a session's is one request at a time */
+	pthread_t thread;
+	bool started;
+} reader;
+
+static void *reader_main(void *arg)
+{
+	reader *w = arg;
+	read_queue *q = w->q;
+
+	ld_aws_session__use_thread_transport(w->transport);
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&q->lock);
+		i = q->next < q->nreads ? q->next++ : q->nreads;
+		pthread_mutex_unlock(&q->lock);
+		if (i == q->nreads)
+			break;
+		run_read(q->inv, &q->reads[i]);
+	}
+	ld_aws_session__use_thread_transport(NULL);
+	return NULL;
+}
+
+/* Every read, up to nreaders at once (no reader thread: one after another, here). */
+static int run_reads(const ld_inventory *inv, posture_read *reads, size_t nreads,
+		     size_t nreaders, const ld_collect_seams *seams)
+{
+	read_queue q = { inv, reads, nreads, 0, PTHREAD_MUTEX_INITIALIZER };
+	reader *w = nreaders ? calloc(nreaders, sizeof(*w)) : NULL;
+	size_t started = 0;
+
+	if (nreaders && !w)
+		return ld_error_oom();
+	for (size_t k = 0; k < nreaders; k++) {
+		ld_aws_session *s = reads[0].t->session;
+		w[k].q = &q;
+		if ((seams && seams->transport_new
+			     ? seams->transport_new(seams->transport_ctx, &w[k].transport, s)
+			     : ld_aws_session__transport_new(&w[k].transport, s)) < 0 ||
+		    pthread_create(&w[k].thread, NULL, reader_main, &w[k]) != 0)
+			break;
+		w[k].started = true;
+		started++;
+	}
+	/* no reader (none asked for, or none could start): each read here, in turn, on the
+	 * sessions' own transports */
+	for (size_t i = 0; i < nreads && !started; i++)
+		run_read(inv, &reads[i]);
+	for (size_t k = 0; k < nreaders; k++) {
+		if (w[k].started)
+			pthread_join(w[k].thread, NULL);
+		ld_transport_free(w[k].transport);
+	}
+	free(w);
+	return 0;
+}
+
+/* The reads' counters and problem lines into the inventory, in the reads' order. */
+static int finish_reads(ld_inventory *inv, posture_read *reads, size_t nreads)
+{
+	int error = 0;
+
+	for (size_t i = 0; i < nreads; i++) {
+		ld_api_calls_add(&inv->calls, &reads[i].calls);
+		if (reads[i].error < 0 && error == 0)
+			error = ld_error_oom(); /* said on the reader's thread: say it here */
+		if (reads[i].problem && error == 0)
+			error = ld_inventory_problem(inv, "%s", reads[i].problem);
+		free(reads[i].problem);
+	}
+	return error;
+}
+
+int ld_collect_iam__with(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,
+			 const ld_rule_selection *rules, const ld_collect_seams *seams)
+{
+	bool roles = ld_rule_selected(rules, "role-overprivileged") ||
+		     ld_rule_selected(rules, "logging-denied");
+	bool logs = ld_rule_selected(rules, "log-retention");
+	posture_read *reads = NULL;
+	size_t nreads = 0, nreaders = 0;
+	int error;
+
+	if (!roles && !logs)
+		return 0;
+	if (!inv->iam && !(inv->iam = calloc(1, sizeof(*inv->iam))))
+		return ld_error_oom();
+	error = plan_reads(&reads, &nreads, inv, targets, ntargets, roles, logs);
+	/* each read is a few calls in turn on its own account's or account-region's quotas,
+	 * so they go at once; with the sessions' own transports, one at a time */
+	if (!seams || !seams->session_transport)
+		nreaders = nreads < MAX_READERS ? nreads : MAX_READERS;
+	if (error == 0 && nreads)
+		error = run_reads(inv, reads, nreads, nreaders, seams);
+	if (error == 0)
+		error = finish_reads(inv, reads, nreads);
+	else
+		for (size_t i = 0; i < nreads; i++)
+			free(reads[i].problem);
+	free(reads);
 	ld_iam_inventory_sort(inv->iam);
 	return error;
+}
+
+int ld_collect_iam(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,
+		   const ld_rule_selection *rules)
+{
+	static const ld_collect_seams serial = { NULL, NULL, true, NULL };
+
+	return ld_collect_iam__with(inv, targets, ntargets, rules, &serial);
 }

@@ -248,4 +248,12 @@ void ld_pool__reads_unlock(ld_pool_reads *rd);
 int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *base,
 			    const ld_estate_opts *opts, const ld_collect_seams *seams);
 
+/* --- iam.c: ld_collect_iam with the pool's seams -------------------------------------- */
+
+/* The reads at once, each reader thread on a transport of its own (seams->transport_new's,
+ * else curl), unless seams->session_transport: then one after another on the sessions' own
+ * transports, as ld_collect_iam does. The same inventory either way. */
+int ld_collect_iam__with(ld_inventory *inv, const ld_collect_target *targets, size_t ntargets,
+			 const ld_rule_selection *rules, const ld_collect_seams *seams);
+
 #endif

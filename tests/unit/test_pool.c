@@ -23,6 +23,7 @@
 #include "inventory/build.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
+#include "lambdrift/iam.h"
 #include "script.h"
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -48,6 +49,8 @@ typedef struct {
 	bool no_policies, no_concurrency; /* nor these: the rules they feed are skipped */
 	time_t expiry;                 /* Expiration of AssumeRole credentials; 0: 2099 */
 	int assume_calls, lambda_calls, inflight, peak;
+	const char *logs_denied_region; /* DescribeLogGroups there: AccessDenied */
+	int logs_inflight, logs_peak;  /* DescribeLogGroups at once, and the most */
 } server;
 
 typedef struct {
@@ -267,6 +270,28 @@ static void list_mappings(server *srv, ld_http_response *resp, const char *accou
 	ld_buf_puts(b, "]}");
 }
 
+/* DescribeLogGroups: fn-000's group, kept 7 days; slow enough that reads made at once
+ * overlap. */
+static void logs_answer(server *srv, ld_http_response *resp, const char *region)
+{
+	struct timespec latency = { 0, 20000000 };
+
+	pthread_mutex_lock(&srv->lock);
+	if (++srv->logs_inflight > srv->logs_peak)
+		srv->logs_peak = srv->logs_inflight;
+	pthread_mutex_unlock(&srv->lock);
+	nanosleep(&latency, NULL);
+	if (srv->logs_denied_region && !strcmp(region, srv->logs_denied_region))
+		put(resp, 400, "AccessDeniedException", "{\"message\":\"no logs:DescribeLogGroups "
+		    "here\"}");
+	else
+		put(resp, 200, NULL, "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/fn-000\","
+		    "\"retentionInDays\":7}]}");
+	pthread_mutex_lock(&srv->lock);
+	srv->logs_inflight--;
+	pthread_mutex_unlock(&srv->lock);
+}
+
 static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_response *resp)
 {
 	server *srv = ((fake *)t)->srv;
@@ -282,6 +307,10 @@ static int fake_send(ld_transport *t, const ld_http_request *req, ld_http_respon
 	account_of_key(account, sizeof(account), akid);
 	if (!strcmp(service, "sts")) {
 		sts_answer(srv, req, resp);
+		return 0;
+	}
+	if (!strcmp(service, "logs")) {
+		logs_answer(srv, resp, region);
 		return 0;
 	}
 	pthread_mutex_lock(&srv->lock);
@@ -403,6 +432,35 @@ static char *collect_to_json(ld_collect_target *targets, size_t n, server *srv, 
 	return ld_buf_detach(&out);
 }
 
+/* Collect, then the posture reads after the pool: at once on readers of their own (the
+ * estate's way), else one at a time on the session's transport (ld_collect_iam). */
+static char *posture_to_json(ld_collect_target *targets, size_t n, server *srv, bool at_once)
+{
+	static const uint8_t key[LD_DIGEST_KEY_LEN] = { 1, 2, 3 };
+	ld_inventory inv;
+	ld_collect_pool_opts o = LD_COLLECT_POOL_OPTS_INIT;
+	ld_collect_seams seams = { seam_transport, srv, false, NULL };
+	ld_buf out = LD_BUF_INIT;
+	int error;
+
+	ld_inventory_init(&inv);
+	inv.collected_at = strdup("2026-01-01T00:00:00Z");
+	o.collect.digest_key = key;
+	o.workers = 4;
+	o.inflight = 2;
+	error = ld_collect_targets__with(&inv, targets, n, &o, &seams);
+	if (error == 0)
+		error = at_once ? ld_collect_iam__with(&inv, targets, n, NULL, &seams)
+				: ld_collect_iam(&inv, targets, n, NULL);
+	if (error < 0 || ld_inventory_write(&out, &inv) < 0) {
+		ld_test_fail(__FILE__, __LINE__, "collect: %s", ld_error_last()->message);
+		ld_inventory_dispose(&inv);
+		return NULL;
+	}
+	ld_inventory_dispose(&inv);
+	return ld_buf_detach(&out);
+}
+
 /* Rewrite the one control call count `from` in a snapshot as `to` (the same length), so
  * runs that differ only by the listing by name compare byte for byte otherwise. */
 static void same_control_count(char *json, const char *from, const char *to)
@@ -463,6 +521,41 @@ static void test_pool__concurrent_equals_serial(void)
 	LD_CHECK_INT(t[1].error, 0);
 	free(serial);
 	free(concurrent);
+	ld_aws_session_free(s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
+/* The posture reads after the pool (src/aws/iam.c): every account-region's DescribeLogGroups
+ * at once, and the very inventory of one read after another, a denied region's problem
+ * line in the same place. */
+static void test_pool__posture_reads_at_once(void)
+{
+	server srv;
+	ld_aws_session *s = NULL;
+	ld_collect_target t[4];
+	char *serial, *at_once;
+	const char *regions[] = { "us-east-1", "eu-west-1", "ap-southeast-2", "us-west-2" };
+
+	server_init(&srv, 3);
+	srv.logs_denied_region = "ap-southeast-2";
+	LD_REQUIRE(base_session(&s, &srv) == 0);
+	memset(t, 0, sizeof(t));
+	for (int i = 0; i < 4; i++) {
+		t[i].session = s;
+		t[i].region = regions[i];
+	}
+	serial = posture_to_json(t, 4, &srv, false);
+	LD_CHECK_INT(srv.logs_peak, 1);
+	srv.logs_peak = 0;
+	at_once = posture_to_json(t, 4, &srv, true);
+	LD_CHECK(srv.logs_peak > 1);
+	LD_REQUIRE(serial && at_once);
+	LD_CHECK_STR(at_once, serial);
+	LD_CHECK(strstr(serial, "\"logs\": 4") != NULL);
+	LD_CHECK(strstr(serial, "region ap-southeast-2: log-retention unchecked") != NULL);
+	LD_CHECK(strstr(serial, "\"retention_days\": 7") != NULL);
+	free(serial);
+	free(at_once);
 	ld_aws_session_free(s);
 	pthread_mutex_destroy(&srv.lock);
 }
@@ -844,6 +937,7 @@ static void test_pool__role_refreshed_once_before_expiry(void)
 
 const ld_test ld_tests[] = {
 	LD_TEST(test_pool__concurrent_equals_serial),
+	LD_TEST(test_pool__posture_reads_at_once),
 	LD_TEST(test_pool__more_targets_than_workers),
 	LD_TEST(test_pool__failed_target_does_not_stop_others),
 	LD_TEST(test_pool__opt_in_region_not_enabled_is_skipped),
