@@ -122,6 +122,7 @@ int ld_cmd_merge(int argc, char **argv)
 	r.command = "scan";
 	r.inv = &m.inv;
 	r.merged = m.store;
+	r.checks = m.checks;
 	/* the shards' rule selection (all the same) is the merged run's */
 	if (ld_rule_selection_given(&m.rules))
 		plan.audit.rules = &m.rules;

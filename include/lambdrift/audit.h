@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "lambdrift/inventory.h"
@@ -36,15 +37,15 @@ typedef struct {
 /* A function some rules could not judge for want of data (a problem line of the inventory
  * says why): the rules say nothing of it, and reports must not read that as a pass. */
 typedef struct {
-	const char *const *rules; /* static, NULL-terminated slugs; only the selected ones count */
-	char *region, *function;
+	uint64_t rules; /* bit i: ld_rules[i] (ld_rule_bit), only rules the run selected */
+	char *account, *region, *function;
 } ld_unchecked;
 
 typedef struct {
 	ld_finding *items;
 	size_t count;
 	size_t alloc;
-	ld_unchecked *unchecked; /* ld_audit_scan's, in the order noted */
+	ld_unchecked *unchecked; /* ld_audit_scan's; sorted by ld_findings_sort, one per function */
 	size_t nunchecked;
 } ld_findings;
 
@@ -148,5 +149,9 @@ typedef struct {
 extern const ld_rule_info ld_rules[];
 /** The entry of ld_rules[] for `slug`, or NULL (also for NULL). */
 const ld_rule_info *ld_rule_find(const char *slug);
+/* ld_rules[] fits the bits of ld_unchecked.rules (unit/test_baseline checks it). */
+#define LD_RULES_MAX 64
+/** The bit of ld_unchecked.rules for `slug`; 0 for a slug ld_rules[] does not know. */
+uint64_t ld_rule_bit(const char *slug);
 
 #endif

@@ -28,6 +28,7 @@ typedef struct {
 	char started[32];          /* the earliest run.started of the shards */
 	char *runtime_table;       /* run.runtime_table of the shards (all the same), or NULL */
 	long log_retention_min;    /* run.log_retention_min of the shards (all the same), or 0 */
+	unsigned checks;           /* run.checks of the shards (all the same), LD_CHECKS_* */
 	char *rules_text;          /* run.rules of the shards (all the same) as canonical JSON,
 				      or NULL when every rule ran */
 	ld_rule_selection rules;   /* that selection, over the two lists below */
@@ -46,7 +47,7 @@ typedef struct {
  * @return 0; LD_EUSAGE naming the file for an unreadable report, one of another schema,
  *         tool version or command, one written with --baseline, a shard given twice, or
  *         shards that overlap (the same function in two reports), or shards that ran
- *         different rules (run.rules)
+ *         different rules (run.rules) or checks (run.checks)
  */
 int ld_merge_reports(ld_merged *m, const char *const *paths, size_t n, size_t expect_shards);
 void ld_merged_dispose(ld_merged *m);

@@ -181,6 +181,12 @@ const ld_rule_info *ld_rule_find(const char *slug)
 	return NULL;
 }
 
+uint64_t ld_rule_bit(const char *slug)
+{
+	const ld_rule_info *r = ld_rule_find(slug);
+	return r && r - ld_rules < LD_RULES_MAX ? (uint64_t)1 << (r - ld_rules) : 0;
+}
+
 ld_severity ld_rule_severity(const char *slug)
 {
 	const ld_rule_info *r = ld_rule_find(slug);
@@ -340,10 +346,48 @@ static int cmp_findings(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
+static int cmp_unchecked(const void *pa, const void *pb)
+{
+	const ld_unchecked *a = pa, *b = pb;
+	int c;
+
+	if ((c = cmp_opt(a->account, b->account)) || (c = cmp_opt(a->region, b->region)))
+		return c;
+	return cmp_opt(a->function, b->function);
+}
+
+static void unchecked_dispose(ld_unchecked *u)
+{
+	free(u->account);
+	free(u->region);
+	free(u->function);
+}
+
+/* In the inventory's order, one record per function (its gaps' rules together), so a
+ * sharded run's merge says what one unsharded run says. */
+static void sort_unchecked(ld_findings *f)
+{
+	size_t kept = 0;
+
+	if (f->nunchecked > 1)
+		qsort(f->unchecked, f->nunchecked, sizeof(*f->unchecked), cmp_unchecked);
+	for (size_t i = 0; i < f->nunchecked; i++) {
+		if (kept && !cmp_unchecked(&f->unchecked[kept - 1], &f->unchecked[i])) {
+			f->unchecked[kept - 1].rules |= f->unchecked[i].rules;
+			unchecked_dispose(&f->unchecked[i]);
+			continue;
+		}
+		f->unchecked[kept++] = f->unchecked[i];
+	}
+	f->nunchecked = kept;
+}
+
 void ld_findings_sort(ld_findings *f)
 {
 	if (f && f->count > 1)
 		qsort(f->items, f->count, sizeof(*f->items), cmp_findings);
+	if (f)
+		sort_unchecked(f);
 }
 
 void ld_findings_select(ld_findings *f, const ld_rule_selection *sel)
@@ -371,10 +415,8 @@ void ld_findings_dispose(ld_findings *f)
 	for (size_t i = 0; i < f->count; i++)
 		finding_dispose(&f->items[i]);
 	free(f->items);
-	for (size_t i = 0; i < f->nunchecked; i++) {
-		free(f->unchecked[i].region);
-		free(f->unchecked[i].function);
-	}
+	for (size_t i = 0; i < f->nunchecked; i++)
+		unchecked_dispose(&f->unchecked[i]);
 	free(f->unchecked);
 	memset(f, 0, sizeof(*f));
 }

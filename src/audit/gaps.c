@@ -64,18 +64,26 @@ static int add_function(ld_gap *x, const char *name)
 	return 0;
 }
 
-int ld_gaps_unchecked(ld_gaps *g, const char *const *rules, const ld_function *fn)
+int ld_gaps_unchecked(ld_gaps *g, const char *const *rules, const ld_function *fn,
+		      const char *account)
 {
 	ld_findings *out = g->out;
 	ld_unchecked *u;
+	uint64_t bits = 0;
 
-	if (!out || !any_selected(g, rules))
+	for (; *rules; rules++)
+		if (ld_rule_selected(g->rules, *rules))
+			bits |= ld_rule_bit(*rules);
+	if (!out || !bits)
 		return 0;
 	if (ld_array_grow(out->unchecked, out->nunchecked, 1) < 0)
 		return LD_ERROR;
 	u = &out->unchecked[out->nunchecked];
-	u->rules = rules;
-	if (dup_or_null(&u->region, fn->region) < 0 || dup_or_null(&u->function, fn->name) < 0) {
+	memset(u, 0, sizeof(*u));
+	u->rules = bits;
+	if (dup_or_null(&u->account, account) < 0 || dup_or_null(&u->region, fn->region) < 0 ||
+	    dup_or_null(&u->function, fn->name) < 0) {
+		free(u->account);
 		free(u->region);
 		return LD_ERROR;
 	}
@@ -107,7 +115,7 @@ int ld_gaps_add(ld_gaps *g, const char *const *rules, const ld_function *fn,
 		    dup_or_null(&x->reason, reason) < 0)
 			return LD_ERROR;
 	}
-	return add_function(x, fn->name) < 0 ? LD_ERROR : ld_gaps_unchecked(g, rules, fn);
+	return add_function(x, fn->name) < 0 ? LD_ERROR : ld_gaps_unchecked(g, rules, fn, account);
 }
 
 bool ld_gaps_reported(const ld_gaps *g, const char *text)

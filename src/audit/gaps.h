@@ -53,7 +53,8 @@ int ld_gaps_add(ld_gaps *g, const char *const *rules, const ld_function *fn,
 /** Note only that `rules` could not judge `fn` (out->unchecked), without a problem line: for
  *  a record whose own reason the collector already wrote. ld_gaps_add notes it too.
  *  @return 0, or LD_ERROR without memory */
-int ld_gaps_unchecked(ld_gaps *g, const char *const *rules, const ld_function *fn);
+int ld_gaps_unchecked(ld_gaps *g, const char *const *rules, const ld_function *fn,
+		      const char *account);
 
 /** Whether a problem line of the inventory already carries `text` (a record's own reason,
  *  written by the collector with its problem line). */

@@ -598,7 +598,7 @@ static int check_roles(iam_ctx *c, const ld_function *fn, const char *account,
 		return ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false, NO_IAM);
 	if (a->unchecked) /* the collector's problem line says why, unless it was lost */
 		return ld_gaps_reported(c->gaps, a->unchecked)
-			       ? ld_gaps_unchecked(c->gaps, ld_gap_rules_role, fn)
+			       ? ld_gaps_unchecked(c->gaps, ld_gap_rules_role, fn, account)
 			       : ld_gaps_add(c->gaps, ld_gap_rules_role, fn, account, false,
 						 "%s", a->unchecked);
 	if (!role)
@@ -628,7 +628,7 @@ static int check_logs(iam_ctx *c, const ld_function *fn, const char *account,
 		return ld_gaps_add(c->gaps, ld_gap_rules_logs, fn, account, true, NO_LOGS);
 	if (logs->unchecked)
 		return ld_gaps_reported(c->gaps, logs->unchecked)
-			       ? ld_gaps_unchecked(c->gaps, ld_gap_rules_logs, fn)
+			       ? ld_gaps_unchecked(c->gaps, ld_gap_rules_logs, fn, account)
 			       : ld_gaps_add(c->gaps, ld_gap_rules_logs, fn, account, true,
 						 "%s", logs->unchecked);
 	/* a group that is not there does not exist yet: nothing is kept, nothing forever */

@@ -392,7 +392,7 @@ static int access_gap(ld_gaps *gaps, const ld_inventory *inv, const ld_function 
 		return ld_gaps_add(gaps, ld_gap_rules_access, fn, account, true, NO_ACCESS);
 	/* the collector's problem line says why, unless it was lost */
 	if (ld_gaps_reported(gaps, p->unchecked))
-		return ld_gaps_unchecked(gaps, ld_gap_rules_access, fn);
+		return ld_gaps_unchecked(gaps, ld_gap_rules_access, fn, account);
 	return ld_gaps_add(gaps, ld_gap_rules_access, fn, account, true, "%s", p->unchecked);
 }
 

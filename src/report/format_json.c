@@ -114,6 +114,47 @@ static int add_shard(ld_json *run, const ld_inventory *inv)
 	return 0;
 }
 
+/* "checks": what ran besides the command's rules; absent when nothing did */
+static int add_checks(ld_json *run, unsigned checks)
+{
+	ld_json *arr;
+
+	if (!(checks & (LD_CHECKS_DEPS | LD_CHECKS_ADVISORIES)))
+		return 0;
+	if (ld_json_add(run, "checks", arr = ld_json_new_array()) < 0 ||
+	    ((checks & LD_CHECKS_DEPS) && ld_json_append(arr, ld_json_new_string("deps")) < 0) ||
+	    ((checks & LD_CHECKS_ADVISORIES) &&
+	     ld_json_append(arr, ld_json_new_string("advisories")) < 0))
+		return LD_ERROR;
+	return 0;
+}
+
+/* "unchecked": per function, the rules that could not judge it for want of data (the
+ * problems say why); absent when there are none */
+static int add_unchecked(ld_json *run, const ld_findings *f)
+{
+	ld_json *arr, *o, *rules;
+
+	if (!f || !f->nunchecked)
+		return 0;
+	if (ld_json_add(run, "unchecked", arr = ld_json_new_array()) < 0)
+		return LD_ERROR;
+	for (size_t i = 0; i < f->nunchecked; i++) {
+		const ld_unchecked *u = &f->unchecked[i];
+		if (ld_json_append(arr, o = ld_json_new_object()) < 0 ||
+		    ld_json_add_str(o, "account", u->account) < 0 ||
+		    ld_json_add_str(o, "region", u->region) < 0 ||
+		    ld_json_add_str(o, "function", u->function) < 0 ||
+		    ld_json_add(o, "rules", rules = ld_json_new_array()) < 0)
+			return LD_ERROR;
+		for (const ld_rule_info *info = ld_rules; info->slug; info++)
+			if ((u->rules & ld_rule_bit(info->slug)) &&
+			    ld_json_append(rules, ld_json_new_string(info->slug)) < 0)
+				return LD_ERROR;
+	}
+	return 0;
+}
+
 int ld_report__json_run(ld_json *root, const ld_report *r)
 {
 	const ld_inventory *inv = r->inv;
@@ -145,7 +186,8 @@ int ld_report__json_run(ld_json *root, const ld_report *r)
 	    /* --log-retention-min: absent when not given (only "forever" is noted) */
 	    (r->log_retention_min > 0 &&
 	     ld_json_add_num(run, "log_retention_min", (double)r->log_retention_min) < 0) ||
-	    (r->nattestations && add_attestations(run, r) < 0))
+	    (r->nattestations && add_attestations(run, r) < 0) ||
+	    add_checks(run, r->checks) < 0 || add_unchecked(run, r->findings) < 0)
 		return LD_ERROR;
 	return 0;
 }

@@ -144,9 +144,8 @@ static bool unchecked(const unchecked_index *ix, const char *region, const char 
 		const ld_unchecked *u = ix->items[lo];
 		if (cmp_opt(u->region, region) || cmp_opt(u->function, function))
 			break;
-		for (const char *const *r = u->rules; *r; r++)
-			if (!strcmp(*r, rule))
-				return true;
+		if (u->rules & ld_rule_bit(rule))
+			return true;
 	}
 	return false;
 }

@@ -275,6 +275,67 @@ done:
 	return error;
 }
 
+/* run.checks: the dependency checks ran in every shard or in none (a merged report cannot
+ * say they passed for some functions only) */
+static int take_checks(merger *g, const ld_json *run, size_t report)
+{
+	const ld_json *arr = ld_json_get(run, "checks");
+	unsigned checks = 0;
+
+	if (arr && !ld_json_is_array(arr))
+		return bad(g->paths[report], "its run.checks is not a list");
+	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c)) {
+		const char *s = ld_json_str(c);
+		if (s && !strcmp(s, "deps"))
+			checks |= LD_CHECKS_DEPS;
+		else if (s && !strcmp(s, "advisories"))
+			checks |= LD_CHECKS_ADVISORIES;
+		else
+			return bad(g->paths[report], "its run.checks names a check this lambdrift "
+				   "does not know");
+	}
+	if (report > 0 && checks != g->m->checks)
+		return bad(g->paths[report], "it ran other checks than the other shards "
+			   "(run.checks); scan every shard with the same --deps, --osv and --osv-api");
+	g->m->checks = checks;
+	return 0;
+}
+
+/* run.unchecked: what the shard's rules could not judge, kept per function */
+static int take_unchecked(merger *g, const ld_json *run, size_t report)
+{
+	ld_findings *f = &g->m->findings;
+	const ld_json *arr = ld_json_get(run, "unchecked");
+
+	if (arr && !ld_json_is_array(arr))
+		return bad(g->paths[report], "its run.unchecked is not a list");
+	for (const ld_json *o = ld_json_first(arr); o; o = ld_json_next(o)) {
+		const char *region = ld_json_get_str(o, "region"), *fn = ld_json_get_str(o, "function");
+		const char *account = ld_json_get_str(o, "account");
+		ld_unchecked *u;
+		uint64_t bits = 0;
+
+		for (const ld_json *r = ld_json_first(ld_json_get(o, "rules")); r; r = ld_json_next(r))
+			bits |= ld_rule_bit(ld_json_str(r));
+		if (!region || !fn || !bits)
+			return bad(g->paths[report], "an entry of its run.unchecked has no region, "
+				   "function or known rule");
+		if (ld_array_grow(f->unchecked, f->nunchecked, 1) < 0)
+			return LD_ERROR;
+		u = &f->unchecked[f->nunchecked];
+		memset(u, 0, sizeof(*u));
+		u->rules = bits;
+		if ((account && !(u->account = strdup(account))) || !(u->region = strdup(region)) ||
+		    !(u->function = strdup(fn))) {
+			free(u->account);
+			free(u->region);
+			return ld_error_oom();
+		}
+		f->nunchecked++;
+	}
+	return 0;
+}
+
 static int take_run(merger *g, const ld_json *run, size_t report)
 {
 	ld_merged *m = g->m;
@@ -416,7 +477,8 @@ static int take_report(merger *g, size_t report)
 		goto done;
 	run = ld_json_get(root, "run");
 	if ((error = take_shard(g, run, report)) < 0 || (error = take_run(g, run, report)) < 0 ||
-	    (error = take_rules(g, run, report)) < 0)
+	    (error = take_rules(g, run, report)) < 0 || (error = take_checks(g, run, report)) < 0 ||
+	    (error = take_unchecked(g, run, report)) < 0)
 		goto done;
 	for (const ld_json *fn = ld_json_first(ld_json_get(root, "functions")); fn && !error;
 	     fn = ld_json_next(fn))

@@ -288,6 +288,7 @@ static void test_baseline__scan_rules_from_table(void)
 	size_t n = ld_rule_count();
 
 	LD_REQUIRE(n <= sizeof(fired) / sizeof(fired[0]));
+	LD_REQUIRE(n <= LD_RULES_MAX); /* ld_unchecked.rules holds a bit per rule */
 	for (size_t k = 0; k < sizeof(fixtures) / sizeof(fixtures[0]); k++) {
 		ld_audit_opts ao = LD_AUDIT_OPTS_INIT;
 		ld_inventory inv;
