@@ -1,13 +1,13 @@
 /*
- * The dependency checks' collect step (see depfetch.h). Functions are taken in turn by
- * the run's workers; a layer is claimed under the run's lock by the first worker that
- * meets it and read by that one alone, so each is fetched once however many functions
- * attach it. Packages are reduced to their dependency lists as soon as they are
- * downloaded and their bytes wiped, which bounds memory by the workers, not the estate.
- * The workers' Lambda calls draw on one set of token buckets per account-region, at the
- * rates the collector's pool used, so reading packages keeps to the quotas as listing did.
+ * The dependency checks' collect step (see depfetch.h). Functions are the read jobs of the
+ * collector's pool (aws/pool.h: ld_pool__reads), taken in turn by its readers, whose
+ * Lambda calls draw on one set of token buckets per account-region at the rates the
+ * pool's listing used, so reading packages keeps to the quotas as listing did. A layer is
+ * claimed under the reads' lock by the first job that meets it and read by that one
+ * alone, so each is fetched once however many functions attach it. Packages are reduced to
+ * their dependency lists as soon as they are downloaded and their bytes wiped, which
+ * bounds memory by the readers, not the estate.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 #include "aws/depfetch.h"
 #include "aws/fetch.h"
 #include "aws/layer.h"
-#include "aws/ratelimit.h"
+#include "aws/pool.h"
 #include "aws/session.h"
 #include "deps/osvapi.h"
 #include "lambdrift/errors.h"
@@ -107,18 +107,23 @@ static ld_json *attached_layers(const ld_version *v)
 	return arns;
 }
 
-int ld_depfetch_layers(ld_depcheck *c, ld_aws_session *s, const ld_version *v,
-		       ld_api_calls *calls)
+int ld_depfetch_layers(ld_depcheck *c, ld_pool_reads *rd, ld_aws_session *s,
+		       const ld_version *v, ld_api_calls *calls)
 {
 	ld_json *arns = attached_layers(v);
-	ld_layer_read *e;
-	bool made;
+	ld_layer_read *e = NULL;
+	bool made = false;
 	int error = 0;
 
-	for (ld_json *a = ld_json_first(arns); a && error == 0; a = ld_json_next(a))
-		if (ld_json_is_string(a) &&
-		    (error = ld_depcheck__layer_add(c, ld_json_str(a), &e, &made)) == 0 && made)
+	for (ld_json *a = ld_json_first(arns); a && error == 0; a = ld_json_next(a)) {
+		if (!ld_json_is_string(a))
+			continue;
+		ld_pool__reads_lock(rd);
+		error = ld_depcheck__layer_add(c, ld_json_str(a), &e, &made);
+		ld_pool__reads_unlock(rd);
+		if (error == 0 && made)
 			error = layer_collect(e, s, ld_depcheck__plan(c)->max_package, calls);
+	}
 	ld_json_free(arns);
 	return error;
 }
@@ -153,14 +158,7 @@ int ld_depfetch_package(ld_depcheck_pkg_read *p, ld_depcheck *c, ld_aws_session 
 	return error;
 }
 
-/* ------------------------------------------------------------------ the scan's workers */
-
-/* The token buckets of one account-region, shared by every worker that calls there. */
-typedef struct {
-	ld_aws_session *session;
-	char *region;
-	ld_rate_limiter limiter;
-} buckets;
+/* ------------------------------------------------------------------ the scan's jobs */
 
 typedef struct {
 	ld_depcheck *c;
@@ -169,65 +167,7 @@ typedef struct {
 	ld_aws_session *const *sessions;
 	const char *const *accounts;
 	size_t nsessions;
-	bool threaded;
-	pthread_mutex_t lock;       /* the fields below and c's layer table */
-	buckets **buckets;          /* made on first use; entries never move */
-	size_t nbuckets, capbuckets;
-	size_t next, done;
-	int error;
-	char message[sizeof(ld_error_last()->message)]; /* errors are per thread */
 } gather;
-
-static void lock(gather *g)
-{
-	if (g->threaded)
-		pthread_mutex_lock(&g->lock);
-}
-
-static void unlock(gather *g)
-{
-	if (g->threaded)
-		pthread_mutex_unlock(&g->lock);
-}
-
-/* The buckets of `s` in `region`, made at the session's rates (the pool's, --rate's where
- * given: ld_pool__session_rates()) on first use; NULL without memory: the client then
- * paces itself. */
-static ld_rate_limiter *buckets_for(void *ctx, ld_aws_session *s, const char *region)
-{
-	gather *g = ctx;
-	ld_rate_limiter *found = NULL;
-	buckets *b;
-
-	lock(g);
-	for (size_t i = 0; i < g->nbuckets && !found; i++)
-		if (g->buckets[i]->session == s && !strcmp(g->buckets[i]->region, region))
-			found = &g->buckets[i]->limiter;
-	if (!found && ld_array_reserve(g->buckets, g->capbuckets, g->nbuckets + 1) == 0 &&
-	    (b = calloc(1, sizeof(*b)))) {
-		if ((b->region = strdup(region)) &&
-		    ld_rate_limiter_init(&b->limiter, s->retry.rate, &s->retry) == 0) {
-			b->session = s;
-			g->buckets[g->nbuckets++] = b;
-			found = &b->limiter;
-		} else {
-			free(b->region);
-			free(b);
-		}
-	}
-	unlock(g);
-	return found;
-}
-
-static void buckets_dispose(gather *g)
-{
-	for (size_t i = 0; i < g->nbuckets; i++) {
-		ld_rate_limiter_dispose(&g->buckets[i]->limiter);
-		free(g->buckets[i]->region);
-		free(g->buckets[i]);
-	}
-	free(g->buckets);
-}
 
 /* The session that reaches `fn`'s account, or NULL. */
 static ld_aws_session *session_for(const gather *g, const ld_function *fn)
@@ -242,31 +182,10 @@ static ld_aws_session *session_for(const gather *g, const ld_function *fn)
 	return NULL;
 }
 
-/* The layers of `v`, each claimed under the lock and read by the worker that claimed it. */
-static int gather_layers(gather *g, ld_aws_session *s, const ld_version *v,
-			 ld_api_calls *calls)
+/* Job `i`: every served version of function `i`, its package, then its layers. */
+static int gather_function(void *ctx, ld_pool_reads *rd, size_t i, ld_api_calls *calls)
 {
-	ld_json *arns = attached_layers(v);
-	ld_layer_read *e = NULL;
-	bool made = false;
-	int error = 0;
-
-	for (ld_json *a = ld_json_first(arns); a && error == 0; a = ld_json_next(a)) {
-		if (!ld_json_is_string(a))
-			continue;
-		lock(g);
-		error = ld_depcheck__layer_add(g->c, ld_json_str(a), &e, &made);
-		unlock(g);
-		if (error == 0 && made)
-			error = layer_collect(e, s, ld_depcheck__plan(g->c)->max_package, calls);
-	}
-	ld_json_free(arns);
-	return error;
-}
-
-/* Every served version of function `i`: its package, then its layers. */
-static int gather_function(gather *g, ld_api_calls *calls, size_t i)
-{
+	gather *g = ctx;
 	const ld_function *fn = &g->inv->functions[i];
 	ld_depcheck_fn_read *r = &g->reads->fns[i];
 	ld_aws_session *s = session_for(g, fn);
@@ -288,96 +207,21 @@ static int gather_function(gather *g, ld_api_calls *calls, size_t i)
 			continue;
 		if ((error = ld_depfetch_package(&r->served[k], g->c, s, fn, served[k],
 						 calls)) == 0)
-			error = gather_layers(g, s, served[k], calls);
+			error = ld_depfetch_layers(g->c, rd, s, served[k], calls);
 	}
 	free(served);
 	return error;
 }
 
-/* Take the next function, or none when all are taken or the run failed. */
-static bool take(gather *g, size_t *i)
+/* Under the reads' lock: the progress line hears of each function. */
+static void gathered(void *ctx, size_t done)
 {
-	bool more;
-
-	lock(g);
-	more = g->error == 0 && g->next < g->inv->nfunctions;
-	if (more)
-		*i = g->next++;
-	unlock(g);
-	return more;
-}
-
-static void finished(gather *g, int error)
-{
+	gather *g = ctx;
 	const ld_depcheck_plan *plan = ld_depcheck__plan(g->c);
 
-	lock(g);
-	if (error < 0 && g->error == 0) {
-		g->error = error;
-		snprintf(g->message, sizeof(g->message), "%s", ld_error_last()->message);
-	}
-	g->done++;
 	if (plan->progress)
-		plan->progress(plan->progress_ctx, g->done, g->inv->nfunctions,
+		plan->progress(plan->progress_ctx, done, g->inv->nfunctions,
 			       ld_depcheck__nlayers(g->c));
-	unlock(g);
-}
-
-static void work(gather *g, ld_api_calls *calls)
-{
-	size_t i;
-
-	ld_aws_session__use_thread_limiters(buckets_for, g);
-	while (take(g, &i))
-		finished(g, gather_function(g, calls, i));
-	ld_aws_session__use_thread_limiters(NULL, NULL);
-}
-
-/* One worker: its own connection for every session, its own counters. */
-typedef struct {
-	gather *g;
-	ld_api_calls calls;      /* merged into the run's at the end */
-	ld_transport *transport;
-	pthread_t thread;
-	bool started;
-} worker;
-
-static void *worker_main(void *arg)
-{
-	worker *w = arg;
-
-	ld_aws_session__use_thread_transport(w->transport);
-	work(w->g, &w->calls);
-	ld_aws_session__use_thread_transport(NULL);
-	return NULL;
-}
-
-static int run_workers(gather *g, size_t nworkers)
-{
-	worker *w = calloc(nworkers, sizeof(*w));
-	size_t started = 0;
-	int error = 0;
-
-	if (!w)
-		return ld_error_oom();
-	for (size_t k = 0; k < nworkers; k++) {
-		w[k].g = g;
-		if (ld_aws_session__transport_new(&w[k].transport, g->sessions[0]) < 0 ||
-		    pthread_create(&w[k].thread, NULL, worker_main, &w[k]) != 0)
-			break;
-		w[k].started = true;
-		started++;
-	}
-	if (!started)
-		error = ld_error_set(LD_ERR_OS, "cannot start a thread to read packages");
-	for (size_t k = 0; k < nworkers; k++) {
-		if (w[k].started)
-			pthread_join(w[k].thread, NULL);
-		ld_transport_free(w[k].transport);
-		ld_api_calls_add(&g->inv->calls, &w[k].calls);
-	}
-	free(w);
-	return error;
 }
 
 /* ------------------------------------------------------------------ the OSV API */
@@ -482,33 +326,23 @@ int ld_depfetch_scan(ld_depcheck_reads *reads, ld_depcheck *c, ld_inventory *inv
 		     ld_aws_session *const *sessions, const char *const *accounts,
 		     size_t nsessions)
 {
-	size_t workers = ld_depcheck__plan(c)->workers;
-	size_t nworkers = workers < inv->nfunctions ? workers : inv->nfunctions;
-	gather g;
-	int error = 0;
+	gather g = { c, reads, inv, sessions, accounts, nsessions };
+	ld_pool_reads_opts o;
+	int error;
 
-	memset(&g, 0, sizeof(g));
-	g.c = c;
-	g.reads = reads;
-	g.inv = inv;
-	g.sessions = sessions;
-	g.accounts = accounts;
-	g.nsessions = nsessions;
 	memset(reads, 0, sizeof(*reads));
 	if (inv->nfunctions && !(reads->fns = calloc(inv->nfunctions, sizeof(*reads->fns))))
 		return ld_error_oom();
 	reads->nfns = inv->nfunctions;
-	if (nworkers > 1 && nsessions) {
-		g.threaded = true;
-		if (pthread_mutex_init(&g.lock, NULL) != 0)
-			return ld_error_set(LD_ERR_OS, "cannot create the package readers' lock");
-		if ((error = run_workers(&g, nworkers)) == 0 && (error = g.error) < 0)
-			ld_error_setc(error, LD_ERR_OS, "%s", g.message);
-		pthread_mutex_destroy(&g.lock);
-	} else {
-		work(&g, &inv->calls);
-		error = g.error;
-	}
-	buckets_dispose(&g);
-	return error < 0 ? error : ask_osv(c, reads);
+	memset(&o, 0, sizeof(o));
+	o.njobs = inv->nfunctions;
+	o.workers = ld_depcheck__plan(c)->workers;
+	o.transport_session = nsessions ? sessions[0] : NULL;
+	o.run = gather_function;
+	o.finished = gathered;
+	o.ctx = &g;
+	o.calls = &inv->calls;
+	if ((error = ld_pool__reads(&o)) < 0)
+		return error;
+	return ask_osv(c, reads);
 }

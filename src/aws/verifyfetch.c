@@ -59,7 +59,6 @@ static int fetch_item(void *ctx, ld_pool_reads *rd, size_t i, ld_api_calls *call
 	ld_verify_item *it = &r->plan->items[i];
 	int error = 0;
 
-	(void)rd;
 	if (it->want_image) {
 		it->image_fetched = true;
 		error = ld_fetch_package(&it->image, r->s, it->fn->region, it->fn->name,
@@ -73,7 +72,7 @@ static int fetch_item(void *ctx, ld_pool_reads *rd, size_t i, ld_api_calls *call
 					    calls);
 	}
 	if (error == 0 && it->want_layers)
-		error = ld_depfetch_layers(r->v->deps, r->s, it->served, calls);
+		error = ld_depfetch_layers(r->v->deps, rd, r->s, it->served, calls);
 	return error;
 }
 

@@ -935,6 +935,105 @@ static void test_pool__role_refreshed_once_before_expiry(void)
 	pthread_mutex_destroy(&srv.lock);
 }
 
+/* --- the read jobs after the listing (ld_pool__reads) ------------------------------------ */
+
+#define READ_JOBS 24
+
+typedef struct {
+	ld_aws_session *s;
+	int ran[READ_JOBS];
+	ld_transport *transport[READ_JOBS];
+	ld_rate_limiter *limiter[READ_JOBS];
+	const char *region[READ_JOBS];
+	size_t fail_at;          /* READ_JOBS: none fails */
+	size_t finished;
+} reads_fx;
+
+static int read_job(void *ctx, ld_pool_reads *rd, size_t i, ld_api_calls *calls)
+{
+	reads_fx *fx = ctx;
+	const char *region = i % 2 ? "us-east-1" : "eu-west-1";
+	ld_transport *t = NULL;
+	ld_aws_client c;
+
+	if (ld_aws_session__own_transport(&t, fx->s) < 0 ||
+	    ld_aws_session__client(&c, fx->s, region, calls) < 0)
+		return LD_ERROR;
+	ld_pool__reads_lock(rd);
+	fx->ran[i]++;
+	fx->transport[i] = t;
+	fx->limiter[i] = c.limiter;
+	fx->region[i] = region;
+	ld_pool__reads_unlock(rd);
+	ld_aws_client_dispose(&c);
+	calls->get_function++;
+	if (i == fx->fail_at)
+		return ld_error_setc(LD_ENET, LD_ERR_AWS, "job %zu failed", i);
+	nanosleep(&(struct timespec){ 0, 2000000 }, NULL); /* every reader takes some */
+	return 0;
+}
+
+static void read_finished(void *ctx, size_t done)
+{
+	((reads_fx *)ctx)->finished = done;
+}
+
+static int run_reads(reads_fx *fx, ld_api_calls *calls, size_t workers, size_t fail_at)
+{
+	ld_pool_reads_opts o = { READ_JOBS, workers, fx->s, read_job, read_finished, fx, calls };
+
+	memset(fx->ran, 0, sizeof(fx->ran));
+	memset(fx->transport, 0, sizeof(fx->transport));
+	fx->fail_at = fail_at;
+	fx->finished = 0;
+	return ld_pool__reads(&o);
+}
+
+/* Every job runs once, on readers with connections of their own (never the session's),
+ * the jobs of one region draw on one set of buckets and those of another on another, the
+ * calls are merged; one reader runs them on the session's own connection. A failing job
+ * stops the taking of more and its error and message are the run's. */
+static void test_pool__read_jobs(void)
+{
+	server srv;
+	reads_fx fx;
+	ld_api_calls calls;
+	ld_transport *own = NULL;
+
+	server_init(&srv, 0);
+	memset(&fx, 0, sizeof(fx));
+	LD_REQUIRE(base_session(&fx.s, &srv) == 0);
+	LD_REQUIRE(ld_aws_session__own_transport(&own, fx.s) == 0);
+	memset(&calls, 0, sizeof(calls));
+	LD_CHECK_INT(run_reads(&fx, &calls, 4, READ_JOBS), 0);
+	LD_CHECK_INT(calls.get_function, READ_JOBS);
+	LD_CHECK_INT(fx.finished, READ_JOBS);
+	for (size_t i = 0; i < READ_JOBS; i++) {
+		LD_CHECK_INT(fx.ran[i], 1);
+		LD_CHECK(fx.transport[i] && fx.transport[i] != own);
+		LD_CHECK(fx.limiter[i] != NULL);
+		LD_CHECK(fx.limiter[i] == fx.limiter[i % 2]);
+	}
+	LD_CHECK(fx.limiter[0] != fx.limiter[1]);
+	/* more than one reader took jobs */
+	for (size_t i = 1; i < READ_JOBS && fx.transport[i] == fx.transport[0]; i++)
+		LD_CHECK(i + 1 < READ_JOBS);
+
+	memset(&calls, 0, sizeof(calls));
+	LD_CHECK_INT(run_reads(&fx, &calls, 1, READ_JOBS), 0);
+	for (size_t i = 0; i < READ_JOBS; i++)
+		LD_CHECK(fx.transport[i] == own);
+	LD_CHECK_INT(calls.get_function, READ_JOBS);
+
+	memset(&calls, 0, sizeof(calls));
+	LD_CHECK_INT(run_reads(&fx, &calls, 4, 2), LD_ENET);
+	LD_CHECK_STR(ld_error_last()->message, "job 2 failed");
+	LD_CHECK(fx.ran[READ_JOBS - 1] == 0);
+	LD_CHECK(calls.get_function < READ_JOBS);
+	ld_aws_session_free(fx.s);
+	pthread_mutex_destroy(&srv.lock);
+}
+
 const ld_test ld_tests[] = {
 	LD_TEST(test_pool__concurrent_equals_serial),
 	LD_TEST(test_pool__posture_reads_at_once),
@@ -947,5 +1046,6 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_pool__all_urls_lists_every_function),
 	LD_TEST(test_pool__skipped_rules_are_not_read),
 	LD_TEST(test_pool__policy_failures_are_unchecked),
+	LD_TEST(test_pool__read_jobs),
 	{ NULL, NULL }
 };
