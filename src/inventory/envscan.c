@@ -312,6 +312,15 @@ static bool parameter_path(const char *v)
 	return *v == '/' || segments >= 2;
 }
 
+/* A secret that merely contains a slash: base64 padding or '+' (SSM parameter names allow
+ * neither, and Secrets Manager names written by people seldom do), or the shape of an AWS
+ * secret access key, which is base64 and so holds a '/' more often than not. Without this,
+ * an AWS secret key alone under AWS_SECRET_ACCESS_KEY passed as a Secrets Manager name. */
+static bool token_with_slash(const char *v)
+{
+	return strchr(v, '+') || strchr(v, '=') || aws_secret_shape(v);
+}
+
 static bool reference(const char *v)
 {
 	static const char *const arns[] = { "arn:aws:", "arn:aws-cn:", "arn:aws-us-gov:",
@@ -319,7 +328,8 @@ static bool reference(const char *v)
 	for (size_t i = 0; arns[i]; i++)
 		if (!strncmp(v, arns[i], strlen(arns[i])))
 			return true;
-	return !strncmp(v, "{{resolve:", 10) || placeholder(v, strlen(v)) || parameter_path(v);
+	return !strncmp(v, "{{resolve:", 10) || placeholder(v, strlen(v)) ||
+	       (parameter_path(v) && !token_with_slash(v));
 }
 
 /* ---------------------------------------------------------------- verdicts */

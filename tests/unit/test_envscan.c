@@ -107,6 +107,14 @@ static void test_envscan__references(void)
 	LD_CHECK_STR(classify("PASSWORD", "a b/c"), "secret-name");
 	LD_CHECK_STR(classify("PASSWORD", "arn:evil"), "secret-name");
 	LD_CHECK_STR(classify("PASSWORD", "1e5x"), "secret-name");
+	/* nor a secret with a slash in it: an AWS secret key alone, base64 with padding or '+' */
+	LD_CHECK_STR(classify("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+		     "secret-name");
+	LD_CHECK_STR(classify("DB_PASSWORD", "c2VjcmV0/cGFzcw=="), "secret-name");
+	LD_CHECK_STR(classify("API_TOKEN", "Xy7q/Kp9+Qz4"), "secret-name");
+	/* a Secrets Manager name in mixed case, and one with '@' and '.', stay names */
+	LD_CHECK_STR(classify("DB_SECRET", "MyApp/Prod/DbCredentials"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_SECRET", "team.orders/ops@example.com"), LD_ENV_CLEAN);
 	/* digests under neutral names */
 	LD_CHECK_STR(classify("GIT_SHA", "3f786850e387550fdab836ed7e6dc881de23001b"), LD_ENV_CLEAN);
 	LD_CHECK_STR(classify("CODE_SHA256", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="),
