@@ -57,6 +57,18 @@ moto copies the rest, and returns it in every configuration. Verified with the A
 create-function --kms-key-arn K, then get-function-configuration and list-functions
 --function-version ALL after publish-version report K for $LATEST and the version.
 
+Function logging: moto 5.2 drops a function's LoggingConfig (CreateFunction and
+UpdateFunctionConfiguration accept it, no configuration returns it), where Lambda keeps it
+and returns it in FunctionConfiguration (shared/reference lambda-2015-03-31: LoggingConfig
+{LogFormat JSON|Text, ApplicationLogLevel, SystemLogLevel, LogGroup}; "By default, Lambda
+functions send logs to a default log group named /aws/lambda/<function name>"), the
+default written out as {"LogFormat": "Text", "LogGroup": "/aws/lambda/NAME"}. The launcher
+keeps the members given (an update merges into them, as Lambda does), fills in those two
+defaults, copies it into published versions as moto copies the rest, and returns it in
+every configuration. Verified with boto3: create-function with LoggingConfig LogGroup
+/custom/app, then get-function-configuration and a published version report it; a function
+created without one reports the default group and Text.
+
 Code signing configs: moto 5.2 has no code-signing-config API (only GetFunctionCodeSigningConfig,
 which answers null for a function without one). The launcher adds CreateCodeSigningConfig,
 GetCodeSigningConfig, ListCodeSigningConfigs, PutFunctionCodeSigningConfig,
@@ -152,6 +164,18 @@ returns it whenever one is set. Verified with boto3: add-permission --function-u
 NONE then get-policy shows the condition; create-function-url-config then
 list-function-url-configs lists it (an empty list before, 404 for an unknown function);
 put-function-concurrency 0 then get-function shows 0.
+
+Principals and event source tokens: moto 5.2 writes AddPermission's Principal as given when
+it is an account id or a service that does not end in .amazonaws.com
+(alexa-appkit.amazon.com), and drops EventSourceToken, where Lambda writes {"AWS":
+"arn:aws:iam::ACCOUNT:root"} for an account, {"Service": NAME} for every service, and the
+token as {"StringEquals": {"lambda:EventSourceToken": TOKEN}} (shared/reference
+lambda-2015-03-31: AddPermission's Principal "The Amazon Web Services service, Amazon Web
+Services account, IAM user, or IAM role that invokes the function" and EventSourceToken
+"For Alexa Smart Home functions, a token that the invoker must supply"; the developer
+guide's resource-based policy examples show those forms). The launcher rewrites them so.
+Verified with boto3: add-permission --principal 123456789012, and --principal
+alexa-appkit.amazon.com --event-source-token T, then get-policy shows those forms.
 
 Resource policies per qualifier: moto 5.2 keeps one policy per function and shares it
 between the function, its versions and its aliases (AddPermission with a Qualifier appends
@@ -745,6 +769,36 @@ def patch_moto_lambda_kms_key():
     LambdaFunction.update_configuration = update_configuration
 
 
+def patch_moto_lambda_logging_config():
+    """Keep and return a function's LoggingConfig as Lambda does (see the module docstring)."""
+    from moto.awslambda.models import LambdaFunction
+
+    init, get_cfg, update = (LambdaFunction.__init__, LambdaFunction.get_configuration,
+                             LambdaFunction.update_configuration)
+
+    def __init__(self, account_id, spec, *args, **kwargs):
+        init(self, account_id, spec, *args, **kwargs)
+        self.lambdrift_logging = dict(spec.get("LoggingConfig") or {})
+
+    def get_configuration(self, *args, **kwargs):
+        config = get_cfg(self, *args, **kwargs)
+        logging = {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.function_name}"}
+        logging.update(getattr(self, "lambdrift_logging", {}))
+        config["LoggingConfig"] = logging
+        return config
+
+    def update_configuration(self, config_updates):
+        if isinstance(config_updates.get("LoggingConfig"), dict):
+            merged = dict(getattr(self, "lambdrift_logging", {}))
+            merged.update(config_updates["LoggingConfig"])
+            self.lambdrift_logging = merged
+        return update(self, config_updates)
+
+    LambdaFunction.__init__ = __init__
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
+
+
 def patch_moto_lambda_code_signing():
     """Add the code-signing-config API moto 5.2 lacks (see the module docstring)."""
     import datetime
@@ -912,6 +966,7 @@ def patch_moto_lambda_function_urls():
     """ListFunctionUrlConfigs, the FunctionUrlAuthType condition and reserved concurrency 0
     as Lambda answers them (see the module docstring)."""
     import json
+    import re
     from moto.awslambda import urls
     from moto.awslambda.exceptions import UnknownFunctionException
     from moto.awslambda.models import FunctionUrlConfig, LambdaFunction
@@ -1020,8 +1075,18 @@ def patch_moto_lambda_function_urls():
     def decode_policy(self, obj):
         auth = obj.pop("FunctionUrlAuthType", None)
         via_url = obj.pop("InvokedViaFunctionUrl", None)
+        token = obj.get("EventSourceToken")  # moto drops it; Lambda writes a condition
+        principal = obj.get("Principal")
+        if isinstance(principal, str) and re.fullmatch(r"[0-9]{12}", principal):
+            obj["Principal"] = {"AWS": "arn:aws:iam::%s:root" % principal}
+        elif (isinstance(principal, str) and principal != "*" and "." in principal
+              and not principal.startswith("arn:")):
+            obj["Principal"] = {"Service": principal}
         policy = decode(self, obj)
         st = policy.statements[0]
+        if token:
+            cond = st.setdefault("Condition", {})
+            cond.setdefault("StringEquals", {})["lambda:EventSourceToken"] = token
         if auth is not None:
             cond = st.setdefault("Condition", {})
             cond.setdefault("StringEquals", {})["lambda:FunctionUrlAuthType"] = auth
@@ -1154,6 +1219,7 @@ def main(argv=None):
     patch_moto_lambda_code_signing()
     patch_moto_kms_sign()
     patch_moto_lambda_kms_key()
+    patch_moto_lambda_logging_config()
     patch_moto_organizations_accounts()
     patch_moto_lambda_function_urls()
     patch_moto_lambda_policies()
