@@ -152,7 +152,8 @@ typedef struct {
 	  LD_CHECK_INT(1, LD_SHARDS_MAX, "shards") }, \
 	{ "parallel", 0, LD_OPT_STRING, "N", \
 	  "requests in flight at once, 1 to 64 (default: 4 per\n" \
-	  "account-region, at most 64; 1: one at a time)", &(a).parallel, \
+	  "account-region, up to 256 in all; 1: one at a time)", \
+	  &(a).parallel, \
 	  LD_CHECK_INT(1, 64, NULL) }, \
 	{ "rate", 0, LD_OPT_CSV_LIST, "CLASS=N", \
 	  "requests per second per account-region and quota\n" \

@@ -33,7 +33,11 @@
 
 #define DEFAULT_INFLIGHT 4
 #define MAX_INFLIGHT 16
-#define MAX_WORKERS 64
+/* Threads by default: one per request slot of every target, up to this. A slot's thread
+ * sleeps in the token bucket between its requests, so fewer threads than slots leave
+ * targets unstarted while the started ones sleep (64 over 36 account-regions x 4 slots:
+ * 12 of them started only when others had finished, 2.1 x the bound) */
+#define MAX_WORKERS 256
 #define WORKER_STACK ((size_t)512 * 1024)
 /* While fewer GetPolicy calls than this per GetPolicy slot are queued, ListAliases (which
  * makes more of them) goes with priority */
