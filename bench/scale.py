@@ -47,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+import types
 import urllib.request
 from pathlib import Path
 
@@ -611,27 +612,46 @@ def warm_up_sts(moto_port, estate):
                         RoleSessionName="bench-warm-up")
 
 
-def bench(a, work, binary, procs, rate):
+def start_estate(procs, work, seed_args, latency_ms, rate_specs, proxy="quota_proxy.py",
+                 proxy_args=(), plan_only=False):
+    """Start moto (moto_bench.py), seed the estate into it (seed_estate.py with seed_args,
+    after its endpoint and output; plan_only: only plan it, moto stays empty), then start
+    `proxy` (quota_proxy.py, or shards.py's replay_proxy.py, which takes the same options)
+    before moto with the estate's keys, the latency, the --rate specs and proxy_args:
+    estate, moto (process), moto_port, proxy (process), port (the proxy's) and
+    seed_seconds, as attributes."""
     moto, moto_port = procs.start("moto", [sys.executable, str(BENCH / "moto_bench.py"),
                                            "--quiet", "--port-file", str(work / "moto.port")],
                                   work / "moto.port", work / "moto.log")
-    seed_args = ["--endpoint-url", f"http://127.0.0.1:{moto_port}", "--out",
-                 str(work / "estate.json"), "--functions", str(a.functions), "--accounts",
-                 str(a.accounts), "--regions", a.regions, "--seed", str(a.seed)]
-    log(f"seeding {a.functions} functions over {a.accounts} account(s) x "
-        f"{len(a.regions.split(','))} region(s) ...")
     t0 = time.monotonic()
-    subprocess.run([sys.executable, str(BENCH / "seed_estate.py"), *seed_args], check=True)
+    target = (["--plan-only"] if plan_only
+              else ["--endpoint-url", f"http://127.0.0.1:{moto_port}"])
+    subprocess.run([sys.executable, str(BENCH / "seed_estate.py"), *target, "--out",
+                    str(work / "estate.json"), *seed_args], check=True)
     seed_seconds = time.monotonic() - t0
     estate = json.loads((work / "estate.json").read_text())
-    proxy_cmd = [sys.executable, str(BENCH / "quota_proxy.py"), "--upstream",
+    proxy_cmd = [sys.executable, str(BENCH / proxy), "--upstream",
                  f"http://127.0.0.1:{moto_port}", "--port-file", str(work / "proxy.port"),
-                 "--latency-ms", str(a.latency_ms)]
+                 "--latency-ms", str(latency_ms)]
     for acc in estate["accounts"]:
         proxy_cmd += ["--key", f"{acc['key']}={acc['id']}"]
-    for spec in a.rate:
+    for spec in rate_specs:
         proxy_cmd += ["--rate", spec]
-    proxy, port = procs.start("proxy", proxy_cmd, work / "proxy.port", work / "proxy.log")
+    proxy_cmd += list(proxy_args)
+    proxy_p, port = procs.start("proxy", proxy_cmd, work / "proxy.port", work / "proxy.log")
+    return types.SimpleNamespace(estate=estate, moto=moto, moto_port=moto_port, proxy=proxy_p,
+                                 port=port, seed_seconds=seed_seconds)
+
+
+def bench(a, work, binary, procs, rate):
+    log(f"seeding {a.functions} functions over {a.accounts} account(s) x "
+        f"{len(a.regions.split(','))} region(s) ...")
+    srv = start_estate(procs, work, ["--functions", str(a.functions), "--accounts",
+                                     str(a.accounts), "--regions", a.regions, "--seed",
+                                     str(a.seed)], a.latency_ms, a.rate)
+    estate, moto, moto_port, proxy, port = (srv.estate, srv.moto, srv.moto_port, srv.proxy,
+                                            srv.port)
+    seed_seconds = srv.seed_seconds
 
     warm_up_sts(moto_port, estate)
 

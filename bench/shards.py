@@ -3,44 +3,59 @@
 
 Usage: bench/shards.py [--accounts 12] [--regions R1,R2,R3] [--shards 4] [--functions 1440]
            [--median-versions 3] [--p-over-100 0.02] [--max-versions 20] [--latency-ms 30]
-           [--rate control=15 --rate get_policy=15 ...] [--scale-quotas 0.2]
-           [--seed 1] [--lambdrift PATH] [--json FILE] [--work DIR]
+           [--rate control=15 --rate get_policy=15 ...] [--scale-quotas 1,0.2]
+           [--proxy replay|live] [--record FILE] [--seed 1] [--lambdrift PATH] [--json FILE]
+           [--work DIR]
 
-In one invocation: start moto (bench/moto_bench.py) and the quota proxy (bench/quota_proxy.py:
-latency, and a token bucket per account, region and quota class as Lambda publishes them),
-seed the estate (bench/seed_estate.py; by default 1,440 functions over 12 accounts x 3
-regions, 40 an account-region), then, each from a reset proxy:
-  unsharded  one `lambdrift scan --accounts ALL` (the reference report)
+In one invocation: start moto (bench/moto_bench.py) and, before it, the replaying proxy
+(bench/replay_proxy.py: quota_proxy.py's latency, token buckets per account, region and
+quota class and 429 answers, over moto's answers recorded once and served from memory), seed
+the estate (bench/seed_estate.py; by default 1,440 functions over 12 accounts x 3 regions,
+40 an account-region), then:
+  record     one unsharded `lambdrift scan --accounts ALL`, moto answering: the proxy keeps
+             every answer (not measured against a bound; its wall shows moto's pace)
+             (--record FILE: the answers are also written to FILE, and the estate's plan
+             beside it in FILE.estate.json; a later invocation of the same plan loads them
+             and skips seeding and recording, moto left empty but for the STS misses)
+  load       the proxy's own speed: replay_proxy.py --load over the recorded requests,
+             latency and quotas off (answers a second, server CPU per answer)
+and for each quota scale F of --scale-quotas (every quota class times F, lambdrift told the
+same with --rate control=,get_function=,get_policy= just under them, as a user would for an
+account whose quotas differ), each from a reset proxy:
+  unsharded  one `lambdrift scan --accounts ALL` (the peer and the reference report)
   sharded    the N `lambdrift scan --accounts ALL --shard I/N` processes started together
              (as an indexed batch job runs them), then `lambdrift merge` of their reports
-and print the wall time of each process and of the sharded run from the first start to the
-merge's end, with the bounds it is held to. The sharded round runs at Lambda's quotas, then
-again with the control and GetFunction quotas scaled (--scale-quotas, default 0.2: 3 req/s
-for the control class, as if each account-region held 5 times the functions; lambdrift is
-told them with --rate). GetPolicy keeps 15/s: lambdrift's --rate had no get_policy class
-before c89712f, and scaling it too is left to do. Below 0.2 the quota is under lambdrift's
-bucket of 3 tokens and its 1 req/s floor (src/aws/ratelimit.h), which assume a quota of a
-few requests a second at least, so it is throttled. The second round is there because on a
-small shared machine moto (one Python process) answers a few hundred requests a second at
-most, so at full quotas this estate's scan is bound by moto, not by the quotas:
-the server CPU printed for each round shows which. The bounds:
-  shard bound  for each shard, its largest account-region's minimum count of 15 req/s-class
-               calls (seed_estate.py's method, docs/ARCHITECTURE.md) / the control quota: account-
-               regions have their own quotas and are scanned concurrently, so no shard can be
-               faster. The target: sharded wall (shards + merge) <= 1.15 x the largest one.
-  own bound    the calls the proxy counted, per account-region of the shard and quota class
-               (control, get_function, get_policy) / that class's rate, at their largest:
-               what lambdrift really made, so it includes what the minimum leaves out
-               (ListFunctionUrlConfigs, a GetPolicy per qualifier).
+(the proxy's trace of each run, every request's start, end, account-region, class,
+operation and status, is kept in the work directory as trace-ROUND-RUN.json) and print each shard's calls by quota class, its bound, its wall and their ratio, and the
+sharded run's wall from the first start to the merge's end against the largest bound.
+Why the replay: on a small machine moto (one Python process) and quota_proxy.py spend more
+CPU per request than a sharded scan of 36 account-regions leaves them (2026-12-07: moto and
+the live proxy used 30 s of CPU during a 33 s sharded run whose bound was 3.3 s), so the
+bench measured the emulator. Replayed, each answer costs the proxy a look-up: the round's
+server CPU is printed beside the wall, with the misses that still went to moto (STS
+AssumeRole, whose session name carries the clock). Scaling the quotas down (F < 1) is the
+other check that the quotas set the pace: the bound grows by 1/F while the server's work per
+call stays the same. --proxy live measures against moto through quota_proxy.py as before.
+The bounds:
+  shard bound  the largest, over the shard's account-regions and the quota classes lambdrift
+               must use, of fewest calls / the class's quota: the control class's minimum
+               (seed_estate.py's method, docs/ARCHITECTURE.md: ListFunctions pages,
+               ListAliases, ListEventSourceMappings) and GetPolicy's (its own class: one call
+               for the function and one for each alias, src/aws/policy.c). Account-regions
+               have their own quotas and are scanned concurrently, so no shard can be faster.
+               The target: sharded wall (shards + merge) <= 1.15 x the largest shard bound.
+  own bound    the same over the calls the proxy counted per account-region and class: what
+               lambdrift really made (retries of throttled calls included).
 The merged report must hold the same findings (rule, account, region, function, qualifier,
-fingerprint, message) as the unsharded one; the two JSON reports are also compared byte for
-byte, and apart from run.api_calls (retries and STS calls differ from run to run). Every
-process this script starts is stopped by it (by pid) before it exits.
+fingerprint, message) as the round's unsharded one; the two JSON reports are also compared
+byte for byte, and apart from run.api_calls (retries and STS calls differ from run to run).
+Every process this script starts is stopped by it (by pid) before it exits.
 """
 import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +68,9 @@ import scale  # noqa: E402
 import seed_estate  # noqa: E402
 
 MIB = 1024 * 1024
+CLASSES = ("control", "get_function", "get_policy")
+# lambdrift is told each quota times this, as its defaults sit just under Lambda's
+TOLD = {"control": 0.97, "get_function": 0.95, "get_policy": 0.97}
 
 
 def scan_cmd(binary, endpoint, estate, out, *extra):
@@ -135,15 +153,36 @@ def shard_accounts(path):
     return run.get("accounts") or ([run["account"]] if run.get("account") else [])
 
 
+def minimum_of(estate):
+    """Per account-region, the fewest calls of each class lambdrift must make: control from
+    the estate's minimum, get_policy one for each function and each alias."""
+    out = {}
+    for where, m in estate["minimum"].items():
+        out[where] = {"control": m["control"], "get_policy": 0}
+    for f in estate["functions"]:
+        out[f"{f['account']}/{f['region']}"]["get_policy"] += 1 + len(f["aliases"])
+    return out
+
+
 def bounds(accounts, minimum, stats, rates):
-    """(minimum bound, own bound) of a shard of these accounts, in seconds: the minimum's
-    15/s-class calls of its largest account-region / the control rate, and the calls the
-    proxy counted, per account-region and quota class / that class's rate, at their most."""
-    mins = [m["control"] for k, m in minimum.items() if k.split("/")[0] in accounts]
-    own = [c["requests"] / rates[cls]
-           for where, per in stats["accounts_regions"].items() if where.split("/")[0] in accounts
-           for cls, c in per.items() if rates.get(cls)]
-    return max(mins, default=0) / rates["control"], max(own, default=0)
+    """(bound, what sets it, own bound, calls by class) of a shard of these accounts: the
+    largest fewest-calls / rate over its account-regions and classes, the same over the
+    calls the proxy counted, and those calls summed over the shard's account-regions."""
+    best = (0.0, "-")
+    for where, m in minimum.items():
+        if where.split("/")[0] in accounts:
+            for cls, n in m.items():
+                if rates.get(cls) and n / rates[cls] > best[0]:
+                    best = (n / rates[cls], f"{cls} {n} in {where}")
+    own, calls = 0.0, {}
+    for where, per in stats["accounts_regions"].items():
+        if where.split("/")[0] not in accounts:
+            continue
+        for cls, c in per.items():
+            calls[cls] = calls.get(cls, 0) + c["requests"]
+            if rates.get(cls):
+                own = max(own, c["requests"] / rates[cls])
+    return best[0], best[1], own, calls
 
 
 def parse_args(argv):
@@ -157,176 +196,277 @@ def parse_args(argv):
     p.add_argument("--max-versions", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--latency-ms", type=float, default=30.0)
-    p.add_argument("--rate", action="append", default=[], metavar="CLASS=N")
-    p.add_argument("--scale-quotas", type=float, default=0.2,
-                   help="a second sharded round with every quota times this (0: none), so "
-                        "the quotas, not moto's own speed, bound it on a small machine")
+    p.add_argument("--rate", action="append", default=[], metavar="CLASS=N",
+                   help="Lambda's quota of a class (control=15, get_function=100, "
+                        "get_policy=15) before --scale-quotas")
+    p.add_argument("--scale-quotas", default="1,0.2", metavar="F[,F...]",
+                   help="one round per factor, every quota times it (1,0.2)")
+    p.add_argument("--proxy", choices=("replay", "live"), default="replay",
+                   help="replay: moto's answers recorded once, served from memory "
+                        "(replay_proxy.py); live: every request to moto (quota_proxy.py)")
+    p.add_argument("--record", metavar="FILE",
+                   help="replay: keep the recorded answers in FILE, and reuse them when FILE "
+                        "holds this estate's")
     p.add_argument("--lambdrift", help="binary (default: build-bench-scale/lambdrift)")
     p.add_argument("--timeout", type=float, default=1800, help="per process, seconds")
     p.add_argument("--json", help="write every figure here too")
     p.add_argument("--work", help="keep files here (default: a temporary directory)")
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    a.scales = [float(x) for x in a.scale_quotas.split(",") if x.strip()]
+    if not a.scales or any(f <= 0 for f in a.scales):
+        p.error("--scale-quotas takes factors above 0")
+    return a
 
 
 def main(argv=None):
     a = parse_args(argv if argv is not None else sys.argv[1:])
     work = Path(a.work) if a.work else Path(tempfile.mkdtemp(prefix="ld-bench-shards-"))
     work.mkdir(parents=True, exist_ok=True)
-    rate = scale.CONTROL_RATE_DEFAULT
-    for spec in a.rate:
-        if spec.startswith("control="):
-            rate = float(spec.split("=", 1)[1])
     binary = scale.ensure_lambdrift(a.lambdrift)
     procs = scale.Procs()
+    # a SIGTERM still stops the servers started here (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
-        return bench(a, work, binary, procs, rate)
+        return bench(a, work, binary, procs)
     finally:
         procs.stop()
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
 
 
+def plan_matches(a, work):
+    """Whether --record holds the answers of this invocation's estate plan."""
+    if not a.record or a.proxy != "replay" or not Path(a.record).exists():
+        return False
+    kept = Path(f"{a.record}.estate.json")
+    subprocess.run([sys.executable, str(BENCH / "seed_estate.py"), "--plan-only", "--out",
+                    str(work / "plan.json"), *seed_args(a)], check=True)
+    if not kept.exists():
+        return False
+    old, new = json.loads(kept.read_text()), json.loads((work / "plan.json").read_text())
+    old.pop("seeding", None)
+    for plan in (old, new):  # how it was made, not what
+        for k in ("plan_only", "threads"):
+            plan["params"].pop(k, None)
+    return old == new
+
+
+def seed_args(a):
+    return ["--functions", str(a.functions), "--accounts", str(a.accounts), "--regions",
+            a.regions, "--seed", str(a.seed), "--median-versions", str(a.median_versions),
+            "--p-over-100", str(a.p_over_100), "--max-versions", str(a.max_versions)]
+
+
 def seed(a, work, procs):
-    moto, moto_port = procs.start("moto", [sys.executable, str(BENCH / "moto_bench.py"),
-                                           "--quiet", "--port-file", str(work / "moto.port")],
-                                  work / "moto.port", work / "moto.log")
-    scale.log(f"seeding {a.functions} functions over {a.accounts} accounts x "
-              f"{len(a.regions.split(','))} regions ...")
-    t0 = time.monotonic()
-    subprocess.run([sys.executable, str(BENCH / "seed_estate.py"), "--endpoint-url",
-                    f"http://127.0.0.1:{moto_port}", "--out", str(work / "estate.json"),
-                    "--functions", str(a.functions), "--accounts", str(a.accounts),
-                    "--regions", a.regions, "--seed", str(a.seed), "--median-versions",
-                    str(a.median_versions), "--p-over-100", str(a.p_over_100),
-                    "--max-versions", str(a.max_versions)], check=True)
-    estate = json.loads((work / "estate.json").read_text())
-    proxy_cmd = [sys.executable, str(BENCH / "quota_proxy.py"), "--upstream",
-                 f"http://127.0.0.1:{moto_port}", "--port-file", str(work / "proxy.port"),
-                 "--latency-ms", str(a.latency_ms)]
-    for acc in estate["accounts"]:
-        proxy_cmd += ["--key", f"{acc['key']}={acc['id']}"]
-    for spec in a.rate:
-        proxy_cmd += ["--rate", spec]
-    proxy, port = procs.start("proxy", proxy_cmd, work / "proxy.port", work / "proxy.log")
-    return estate, port, time.monotonic() - t0, (moto.pid, proxy.pid)
+    reuse = plan_matches(a, work)
+    scale.log(f"{'planning' if reuse else 'seeding'} {a.functions} functions over "
+              f"{a.accounts} accounts x {len(a.regions.split(','))} regions"
+              f"{f' (answers recorded in {a.record})' if reuse else ''} ...")
+    srv = scale.start_estate(
+        procs, work, seed_args(a), a.latency_ms, a.rate,
+        "replay_proxy.py" if a.proxy == "replay" else "quota_proxy.py",
+        ["--record", a.record] if a.record and a.proxy == "replay" else [], plan_only=reuse)
+    return (srv.estate, srv.port, None if reuse else srv.seed_seconds,
+            (srv.moto.pid, srv.proxy.pid))
 
 
-def sharded_round(a, work, binary, estate, port, env, rates, servers, tag):
-    """The N shards started together, then the merge: every figure of one round."""
-    endpoint = f"http://127.0.0.1:{port}"
-    scale.proxy_call(port, "/_bench/config", json.dumps({"rates": rates}).encode())
+def configure(port, rates, latency_ms):
+    scale.proxy_call(port, "/_bench/config", json.dumps({"rates": rates,
+                                                        "latency_ms": latency_ms}).encode())
     scale.proxy_call(port, "/_bench/reset", b"")
     time.sleep(1.0)  # full buckets, as a fresh account-region has
+
+
+def told(rates):
+    return ["--rate", ",".join(f"{c}={rates[c] * TOLD[c]:g}" for c in CLASSES)]
+
+
+def server_cpu(servers, before):
+    return {"moto": scale.cpu_seconds_of(servers[0]) - before[0],
+            "proxy": scale.cpu_seconds_of(servers[1]) - before[1]}
+
+
+def replay_of(stats):
+    return stats.get("replay") or {"hits": 0, "misses": sum(
+        c["requests"] for c in scale.calls_by_class(stats).values())}
+
+
+def keep_trace(port, path):
+    """The proxy's trace of the run into the work directory (the replay proxy's
+    /_bench/trace: [start s, end s, account/region, class, operation, status] a request),
+    to see where a class sat idle."""
+    try:
+        path.write_text(json.dumps(scale.proxy_call(port, "/_bench/trace")))
+    except OSError:  # quota_proxy.py without a trace (--proxy live)
+        pass
+
+
+def unsharded_run(a, work, binary, estate, port, env, rates, servers, tag):
+    """One `scan --accounts ALL` from a reset proxy: its figures and report."""
+    configure(port, rates, a.latency_ms)
+    out = work / f"{tag}-unsharded.json"
+    cpu0 = [scale.cpu_seconds_of(pid) for pid in servers]
+    u = wait_measured(start_measured(scan_cmd(binary, f"http://127.0.0.1:{port}", estate, out,
+                                              *told(rates)), env,
+                                     work / f"stdout-{tag}-unsharded.txt"), a.timeout)
+    stats = scale.proxy_call(port, "/_bench/stats")
+    keep_trace(port, work / f"trace-{tag}-unsharded.json")
+    by_class = scale.calls_by_class(stats)
+    return {"exit": u[0], "wall": u[1], "cpu": u[2], "rss": u[3], "report": out,
+            "server_cpu": server_cpu(servers, cpu0), "replay": replay_of(stats),
+            "requests": sum(c["requests"] for c in by_class.values()),
+            "throttled": sum(c["throttled"] for c in by_class.values())}
+
+
+def load_run(work, port):
+    """replay_proxy.py --load over the recorded requests, latency and quotas off."""
+    reqs = scale.proxy_call(port, "/_bench/requests")
+    path = work / "requests.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in reqs))
+    scale.proxy_call(port, "/_bench/config", json.dumps(
+        {"latency_ms": 0, "rates": {c: 0 for c in CLASSES}}).encode())
+    out = subprocess.run([sys.executable, str(BENCH / "replay_proxy.py"), "--load",
+                          f"http://127.0.0.1:{port}", "--requests", str(path)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def sharded_run(a, work, binary, estate, port, env, rates, servers, tag):
+    """The N shards started together, then the merge: every figure of one round."""
+    endpoint = f"http://127.0.0.1:{port}"
+    configure(port, rates, a.latency_ms)
     outs = [work / f"{tag}-shard-{i + 1}.json" for i in range(a.shards)]
     cpu0 = [scale.cpu_seconds_of(pid) for pid in servers]
     t0 = time.monotonic()
-    told = ["--rate", f"control={rates['control'] * 0.97:g},"
-                      f"get_function={rates['get_function'] * 0.95:g}"]
     shards = wait_all([start_measured(scan_cmd(binary, endpoint, estate, out, "--shard",
-                                               f"{i + 1}/{a.shards}", *told), env,
+                                               f"{i + 1}/{a.shards}", *told(rates)), env,
                                       work / f"stdout-{tag}-shard-{i + 1}.txt")
                        for i, out in enumerate(outs)], a.timeout)
     stats = scale.proxy_call(port, "/_bench/stats")
+    keep_trace(port, work / f"trace-{tag}-sharded.json")
     merged = work / f"{tag}-merged.json"
     m = wait_measured(start_measured([binary, "merge", *map(str, outs), "--expect-shards",
                                       str(a.shards), "--format", "json", "-o", str(merged),
                                       "--fail-on", "none"], env,
                                      work / f"stdout-{tag}-merge.txt"), a.timeout)
     wall = m[4] - t0
-    cpu = [scale.cpu_seconds_of(pid) - c for pid, c in zip(servers, cpu0)]
+    minimum = minimum_of(estate)
     rows = []
     for i, (out, r) in enumerate(zip(outs, shards)):
         accts = shard_accounts(out) if out.exists() else []
-        mb, ob = bounds(set(accts), estate["minimum"], stats, rates)
+        bound, what, own, calls = bounds(set(accts), minimum, stats, rates)
         rows.append({"shard": f"{i + 1}/{a.shards}", "accounts": len(accts), "exit": r[0],
-                     "wall": r[1], "cpu": r[2], "rss": r[3], "bound": mb, "own_bound": ob})
+                     "wall": r[1], "cpu": r[2], "rss": r[3], "bound": bound, "set_by": what,
+                     "own_bound": own, "calls": calls})
     by_class = scale.calls_by_class(stats)
-    return {"tag": tag, "rates": rates, "rows": rows, "merge": m[:4], "wall": wall,
-            "merged": merged, "server_cpu": {"moto": cpu[0], "proxy": cpu[1]},
+    return {"rows": rows, "merge": m[:4], "wall": wall, "merged": merged,
+            "server_cpu": server_cpu(servers, cpu0), "replay": replay_of(stats),
             "requests": sum(c["requests"] for c in by_class.values()),
             "throttled": sum(c["throttled"] for c in by_class.values()),
             "largest": max(r["bound"] for r in rows),
             "largest_own": max(r["own_bound"] for r in rows)}
 
 
-def print_round(r, full_f, full_bytes):
+def print_unsharded(u, bound):
+    sc, rp = u["server_cpu"], u["replay"]
+    print(f"unsharded scan: {u['wall']:.1f}s wall ({u['wall'] / bound:.2f} x the largest "
+          f"shard bound), {u['cpu']:.1f}s CPU, {u['rss'] / MIB:.1f} MiB, exit {u['exit']}; "
+          f"{u['requests']} requests, {u['throttled']} throttled, {rp['misses']} to moto; "
+          f"server CPU moto {sc['moto']:.1f}s, proxy {sc['proxy']:.1f}s")
+
+
+def print_round(r, u):
     rates = ", ".join(f"{k} {v:g}/s" for k, v in r["rates"].items())
-    print(f"\n{r['tag']}: quotas per account-region {rates}")
-    print(f"{'shard':<7}{'accounts':>9}{'wall s':>8}{'CPU s':>7}{'RSS MiB':>9}"
-          f"{'bound s':>9}{'own bound s':>13}{'exit':>6}")
+    print(f"\n{r['tag']}: quotas per account-region {rates} (lambdrift told "
+          f"{told(r['rates'])[1]})")
+    print_unsharded(u, r["largest"])
+    print(f"{'shard':<7}{'accts':>6}{'control':>8}{'get_pol':>8}{'get_fn':>7}{'other':>6}"
+          f"{'bound s':>8}{'wall s':>8}{'x bound':>8}{'own bd s':>9}{'CPU s':>6}{'MiB':>6}"
+          f"{'exit':>5}  bound set by")
     for x in r["rows"]:
-        print(f"{x['shard']:<7}{x['accounts']:>9}{x['wall']:>8.1f}{x['cpu']:>7.1f}"
-              f"{x['rss'] / MIB:>9.1f}{x['bound']:>9.1f}{x['own_bound']:>13.1f}{x['exit']:>6}")
-    m = r["merge"]
+        c = x["calls"]
+        other = sum(v for k, v in c.items() if k not in CLASSES)
+        ratio = x["wall"] / x["bound"] if x["bound"] else float("nan")
+        print(f"{x['shard']:<7}{x['accounts']:>6}{c.get('control', 0):>8}"
+              f"{c.get('get_policy', 0):>8}{c.get('get_function', 0):>7}{other:>6}"
+              f"{x['bound']:>8.1f}{x['wall']:>8.1f}{ratio:>8.2f}{x['own_bound']:>9.1f}"
+              f"{x['cpu']:>6.1f}{x['rss'] / MIB:>6.1f}{x['exit']:>5}  {x['set_by']}")
+    m, sc, rp = r["merge"], r["server_cpu"], r["replay"]
     print(f"merge: {m[1]:.2f}s wall, {m[2]:.2f}s CPU, {m[3] / MIB:.1f} MiB, exit {m[0]}")
-    sc = r["server_cpu"]
-    print(f"sharded run (first shard start to merge end): {r['wall']:.1f}s; throttled "
-          f"{r['throttled']} of {r['requests']} requests; server CPU meanwhile: moto "
-          f"{sc['moto']:.1f}s, proxy {sc['proxy']:.1f}s")
+    print(f"sharded run (first shard start to merge end): {r['wall']:.1f}s; {r['requests']} "
+          f"requests, {r['throttled']} throttled, {rp['misses']} to moto; server CPU "
+          f"meanwhile: moto {sc['moto']:.1f}s, proxy {sc['proxy']:.1f}s")
+    full = Path(u["report"])
+    full_f = findings_of(full)[1] if full.exists() else None
     merged_f = findings_of(r["merged"])[1] if r["merged"].exists() else None
-    r["same_findings"] = merged_f == full_f
-    r["same_bytes"] = r["merged"].exists() and r["merged"].read_bytes() == full_bytes
-    r["same_but_calls"] = r["merged"].exists() and \
-        without_calls(r["merged"]) == without_calls(r["full"])
+    r["same_findings"] = merged_f is not None and merged_f == full_f
+    r["same_bytes"] = r["same_findings"] and r["merged"].read_bytes() == full.read_bytes()
+    r["same_but_calls"] = r["same_findings"] and without_calls(r["merged"]) == \
+        without_calls(full)
     r["ok_wall"] = r["wall"] <= 1.15 * r["largest"]
     print(f"  [{'pass' if r['ok_wall'] else 'FAIL'}] wall <= 1.15 x the largest shard's bound: "
           f"{r['wall']:.1f}s vs {r['largest']:.1f}s ({r['wall'] / r['largest']:.2f} x; against "
           f"the largest own bound {r['largest_own']:.1f}s: {r['wall'] / r['largest_own']:.2f} x)")
     print(f"  [{'pass' if r['same_findings'] else 'FAIL'}] merged findings identical to the "
-          f"unsharded run's: {len(merged_f or [])} vs {len(full_f)}; reports byte-identical: "
-          f"{'yes' if r['same_bytes'] else 'no'}, identical but for run.api_calls: "
-          f"{'yes' if r['same_but_calls'] else 'NO'}")
+          f"unsharded run's: {len(merged_f or [])} vs {len(full_f or [])}; reports "
+          f"byte-identical: {'yes' if r['same_bytes'] else 'no'}, identical but for "
+          f"run.api_calls: {'yes' if r['same_but_calls'] else 'NO'}")
 
 
-def bench(a, work, binary, procs, rate):
+def bench(a, work, binary, procs):
     estate, port, seed_seconds, servers = seed(a, work, procs)
-    endpoint = f"http://127.0.0.1:{port}"
-    env = scan_env(work, endpoint)
+    env = scan_env(work, f"http://127.0.0.1:{port}")
     scale.write_profiles(work, estate)
-    rates = {"control": rate, "get_function": 100.0, "get_policy": 15.0}
+    base = {"control": scale.CONTROL_RATE_DEFAULT, "get_function": 100.0, "get_policy": 15.0}
     for spec in a.rate:
         cls, _, n = spec.partition("=")
-        rates[cls] = float(n)
+        base[cls] = float(n)
 
-    scale.log("running the unsharded scan (the reference; it also warms moto's caches) ...")
-    scale.proxy_call(port, "/_bench/reset", b"")
-    full = work / "unsharded.json"
-    u = wait_measured(start_measured(scan_cmd(binary, endpoint, estate, full), env,
-                                     work / "stdout-unsharded.txt"), a.timeout)
-    u_stats = scale.proxy_call(port, "/_bench/stats")
-    full_doc, full_f = findings_of(full)
-    rounds = [("quotas", rates)]
-    if a.scale_quotas:
-        # lambdrift is told the scaled quotas (--rate, as a user would for an account whose
-        # quotas differ); GetPolicy keeps its quota (--rate get_policy= is newer, c89712f)
-        rounds.append((f"quotas x {a.scale_quotas:g}",
-                       {k: v * a.scale_quotas if k != "get_policy" else v
-                        for k, v in rates.items()}))
+    record = None
+    if seed_seconds is not None:
+        scale.log("recording: an unsharded scan with moto answering ...")
+        record = unsharded_run(a, work, binary, estate, port, env, base, servers, "record")
+        if a.record and a.proxy == "replay":
+            scale.proxy_call(port, "/_bench/save", b"")
+            shutil.copyfile(work / "estate.json", f"{a.record}.estate.json")
+    load = load_run(work, port) if a.proxy == "replay" else None
     results = []
-    for tag, rr in rounds:
-        scale.log(f"running {a.shards} shards at once, then the merge ({tag}) ...")
-        results.append(sharded_round(a, work, binary, estate, port, env, rr, servers,
-                                     tag.replace(" ", "")))
-        results[-1]["tag"] = tag
+    for f in a.scales:
+        rates = {k: v * f for k, v in base.items()}
+        tag = f"quotas x {f:g}"
+        scale.log(f"{tag}: the unsharded scan, then {a.shards} shards at once and the merge ...")
+        u = unsharded_run(a, work, binary, estate, port, env, rates, servers, f"x{f:g}")
+        r = sharded_run(a, work, binary, estate, port, env, rates, servers, f"x{f:g}")
+        r.update({"tag": tag, "rates": rates, "unsharded": u})
+        results.append(r)
 
-    versions = sum(f["versions"] for f in estate["functions"])
+    versions = sum(fn["versions"] for fn in estate["functions"])
     print(f"\nestate: {len(estate['functions'])} functions, {versions} published versions, "
-          f"{len(estate['accounts'])} accounts x {len(estate['regions'])} regions; seeded in "
-          f"{seed_seconds:.0f}s; proxy latency {a.latency_ms:g} ms per request")
-    print(f"unsharded scan: {u[1]:.1f}s wall, {u[2]:.1f}s CPU, {u[3] / MIB:.1f} MiB, exit "
-          f"{u[0]}, {len(full_f)} findings, complete={full_doc['run']['complete']}; "
-          f"{sum(c['requests'] for c in scale.calls_by_class(u_stats).values())} requests")
+          f"{len(estate['accounts'])} accounts x {len(estate['regions'])} regions; "
+          + (f"seeded in {seed_seconds:.0f}s" if record else f"answers from {a.record}")
+          + f"; proxy latency {a.latency_ms:g} ms per request")
+    if record:
+        rp = record["replay"]
+        print(f"record pass ({a.proxy} proxy, moto answering): {record['wall']:.1f}s wall, "
+              f"{record['requests']} requests ({rp['misses']} to moto), server CPU moto "
+              f"{record['server_cpu']['moto']:.1f}s, proxy "
+              f"{record['server_cpu']['proxy']:.1f}s")
+    if load:
+        print(f"replay proxy alone (latency and quotas off, 8 pipelining connections): "
+              f"{load['per_second']} answers/s for {load['wall']:.1f}s, "
+              f"{load['server_cpu_per_answer_us']:.0f} us server CPU per answer, "
+              f"{load['misses']} misses")
     for r in results:
-        r["full"] = full
-        print_round(r, full_f, full.read_bytes())
+        print_round(r, r["unsharded"])
     if a.json:
         for r in results:
-            r["merged"], r["full"] = str(r["merged"]), str(r["full"])
+            r["merged"], r["unsharded"]["report"] = str(r["merged"]), str(r["unsharded"]["report"])
+        if record:
+            record["report"] = str(record["report"])
         Path(a.json).write_text(json.dumps({
             "estate": {"functions": len(estate["functions"]), "versions": versions,
                        "accounts": len(estate["accounts"]), "regions": estate["regions"]},
-            "unsharded": {"exit": u[0], "wall": u[1], "cpu": u[2], "rss": u[3]},
-            "rounds": results}, indent=1))
+            "proxy": a.proxy, "record": record, "load": load, "rounds": results}, indent=1))
     return 0 if all(r["ok_wall"] and r["same_findings"] for r in results) else 1
 
 
