@@ -554,6 +554,7 @@ int ld_cli_depcheck(ld_depcheck **out, ld_cli_deps *d, const char *cmd)
 
 	if (error == 0)
 		return LD_EXIT_OK;
+	(void)ld_error_about(error, "--osv"); /* only loading the advisories can fail */
 	ld_cli_errorf("%s%s; see 'lambdrift %s --help'", ld_error_last()->message,
 		      error == LD_ENOTFOUND ? "; --osv takes a directory of OSV JSON files, one "
 					      "such file, or an ecosystem's all.zip" : "", cmd);

@@ -908,26 +908,73 @@ static bool looks_like_zip(int fd, const char *path)
 	       ((m[2] == 3 && m[3] == 4) || (m[2] == 5 && m[3] == 6));
 }
 
+/* How many records a load has read so far: loaded, withdrawn or already loaded. */
+static size_t records_read(const ld_osv_stats *s)
+{
+	return s->records + s->withdrawn + s->duplicates;
+}
+
+/* A path that gives no record is refused: an empty file, a cut-short download or a
+ * directory of something else would otherwise check every dependency against nothing and
+ * report none vulnerable. `skipped` and `first` are this path's skipped records. */
+static int refuse_empty(const char *path, const struct stat *st, size_t skipped,
+			const char *first)
+{
+	const char *what = S_ISDIR(st->st_mode) ? "is a directory with" : "holds";
+
+	if (S_ISREG(st->st_mode) && st->st_size == 0)
+		return ld_error_setc(LD_EINVALID, LD_ERR_CONFIG,
+				     "'%s' is empty: it holds no OSV advisory record", path);
+	if (skipped)
+		return ld_error_setc(LD_EINVALID, LD_ERR_CONFIG,
+				     "'%s' %s no OSV advisory record that can be read (%zu "
+				     "skipped; the first: %s)", path, what, skipped, first);
+	return ld_error_setc(LD_EINVALID, LD_ERR_CONFIG, "'%s' %s no OSV advisory record (no "
+			     "*.json %s)", path, what,
+			     S_ISDIR(st->st_mode) ? "file below it" : "entry");
+}
+
+static int load_path(ld_osv_db *db, const char *path, const struct stat *st)
+{
+	int fd, error;
+
+	if (S_ISDIR(st->st_mode))
+		return load_dir(db, path, 0);
+	if ((fd = open(path, O_RDONLY)) < 0)
+		return ld_error_set(LD_ERR_OS, "cannot open '%s': %s", path, strerror(errno));
+	if (looks_like_zip(fd, path))
+		error = load_zip_file(db, path, fd, st->st_size);
+	else
+		error = load_json_file(db, path, st->st_size);
+	close(fd);
+	return error;
+}
+
 int ld_osv_load(ld_osv_db *db, const char *path)
 {
+	ld_osv_stats before = db->stats;
+	char first[sizeof(before.first_skip)];
+	size_t skipped;
 	struct stat st;
-	int fd = -1, error;
+	int error;
 
 	if (stat(path, &st) < 0)
 		return ld_error_setc(errno == ENOENT ? LD_ENOTFOUND : LD_ERROR, LD_ERR_OS,
 				     "cannot read advisories at '%s': %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return load_dir(db, path, 0);
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
 				     "'%s' is neither a directory, a zip nor a JSON file", path);
-	if ((fd = open(path, O_RDONLY)) < 0)
-		return ld_error_set(LD_ERR_OS, "cannot open '%s': %s", path, strerror(errno));
-	if (looks_like_zip(fd, path))
-		error = load_zip_file(db, path, fd, st.st_size);
-	else
-		error = load_json_file(db, path, st.st_size);
-	close(fd);
+	/* this path's skipped records are counted from 0, to say why it gave none */
+	db->stats.skipped = 0;
+	db->stats.first_skip[0] = '\0';
+	error = load_path(db, path, &st);
+	memcpy(first, db->stats.first_skip, sizeof(first));
+	skipped = db->stats.skipped;
+	db->stats.skipped += before.skipped;
+	if (before.skipped)
+		memcpy(db->stats.first_skip, before.first_skip, sizeof(first));
+	if (error == 0 && records_read(&db->stats) == records_read(&before))
+		error = refuse_empty(path, &st, skipped, first);
 	return error;
 }
 

@@ -74,8 +74,9 @@ void ld_osv_db_free(ld_osv_db *db);
  * directories whose name starts with '.', such as .git, are not followed), a zip file (every *.json entry, checked by the strict reader of
  * pkg/zip.h), or a single JSON file. May be called several times on one database.
  * @return 0 (skipped records are counted, not errors); LD_ENOTFOUND when path does not
- *         exist; LD_ELIMIT when a bound is passed; LD_EINVALID for an unreadable zip;
- *         LD_ERROR on an I/O error or without memory
+ *         exist; LD_ELIMIT when a bound is passed; LD_EINVALID for an unreadable zip or a
+ *         path that gives no record (empty, every record skipped, nothing *.json): checking
+ *         against it would find nothing vulnerable; LD_ERROR on an I/O error or without memory
  */
 int ld_osv_load(ld_osv_db *db, const char *path);
 

@@ -475,6 +475,58 @@ static void test_osv__limits(void)
 	ld_osv_db_free(db);
 }
 
+/* ld_osv_load(PATH) is LD_EINVALID with MESSAGE in its error, and loads nothing. */
+static void refused(ld_osv_db *db, const char *path, const char *message)
+{
+	size_t records = ld_osv_db_stats(db)->records;
+
+	LD_CHECK_INT(ld_osv_load(db, path), LD_EINVALID);
+	if (!strstr(ld_error_last()->message, message))
+		ld_test_fail(__FILE__, __LINE__, "%s: '%s' lacks '%s'", path,
+			     ld_error_last()->message, message);
+	LD_CHECK_INT(ld_osv_db_stats(db)->records, records);
+}
+
+/* A path that gives no advisory record would check every dependency against nothing and
+ * call it clean: an empty directory or file, a cut-short download, a directory of other
+ * JSON, a zip without *.json. Each is refused and says which of those it is; the skips of
+ * an earlier path stay counted and are not blamed on this one. */
+static void test_osv__a_path_without_records_is_refused(void)
+{
+	static const unsigned char eocd[22] = { 'P', 'K', 5, 6 }; /* no entries */
+	char dir[] = "/tmp/ld-osv-none-XXXXXX", path[128];
+	ld_osv_db *db = NULL;
+	FILE *f;
+
+	LD_REQUIRE(mkdtemp(dir) != NULL);
+	LD_REQUIRE(ld_osv_db_new(&db, NULL) == 0);
+	refused(db, dir, "is a directory with no OSV advisory record (no *.json file below it)");
+	snprintf(path, sizeof(path), "%s/empty.json", dir);
+	write_file(path, "");
+	refused(db, path, "is empty: it holds no OSV advisory record");
+	snprintf(path, sizeof(path), "%s/cut.json", dir);
+	write_file(path, "{\"id\": \"GHSA-cut\", \"affected\": [");
+	refused(db, path, "holds no OSV advisory record that can be read (1 skipped; the first: "
+			  "malformed JSON in");
+	LD_CHECK(strstr(ld_error_last()->message, "ends early") != NULL);
+	refused(db, dir, "is a directory with no OSV advisory record that can be read (2 skipped");
+	snprintf(path, sizeof(path), "%s/e.zip", dir); /* an empty archive: its end record */
+	f = fopen(path, "wb");
+	LD_REQUIRE(f && fwrite(eocd, 1, sizeof(eocd), f) == sizeof(eocd));
+	fclose(f);
+	refused(db, path, "holds no OSV advisory record (no *.json entry)");
+	LD_CHECK_INT(ld_osv_load(db, "fixtures/osv"), 0);
+	LD_CHECK_INT(ld_osv_db_stats(db)->skipped, 4 + 3); /* the refused paths' and fixtures' */
+	ld_osv_db_free(db);
+	for (const char *const *n = (const char *const[]){ "empty.json", "cut.json", "e.zip",
+							   NULL };
+	     *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		remove(path);
+	}
+	rmdir(dir);
+}
+
 /* Write fixtures/osv into `zip` with Python's zipfile, plus a second copy of one record. */
 static int make_zip(const char *zip)
 {
@@ -872,6 +924,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_osv__directory_walk),
 	LD_TEST(test_osv__limits),
 	LD_TEST(test_osv__all_zip),
+	LD_TEST(test_osv__a_path_without_records_is_refused),
 	LD_TEST(test_osv__cvss3_scores),
 	LD_TEST(test_osv__sample_severities_agree),
 	LD_TEST(test_osv__api_batches_pages_and_fetches),
