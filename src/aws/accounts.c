@@ -70,11 +70,15 @@ static int parse_inline(char ***ids, size_t *n, const char *arg)
 	const char *p = arg;
 	int error;
 
-	while (*p) {
+	for (;;) {
 		size_t len;
 		while (*p == ' ')
 			p++;
 		len = strcspn(p, ", ");
+		/* "ID,", ",ID" or "ID,,ID": a list cut or pasted wrong, not a shorter list */
+		if (!len)
+			return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: empty item in "
+					     "'%.200s'; give ID,ID,...", arg);
 		if (!is_account(p, len))
 			return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE,
 					     "--accounts: '%.*s' is not a 12-digit account id",
@@ -84,10 +88,11 @@ static int parse_inline(char ***ids, size_t *n, const char *arg)
 		p += len;
 		while (*p == ' ')
 			p++;
+		if (!*p)
+			return 0;
 		if (*p == ',')
 			p++;
 	}
-	return 0;
 }
 
 static int read_file(ld_buf *out, const char *path)

@@ -22,6 +22,14 @@ static void test_accounts__inline_and_file(void)
 	ld_aws_accounts_free(ids, n);
 	LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, "12345"), LD_EUSAGE);
 	LD_CHECK(strstr(ld_error_last()->message, "'12345' is not a 12-digit account id") != NULL);
+	/* an empty item is a list cut or pasted wrong: refused, not a shorter list */
+	for (const char *const *bad = (const char *const[]){ "111111111111,", ",111111111111",
+							     "111111111111,,222222222222",
+							     "111111111111 , ", " ", NULL };
+	     *bad; bad++) {
+		LD_CHECK_INT(ld_aws_parse_accounts(&ids, &n, *bad), LD_EUSAGE);
+		LD_CHECK(strstr(ld_error_last()->message, "--accounts: empty item in '") != NULL);
+	}
 	fd = mkstemp(path);
 	LD_REQUIRE(fd >= 0);
 	f = fdopen(fd, "w");
