@@ -74,7 +74,7 @@ static int check(const char *path, const attestation_args *a)
 	    (rc = ld_cli_session(&s, &a->aws, "attestation")) != LD_EXIT_OK)
 		goto done;
 	if ((error = ld_attest_key_open(&key, a->key, false, s, NULL)) < 0) {
-		rc = ld_cli_fail(error);
+		rc = ld_cli_fail_opt(error, "attestation", "--key");
 		goto done;
 	}
 	error = ld_attestation_read(&rec, path, key);

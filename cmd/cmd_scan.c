@@ -119,7 +119,7 @@ static int open_keys(ld_attest_key **keys, ld_aws_session **s, const scan_args *
 				return rc;
 		}
 		if ((error = ld_attest_key_open(&keys[i], a->keys.items[i], false, *s, calls)) < 0)
-			return ld_cli_fail(error);
+			return ld_cli_fail_opt(error, "scan", "--key");
 	}
 	return LD_EXIT_OK;
 }

@@ -217,7 +217,7 @@ static int open_key(ld_attest_key **key, const verify_args *a, ld_aws_session *s
 	if (!a->attest || *key || (ld_attest_key_is_kms(a->signing_key) && !s))
 		return LD_EXIT_OK;
 	if ((error = ld_attest_key_open(key, a->signing_key, true, s, &inv->calls)) < 0)
-		return ld_cli_fail(error);
+		return ld_cli_fail_opt(error, "verify", "--signing-key");
 	return LD_EXIT_OK;
 }
 
