@@ -414,8 +414,9 @@ static bool parse_shard(unsigned *index, unsigned *count, const char *s)
 }
 
 /* The scheduler's 0-based index for --shards N: a Kubernetes Indexed Job's, else an AWS
- * Batch array job's. */
-static int shard_from_env(unsigned *index, unsigned count)
+ * Batch array job's. Without one, every copy of the job would scan the same shard, or a
+ * user trying --shards by hand would not know what to add: the message says both ways. */
+static int shard_from_env(unsigned *index, unsigned count, const char *cmd)
 {
 	static const char *const vars[] = { "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX" };
 	long i = 0;
@@ -425,16 +426,19 @@ static int shard_from_env(unsigned *index, unsigned count)
 		if (!val)
 			continue;
 		if (ld_cli_parse_count(&i, val, LD_SHARDS_MAX) < 0 || i >= (long)count) {
-			ld_cli_errorf("%s is '%.32s', not a shard index from 0 to %u (--shards %u)",
-				      vars[v], val, count - 1, count);
+			ld_cli_errorf("%s is '%.32s', not a shard index from 0 to %u (--shards %u); "
+				      "see 'lambdrift %s --help'", vars[v], val, count - 1, count,
+				      cmd);
 			return LD_EXIT_USAGE;
 		}
 		*index = (unsigned)i + 1;
 		return LD_EXIT_OK;
 	}
-	ld_cli_errorf("--shards %u needs the shard's index from the scheduler "
-		      "(JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX); else give --shard I/N",
-		      count);
+	ld_cli_errorf("--shards %u needs the shard's index from the scheduler, and none is set: "
+		      "run it as a Kubernetes Indexed Job or an AWS Batch array job (they set "
+		      "JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX, 0 to %u), or give "
+		      "--shard I/%u (I from 1 to %u) instead; see 'lambdrift %s --help'",
+		      count, count - 1, count, count, cmd);
 	return LD_EXIT_USAGE;
 }
 
@@ -462,7 +466,7 @@ int ld_cli_shard(unsigned *index, unsigned *count, const ld_cli_aws *a, const ch
 			return LD_EXIT_USAGE;
 		}
 		*count = (unsigned)n;
-		rc = shard_from_env(index, *count);
+		rc = shard_from_env(index, *count, cmd);
 	} else if (!a->shard && env && *env && !parse_shard(index, count, env)) {
 		ld_cli_errorf("LAMBDRIFT_SHARD wants I/N with 1 <= I <= N <= %d, not '%.32s'",
 			      LD_SHARDS_MAX, env);
