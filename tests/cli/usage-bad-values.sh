@@ -32,5 +32,23 @@ for u in 'http://[::1' 'http://127.0.0.1:65536' 'http://user:pw@127.0.0.1' 'http
 done
 $LD scan --inventory "$inv" --fail-on error --fail-on none 2>&1; echo "exit $?"
 $LD verify --tag v1 --tag v2 2>&1; echo "exit $?"
+# also found by it: --osv given nothing to read checked every dependency against nothing and
+# called it clean; an --accounts list with an empty item; --shards without an index
+# (saying how to give one); an attestation key that did not name --key
+mkdir emptydir
+: >empty.json
+printf '{"id": "GHSA-cut", "affected": [' >cut.json
+for p in emptydir empty.json cut.json /dev/null; do
+	$LD deps $e --osv "$p" 2>&1; echo "exit $?"
+done
+$LD scan $e --osv . 2>&1; echo "exit $?"
+for a in 123456789012, ,123456789012 '123456789012,,123456789013'; do
+	$LD scan $e --accounts "$a" --role-name Audit 2>&1; echo "exit $?"
+done
+$LD scan $e --accounts 123456789012 --role-name Audit --shards 3 2>&1; echo "exit $?"
+JOB_COMPLETION_INDEX=3 $LD snapshot $e --accounts 123456789012 --role-name Audit --shards 3 \
+	-o s.json 2>&1; echo "exit $?"
+$LD attestation verify cut.json --key empty.json 2>&1; echo "exit $?"
+rm -r emptydir empty.json cut.json
 ls
 $LD 2>/dev/null
