@@ -176,16 +176,44 @@ static int role_statements(stmt_set *s, const ld_iam_account *a, const ld_iam_ro
 	return 0;
 }
 
+/*
+ * Whether a Resource pattern matches every resource: "*", or one that matches an ARN of
+ * every shape in a partition ("arn:aws:*:*:*:*", "arn:*", "*:*"), which IAM treats as "*".
+ * The probes stand for any service, region, account and resource ('#' is in no pattern
+ * that names one): the S3 shape with an empty region and account, the usual one, and one
+ * whose resource holds colons. "arn:aws:s3:::*" or "arn:aws:*:*:123456789012:*" miss one.
+ */
+bool ld_iam__every_resource(const char *pattern)
+{
+	static const char *const partitions[] = { "aws", "aws-cn", "aws-us-gov", "aws-iso",
+						  "aws-iso-b", NULL };
+	static const char *const shapes[] = { "#:::#", "#:#:#:#", "#:#:#:#:#:#", NULL };
+	char probe[64];
+
+	if (is_allstar(pattern))
+		return true;
+	for (const char *const *p = partitions; *p; p++) {
+		bool all = true;
+		for (const char *const *s = shapes; *s && all; s++) {
+			snprintf(probe, sizeof(probe), "arn:%s:%s", *p, *s);
+			all = ld_iam__wild_match(pattern, probe, false);
+		}
+		if (all)
+			return true;
+	}
+	return false;
+}
+
 /* Whether the statement's Resource / NotResource covers every resource ("*"). */
 static bool on_everything(const stmt *x)
 {
 	if (x->not_resource)
 		return !any_match(x->not_resource, "*", false);
 	if (ld_json_is_string(x->resource))
-		return is_allstar(ld_json_str(x->resource));
+		return ld_iam__every_resource(ld_json_str(x->resource));
 	for (size_t i = 0; i < ld_json_size(x->resource); i++)
 		if (ld_json_is_string(ld_json_at(x->resource, i)) &&
-		    is_allstar(ld_json_str(ld_json_at(x->resource, i))))
+		    ld_iam__every_resource(ld_json_str(ld_json_at(x->resource, i))))
 			return true;
 	return false;
 }

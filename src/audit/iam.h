@@ -22,4 +22,7 @@ int ld_audit__iam(ld_findings *out, ld_gaps *gaps, const ld_inventory *inv,
 /** Whether `pattern` (IAM wildcards * and ?) matches `s`; actions compare casefolded. */
 bool ld_iam__wild_match(const char *pattern, const char *s, bool casefold);
 
+/** Whether a Resource pattern matches every resource ("*", "arn:aws:*:*:*:*", "arn:*"). */
+bool ld_iam__every_resource(const char *pattern);
+
 #endif

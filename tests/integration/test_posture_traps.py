@@ -8,7 +8,8 @@ Insights, AWSLambdaRole, AWSLambdaExecute) and ReadOnlyAccess stay clean, PowerU
 (NotAction) and AWSLambda_FullAccess (lambda:*) fire; iam:PassRole on one role, s3:* on a
 bucket's objects, Allow * under a Deny *, Allow * under a Condition, NotAction on a bucket,
 *:Get*, s3:*Object, Allow iam:* under Deny iam:* and a non-default policy version granting *
-stay clean; PassRole, iam:Pass* and sts:AssumeRole on *, NotResource, lowercase S3:*, s3:?*,
+and s3:* on buckets named orders-* stay clean; PassRole, iam:Pass* and sts:AssumeRole on *,
+* on arn:aws:*:*:*:* (every ARN, so *), NotResource, lowercase S3:*, s3:?*,
 a single-object Statement and a string-or-array Action fire. logging-denied: logs on
 /aws/lambda/* or arn:aws:logs:*:*:* are enough, another group's or the group's ARN without
 :* (no PutLogEvents on its streams) are not, a custom LoggingConfig.LogGroup is the one
@@ -83,6 +84,8 @@ INLINE = {  # function -> its role's inline policy (besides BASIC)
     "denied-all": doc(allow(Action="*", Resource="*"),
                       dict(Effect="Deny", Action="*", Resource="*")),
     "not-resource": doc(allow(Action="*", NotResource="arn:aws:s3:::secret/*")),
+    "arn-everything": doc(allow(Action="*", Resource="arn:aws:*:*:*:*")),
+    "s3-buckets": doc(allow(Action="s3:*", Resource="arn:aws:s3:::orders-*")),
     "conditioned": doc(allow(Action="*", Resource="*",
                              Condition={"Bool": {"aws:SecureTransport": "true"}})),
     "upper-s3": doc(allow(Action="S3:*", Resource="*")),
@@ -164,6 +167,7 @@ EXPECTED = {
     ("role-overprivileged", "m-power"), ("role-overprivileged", "m-full"),
     ("role-overprivileged", "passrole-all"), ("role-overprivileged", "pass-glob"),
     ("role-overprivileged", "assume-all"), ("role-overprivileged", "not-resource"),
+    ("role-overprivileged", "arn-everything"),
     ("role-overprivileged", "upper-s3"), ("role-overprivileged", "s3-qmark"),
     ("role-overprivileged", "single-object"), ("role-overprivileged", "mixed-array"),
     ("role-overprivileged", "not-action"),

@@ -354,6 +354,21 @@ static void test_iam__wildcards(void)
 	LD_CHECK(!ld_iam__wild_match("arn:aws:logs:*:*:log-group:/aws/lambda/f:*",
 				     "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/fx:log-stream:x",
 				     false));
+	/* a Resource that matches every ARN is "*" to IAM; one that names a service, a
+	 * region or an account is not */
+	LD_CHECK(ld_iam__every_resource("*"));
+	LD_CHECK(ld_iam__every_resource("**"));
+	LD_CHECK(ld_iam__every_resource("arn:aws:*:*:*:*"));
+	LD_CHECK(ld_iam__every_resource("arn:*:*:*:*:*"));
+	LD_CHECK(ld_iam__every_resource("arn:*"));
+	LD_CHECK(ld_iam__every_resource("arn:aws-cn:*"));
+	LD_CHECK(ld_iam__every_resource("*:*"));
+	LD_CHECK(!ld_iam__every_resource("arn:aws:s3:::*"));
+	LD_CHECK(!ld_iam__every_resource("arn:aws:*:*:123456789012:*"));
+	LD_CHECK(!ld_iam__every_resource("arn:aws:*:us-east-1:*:*"));
+	LD_CHECK(!ld_iam__every_resource("arn:aws:logs:*:*:*"));
+	LD_CHECK(!ld_iam__every_resource("arn:aws:*:*:*:*/x"));
+	LD_CHECK(!ld_iam__every_resource(""));
 }
 
 /* --- the collector (src/aws/iam.c) over the scripted transport, in order ------------ */
