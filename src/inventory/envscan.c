@@ -7,7 +7,9 @@
  * SECRET, TOKEN or API_KEY, unless the value is a reference (an ARN, an SSM parameter
  * path, a Secrets Manager name, {{resolve:...}}, ${...}), a number, a boolean or empty.
  * Names are judged by their last word so that TOKEN_URL, SECRET_ARN, SECRET_NAME or
- * PASSWORD_MIN_LENGTH, which hold no credential, stay clean. Shapes alone never flag a
+ * PASSWORD_MIN_LENGTH, which hold no credential, stay clean; a last word that only says
+ * which copy it is (DB_PASSWORD_PROD, API_KEY_2) and a number on the word (PASSWORD1)
+ * are looked past. Shapes alone never flag a
  * neutral name: a git SHA or a CodeSha256 in BUILD_ID is not a secret. Values are read in
  * place and never copied, logged or put into an error message.
  */
@@ -229,6 +231,25 @@ static bool word_in(const char *w, const char *const *set)
 	return false;
 }
 
+/* Words that only say which copy a value is (DB_PASSWORD_PROD, API_KEY_2, TOKEN_OLD): the
+ * word before them is the name's last word. */
+static bool qualifier(const char *w)
+{
+	static const char *const words[] = { "PROD", "PRODUCTION", "DEV", "DEVELOPMENT", "STAGING",
+					     "STAGE", "STG", "TEST", "QA", "UAT", "LIVE", "SANDBOX",
+					     "PRIMARY", "SECONDARY", "OLD", "NEW", "CURRENT",
+					     "PREVIOUS", "NEXT", "BACKUP", NULL };
+	return word_in(w, words) || (*w && span(w, is_digit) == strlen(w));
+}
+
+/* PASSWORD1 or TOKEN2 is PASSWORD or TOKEN numbered */
+static void drop_digits(char *w)
+{
+	size_t len = strlen(w);
+	while (len > 1 && is_digit(w[len - 1]))
+		w[--len] = '\0';
+}
+
 static bool secret_named(const char *name)
 {
 	static const char *const last[] = { "PASSWORD", "PASSWD", "PASS", "PASSPHRASE", "SECRET",
@@ -240,12 +261,19 @@ static bool secret_named(const char *name)
 	char words[MAX_WORDS][MAX_WORD];
 	size_t n = name_words(words, name);
 
+	while (n > 1 && qualifier(words[n - 1]))
+		n--;
 	if (!n)
 		return false;
+	drop_digits(words[n - 1]);
 	if (word_in(words[n - 1], last))
 		return true;
 	/* PWD alone is the shell's working directory */
 	if (n >= 2 && !strcmp(words[n - 1], "PWD"))
+		return true;
+	/* Rails' SECRET_KEY_BASE */
+	if (n >= 3 && !strcmp(words[n - 1], "BASE") && !strcmp(words[n - 2], "KEY") &&
+	    !strcmp(words[n - 3], "SECRET"))
 		return true;
 	return n >= 2 && !strcmp(words[n - 1], "KEY") && word_in(words[n - 2], before_key);
 }

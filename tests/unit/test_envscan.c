@@ -76,6 +76,18 @@ static void test_envscan__secret_names(void)
 	LD_CHECK_STR(classify("AUTH_TOKEN", "abc"), "secret-name");
 	LD_CHECK_STR(classify("AWS_SECRET_ACCESS_KEY", "abc"), "secret-name");
 	LD_CHECK_STR(classify("DB_PWD", "abc"), "secret-name");
+	/* which copy, or a number: the word before is the name's last */
+	LD_CHECK_STR(classify("DB_PASSWORD_PROD", "hunter2"), "secret-name");
+	LD_CHECK_STR(classify("API_KEY_2", "abc"), "secret-name");
+	LD_CHECK_STR(classify("PASSWORD1", "hunter2"), "secret-name");
+	LD_CHECK_STR(classify("stripeTokenOld", "abc"), "secret-name");
+	LD_CHECK_STR(classify("SECRET_KEY_BASE", "abc"), "secret-name");
+	LD_CHECK_STR(classify("TOKEN_URL_PROD", "https://auth.example.com/token"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("DB_PASSWORD_PROD", "arn:aws:ssm:us-east-1:1:parameter/db"),
+		     LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("PROD", "abc"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("KEY_2", "abc"), LD_ENV_CLEAN);
+	LD_CHECK_STR(classify("HTTP2", "abc"), LD_ENV_CLEAN);
 	/* names whose last word holds no credential */
 	LD_CHECK_STR(classify("TOKEN_URL", "https://auth.example.com/token"), LD_ENV_CLEAN);
 	LD_CHECK_STR(classify("SECRET_NAME", "orders-db-credentials"), LD_ENV_CLEAN);
