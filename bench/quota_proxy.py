@@ -97,6 +97,9 @@ ROUTES = [
     ("GET", re.compile(r"^/2015-03-31/event-source-mappings/?$"), "ListEventSourceMappings"),
     ("GET", re.compile(r"^/2021-10-31/functions/[^/]+/urls/?$"), "ListFunctionUrlConfigs"),
     ("GET", re.compile(r"^/2018-10-31/layers/[^/]+/versions/\d+/?$"), "GetLayerVersion"),
+    ("GET", re.compile(r"^/2020-04-22/code-signing-configs/?$"), "ListCodeSigningConfigs"),
+    ("GET", re.compile(r"^/2020-04-22/code-signing-configs/[^/]+/functions/?$"),
+     "ListFunctionsByCodeSigningConfig"),
 ]
 CLASS_OF = {"GetFunction": "get_function", "GetPolicy": "get_policy"}
 

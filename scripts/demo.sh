@@ -93,11 +93,26 @@ release() { # release NAME: publish a version and point the "live" alias at it
 	aws_ lambda create-alias --function-name "$1" --name live --function-version 1
 }
 
-echo "-- orders-api: released properly (published, alias live -> 1)"
+# Code signing configs: AWS Signer's profile signs what the release pipeline builds. One
+# enforces it; the other, made without a policy, only warns (Lambda's default).
+csc_arn() { python3 -c 'import json, sys
+print(json.load(open(sys.argv[1]))["CodeSigningConfig"]["CodeSigningConfigArn"])' "$work/last.json"; }
+SIGNER=arn:aws:signer:us-east-1:123456789012:/signing-profiles/release/1a2b3c4d5e
+aws_ lambda create-code-signing-config --allowed-publishers SigningProfileVersionArns=$SIGNER \
+	--code-signing-policies UntrustedArtifactOnDeployment=Enforce
+CSC_ENFORCE=$(csc_arn)
+aws_ lambda create-code-signing-config --allowed-publishers SigningProfileVersionArns=$SIGNER
+CSC_WARN=$(csc_arn)
+echo "-- orders-api: released properly (published, alias live -> 1, code signing enforced)"
 create orders-api python3.12 '"orders v1"'
+aws_ lambda put-function-code-signing-config --function-name orders-api \
+	--code-signing-config-arn "$CSC_ENFORCE"
 release orders-api
-echo "-- payments: released, then hot-fixed in place (new code on \$LATEST, never published)"
+echo "-- payments: released, then hot-fixed in place (new code on \$LATEST, never published);"
+echo "   its code signing config only warns, so the unsigned hotfix went through"
 create payments python3.12 '"payments v1"'
+aws_ lambda put-function-code-signing-config --function-name payments \
+	--code-signing-config-arn "$CSC_WARN"
 release payments
 package payments '"payments hotfix"'
 aws_ lambda update-function-code --function-name payments --zip-file fileb://payments.zip

@@ -83,9 +83,16 @@ so they can be seeded with awscli/boto3 as against AWS, e.g.
     aws lambda create-code-signing-config --allowed-publishers SigningProfileVersionArns=ARN \
         --code-signing-policies UntrustedArtifactOnDeployment=Enforce
     aws lambda put-function-code-signing-config --function-name F --code-signing-config-arn CSC
-CreateFunction's CodeSigningConfigArn attaches too (moto keeps it on the function already).
-A function without a config answers CodeSigningConfigArn "" from GetFunctionCodeSigningConfig.
-Verified with boto3: create, list (paged), put, get, list functions, delete, and the errors.
+CreateFunction's CodeSigningConfigArn attaches too (moto keeps it on the function already,
+unchecked; the launcher refuses a malformed one with InvalidParameterValueException, an
+unknown one with CodeSigningConfigNotFoundException and one on an image function with
+InvalidParameterValueException, as Lambda does). A function without a config answers
+CodeSigningConfigArn "" from GetFunctionCodeSigningConfig. Not emulated: signatures. An
+Enforce config accepts an unsigned package here, where Lambda refuses it
+(CodeVerificationFailedException); tests attach Enforce configs to unsigned code to see
+how a scan reads them, which is all they need. Verified with boto3: create, list (paged),
+put, get, list functions, delete, and the errors; with the AWS CLI, create-function
+--code-signing-config-arn of an unknown config fails with CodeSigningConfigNotFoundException.
 
 IAM managed policies: the launcher sets MOTO_IAM_LOAD_MANAGED_POLICIES=true (unless set), so
 AWS's managed policies (AWSLambdaBasicExecutionRole, AWSLambdaVPCAccessExecutionRole,
@@ -956,9 +963,25 @@ def patch_moto_lambda_code_signing():
         fn.code_signing_config_arn = None
         return 204, {"status": 204}, ""
 
+    own_create_function = LambdaResponse.create_function
+
+    def create_function(self):
+        # moto keeps CreateFunction's CodeSigningConfigArn without looking at it; Lambda
+        # refuses a malformed or unknown config, and any config on a container image
+        arn = (self.json_body or {}).get("CodeSigningConfigArn")
+        if arn is not None:
+            _, failure = find(self, arn)
+            if failure:
+                return failure
+            if (self.json_body or {}).get("PackageType") == "Image":
+                return err(400, "InvalidParameterValueException",
+                           "Code signing is not supported for container image functions.")
+        return own_create_function(self)
+
     for f in (create_code_signing_config, list_code_signing_configs, get_code_signing_config,
               list_functions_by_code_signing_config, put_function_code_signing_config,
-              get_function_code_signing_config, delete_function_code_signing_config):
+              get_function_code_signing_config, delete_function_code_signing_config,
+              create_function):
         setattr(LambdaResponse, f.__name__, f)
 
 

@@ -32,7 +32,8 @@ typedef struct {
 	const char *role_arn_template;
 	const char *external_id;    /* NULL: none */
 	ld_collect_pool_opts pool;  /* function globs, pacing, workers and the status callback */
-	bool iam;                   /* also the execution roles and log groups (ld_collect_iam) */
+	bool iam;                   /* also the execution roles and log groups (ld_collect_iam)
+				       and the code signing configs (src/aws/signing.h) */
 	const ld_rule_selection *rules; /* for iam: what the rules leave out is not read */
 } ld_estate_opts;
 

@@ -73,6 +73,9 @@ typedef struct {
 	/* Resource policies, function URLs, reserved concurrency (src/inventory/policy.h);
 	 * NULL when they were not collected (then the rules reading them say nothing). */
 	struct ld_fn_policy *policy;
+	/* The attached code signing config and its policy (src/inventory/signing.h); NULL
+	 * when not collected (then code-signing-unenforced and -missing say nothing). */
+	struct ld_fn_signing *signing;
 } ld_function;
 
 /* An event source mapping (trigger). */

@@ -94,6 +94,11 @@ const ld_rule_info ld_rules[] = {
 	{ "log-retention", LD_SEV_NOTE,
 	  "the function's log group keeps logs forever or too briefly",
 	  LD_RULE_RUNS_SCAN },
+	{ "code-signing-unenforced", LD_SEV_WARNING,
+	  "the attached code signing config only warns on untrusted code (Warn, not Enforce)",
+	  LD_RULE_RUNS_SCAN },
+	{ "code-signing-missing", LD_SEV_NOTE, "no code signing config is attached",
+	  LD_RULE_RUNS_SCAN },
 	{ NULL, LD_SEV_NONE, NULL, 0 }
 };
 

@@ -19,6 +19,8 @@ const char *const ld_gap_rules_access[] = { "url-public", "policy-public",
 					    "concurrency-unbounded", "trigger-unqualified", NULL };
 const char *const ld_gap_rules_urls[] = { "url-public", "trigger-unqualified", NULL };
 const char *const ld_gap_rules_concurrency[] = { "concurrency-unbounded", NULL };
+const char *const ld_gap_rules_signing[] = { "code-signing-unenforced", "code-signing-missing",
+					     NULL };
 
 static bool same(const char *a, const char *b)
 {

@@ -16,6 +16,7 @@
 #include "audit/gaps.h"
 #include "audit/policy.h"
 #include "audit/iam.h"
+#include "audit/signing.h"
 #include "util/date.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
@@ -387,6 +388,8 @@ static int scan_function(const scan_ctx *s, const ld_function *fn)
 		error = ld_audit__policy_rules(s->out, s->gaps, s->inv, fn);
 	if (error == 0)
 		error = ld_audit__env(s->out, s->inv->account, fn);
+	if (error == 0)
+		error = ld_audit__signing(s->out, s->gaps, s->inv, fn);
 	return error;
 }
 

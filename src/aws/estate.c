@@ -4,7 +4,8 @@
  * then the accounts (a list or file, or the organisation's ACTIVE ones), less the excluded
  * ones, only this shard's; each gets a role session (no STS call yet: an account that
  * refuses fails only its own account-regions) and its targets. Every target is collected
- * by the pool, the functions are filtered, and the IAM and Logs part is read when asked.
+ * by the pool, the functions are filtered, and the IAM and Logs part and the code signing
+ * configs (aws/signing.c) are read when asked.
  * An account list that cannot be made leaves an incomplete inventory saying why, never a
  * clean one.
  */
@@ -14,6 +15,7 @@
 
 #include "aws/pool.h"
 #include "aws/session.h"
+#include "aws/signing.h"
 #include "lambdrift/aws.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/estate.h"
@@ -262,7 +264,9 @@ int ld_collect_estate__with(ld_estate *e, ld_inventory *inv, ld_aws_session *bas
 		if (s && o->pool.rate_logs > 0)
 			s->retry.rate[LD_QUOTA_LOGS] = o->pool.rate_logs;
 	}
-	return ld_collect_iam__with(inv, e->targets, e->ntargets, o->rules, seams);
+	if ((error = ld_collect_iam__with(inv, e->targets, e->ntargets, o->rules, seams)) < 0)
+		return error;
+	return ld_collect_signing(inv, e->targets, e->ntargets, o->rules);
 }
 
 int ld_collect_estate(ld_estate *e, ld_inventory *inv, ld_aws_session *base,

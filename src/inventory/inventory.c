@@ -13,6 +13,7 @@
 #include "inventory/arena.h"
 #include "inventory/build.h"
 #include "inventory/policy.h"
+#include "inventory/signing.h"
 #include "lambdrift/errors.h"
 #include "lambdrift/iam.h"
 #include "util/array.h"
@@ -76,6 +77,7 @@ static void function_dispose(ld_function *fn)
 		ld_alias_dispose(&fn->aliases[i]);
 	free(fn->aliases);
 	ld_fn_policy_free(fn->policy);
+	ld_fn_signing_free(fn->signing);
 	memset(fn, 0, sizeof(*fn));
 }
 

@@ -20,6 +20,7 @@
 #include "inventory/build.h"
 #include "inventory/envscan.h"
 #include "inventory/policy.h"
+#include "inventory/signing.h"
 #include "inventory/iam.h"
 #include "lambdrift/errors.h"
 #include "util/file.h"
@@ -137,6 +138,8 @@ static ld_json *function_json(const ld_function *fn)
 		/* absent when not collected: snapshots without it stay as they were */
 		if (error == 0 && fn->policy)
 			error = ld_json_add(o, "access", ld_fn_policy_json(fn->policy));
+		if (error == 0 && fn->signing)
+			error = ld_json_add(o, "code_signing", ld_fn_signing_json(fn->signing));
 	}
 	ld_json_free(versions);
 	ld_json_free(aliases);
@@ -578,6 +581,8 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv, 
 	    (error = ld_env__unchecked(inv, fn)) < 0 ||
 	    (error = ld_fn_policy_load(&fn->policy, ld_json_get(obj, "access"), w->file,
 				       w->path)) < 0 ||
+	    (error = ld_fn_signing_load(&fn->signing, ld_json_get(obj, "code_signing"), w->file,
+					w->path)) < 0 ||
 	    (slim && (error = ld_function_slim(inv, fn)) < 0))
 		goto done;
 done:

@@ -32,6 +32,7 @@ FAKE_SECRET = "lambdrift-test-fake-secret-key"
 SCAN_PERMISSIONS = ["lambda:ListFunctions", "lambda:ListAliases",
                     "lambda:ListEventSourceMappings", "lambda:GetPolicy",
                     "lambda:ListFunctionUrlConfigs", "lambda:GetFunction",
+                    "lambda:ListCodeSigningConfigs", "lambda:ListFunctionsByCodeSigningConfig",
                     "iam:GetAccountAuthorizationDetails", "iam:GetPolicy",
                     "iam:GetPolicyVersion", "logs:DescribeLogGroups"]
 ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -39,6 +40,7 @@ ADMIN_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
 LAMBDA_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
      "Action": "sts:AssumeRole"}]})
+SIGNING_PROFILE = f"arn:aws:signer:{REGION}:{ACCOUNT}:/signing-profiles/release/abcdef1234"
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 
 
@@ -53,6 +55,12 @@ def git(repo, *args):
     if p.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed:\n{p.stderr}")
     return p.stdout.strip()
+
+
+def unsigned(*names):
+    """The code-signing-missing note of each (zip) function named: the functions these helpers
+    create have no code signing config (test_posture_signing.py attaches some)."""
+    return {("code-signing-missing", n, None) for n in names}
 
 
 def lambdrift_bin():
@@ -126,6 +134,7 @@ class Stack:
         self._role = None
         self._zip_n = 0
         self._boto = {}
+        self._csc = None
 
     # -- server ---------------------------------------------------------------------------
     def start(self, timeout=60):
@@ -254,6 +263,18 @@ class Stack:
         if publish:
             args.append("--publish")
         return self.aws(*args)
+
+    def sign(self, name):
+        """Attach a code signing config that enforces (one per server) to function `name`,
+        as a release pipeline that signs its packages does (moto checks no signature)."""
+        if self._csc is None:
+            self._csc = self.aws(
+                "lambda", "create-code-signing-config", "--allowed-publishers",
+                f"SigningProfileVersionArns={SIGNING_PROFILE}", "--code-signing-policies",
+                "UntrustedArtifactOnDeployment=Enforce")["CodeSigningConfig"]["CodeSigningConfigArn"]
+        self.aws("lambda", "put-function-code-signing-config", "--function-name", name,
+                 "--code-signing-config-arn", self._csc)
+        return self._csc
 
     def publish(self, name):
         return self.aws("lambda", "publish-version", "--function-name", name)["Version"]

@@ -48,10 +48,11 @@ ENV_CANARY = "depsenv" + secrets.token_hex(16)
 DEP_RULES = {"dependency-drift", "dependency-vulnerable", "layer-outdated"}
 SPEC_FUNCTIONS = ["node-drift", "node-ok", "py-layered", "layer-corrupt"]
 # What a full verify of TAG (the three healthy spec functions) reports, without advisories.
+# (every function is a zip without a code signing config: code-signing-missing, a note)
 EXPECTED_VERIFY = {
-    "node-drift": {"code-drift", "dependency-drift"},
-    "node-ok": set(),
-    "py-layered": {"layer-outdated"},
+    "node-drift": {"code-drift", "dependency-drift", "code-signing-missing"},
+    "node-ok": {"code-signing-missing"},
+    "py-layered": {"layer-outdated", "code-signing-missing"},
 }
 HEALTHY = ["node-drift", "node-ok", "py-layered"]
 
@@ -500,7 +501,8 @@ class Deps(stack.StackTestCase):
     def test_no_deps(self):
         r = self.verify("--no-deps")
         self.assertExit(r, 1)
-        self.assertEqual(self.rules(r), {("code-drift", "node-drift")}, msg=str(r))
+        self.assertEqual(self.rules(r), {("code-drift", "node-drift")} |
+                         {("code-signing-missing", fn) for fn in HEALTHY}, msg=str(r))
         self.assertTrue(r.json["run"]["complete"], msg=str(r))
         # advisories without dependency checks is a contradiction: a usage error
         r = self.verify("--no-deps", "--osv", OSV_DIR)
@@ -520,7 +522,7 @@ class Deps(stack.StackTestCase):
         # Guard: unharmed, the function verifies clean (its layer has one version).
         r = self.verify(functions=["layer-corrupt"])
         self.assertExit(r, 0)
-        self.assertEqual(self.rules(r), set(), msg=str(r))
+        self.assertEqual(self.rules(r), {("code-signing-missing", "layer-corrupt")}, msg=str(r))
         self.corrupt_layer(True)
         try:
             self.assert_not_clean(self.verify(functions=["layer-corrupt"]))

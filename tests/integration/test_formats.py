@@ -32,7 +32,7 @@ EXPECTED = {
     ("alias-split", "canary", "live"),
     ("unpublished", "draft", None),
     ("alias-unpinned", "floating", "live"),
-}
+} | stack.unsigned("drifted", "canary", "draft", "floating", "clean")
 
 
 class CountingProxy:
@@ -201,7 +201,7 @@ class Formats(stack.StackTestCase):
         self.assertExit(r, 1)
         lines = r.stdout.splitlines()
         self.assertEqual(len(lines), len(EXPECTED))
-        self.assertTrue(all(re.match(r"^::(error|warning) title=lambdrift [a-z-]+::", l)
+        self.assertTrue(all(re.match(r"^::(error|warning|notice) title=lambdrift [a-z-]+::", l)
                             for l in lines), lines)
         # a report on stdout stays clean; the annotations go to stderr
         r, _ = self.scan("--format", "json", env=env)
@@ -239,26 +239,28 @@ class Baseline(stack.StackTestCase):
         self.assertExit(made, 0)
         entries = json.loads(Path(base).read_text())["entries"]
         self.assertEqual({(e["rule"], e["function"]) for e in entries},
-                         {("unpublished", "draft"), ("alias-unpinned", "floating")})
+                         {("unpublished", "draft"), ("alias-unpinned", "floating"),
+                          ("code-signing-missing", "draft"), ("code-signing-missing", "floating")})
 
         # hidden: nothing left, exit 0, counted in the summary
         hidden = self.scan("--baseline", base)
         self.assertExit(hidden, 0)
         self.assertEqual(hidden.json["findings"], [])
-        self.assertEqual(hidden.json["summary"]["suppressed"], 2)
+        self.assertEqual(hidden.json["summary"]["suppressed"], 4)
         self.assertEqual(hidden.json["summary"]["stale"], 0)
 
         # a new finding is reported while the accepted ones stay hidden
         self.stack.create_function("newcomer")
         new = self.scan("--baseline", base)
         self.assertExit(new, 0)  # unpublished is a warning
-        self.assertEqual(new.findings(), {("unpublished", "newcomer", None)})
-        self.assertEqual(new.json["summary"]["suppressed"], 2)
+        self.assertEqual(new.findings(), {("unpublished", "newcomer", None)} |
+                         stack.unsigned("newcomer"))
+        self.assertEqual(new.json["summary"]["suppressed"], 4)
 
         # expired: from the expiry date on, the accepted findings come back
         expired = self.scan("--baseline", base, env=self.stack.env(LAMBDRIFT_NOW=expires))
         self.assertExit(expired, 1)
-        self.assertEqual(expired.json["summary"]["expired"], 2)
+        self.assertEqual(expired.json["summary"]["expired"], 4)
         self.assertIn(("alias-unpinned", "floating", "live"), expired.findings())
         for f in expired.json["findings"]:
             if f["function"] != "newcomer":
@@ -269,7 +271,7 @@ class Baseline(stack.StackTestCase):
         stale = self.scan("--baseline", base)
         self.assertEqual([e["function"] for e in stale.json["baseline"]["stale"]], ["draft"])
         self.assertEqual(stale.json["summary"]["stale"], 1)
-        self.assertEqual(stale.json["summary"]["suppressed"], 1)
+        self.assertEqual(stale.json["summary"]["suppressed"], 3)
         # the fingerprint of the finding that stayed is the one the baseline recorded
         kept = stale.json["baseline"]["suppressed"][0]
         self.assertIn(kept["fingerprint"], {e["fingerprint"] for e in entries})

@@ -83,7 +83,8 @@ class Pagination(stack.StackTestCase):
                     # every function at once (requests in parallel, as by default)
                     + math.ceil((N_FUNCTIONS + 1) / PAGE)
                     + N_FUNCTIONS + 1                   # ListAliases per function
-                    + max(1, math.ceil(N_TRIGGERS / ESM_PAGE)))  # ListEventSourceMappings
+                    + max(1, math.ceil(N_TRIGGERS / ESM_PAGE))  # ListEventSourceMappings
+                    + 1)                                # ListCodeSigningConfigs (none)
         self.assertEqual(calls["control"], expected, msg=str(calls))
         self.assertEqual(calls["throttled"], 0)
         self.assertEqual(calls["errors"], 0)

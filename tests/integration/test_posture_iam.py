@@ -202,7 +202,8 @@ class PostureIamDenied(stack.StackTestCase):
         cls.keys = {}
         # everything else a scan reads (README), so only IAM or Logs can be missing
         lam = ["lambda:ListFunctions", "lambda:ListAliases", "lambda:ListEventSourceMappings",
-               "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs", "lambda:GetFunction"]
+               "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs", "lambda:GetFunction",
+               "lambda:ListCodeSigningConfigs", "lambda:ListFunctionsByCodeSigningConfig"]
         iam = ["iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"]
         for user, actions in (("no-iam", lam + ["logs:DescribeLogGroups"]),
                               ("no-logs", lam + iam)):

@@ -19,18 +19,20 @@ SOON = TODAY + datetime.timedelta(days=90)       # inside the default 180-day ho
 PAST = datetime.date(2024, 10, 14)
 
 # Functions of the seeded account, and the findings each must produce: (rule, qualifier).
+# Every function but clean (signed, its config enforcing) also has no code signing config.
+UNSIGNED = ("code-signing-missing", None)
 EXPECTED = {
     "clean": set(),
-    "drift-code": {("latest-drift", "$LATEST")},
-    "drift-config": {("latest-drift", "$LATEST")},
-    "alias-on-latest": {("alias-unpinned", "live")},
-    "alias-weighted": {("alias-split", "live")},
-    "old-runtime": {("runtime-deprecated", "$LATEST")},
-    "aging-runtime": {("runtime-deprecating", "$LATEST")},
-    "never-published": {("unpublished", None)},
-    "trigger-unqualified": {("trigger-unqualified", "$LATEST")},
-    "trigger-latest": {("trigger-unqualified", "$LATEST")},
-    "trigger-alias": set(),
+    "drift-code": {("latest-drift", "$LATEST"), UNSIGNED},
+    "drift-config": {("latest-drift", "$LATEST"), UNSIGNED},
+    "alias-on-latest": {("alias-unpinned", "live"), UNSIGNED},
+    "alias-weighted": {("alias-split", "live"), UNSIGNED},
+    "old-runtime": {("runtime-deprecated", "$LATEST"), UNSIGNED},
+    "aging-runtime": {("runtime-deprecating", "$LATEST"), UNSIGNED},
+    "never-published": {("unpublished", None), UNSIGNED},
+    "trigger-unqualified": {("trigger-unqualified", "$LATEST"), UNSIGNED},
+    "trigger-latest": {("trigger-unqualified", "$LATEST"), UNSIGNED},
+    "trigger-alias": {UNSIGNED},
 }
 
 
@@ -52,6 +54,7 @@ class ScanRules(stack.StackTestCase):
             s.create_alias(name, "live", s.publish(name))
 
         released("clean")
+        s.sign("clean")
         released("drift-code")
         s.update_code("drift-code", "hotfix edited in the console")
         released("drift-config")
@@ -95,7 +98,7 @@ class ScanRules(stack.StackTestCase):
     def test_latest_drift_says_code_or_which_config_field(self):
         r = self.scan("--function", "drift-*")
         self.assertExit(r, 1)
-        by_fn = {f["function"]: f for f in r.json["findings"]}
+        by_fn = {f["function"]: f for f in r.json["findings"] if f["rule"] == "latest-drift"}
         self.assertEqual(set(by_fn), {"drift-code", "drift-config"}, msg=str(r))
         config = json.dumps(by_fn["drift-config"])
         self.assertIn("Timeout", config, msg=config)

@@ -55,6 +55,10 @@ EXPECTED = {
     "secret-drift": {"config-drift", "env-plaintext-secret"},  # API_TOKEN differs
 }
 FUNCTIONS = list(EXPECTED)
+# ident's code signing config enforces; every other deployed function has none (a note)
+for _name in FUNCTIONS:
+    if _name not in ("ident", "missing-fn"):
+        EXPECTED[_name] = EXPECTED[_name] | {"code-signing-missing"}
 EXEC_FILE = "bin/run.sh"
 
 
@@ -193,6 +197,7 @@ class Verify(stack.StackTestCase):
 
         env = {"LOG_LEVEL": "info"}
         cls.deploy("ident", env)
+        s.sign("ident")
         cls.deploy("repack", env)
         cls.deploy("repack-py", env)
         cls.deploy("drift-one", env)
@@ -318,7 +323,9 @@ class Verify(stack.StackTestCase):
         r = self.verify("--function", "repack*", "--function", "ident")
         self.assertExit(r, 0)
         self.assertEqual(self.rules(r), {("code-repackaged", "repack"),
-                                         ("code-repackaged", "repack-py")})
+                                         ("code-repackaged", "repack-py"),
+                                         ("code-signing-missing", "repack"),
+                                         ("code-signing-missing", "repack-py")})
         self.assertEqual(self.finding(r, "code-repackaged", "repack")["severity"], "note")
 
     def test_config_drift_names_the_field(self):
@@ -330,7 +337,8 @@ class Verify(stack.StackTestCase):
     def test_corrupted_download_is_package_integrity(self):
         r = self.verify("--function", "corrupt")
         self.assertExit(r, 1)
-        self.assertEqual(self.rules(r), {("package-integrity", "corrupt")})
+        self.assertEqual(self.rules(r), {("package-integrity", "corrupt"),
+                                         ("code-signing-missing", "corrupt")})
         f = self.finding(r, "package-integrity", "corrupt")
         self.assertNotEqual(f["evidence"]["reported_code_sha256"],
                             f["evidence"]["downloaded_code_sha256"])

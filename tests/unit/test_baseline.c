@@ -282,7 +282,7 @@ static void test_baseline__scan_rules_from_table(void)
 	static const char *const fixtures[] = {
 		"fixtures/inventory/cli-basic.json", "fixtures/inventory/scan.json",
 		"fixtures/inventory/iam.json", "fixtures/inventory/policy.json",
-		"fixtures/inventory/env.json"
+		"fixtures/inventory/env.json", "fixtures/inventory/signing.json"
 	};
 	bool fired[64] = { false };
 	size_t n = ld_rule_count();

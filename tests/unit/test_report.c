@@ -19,7 +19,7 @@ static ld_alias aliases[] = {
 };
 static ld_function functions[] = {
 	{ "orders", "us-east-1", "arn:aws:lambda:us-east-1:123456789012:function:orders",
-	  versions, 2, aliases, 1, NULL, false, 0, NULL, NULL },
+	  versions, 2, aliases, 1, NULL, false, 0, NULL, NULL, NULL },
 };
 static char *regions[] = { "us-east-1" };
 static char *problems[] = { "region us-east-1: list-aliases for 'x' throttled" };

@@ -300,11 +300,12 @@ static const uint8_t *run_key(const run *r)
 }
 
 /* The inventories here are built by hand without the posture data (IAM, resource
- * policies), which the rules reading it would report unchecked, the run incomplete: those
- * rules are skipped, so completeness is verify's own. */
+ * policies, code signing), which the rules reading it would report unchecked, the run
+ * incomplete: those rules are skipped, so completeness is verify's own. */
 static const char *const no_posture[] = { "role-overprivileged", "logging-denied",
 					  "log-retention", "url-public", "policy-public",
-					  "concurrency-unbounded", "trigger-unqualified" };
+					  "concurrency-unbounded", "trigger-unqualified",
+					  "code-signing-unenforced", "code-signing-missing" };
 static const ld_rule_selection without_posture = { NULL, 0, no_posture,
 						   sizeof(no_posture) / sizeof(no_posture[0]) };
 
