@@ -156,16 +156,19 @@ int ld_git_open(ld_git_repo **out, const char *path)
 		error = ld_error_oom();
 		goto done;
 	}
+	/* a file is refused even inside a work tree, where libgit2 would find the repository
+	 * above it: the option takes a directory, and a file there is a mistake */
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT, "'%s' is not a directory; pass "
+				      "--repo DIR with the path of the repository", path);
+		goto done;
+	}
 	if ((gerr = git_repository_open_ext(&r->repo, path, 0, NULL)) < 0) {
 		bool exists = stat(path, &st) == 0;
 		if (gerr == GIT_ENOTFOUND && !exists && errno == ENOENT)
 			error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
 					      "'%s' does not exist; pass --repo DIR with the path of "
 					      "the repository", path);
-		else if (gerr == GIT_ENOTFOUND && exists && !S_ISDIR(st.st_mode))
-			error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
-					      "'%s' is not a directory; pass --repo DIR with the path "
-					      "of the repository", path);
 		else if (gerr == GIT_ENOTFOUND)
 			error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
 					      "no git repository at or above '%s'; pass --repo DIR",
@@ -222,36 +225,49 @@ static int peel_commit(git_object **out, git_object *obj, const char *what, cons
 			     name, git_object_type2string((git_object_t)gerr));
 }
 
+/* The object refs/tags/<tag> names, through git_reference_lookup (git_revparse_single
+ * leaks in libgit2 1.5 on a tag whose object is missing); a libgit2 code: GIT_ENOTFOUND or
+ * GIT_EINVALIDSPEC with *reachable false when there is no such tag. */
+static int tag_object(git_object **out, bool *reachable, ld_git_repo *repo, const char *tag)
+{
+	git_reference *ref = NULL, *direct = NULL;
+	char refname[1024];
+	int gerr;
+
+	*out = NULL;
+	*reachable = false;
+	if ((size_t)snprintf(refname, sizeof(refname), "refs/tags/%s", tag) >= sizeof(refname))
+		return GIT_EINVALIDSPEC;
+	if ((gerr = git_reference_lookup(&ref, repo->repo, refname)) < 0)
+		return gerr;
+	*reachable = true;
+	if ((gerr = git_reference_resolve(&direct, ref)) == 0)
+		gerr = git_object_lookup(out, repo->repo, git_reference_target(direct),
+					 GIT_OBJECT_ANY);
+	git_reference_free(direct);
+	git_reference_free(ref);
+	return gerr;
+}
+
 /* Look up refs/tags/<tag>; LD_ENOTFOUND (no message) when there is no such tag. */
 static int lookup_tag(git_object **commit, ld_git_rev_kind *kind, ld_git_repo *repo,
 		      const char *tag)
 {
-	git_reference *ref = NULL, *direct = NULL;
 	git_object *obj = NULL;
-	char refname[1024];
-	int error = LD_ENOTFOUND, gerr;
+	bool exists;
+	int error, gerr = tag_object(&obj, &exists, repo, tag);
 
-	if ((size_t)snprintf(refname, sizeof(refname), "refs/tags/%s", tag) >= sizeof(refname))
-		goto done;
-	gerr = git_reference_lookup(&ref, repo->repo, refname);
-	if (gerr == GIT_ENOTFOUND || gerr == GIT_EINVALIDSPEC)
-		goto done;
-	if (gerr == 0)
-		gerr = git_reference_resolve(&direct, ref);
-	if (gerr == 0)
-		gerr = git_object_lookup(&obj, repo->repo, git_reference_target(direct),
-					 GIT_OBJECT_ANY);
-	if (gerr < 0) {
-		error = git_fail(gerr, "cannot read tag '%s' in '%s'", tag, repo->path);
-		goto done;
-	}
+	if (!exists && (gerr == GIT_ENOTFOUND || gerr == GIT_EINVALIDSPEC))
+		return LD_ENOTFOUND;
+	if (gerr < 0)
+		/* the tag exists: an object it names that is missing is a broken repository,
+		 * not LD_ENOTFOUND, which would say there is no such tag */
+		return git_fail(gerr == GIT_ENOTFOUND ? GIT_ERROR : gerr,
+				"cannot read tag '%s' in '%s'", tag, repo->path);
 	*kind = git_object_type(obj) == GIT_OBJECT_TAG ? LD_GIT_TAG_ANNOTATED
 						       : LD_GIT_TAG_LIGHTWEIGHT;
 	error = peel_commit(commit, obj, "tag", tag);
-done:
 	git_object_free(obj);
-	git_reference_free(direct);
-	git_reference_free(ref);
 	return error;
 }
 
@@ -350,12 +366,13 @@ static int newest_first(const void *pa, const void *pb)
 static long long tag_when(ld_git_repo *repo, const char *tag)
 {
 	git_object *obj = NULL, *commit = NULL;
-	char refname[1024];
 	long long when = 0;
+	bool exists;
 
-	snprintf(refname, sizeof(refname), "refs/tags/%s", tag);
-	if (git_revparse_single(&obj, repo->repo, refname) < 0)
+	if (tag_object(&obj, &exists, repo, tag) < 0) {
+		git_error_clear();
 		return 0;
+	}
 	if (git_object_type(obj) == GIT_OBJECT_TAG && git_tag_tagger((git_tag *)obj))
 		when = git_tag_tagger((git_tag *)obj)->when.time;
 	else if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
@@ -367,8 +384,11 @@ static long long tag_when(ld_git_repo *repo, const char *tag)
 
 #define NEWEST_TAGS 5
 
-static int missing_tag(ld_git_repo *repo, const char *name)
+/* LD_ENOTFOUND naming the newest tags; `allow_ref` says a branch or commit was looked for
+ * too. */
+static int missing_tag(ld_git_repo *repo, const char *name, bool allow_ref)
 {
+	const char *what = allow_ref ? "tag, branch or commit" : "tag";
 	git_strarray tags = { NULL, 0 };
 	tag_time *list = NULL;
 	ld_buf msg = LD_BUF_INIT_CAP(400);
@@ -380,8 +400,8 @@ static int missing_tag(ld_git_repo *repo, const char *name)
 	}
 	if (tags.count == 0) {
 		error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
-				      "tag '%s' not found in '%s'; the repository has no tags",
-				      name, repo->path);
+				      "%s '%s' not found in '%s'; the repository has no tags", what, name,
+				      repo->path);
 		goto done;
 	}
 	if (!(list = calloc(tags.count, sizeof(*list)))) {
@@ -398,7 +418,7 @@ static int missing_tag(ld_git_repo *repo, const char *name)
 	if (tags.count > NEWEST_TAGS)
 		ld_buf_printf(&msg, " (newest %d of %zu)", NEWEST_TAGS, tags.count);
 	error = ld_error_setc(LD_ENOTFOUND, LD_ERR_GIT,
-			      "tag '%s' not found in '%s'; existing tags: %s", name, repo->path,
+			      "%s '%s' not found in '%s'; existing tags: %s", what, name, repo->path,
 			      msg.error ? "(too many to list)" : msg.ptr);
 done:
 	ld_buf_dispose(&msg);
@@ -436,7 +456,7 @@ int ld_git_resolve(ld_git_rev *out, ld_git_repo *repo, const char *name, bool al
 		goto done;
 	error = lookup_other(&commit, &other, repo, name);
 	if (error == LD_ENOTFOUND)
-		error = missing_tag(repo, name);
+		error = missing_tag(repo, name, allow_ref);
 	if (error < 0)
 		goto done;
 	if (!allow_ref) {

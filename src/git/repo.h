@@ -52,7 +52,8 @@ typedef struct {
 
 /**
  * Open the repository at or above `path` (a work tree, a linked worktree, or a bare
- * repository). @return 0, LD_ENOTFOUND when no repository is there, LD_ERROR otherwise
+ * repository; not a file, even inside a work tree). @return 0, LD_ENOTFOUND when no
+ * repository is there or `path` is not a directory, LD_ERROR otherwise
  */
 int ld_git_open(ld_git_repo **out, const char *path);
 
@@ -72,7 +73,8 @@ int ld_git_remote_url(char **out, ld_git_repo *repo);
  * always accepted; "refs/tags/NAME" means the tag NAME. Anything else — a branch, a raw
  * commit id, HEAD — is refused with LD_EUSAGE unless `allow_ref`, because it can move.
  * @return 0; LD_ENOTFOUND naming the newest existing tags; LD_EUSAGE for a refused ref or
- *         a tag that points at something other than a commit
+ *         a tag that points at something other than a commit; LD_ERROR for a tag whose
+ *         object cannot be read (a broken or shallow repository)
  */
 int ld_git_resolve(ld_git_rev *out, ld_git_repo *repo, const char *name, bool allow_ref);
 

@@ -104,10 +104,11 @@ int ld_verify_prepare(ld_verify **out, const ld_verify_opts *opts)
 		error = ld_error_about(error, "--tag");
 		goto done;
 	}
+	/* the spec is --spec's, else the tag's: a problem with the tag's names --tag */
 	if (opts->spec_path)
 		error = ld_error_about(ld_spec_load(&v->spec, opts->spec_path), "--spec");
 	else
-		error = load_spec_from_tag(v);
+		error = ld_error_about(load_spec_from_tag(v), "--tag");
 	if (error < 0) {
 		/* every spec problem is the user's to fix: exit 2, not 3 */
 		if (error != LD_ERROR && error != LD_EUSAGE) {
