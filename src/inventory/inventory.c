@@ -524,40 +524,57 @@ static bool function_kept(const ld_inventory *inv, const char *region, const cha
 	return false;
 }
 
-void ld_inventory_drop_unversioned(ld_inventory *inv)
+/* Keep, in their order, the functions `keep` says yes to; dispose of the others. */
+static void keep_functions(ld_inventory *inv, bool (*keep)(const ld_function *, const void *),
+			   const void *ctx)
 {
-	size_t keep = 0;
+	size_t n = 0;
 
 	for (size_t i = 0; i < inv->nfunctions; i++) {
-		if (!inv->functions[i].nversions && !inv->functions[i].slim) {
+		if (!keep(&inv->functions[i], ctx)) {
 			function_dispose(&inv->functions[i]);
 			continue;
 		}
-		if (keep != i)
-			inv->functions[keep] = inv->functions[i];
-		keep++;
+		if (n != i)
+			inv->functions[n] = inv->functions[i];
+		n++;
 	}
-	inv->nfunctions = keep;
+	inv->nfunctions = n;
+}
+
+/* A slim function may hold fewer versions in fn->versions than it has (inventory.h). */
+static bool has_versions(const ld_function *fn, const void *ctx)
+{
+	(void)ctx;
+	return fn->nversions || fn->slim;
+}
+
+void ld_inventory_drop_unversioned(ld_inventory *inv)
+{
+	keep_functions(inv, has_versions, NULL);
+}
+
+struct glob_list {
+	const char *const *globs;
+	size_t n;
+};
+
+static bool name_matches(const ld_function *fn, const void *ctx)
+{
+	const struct glob_list *g = ctx;
+
+	return any_glob_matches(g->globs, g->n, fn->name);
 }
 
 void ld_inventory_filter(ld_inventory *inv, const char *const *globs, size_t nglobs)
 {
+	const struct glob_list g = { globs, nglobs };
 	size_t keep = 0;
 	char name[256];
 
 	if (!nglobs)
 		return;
-	for (size_t i = 0; i < inv->nfunctions; i++) {
-		if (!any_glob_matches(globs, nglobs, inv->functions[i].name)) {
-			function_dispose(&inv->functions[i]);
-			continue;
-		}
-		if (keep != i)
-			inv->functions[keep] = inv->functions[i];
-		keep++;
-	}
-	inv->nfunctions = keep;
-	keep = 0;
+	keep_functions(inv, name_matches, &g);
 	for (size_t i = 0; i < inv->ntriggers; i++) {
 		ld_trigger *t = &inv->triggers[i];
 		if (!trigger_target(t, name, sizeof(name)) || !function_kept(inv, t->region, name)) {

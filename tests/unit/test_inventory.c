@@ -112,6 +112,25 @@ static void test_inventory__glob_and_filter(void)
 	ld_inventory_dispose(&inv);
 }
 
+static void test_inventory__drop_unversioned(void)
+{
+	ld_inventory inv;
+	const char *names[] = { "a", "b", "c", "d" };
+
+	ld_inventory_init(&inv);
+	for (size_t i = 0; i < 4; i++)
+		LD_REQUIRE(ld_inventory_function(&inv, "us-east-1", names[i], NULL));
+	LD_REQUIRE(ld_function_add_version(&inv.functions[0]));
+	inv.functions[2].slim = true; /* kept: its versions are not all in fn->versions */
+	LD_REQUIRE(ld_function_add_version(&inv.functions[3]));
+	ld_inventory_drop_unversioned(&inv);
+	LD_REQUIRE(inv.nfunctions == 3);
+	LD_CHECK_STR(inv.functions[0].name, "a");
+	LD_CHECK_STR(inv.functions[1].name, "c");
+	LD_CHECK_STR(inv.functions[2].name, "d");
+	ld_inventory_dispose(&inv);
+}
+
 static void test_inventory__digest_key_id(void)
 {
 	ld_inventory inv;
@@ -424,6 +443,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_inventory__builders_and_sort),
 	LD_TEST(test_inventory__latest_published_none),
 	LD_TEST(test_inventory__glob_and_filter),
+	LD_TEST(test_inventory__drop_unversioned),
 	LD_TEST(test_inventory__digest_key_id),
 	LD_TEST(test_snapshot__round_trip),
 	LD_TEST(test_snapshot__loads_fixture),
