@@ -401,6 +401,17 @@ static int collect_session(ld_aws_session **s, ld_script **f)
 	return ld_aws_session__new_with(s, NULL, &cfg, &(*f)->base, &p);
 }
 
+/* ld_collect_iam over a single target, `s` in us-east-1. */
+static int collect_one(ld_inventory *inv, ld_aws_session *s)
+{
+	ld_collect_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.session = s;
+	t.region = "us-east-1";
+	return ld_collect_iam(inv, &t, 1, NULL);
+}
+
 /* fixtures/inventory/iam.json's function "basic" alone, without its IAM part */
 static void basic_only(ld_inventory *inv)
 {
@@ -430,7 +441,6 @@ static void basic_only(ld_inventory *inv)
 static void test_iam__collect_pages_and_decodes(void)
 {
 	ld_aws_session *s = NULL;
-	ld_collect_target t;
 	const ld_iam_role *r;
 	const ld_iam_account *a;
 	const ld_iam_policy *p;
@@ -485,10 +495,7 @@ static void test_iam__collect_pages_and_decodes(void)
 	step(f, 200, "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/other\"},{\"logGroupName\":"
 		     "\"/aws/lambda/basic\",\"retentionInDays\":7}],\"nextToken\":\"t1\"}");
 	step(f, 200, "{\"logGroups\":[]}");
-	memset(&t, 0, sizeof(t));
-	t.session = s;
-	t.region = "us-east-1";
-	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_REQUIRE(collect_one(&inv, s) == 0);
 	LD_CHECK_INT(f->next, 7);
 	LD_CHECK(inv.complete);
 	LD_CHECK_INT(inv.calls.iam, 5);
@@ -552,7 +559,6 @@ static void test_iam__collect_pages_and_decodes(void)
 static void test_iam__collect_missing_role_and_bad_policy(void)
 {
 	ld_aws_session *s = NULL;
-	ld_collect_target t;
 	const ld_iam_account *a;
 	ld_inventory inv;
 	ld_script *f;
@@ -561,10 +567,7 @@ static void test_iam__collect_missing_role_and_bad_policy(void)
 	LD_REQUIRE(collect_session(&s, &f) == 0);
 	step(f, 200, GAAD "<RoleDetailList/><IsTruncated>false</IsTruncated>" GAAD_END);
 	step(f, 200, "{\"logGroups\":[]}");
-	memset(&t, 0, sizeof(t));
-	t.session = s;
-	t.region = "us-east-1";
-	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_REQUIRE(collect_one(&inv, s) == 0);
 	LD_CHECK_INT(f->next, 2);
 	LD_CHECK(inv.complete);
 	LD_CHECK_INT(inv.calls.iam, 1);
@@ -583,10 +586,7 @@ static void test_iam__collect_missing_role_and_bad_policy(void)
 		     "</Document><VersionId>v1</VersionId><IsDefaultVersion>false"
 		     "</IsDefaultVersion></member></PolicyVersionList></member></Policies>" GAAD_END);
 	step(f, 200, "{\"logGroups\":[]}");
-	memset(&t, 0, sizeof(t));
-	t.session = s;
-	t.region = "us-east-1";
-	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_REQUIRE(collect_one(&inv, s) == 0);
 	LD_CHECK_INT(f->next, 3);
 	LD_CHECK(strstr(f->body[1], "&Filter.member.1=AWSManagedPolicy&MaxItems=50") != NULL);
 	LD_CHECK(!inv.complete);
@@ -601,7 +601,6 @@ static void test_iam__collect_missing_role_and_bad_policy(void)
 static void test_iam__collect_denied_is_unchecked(void)
 {
 	ld_aws_session *s = NULL;
-	ld_collect_target t;
 	const ld_iam_account *a;
 	ld_inventory inv;
 	ld_script *f;
@@ -612,10 +611,7 @@ static void test_iam__collect_denied_is_unchecked(void)
 		     "<Message>User: arn:aws:iam::123456789012:user/x is not authorized to perform: "
 		     "iam:GetAccountAuthorizationDetails</Message></Error></ErrorResponse>");
 	step(f, 200, "{\"logGroups\":[{\"logGroupName\":\"/aws/lambda/basic\"}]}");
-	memset(&t, 0, sizeof(t));
-	t.session = s;
-	t.region = "us-east-1";
-	LD_REQUIRE(ld_collect_iam(&inv, &t, 1, NULL) == 0);
+	LD_REQUIRE(collect_one(&inv, s) == 0);
 	LD_CHECK(!inv.complete);
 	LD_REQUIRE(inv.nproblems == 1);
 	LD_CHECK(strstr(inv.problems[0], "iam:GetAccountAuthorizationDetails") != NULL);
