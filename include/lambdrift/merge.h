@@ -3,7 +3,9 @@
  * of the accounts and wrote a "lambdrift/report/v1" document; the merge is the report one
  * unsharded run would have written: functions sorted as the inventory sorts them, findings
  * with their own fingerprints (sorted by the caller, as a run sorts them), accounts and
- * regions combined, problems and notes carried over, API calls added up. The run is
+ * regions combined, problems and notes carried over in shard order (run.shard's index, or
+ * the accounts of reports without one; never the order they were given in), API calls
+ * added up. The run is
  * complete only when every shard was: a shard that is incomplete, or that never reported
  * (--expect-shards), makes it incomplete, with a line naming the shard.
  *

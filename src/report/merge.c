@@ -5,6 +5,8 @@
  * report prints it, in a temporary file; its findings are copied as they are (fingerprints
  * included, so baselines and code scanning see the same identities as an unsharded run);
  * its run metadata is folded into the merged inventory. Then the document is freed before the next is read.
+ * The lines each report added (problems, notes, the shard lines for stderr) are put in shard
+ * order at the end, so the merged report does not depend on the order of the arguments.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -52,9 +54,23 @@ struct ld_merge_store {
 	struct ld_arena *strings;
 };
 
+/* Which lines a report added (problems, notes, shard lines), and where it sorts: the
+ * merged report lists them by shard, not in the order the reports were given. */
+enum { LINES_PROBLEMS, LINES_NOTES, LINES_SHARD, LINES_KINDS };
+
+typedef struct {
+	size_t report;            /* index into the paths */
+	const char *path;         /* paths[report] */
+	size_t shard;             /* run.shard.index, 0 without one */
+	char *accounts;           /* its accounts, sorted, comma-separated ("" for none) */
+	size_t start[LINES_KINDS], end[LINES_KINDS];
+} report_key;
+
 /* What merging needs besides the result: functions before sorting, shards seen. */
 typedef struct {
 	ld_merged *m;
+	report_key *keys;         /* one per report taken, in argument order until sorted */
+	size_t nkeys;
 	entry *entries;
 	size_t nentries, alloc;
 	const char *const *paths;
@@ -98,6 +114,11 @@ static bool has_line(char *const *lines, size_t n, const char *s)
 		if (!strcmp(lines[i], s))
 			return true;
 	return false;
+}
+
+static int cmp_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Add every string of a JSON array to a set of lines (accounts, regions). */
@@ -464,8 +485,61 @@ static int take_finding(merger *g, const ld_json *j, size_t report)
 	return ld_findings_add_copy(&g->m->findings, &f);
 }
 
+static void line_counts(const merger *g, size_t *counts)
+{
+	counts[LINES_PROBLEMS] = g->m->inv.nproblems;
+	counts[LINES_NOTES] = g->m->inv.nnotes;
+	counts[LINES_SHARD] = g->m->nshard_lines;
+}
+
+/* The report's accounts (run.account, run.accounts), sorted and comma-separated: where a
+ * report without run.shard sorts. */
+static int accounts_key(char **out, const ld_json *run)
+{
+	char **accounts = NULL;
+	size_t n = 0;
+	ld_buf text = LD_BUF_INIT_CAP(SHARD_REPORT_MAX);
+	const char *one = ld_json_get_str(run, "account");
+	int error = 0;
+
+	if (one && (error = add_line(&accounts, &n, one)) < 0)
+		goto done;
+	if ((error = add_unique(&accounts, &n, ld_json_get(run, "accounts"))) < 0)
+		goto done;
+	if (n > 1)
+		qsort(accounts, n, sizeof(*accounts), cmp_strings);
+	for (size_t i = 0; i < n; i++) /* a failed append sticks: detach then fails */
+		ld_buf_printf(&text, "%s%s", i ? "," : "", accounts[i]);
+	if (!(*out = ld_buf_detach(&text)))
+		error = LD_ERROR;
+done:
+	for (size_t i = 0; i < n; i++)
+		free(accounts[i]);
+	free(accounts);
+	ld_buf_dispose(&text);
+	return error;
+}
+
+/* Remember what the report added and where it sorts (after a successful take). */
+static int take_key(merger *g, const ld_json *run, size_t report, const size_t *start)
+{
+	report_key *k = &g->keys[g->nkeys];
+	double index;
+
+	memset(k, 0, sizeof(*k));
+	k->report = report;
+	k->path = g->paths[report];
+	if (ld_json_get_num(ld_json_get(run, "shard"), "index", &index))
+		k->shard = (size_t)index; /* checked by take_shard */
+	memcpy(k->start, start, sizeof(k->start));
+	line_counts(g, k->end);
+	g->nkeys++;
+	return accounts_key(&k->accounts, run);
+}
+
 static int take_report(merger *g, size_t report)
 {
+	size_t start[LINES_KINDS];
 	const char *path = g->paths[report];
 	ld_json *root = NULL;
 	const ld_json *run;
@@ -476,6 +550,7 @@ static int take_report(merger *g, size_t report)
 	if ((error = check_header(root, path)) < 0)
 		goto done;
 	run = ld_json_get(root, "run");
+	line_counts(g, start);
 	if ((error = take_shard(g, run, report)) < 0 || (error = take_run(g, run, report)) < 0 ||
 	    (error = take_rules(g, run, report)) < 0 || (error = take_checks(g, run, report)) < 0 ||
 	    (error = take_unchecked(g, run, report)) < 0)
@@ -486,6 +561,8 @@ static int take_report(merger *g, size_t report)
 	for (const ld_json *f = ld_json_first(ld_json_get(root, "findings")); f && !error;
 	     f = ld_json_next(f))
 		error = take_finding(g, f, report);
+	if (!error)
+		error = take_key(g, run, report, start);
 done:
 	ld_json_free(root);
 	return error;
@@ -502,11 +579,6 @@ static int cmp_entries(const void *a, const void *b)
 	if (!c)
 		c = strcmp(x->region, y->region);
 	return c ? c : strcmp(x->name, y->name);
-}
-
-static int cmp_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int take_functions(merger *g)
@@ -543,6 +615,57 @@ static int take_functions(merger *g)
 	g->entries = NULL;
 	g->nentries = g->alloc = 0;
 	return 0;
+}
+
+/* Shard order: run.shard's index; reports without one by their accounts, then by path
+ * (and argument order only for one path given twice). */
+static int cmp_keys(const void *a, const void *b)
+{
+	const report_key *x = a, *y = b;
+	int c;
+
+	if (x->shard != y->shard)
+		return x->shard < y->shard ? -1 : 1;
+	if ((c = strcmp(x->accounts, y->accounts)))
+		return c;
+	if ((c = strcmp(x->path, y->path)))
+		return c;
+	return x->report < y->report ? -1 : x->report > y->report;
+}
+
+/* One kind of line in shard order: each report's lines moved as a block. */
+static int reorder_lines(char ***lines, size_t n, const merger *g, int kind)
+{
+	char **sorted;
+	size_t at = 0;
+
+	if (n < 2)
+		return 0;
+	if (!(sorted = malloc(n * sizeof(*sorted))))
+		return ld_error_oom();
+	for (size_t i = 0; i < g->nkeys; i++) {
+		const report_key *k = &g->keys[i];
+		memcpy(sorted + at, *lines + k->start[kind],
+		       (k->end[kind] - k->start[kind]) * sizeof(*sorted));
+		at += k->end[kind] - k->start[kind];
+	}
+	free(*lines);
+	*lines = sorted;
+	return 0;
+}
+
+/* The lines the reports added, in shard order rather than the order they were given. */
+static int shard_order(merger *g)
+{
+	ld_merged *m = g->m;
+	int error;
+
+	if (g->nkeys > 1)
+		qsort(g->keys, g->nkeys, sizeof(*g->keys), cmp_keys);
+	if ((error = reorder_lines(&m->inv.problems, m->inv.nproblems, g, LINES_PROBLEMS)) < 0 ||
+	    (error = reorder_lines(&m->inv.notes, m->inv.nnotes, g, LINES_NOTES)) < 0)
+		return error;
+	return reorder_lines(&m->shard_lines, m->nshard_lines, g, LINES_SHARD);
 }
 
 /* Shards that never reported: from run.shard of the others, or by count alone. */
@@ -650,8 +773,14 @@ int ld_merge_reports(ld_merged *m, const char *const *paths, size_t n, size_t ex
 				     strerror(errno));
 		goto done;
 	}
+	if (n && !(g.keys = calloc(n, sizeof(*g.keys)))) {
+		error = ld_error_oom();
+		goto done;
+	}
 	for (size_t i = 0; i < n && !error; i++)
 		error = take_report(&g, i);
+	if (!error)
+		error = shard_order(&g);
 	if (!error && fflush(m->store->tmp) != 0)
 		error = ld_error_set(LD_ERR_OS, "cannot write the merge's temporary file: %s",
 				     strerror(errno));
@@ -662,6 +791,9 @@ int ld_merge_reports(ld_merged *m, const char *const *paths, size_t n, size_t ex
 done:
 	free(g.entries); /* their strings are the store's */
 	free(g.shard_report);
+	for (size_t i = 0; i < g.nkeys; i++)
+		free(g.keys[i].accounts);
+	free(g.keys);
 	ld_buf_dispose(&g.piece);
 	return error;
 }
