@@ -3,10 +3,11 @@
  * record, its snapshot form, and the reading of policy statements. A statement is read as
  * Lambda evaluates a resource policy: an Allow to everyone ("*", {"AWS": "*"}) counts as
  * public unless a condition pins the caller (aws:SourceAccount, aws:SourceOwner,
- * aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, an exact aws:SourceArn or
- * aws:PrincipalArn, aws:SourceVpc(e), lambda:EventSourceToken) with a positive operator and
- * no wildcard value; an Allow to a service principal is a confused deputy without
- * aws:SourceAccount or aws:SourceArn (AWS's own guidance for Lambda permissions). Condition
+ * aws:PrincipalAccount, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalArn,
+ * aws:SourceVpc(e), lambda:EventSourceToken without a wildcard; aws:SourceArn without one or
+ * with a literal account) with a positive operator; an Allow to a service principal is a
+ * confused deputy unless the same conditions pin the source's account (AWS's guidance for
+ * Lambda permissions and for cross-service confused deputy prevention). Condition
  * keys are case-insensitive, as in IAM ("AWS:SourceArn" is what Lambda writes back).
  */
 #include <ctype.h>
@@ -229,34 +230,73 @@ static bool positive_operator(const char *op)
 	return false;
 }
 
-typedef enum { KEY_CALLER, KEY_SOURCE, KEY_URL_AUTH } key_kind;
+typedef enum { KEY_CALLER, KEY_URL_AUTH } key_kind;
 
-/* Whether the statement's Condition pins key `kind` with exact values. */
-static bool pinned(const ld_json *st, key_kind kind)
+/* Whether an ARN condition value `v` names sources of one account: a value without
+ * wildcards, or one whose account field is a literal 12-digit id (AWS's advice for a source
+ * whose full ARN is not known: arn:aws:SERVICE:*:123456789012:*). ArnLike compares each of
+ * the six fields alone; under StringLike a '*' before the account could run past its colon,
+ * so there the account must come before any '*'. S3 bucket ARNs carry no account: with a
+ * wildcard in the name, any account's bucket matches. */
+static bool arn_pins(const char *v, bool by_field)
+{
+	const char *p = v;
+	size_t n = 0;
+
+	if (!has_wildcard(v, NULL))
+		return true;
+	for (int i = 0; i < 4; i++)
+		if (!(p = strchr(p, ':')))
+			return false;
+		else
+			p++;
+	while (p[n] >= '0' && p[n] <= '9')
+		n++;
+	return n == 12 && p[n] == ':' && (by_field || memchr(v, '*', (size_t)(p - v)) == NULL);
+}
+
+static bool arn_loose(const char *s, const void *by_field)
+{
+	return !arn_pins(s, *(const bool *)by_field);
+}
+
+/* Whether key `k` of condition operator `op` pins the caller with every value it lists (the
+ * values are alternatives: one loose value lets anyone matching it in). */
+static bool key_pins(const char *op, const ld_json *k, key_kind kind)
 {
 	static const char *const caller[] = { "aws:SourceAccount", "aws:SourceOwner",
 					      "aws:PrincipalAccount", "aws:PrincipalOrgID",
-					      "aws:PrincipalOrgPaths", "aws:SourceArn",
-					      "aws:PrincipalArn", "aws:SourceVpc", "aws:SourceVpce",
+					      "aws:PrincipalOrgPaths", "aws:PrincipalArn",
+					      "aws:SourceVpc", "aws:SourceVpce",
 					      "lambda:EventSourceToken" };
-	static const char *const source[] = { "aws:SourceAccount", "aws:SourceArn" };
-	static const char *const url[] = { "lambda:FunctionUrlAuthType" };
-	const char *const *keys = kind == KEY_CALLER ? caller : kind == KEY_SOURCE ? source : url;
-	size_t nkeys = kind == KEY_CALLER ? sizeof(caller) / sizeof(*caller)
-		       : kind == KEY_SOURCE ? 2 : 1;
+	const char *key = ld_json_key(k);
+	bool by_field = !strncasecmp(op, "Arn", 3);
+
+	if (!positive_operator(op) || (!ld_json_is_string(k) && !ld_json_size(k)))
+		return false;
+	if (kind == KEY_URL_AUTH)
+		return !strcasecmp(key, "lambda:FunctionUrlAuthType") &&
+		       !any_string(k, has_wildcard, NULL);
+	if (!strcasecmp(key, "aws:SourceArn"))
+		return !any_string(k, arn_loose, &by_field);
+	for (size_t i = 0; i < sizeof(caller) / sizeof(*caller); i++)
+		if (!strcasecmp(key, caller[i]))
+			return !any_string(k, has_wildcard, NULL);
+	return false;
+}
+
+/* Whether the statement's Condition pins key `kind` with exact values (the operators of a
+ * Condition, and the keys of one operator, must all hold: one that pins is enough). */
+static bool pinned(const ld_json *st, key_kind kind)
+{
 	const ld_json *cond = ld_json_get(st, "Condition");
 
 	for (const ld_json *op = ld_json_first(cond); ld_json_is_object(cond) && op;
-	     op = ld_json_next(op)) {
-		if (!positive_operator(ld_json_key(op)))
-			continue;
+	     op = ld_json_next(op))
 		for (const ld_json *k = ld_json_first(op); ld_json_is_object(op) && k;
 		     k = ld_json_next(k))
-			for (size_t i = 0; i < nkeys; i++)
-				if (!strcasecmp(ld_json_key(k), keys[i]) &&
-				    (kind == KEY_SOURCE || !any_string(k, has_wildcard, NULL)))
-					return true;
-	}
+			if (key_pins(ld_json_key(op), k, kind))
+				return true;
 	return false;
 }
 
@@ -315,8 +355,7 @@ ld_grant ld_policy_statement_grant(const ld_json *st, const char **who)
 								     : LD_GRANT_NONE;
 		return LD_GRANT_PUBLIC;
 	}
-	if (service && ld_policy_statement_invokes(st, false) && !pinned(st, KEY_SOURCE) &&
-	    !pinned(st, KEY_CALLER)) {
+	if (service && ld_policy_statement_invokes(st, false) && !pinned(st, KEY_CALLER)) {
 		*who = service;
 		return LD_GRANT_DEPUTY;
 	}

@@ -22,8 +22,11 @@ PASSWORD_PARAM, a URL with a user and no password, a 40-character hex COMMIT_SHA
 env-default-key: a customer key, no variables, variables emptied stay clean; KMSKeyArn reset
 to "" fires. policy-public / concurrency-unbounded: an account principal (id or root ARN),
 a service with only SourceArn or only SourceAccount, * allowed lambda:GetFunction only, an
-AWS_IAM URL opened to *, Alexa with an event source token stay clean; * allowed lambda:*,
-Alexa without a token (any skill may invoke) fire, and a capped public function has no
+AWS_IAM URL opened to *, Alexa with an event source token, a service with SourceArn
+arn:aws:sns:*:ACCOUNT:* (the account pinned) or arn:aws:s3:::* beside SourceAccount stay
+clean; * allowed lambda:*, Alexa without a token (any skill may invoke), a service with
+only SourceArn arn:aws:s3:::* or arn:aws:s3:::orders-* (S3 bucket ARNs carry no account:
+any account's bucket) or arn:aws:sns:*:*:orders fire, and a capped public function has no
 concurrency finding.
 """
 import json
@@ -158,6 +161,14 @@ ACCESS = {  # function -> AddPermission arguments on alias live
     "p-alexa-token": dict(Principal="alexa-appkit.amazon.com",
                           EventSourceToken="amzn1.ask.skill.12345"),
     "p-alexa": dict(Principal="alexa-appkit.amazon.com"),
+    # SourceArn alone pins the source only with no wildcard or a literal account
+    "p-s3-any-bucket": dict(Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::*"),
+    "p-s3-prefix": dict(Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::orders-*"),
+    "p-sns-any-account": dict(Principal="sns.amazonaws.com", SourceArn="arn:aws:sns:*:*:orders"),
+    "p-sns-account-glob": dict(Principal="sns.amazonaws.com",
+                               SourceArn=f"arn:aws:sns:*:{ACCOUNT}:*"),
+    "p-s3-glob-account": dict(Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::*",
+                              SourceAccount=ACCOUNT),
     "p-capped": dict(Principal="*"),
     "p-iam-url": dict(Principal="*", Action="lambda:InvokeFunctionUrl",
                       FunctionUrlAuthType="AWS_IAM"),
@@ -183,6 +194,9 @@ EXPECTED = {
     ("policy-public", "p-lambda-all"), ("concurrency-unbounded", "p-lambda-all"),
     ("policy-public", "p-alexa"), ("concurrency-unbounded", "p-alexa"),
     ("policy-public", "p-capped"),
+    ("policy-public", "p-s3-any-bucket"), ("concurrency-unbounded", "p-s3-any-bucket"),
+    ("policy-public", "p-s3-prefix"), ("concurrency-unbounded", "p-s3-prefix"),
+    ("policy-public", "p-sns-any-account"), ("concurrency-unbounded", "p-sns-any-account"),
 }
 
 

@@ -64,6 +64,57 @@ static void test_policy__statements(void)
 			      "\"Action\":\"lambda:InvokeFunction\"}"), LD_GRANT_NONE);
 }
 
+/* A service principal under aws:SourceArn alone: restricted when the ARN pins an account
+ * (no wildcard, or a literal 12-digit account field), a confused deputy otherwise. */
+#define SVC(svc, op, arn) grant_of("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"" svc \
+	"\"},\"Action\":\"lambda:InvokeFunction\",\"Condition\":{\"" op "\":" \
+	"{\"AWS:SourceArn\":" arn "}}}")
+static void test_policy__source_arn_pins_an_account(void)
+{
+	LD_CHECK_INT(SVC("s3.amazonaws.com", "ArnLike", "\"arn:aws:s3:::orders\""), LD_GRANT_NONE);
+	LD_CHECK_INT(SVC("s3.amazonaws.com", "ArnLike", "\"arn:aws:s3:::*\""), LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("s3.amazonaws.com", "ArnLike", "\"arn:aws:s3:::orders-*\""),
+		     LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "ArnLike", "\"arn:aws:sns:*:123456789012:*\""),
+		     LD_GRANT_NONE);
+	LD_CHECK_INT(SVC("events.amazonaws.com", "ArnLike",
+			 "\"arn:aws:events:us-east-1:123456789012:rule/*\""), LD_GRANT_NONE);
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "ArnLike", "\"arn:aws:sns:*:*:orders\""),
+		     LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "ArnLike", "\"arn:aws:sns:*:12345678901?:*\""),
+		     LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "ArnLike", "\"arn:aws:sns:us-east-1:1234*:x\""),
+		     LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "ArnLike", "\"arn:aws:sns:*:1234:*\""),
+		     LD_GRANT_DEPUTY);
+	/* StringLike lets a '*' run past colons: the account must come before any '*' */
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "StringLike", "\"arn:aws:sns:*:123456789012:*\""),
+		     LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("sns.amazonaws.com", "StringLike",
+			 "\"arn:aws:sns:us-east-1:123456789012:*\""), LD_GRANT_NONE);
+	/* the values are alternatives: one loose value is enough to let any account in */
+	LD_CHECK_INT(SVC("s3.amazonaws.com", "ArnLike",
+			 "[\"arn:aws:s3:::orders\",\"arn:aws:s3:::*\"]"), LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("s3.amazonaws.com", "ArnLike", "[]"), LD_GRANT_DEPUTY);
+	LD_CHECK_INT(SVC("s3.amazonaws.com", "ArnNotLike", "\"arn:aws:s3:::orders\""),
+		     LD_GRANT_DEPUTY);
+	/* a wildcard SourceArn with the account pinned beside it */
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+			      "\"s3.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\","
+			      "\"Condition\":{\"ArnLike\":{\"AWS:SourceArn\":\"arn:aws:s3:::*\"},"
+			      "\"StringEquals\":{\"AWS:SourceAccount\":\"123456789012\"}}}"),
+		     LD_GRANT_NONE);
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+			      "\"s3.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\","
+			      "\"Condition\":{\"StringLike\":{\"AWS:SourceAccount\":\"*\"}}}"),
+		     LD_GRANT_DEPUTY);
+	/* everyone, pinned to an account's sources only through a service */
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
+			      "\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":"
+			      "\"arn:aws:sns:*:123456789012:*\"}}}"), LD_GRANT_NONE);
+}
+#undef SVC
+
 /* "rule function" lines of a scan's findings, sorted as the scan sorts them. */
 static char *scan_lines(ld_inventory *inv)
 {
@@ -278,6 +329,7 @@ static void test_policy__bad_access_member(void)
 
 const ld_test ld_tests[] = {
 	LD_TEST(test_policy__statements),
+	LD_TEST(test_policy__source_arn_pins_an_account),
 	LD_TEST(test_policy__rules_fire_and_traps_stay_clean),
 	LD_TEST(test_policy__snapshot_round_trip),
 	LD_TEST(test_policy__missing_access_is_unchecked),
