@@ -7,9 +7,11 @@
  * aws:SourceVpc(e), lambda:EventSourceToken without a wildcard; aws:SourceArn without one or
  * with a literal account) with a positive operator; an Allow to a service principal is a
  * confused deputy unless the same conditions pin the source's account (AWS's guidance for
- * Lambda permissions and for cross-service confused deputy prevention). Condition
+ * Lambda permissions and for cross-service confused deputy prevention); aws:SourceIp pins
+ * everyone to narrow blocks as S3 Block Public Access reads "public". Condition
  * keys are case-insensitive, as in IAM ("AWS:SourceArn" is what Lambda writes back).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,7 +232,41 @@ static bool positive_operator(const char *op)
 	return false;
 }
 
-typedef enum { KEY_CALLER, KEY_URL_AUTH } key_kind;
+/* KEY_ANYONE: what pins a Principal "*" grant; KEY_CALLER: a service principal's (whose
+ * calls come from AWS's addresses, so aws:SourceIp says nothing of the source account). */
+typedef enum { KEY_ANYONE, KEY_CALLER, KEY_URL_AUTH } key_kind;
+
+#define WIDEST_V4 8  /* the largest block IANA ever assigned: one /8 */
+#define WIDEST_V6 32 /* the least an RIR allocates to one provider */
+
+/* Whether an aws:SourceIp value is too broad to name one network: not a valid address or
+ * CIDR, or an IPv4 block wider than /8, an IPv6 one wider than /32 (0.0.0.0/1 and
+ * 128.0.0.0/1 together are the whole internet). A bare address is a /32 or /128. */
+static bool cidr_wide(const char *s, const void *ctx)
+{
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+	bool v6 = memchr(s, ':', n) != NULL;
+	long bits = v6 ? 128 : 32;
+	unsigned char bin[16];
+	char addr[64], *end;
+
+	(void)ctx;
+	if (n == 0 || n >= sizeof(addr))
+		return true;
+	memcpy(addr, s, n);
+	addr[n] = '\0';
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, bin) != 1)
+		return true;
+	if (slash) {
+		if (!isdigit((unsigned char)slash[1]))
+			return true;
+		bits = strtol(slash + 1, &end, 10);
+		if (*end || bits > (v6 ? 128 : 32))
+			return true;
+	}
+	return bits < (v6 ? WIDEST_V6 : WIDEST_V4);
+}
 
 /* Whether an ARN condition value `v` names sources of one account: a value without
  * wildcards, or one whose account field is a literal 12-digit id (AWS's advice for a source
@@ -267,12 +303,17 @@ static bool key_pins(const char *op, const ld_json *k, key_kind kind)
 	static const char *const caller[] = { "aws:SourceAccount", "aws:SourceOwner",
 					      "aws:PrincipalAccount", "aws:PrincipalOrgID",
 					      "aws:PrincipalOrgPaths", "aws:PrincipalArn",
-					      "aws:SourceVpc", "aws:SourceVpce",
+					      "aws:SourceVpc", "aws:SourceVpce", "aws:userid",
 					      "lambda:EventSourceToken" };
 	const char *key = ld_json_key(k);
 	bool by_field = !strncasecmp(op, "Arn", 3);
 
-	if (!positive_operator(op) || (!ld_json_is_string(k) && !ld_json_size(k)))
+	if (!ld_json_is_string(k) && !ld_json_size(k))
+		return false;
+	/* S3 Block Public Access (and IAM Access Analyzer) take a set of CIDRs as non-public */
+	if (kind == KEY_ANYONE && !strcasecmp(op, "IpAddress") && !strcasecmp(key, "aws:SourceIp"))
+		return !any_string(k, cidr_wide, NULL);
+	if (!positive_operator(op))
 		return false;
 	if (kind == KEY_URL_AUTH)
 		return !strcasecmp(key, "lambda:FunctionUrlAuthType") &&
@@ -348,7 +389,7 @@ ld_grant ld_policy_statement_grant(const ld_json *st, const char **who)
 		return LD_GRANT_NONE;
 	if (everyone(st, &service)) {
 		*who = "*";
-		if (pinned(st, KEY_CALLER))
+		if (pinned(st, KEY_ANYONE))
 			return LD_GRANT_NONE;
 		if (url_only(st))
 			return ld_policy_statement_invokes(st, true) ? LD_GRANT_URL_PUBLIC

@@ -115,6 +115,47 @@ static void test_policy__source_arn_pins_an_account(void)
 }
 #undef SVC
 
+/* Principal "*" under aws:SourceIp: restricted by a set of narrow CIDRs, as S3 Block Public
+ * Access reads "public"; 0.0.0.0/0, ::/0, blocks wider than /8 (IPv4) or /32 (IPv6), a
+ * negative or IfExists operator, or a value that is no address are public. */
+#define IP(op, cidrs) grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\"," \
+	"\"Action\":\"lambda:InvokeFunction\",\"Condition\":{\"" op "\":{\"aws:SourceIp\":" \
+	cidrs "}}}")
+static void test_policy__source_ip_as_s3_reads_it(void)
+{
+	LD_CHECK_INT(IP("IpAddress", "\"203.0.113.0/24\""), LD_GRANT_NONE);
+	LD_CHECK_INT(IP("IpAddress", "[\"203.0.113.7\",\"2001:db8::/48\"]"), LD_GRANT_NONE);
+	LD_CHECK_INT(IP("IpAddress", "\"10.0.0.0/8\""), LD_GRANT_NONE);
+	LD_CHECK_INT(IP("IpAddress", "\"2001:db8::/32\""), LD_GRANT_NONE);
+	LD_CHECK_INT(IP("ipaddress", "\"198.51.100.0/24\""), LD_GRANT_NONE);
+	LD_CHECK_INT(IP("IpAddress", "\"0.0.0.0/0\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "\"::/0\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "[\"0.0.0.0/1\",\"128.0.0.0/1\"]"), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "\"10.0.0.0/7\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "\"2000::/3\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "[\"203.0.113.0/24\",\"0.0.0.0/0\"]"), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "\"203.0.113.0/33\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "\"203.0.113.0/\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "\"*\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddress", "[]"), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("NotIpAddress", "\"203.0.113.0/24\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("IpAddressIfExists", "\"203.0.113.0/24\""), LD_GRANT_PUBLIC);
+	LD_CHECK_INT(IP("StringEquals", "\"203.0.113.0/24\""), LD_GRANT_PUBLIC);
+	/* a service calls from AWS's addresses: an address says nothing of its account */
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+			      "\"s3.amazonaws.com\"},\"Action\":\"lambda:InvokeFunction\","
+			      "\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"203.0.113.0/24\"}}}"),
+		     LD_GRANT_DEPUTY);
+	/* aws:userid, fixed (a role's session "AROA...:*" is not) */
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
+			      "\"Condition\":{\"StringEquals\":{\"aws:userid\":\"AIDAEXAMPLE\"}}}"),
+		     LD_GRANT_NONE);
+	LD_CHECK_INT(grant_of("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\","
+			      "\"Condition\":{\"StringLike\":{\"aws:userid\":\"AROAEXAMPLE:*\"}}}"),
+		     LD_GRANT_PUBLIC);
+}
+#undef IP
+
 /* "rule function" lines of a scan's findings, sorted as the scan sorts them. */
 static char *scan_lines(ld_inventory *inv)
 {
@@ -330,6 +371,7 @@ static void test_policy__bad_access_member(void)
 const ld_test ld_tests[] = {
 	LD_TEST(test_policy__statements),
 	LD_TEST(test_policy__source_arn_pins_an_account),
+	LD_TEST(test_policy__source_ip_as_s3_reads_it),
 	LD_TEST(test_policy__rules_fire_and_traps_stay_clean),
 	LD_TEST(test_policy__snapshot_round_trip),
 	LD_TEST(test_policy__missing_access_is_unchecked),
