@@ -1,7 +1,8 @@
 /*
  * The scripted transport (script.h): answering from the table and recording each request.
  * Failures of the script itself (a request past the end, a URL that is not the one the step
- * expects) are test failures, reported where the request was sent.
+ * expects) are test failures, reported where the request was sent. Also the fixture
+ * directory and the shell-scripted git repository test_git, test_tag and test_verify build.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,4 +161,54 @@ void ld_script_config(ld_aws_config *cfg, const char *region, const char *secret
 	cfg->base.access_key_id = strdup("AKIDEXAMPLE");
 	cfg->base.secret_access_key = strdup(secret);
 	cfg->source = strdup("environment");
+}
+
+static char fx_dir[256];
+
+static void fixture_cleanup(void)
+{
+	ld_test_sh("rm -rf '%s'", fx_dir);
+}
+
+const char *ld_script_fixture_dir(const char *name)
+{
+	if (fx_dir[0])
+		return fx_dir;
+	snprintf(fx_dir, sizeof(fx_dir), "/tmp/ld-test-%s-XXXXXX", name);
+	if (!mkdtemp(fx_dir)) {
+		fx_dir[0] = '\0';
+		return NULL;
+	}
+	atexit(fixture_cleanup);
+	setenv("FX", fx_dir, 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+	return fx_dir;
+}
+
+/* What every fixture script starts from. */
+static const char fixture_preamble[] =
+	"set -e; cd \"$FX\"; git init -q -b main repo; cd repo\n"
+	"git config user.name t; git config user.email t@example.com\n";
+
+const char *ld_script_fixture_repo(const char *sh)
+{
+	static char repo[300];
+	char path[320];
+	FILE *f;
+
+	if (!fx_dir[0])
+		return NULL;
+	snprintf(path, sizeof(path), "%s/make.sh", fx_dir);
+	if (!(f = fopen(path, "w")))
+		return NULL;
+	fputs(fixture_preamble, f);
+	fputs(sh, f);
+	fclose(f);
+	if (ld_test_sh("sh '%s' >'%s/make.log' 2>&1", path, fx_dir) != 0) {
+		ld_test_sh("cat '%s/make.log' >&2", fx_dir);
+		return NULL;
+	}
+	snprintf(repo, sizeof(repo), "%s/repo", fx_dir);
+	return repo;
 }

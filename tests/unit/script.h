@@ -9,6 +9,8 @@
  * made by ld_script_new() and freed with ld_transport_free(&s->base) (or by the session
  * that was given it); it owns the recorded requests and the strings ld_script_own() takes.
  * Nothing here is thread-safe: one script per transport, one thread per transport.
+ * Also the shell-scripted fixture directory the repository tests build their git
+ * repositories in (ld_script_fixture_dir, ld_script_fixture_repo): one per test process.
  */
 #ifndef LD_TEST_SCRIPT_H
 #define LD_TEST_SCRIPT_H
@@ -76,5 +78,17 @@ ld_retry_policy ld_script_unpaced(int attempts);
  *  every service at http://127.0.0.1:5000, access key AKIDEXAMPLE with `secret`; the caller
  *  may set more endpoints. Its strings are malloc'd, for the session that takes it. */
 void ld_script_config(ld_aws_config *cfg, const char *region, const char *secret);
+
+/** The fixture directory of this test process: /tmp/ld-test-<name>-XXXXXX, made on the
+ *  first call (later ones return it, whatever their name), exported as $FX, removed at exit,
+ *  with git's system and global configuration turned off for what runs after. NULL when it
+ *  cannot be made. */
+const char *ld_script_fixture_dir(const char *name);
+
+/** Make the fixture repository: `sh` runs (written to make.sh, its output to make.log) in
+ *  a new git repository $FX/repo on branch main, committer "t <t@example.com>", under
+ *  `set -e`. @return the repository's path (static), or NULL (the log copied to stderr)
+ *  when the script fails or there is no fixture directory */
+const char *ld_script_fixture_repo(const char *sh);
 
 #endif

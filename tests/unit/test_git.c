@@ -14,8 +14,9 @@
 #include "git/repo.h"
 #include "harness.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 
-static char fx_base[256];
+static const char *fx_base = ""; /* ld_script_fixture_dir's, once fixture() made it */
 static char fx_repo[300];
 
 /* First line of a command's output, without the newline. */
@@ -29,16 +30,8 @@ static void capture(char *out, size_t n, const char *cmd)
 		pclose(p);
 }
 
-static void fx_cleanup(void)
-{
-	if (fx_base[0])
-		ld_test_sh("rm -rf '%s'", fx_base);
-}
-
 /* Commits and tags get fixed, increasing dates so "newest tags" has a defined order. */
 static const char fx_script[] =
-	"set -e; cd \"$FX\"; git init -q -b main repo; cd repo\n"
-	"git config user.name t; git config user.email t@example.com\n"
 	"d() { export GIT_AUTHOR_DATE=\"$1 +0000\" GIT_COMMITTER_DATE=\"$1 +0000\"; }\n"
 	"mkdir -p services/orders/lib services/orders/tests services/billing\n"
 	"echo 'print(1)' > services/orders/app.py\n"
@@ -67,33 +60,18 @@ static const char fx_script[] =
 
 static const char *fixture(void)
 {
-	char script[sizeof(fx_script) + 64];
+	const char *repo;
+
 	if (fx_repo[0])
 		return fx_repo;
-	snprintf(fx_base, sizeof(fx_base), "/tmp/ld-test-git-XXXXXX");
-	if (!mkdtemp(fx_base)) {
-		fx_base[0] = '\0';
+	if (!(fx_base = ld_script_fixture_dir("git"))) {
+		fx_base = "";
 		return NULL;
 	}
-	atexit(fx_cleanup);
-	setenv("FX", fx_base, 1);
-	setenv("HOME", fx_base, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	snprintf(script, sizeof(script), "%s", fx_script);
-	{
-		char path[320];
-		FILE *f;
-		snprintf(path, sizeof(path), "%s/make.sh", fx_base);
-		if (!(f = fopen(path, "w")))
-			return NULL;
-		fputs(script, f);
-		fclose(f);
-		if (ld_test_sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
-			ld_test_sh("cat '%s/make.log' >&2", fx_base);
-			return NULL;
-		}
-	}
-	snprintf(fx_repo, sizeof(fx_repo), "%s/repo", fx_base);
+	setenv("HOME", fx_base, 1); /* libgit2 reads $HOME/.gitconfig: none */
+	if (!(repo = ld_script_fixture_repo(fx_script)))
+		return NULL;
+	snprintf(fx_repo, sizeof(fx_repo), "%s", repo);
 	return fx_repo;
 }
 

@@ -9,22 +9,14 @@
 
 #include "harness.h"
 #include "lambdrift/errors.h"
+#include "script.h"
 #include "spec/tag.h"
-
-static char fx_base[256];
-
-static void fx_cleanup(void)
-{
-	if (fx_base[0])
-		ld_test_sh("rm -rf '%s'", fx_base);
-}
 
 #define LOCK_V1 "{\"name\":\"orders\",\"lockfileVersion\":3,\"packages\":{\"\":{}," \
 		"\"node_modules/lodash\":{\"version\":\"4.17.21\"}}}"
 
+/* run in the new repository $FX/repo (ld_script_fixture_repo) */
 static const char fx_script[] =
-	"set -e; cd \"$FX\"; git init -q -b main repo; cd repo\n"
-	"git config user.name t; git config user.email t@example.com\n"
 	"export GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'\n"
 	"mkdir -p orders/sub billing plain\n"
 	"echo 'x' > orders/index.js; echo 'x' > billing/main.py; echo 'x' > plain/app.py\n"
@@ -44,31 +36,10 @@ static const char fx_script[] =
 
 static const char *fixture(void)
 {
-	static char repo[300];
-	char path[320];
-	FILE *f;
+	static const char *repo;
 
-	if (repo[0])
-		return repo;
-	snprintf(fx_base, sizeof(fx_base), "/tmp/ld-test-tag-XXXXXX");
-	if (!mkdtemp(fx_base)) {
-		fx_base[0] = '\0';
-		return NULL;
-	}
-	atexit(fx_cleanup);
-	setenv("FX", fx_base, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
-	snprintf(path, sizeof(path), "%s/make.sh", fx_base);
-	if (!(f = fopen(path, "w")))
-		return NULL;
-	fputs(fx_script, f);
-	fclose(f);
-	if (ld_test_sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
-		ld_test_sh("cat '%s/make.log' >&2", fx_base);
-		return NULL;
-	}
-	snprintf(repo, sizeof(repo), "%s/repo", fx_base);
+	if (!repo && ld_script_fixture_dir("tag"))
+		repo = ld_script_fixture_repo(fx_script);
 	return repo;
 }
 

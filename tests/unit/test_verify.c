@@ -38,18 +38,11 @@
 		   "\"Timeout\":15,\"Environment\":{\"Variables\":{\"LOG_LEVEL\":\"info\"," \
 		   "\"API_TOKEN\":\"" SECRET_VALUE "\"}}"
 
-static char fx_base[256];
+static const char *fx_base = ""; /* ld_script_fixture_dir's, once fixture() made it */
 static char fx_repo[300];
 
-static void fx_cleanup(void)
-{
-	if (fx_base[0])
-		ld_test_sh("rm -rf '%s'", fx_base);
-}
-
+/* run in the new repository $FX/repo (ld_script_fixture_repo) */
 static const char fx_script[] =
-	"set -e; cd \"$FX\"; git init -q -b main repo; cd repo\n"
-	"git config user.name t; git config user.email t@example.com\n"
 	"export GIT_AUTHOR_DATE='1700000000 +0000' GIT_COMMITTER_DATE='1700000000 +0000'\n"
 	"mkdir -p services/orders/lib services/orders/tests services/billing prebuilt\n"
 	"echo 'print(1)' > services/orders/app.py\n"
@@ -104,28 +97,21 @@ static void write_spec(void)
 static const char *fixture(void)
 {
 	char path[320];
+	const char *repo;
+
 	if (fx_repo[0])
 		return fx_repo;
-	snprintf(fx_base, sizeof(fx_base), "/tmp/ld-test-verify-XXXXXX");
-	if (!mkdtemp(fx_base)) {
-		fx_base[0] = '\0';
+	if (!(fx_base = ld_script_fixture_dir("verify"))) {
+		fx_base = "";
 		return NULL;
 	}
-	atexit(fx_cleanup);
-	setenv("FX", fx_base, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
 	write_spec();
-	snprintf(path, sizeof(path), "%s/make.sh", fx_base);
-	write_file(path, fx_script);
-	if (ld_test_sh("sh '%s' >'%s/make.log' 2>&1", path, fx_base) != 0) {
-		ld_test_sh("cat '%s/make.log' >&2", fx_base);
+	if (!(repo = ld_script_fixture_repo(fx_script)))
 		return NULL;
-	}
 	/* build mode's temporary directories go here, so the tests can see them removed */
 	snprintf(path, sizeof(path), "%s/tmp", fx_base);
 	setenv("TMPDIR", path, 1);
-	snprintf(fx_repo, sizeof(fx_repo), "%s/repo", fx_base);
+	snprintf(fx_repo, sizeof(fx_repo), "%s", repo);
 	return fx_repo;
 }
 
