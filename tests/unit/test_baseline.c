@@ -104,6 +104,35 @@ static bool make_baseline(ld_baseline *b, const char *reason, const char *expire
 	return ok;
 }
 
+/* A baseline of one entry, for `rule` on `function` in us-east-1, that no finding of the
+ * fixture has: written to the temporary `name` and loaded. */
+static bool one_entry_baseline(ld_baseline *b, const char *name, const char *rule,
+			       const char *function)
+{
+	const char *path = tmp_path(name);
+	char text[512];
+
+	snprintf(text, sizeof(text), "{\"schema\": \"lambdrift/baseline/v1\", \"entries\": [\n"
+		 " {\"fingerprint\": \"00112233445566778899aabbccddeeff\", \"rule\": \"%s\", "
+		 "\"function\": \"%s\", \"region\": \"us-east-1\", \"reason\": \"why\"}]}\n",
+		 rule, function);
+	return path && write_file(path, text) && ld_baseline_load(b, path) == 0;
+}
+
+/* How many entries of `b` the run `s` leaves stale under `scope`; -1 when apply fails.
+ * Applying takes the accepted findings out of `s`. */
+static long stale_entries(run *s, const ld_baseline *b, const ld_baseline_scope *scope)
+{
+	ld_baseline_result res;
+	long n;
+
+	if (ld_baseline_apply(&res, &s->findings, b, scope) < 0)
+		return -1;
+	n = (long)res.nstale;
+	ld_baseline_result_dispose(&res);
+	return n;
+}
+
 static void test_baseline__create_and_load(void)
 {
 	ld_baseline b;
@@ -218,18 +247,14 @@ static void test_baseline__stale_within_scope(void)
 	scope.function_globs = only_b;
 	scope.nglobs = 1;
 	LD_REQUIRE(scan(&s, "b*"));
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 0);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 0);
 	unscan(&s);
 	scope.function_globs = NULL;
 	scope.nglobs = 0;
 	scope.regions = us;
 	scope.nregions = 1;
 	LD_REQUIRE(scan(&s, "b*"));
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 0);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 0);
 	unscan(&s);
 	/* ... nor when data was missing */
 	scope.regions = NULL;
@@ -248,26 +273,19 @@ static void test_baseline__stale_within_scope(void)
 /* A verify rule's entry is never stale in a scan, which does not run that rule. */
 static void test_baseline__rule_scope(void)
 {
-	const char *path = tmp_path("verify-entry.json");
 	ld_baseline b;
 	ld_baseline_result res;
 	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false, NULL };
 	run s;
 
-	LD_REQUIRE(write_file(path, "{\"schema\": \"lambdrift/baseline/v1\", \"entries\": [\n"
-				     " {\"fingerprint\": \"00112233445566778899aabbccddeeff\", \"rule\": "
-				     "\"code-drift\", \"function\": \"orders-api\", \"region\": "
-				     "\"us-east-1\", \"reason\": \"incident 42\"}]}\n"));
-	LD_REQUIRE(ld_baseline_load(&b, path) == 0);
+	LD_REQUIRE(one_entry_baseline(&b, "verify-entry.json", "code-drift", "orders-api"));
 	LD_REQUIRE(scan(&s, NULL));
 	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
 	LD_CHECK_INT(res.nstale, 0);
 	LD_CHECK_INT(res.suppressed.count, 0);
 	ld_baseline_result_dispose(&res);
 	scope.command = "verify";
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 1);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 1);
 	unscan(&s);
 	ld_baseline_dispose(&b);
 }
@@ -343,36 +361,22 @@ static void test_baseline__scan_rules_from_table(void)
  * not when --skip-rule (or a --rule that leaves it out) kept the rule from running. */
 static void test_baseline__posture_entry_stale_unless_skipped(void)
 {
-	const char *path = tmp_path("posture-entry.json");
 	const char *skip[] = { "role-*" }, *only[] = { "alias-*" }, *other[] = { "env-*" };
 	ld_rule_selection skipped = { NULL, 0, skip, 1 }, left_out = { only, 1, NULL, 0 },
 			  unrelated = { NULL, 0, other, 1 };
 	ld_baseline b;
-	ld_baseline_result res;
 	ld_baseline_scope scope = { "scan", NULL, 0, NULL, 0, true, NOW, false, NULL };
 	run s;
 
-	LD_REQUIRE(write_file(path, "{\"schema\": \"lambdrift/baseline/v1\", \"entries\": [\n"
-				     " {\"fingerprint\": \"00112233445566778899aabbccddeeff\", \"rule\": "
-				     "\"role-overprivileged\", \"function\": \"billing\", \"region\": "
-				     "\"us-east-1\", \"reason\": \"ticket 7\"}]}\n"));
-	LD_REQUIRE(ld_baseline_load(&b, path) == 0);
+	LD_REQUIRE(one_entry_baseline(&b, "posture-entry.json", "role-overprivileged", "billing"));
 	LD_REQUIRE(scan(&s, NULL));
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 1);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 1);
 	scope.rules = &unrelated;
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 1);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 1);
 	scope.rules = &skipped;
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 0);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 0);
 	scope.rules = &left_out;
-	LD_REQUIRE(ld_baseline_apply(&res, &s.findings, &b, &scope) == 0);
-	LD_CHECK_INT(res.nstale, 0);
-	ld_baseline_result_dispose(&res);
+	LD_CHECK_INT(stale_entries(&s, &b, &scope), 0);
 	unscan(&s);
 	ld_baseline_dispose(&b);
 }
