@@ -283,6 +283,7 @@ static void pool_options(ld_collect_pool_opts *so, const ld_cli_aws *a)
 				  !ld_rule_selected(a->rules, "concurrency-unbounded") &&
 				  !ld_rule_selected(a->rules, "trigger-unqualified");
 	so->collect.no_concurrency = !ld_rule_selected(a->rules, "concurrency-unbounded");
+	so->collect.no_secrets = !ld_rule_selected(a->rules, "env-plaintext-secret");
 	if (a->parallel && ld_cli_parse_count(&n, a->parallel, 64) == 0 && n > 0) {
 		so->workers = (int)n;
 		so->inflight = n < 4 ? (int)n : 4;

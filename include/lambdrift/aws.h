@@ -60,9 +60,12 @@ typedef struct {
 	bool no_policies;
 	/* No GetFunction for the reserved concurrency: concurrency-unbounded is skipped */
 	bool no_concurrency;
+	/* env-plaintext-secret is skipped: an environment Lambda could not return is no
+	 * problem line (the verdicts still record it) */
+	bool no_secrets;
 } ld_collect_opts;
 
-#define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL, false, false, false }
+#define LD_COLLECT_OPTS_INIT { NULL, 0, NULL, NULL, NULL, false, false, false, false }
 
 /* --- many accounts ----------------------------------------------------------------- */
 

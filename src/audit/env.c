@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "audit/env.h"
+#include "inventory/envscan.h"
 #include "lambdrift/errors.h"
 #include "util/json.h"
 
@@ -250,12 +251,36 @@ done:
 	return error;
 }
 
-int ld_audit__env(ld_findings *out, const char *account, const ld_function *fn)
+/* ------------------------------------------------------------- unchecked */
+
+/* A version the secrets rule cannot read leaves the function unchecked: never clean. The
+ * collector says why in a problem line when Lambda would not return the variables (and a
+ * snapshot keeps it), so that line is said once; an older snapshot has none. */
+static int secrets_gap(ld_gaps *gaps, const char *account, const ld_function *fn)
+{
+	ld_buf line = LD_BUF_INIT_CAP(4096);
+	const char *acct = fn->account ? fn->account : account;
+	char *why = NULL;
+	int error;
+
+	if ((error = ld_env__unchecked(&why, fn)) < 0 || !why)
+		return error;
+	ld_buf_printf(&line, LD_ENV_UNCHECKED_LINE, fn->name, fn->region, why);
+	if ((error = line.error) == 0)
+		error = ld_gaps_reported(gaps, line.ptr)
+				? ld_gaps_unchecked(gaps, ld_gap_rules_env, fn, acct)
+				: ld_gaps_add(gaps, ld_gap_rules_env, fn, acct, true, "%s", why);
+	ld_buf_dispose(&line);
+	free(why);
+	return error;
+}
+
+int ld_audit__env(ld_findings *out, ld_gaps *gaps, const char *account, const ld_function *fn)
 {
 	env_ctx c = { account, fn, out };
 	int error;
 
-	if ((error = check_secrets(&c)) < 0)
+	if ((error = secrets_gap(gaps, account, fn)) < 0 || (error = check_secrets(&c)) < 0)
 		return error;
 	return check_default_key(&c);
 }

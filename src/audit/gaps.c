@@ -19,6 +19,7 @@ const char *const ld_gap_rules_access[] = { "url-public", "policy-public",
 					    "concurrency-unbounded", "trigger-unqualified", NULL };
 const char *const ld_gap_rules_urls[] = { "url-public", "trigger-unqualified", NULL };
 const char *const ld_gap_rules_concurrency[] = { "concurrency-unbounded", NULL };
+const char *const ld_gap_rules_env[] = { "env-plaintext-secret", NULL };
 const char *const ld_gap_rules_signing[] = { "code-signing-unenforced", "code-signing-missing",
 					     NULL };
 

@@ -40,6 +40,7 @@ extern const char *const ld_gap_rules_access[]; /* url-public, policy-public,
 						   concurrency-unbounded, trigger-unqualified */
 extern const char *const ld_gap_rules_urls[];   /* url-public, trigger-unqualified */
 extern const char *const ld_gap_rules_concurrency[]; /* concurrency-unbounded */
+extern const char *const ld_gap_rules_env[];     /* env-plaintext-secret */
 extern const char *const ld_gap_rules_signing[]; /* code-signing-unenforced,
 						    code-signing-missing */
 

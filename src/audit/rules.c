@@ -387,7 +387,7 @@ static int scan_function(const scan_ctx *s, const ld_function *fn)
 	    (error = check_unpublished(s, fn)) == 0 && (error = check_runtimes(s, fn)) == 0)
 		error = ld_audit__policy_rules(s->out, s->gaps, s->inv, fn);
 	if (error == 0)
-		error = ld_audit__env(s->out, s->inv->account, fn);
+		error = ld_audit__env(s->out, s->gaps, s->inv->account, fn);
 	if (error == 0)
 		error = ld_audit__signing(s->out, s->gaps, s->inv, fn);
 	return error;

@@ -645,6 +645,20 @@ static int cmp_lines(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A function whose environment went unchecked: its problem line, which src/audit/env.c
+ * then finds said (ld_gaps_reported) and does not say again. */
+static int env_unchecked(ld_inventory *problems, const ld_function *fn)
+{
+	char *why = NULL;
+	int error = ld_env__unchecked(&why, fn);
+
+	if (error == 0 && why)
+		error = ld_inventory_problem(problems, LD_ENV_UNCHECKED_LINE, fn->name,
+					     fn->region, why);
+	free(why);
+	return error;
+}
+
 int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, bool policies_stopped)
 {
 	size_t policies_skipped = 0;
@@ -654,9 +668,11 @@ int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, bool policies_s
 	if (r->nalias_problems > 1)
 		qsort(r->alias_problems, r->nalias_problems, sizeof(*r->alias_problems),
 		      cmp_alias_problems);
-	/* environments Lambda could not return leave env-plaintext-secret unchecked */
-	for (size_t i = 0; i < r->inv.nfunctions && error == 0; i++)
-		error = ld_env__unchecked(&r->fn_problems, &r->inv.functions[i]);
+	/* environments Lambda could not return leave env-plaintext-secret unchecked, which
+	 * is no problem when the run skips it */
+	for (size_t i = 0; i < r->inv.nfunctions && error == 0 && !(r->opts && r->opts->no_secrets);
+	     i++)
+		error = env_unchecked(&r->fn_problems, &r->inv.functions[i]);
 	/* ListFunctions' and resource policies' lines first, then aliases by function, then
 	 * mappings */
 	if (r->fn_problems.nproblems > 1)

@@ -53,11 +53,19 @@ int ld_env__write(ld_json *version_obj, const ld_version *v);
  */
 int ld_env__load(ld_version *v, const ld_json *version_obj, const char *file, const char *path);
 
+/** The version that leaves env-plaintext-secret unchecked for `fn` (borrowed): the first
+ *  whose variables Lambda could not return, else the first with variables and no verdicts
+ *  (a snapshot from before secret detection); NULL when every version can be judged. */
+const ld_version *ld_env__unchecked_version(const ld_function *fn);
+
 /**
- * Record why a function's environment went unchecked as problems of `inv` (which is then
- * incomplete): a version with variables but no verdicts (a snapshot from before secret
- * detection) or whose variables Lambda could not return. @return 0 or LD_ERROR
+ * Why env-plaintext-secret cannot judge `fn`: *why receives the reason, naming that version
+ * and what to do (the caller frees it), or NULL when it can judge every version.
+ * @return 0 or LD_ERROR without memory
  */
-int ld_env__unchecked(ld_inventory *inv, const ld_function *fn);
+int ld_env__unchecked(char **why, const ld_function *fn);
+
+/* The problem line the collector writes for it: function, region, reason. */
+#define LD_ENV_UNCHECKED_LINE "env-plaintext-secret unchecked for %s in %s: %s"
 
 #endif

@@ -5,7 +5,8 @@
  * The loader holds a file to what the collector writes: the names are the Environment's
  * own, every verdict is one lambdrift knows. A version with variables and no verdicts
  * (written before secret detection) or whose variables Lambda could not return leaves
- * env-plaintext-secret unchecked for its function: a problem line, an incomplete run.
+ * env-plaintext-secret unchecked for its function; the rule says so (src/audit/env.c), and
+ * only when the run selects it, so loading notes no problem.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,29 +117,42 @@ static char *unreadable_code(const char *verdicts)
 	return code;
 }
 
-int ld_env__unchecked(ld_inventory *inv, const ld_function *fn)
+const ld_version *ld_env__unchecked_version(const ld_function *fn)
 {
-	const char *old = NULL, *denied = NULL;
-	char *code = NULL;
-	int error = 0;
+	const ld_version *old = NULL;
+	char *code;
 
-	for (size_t i = 0; i < fn->nversions && !code; i++) {
+	for (size_t i = 0; i < fn->nversions; i++) {
 		const ld_version *v = &fn->versions[i];
 		if (!v->env_verdicts && has_environment(v) && !old)
-			old = v->version;
-		else if ((code = unreadable_code(v->env_verdicts)))
-			denied = v->version;
+			old = v;
+		else if ((code = unreadable_code(v->env_verdicts))) {
+			free(code);
+			return v;
+		}
 	}
+	return old;
+}
+
+int ld_env__unchecked(char **why, const ld_function *fn)
+{
+	const ld_version *v = ld_env__unchecked_version(fn);
+	char *code = v ? unreadable_code(v->env_verdicts) : NULL;
+	ld_buf b = LD_BUF_INIT_CAP(1024);
+
+	*why = NULL;
+	if (!v)
+		return 0;
 	if (code)
-		error = ld_inventory_problem(inv, "env-plaintext-secret unchecked for %s in %s: "
-					     "Lambda could not return the environment of version "
-					     "%s (%s); grant kms:Decrypt on its KMS key",
-					     fn->name, fn->region, denied, code);
-	else if (old)
-		error = ld_inventory_problem(inv, "env-plaintext-secret unchecked for %s in %s: "
-					     "the snapshot has no environment verdicts for version "
-					     "%s (written by an older lambdrift); take a new "
-					     "snapshot", fn->name, fn->region, old);
+		ld_buf_printf(&b, "Lambda could not return the environment of version %s (%s); "
+			      "grant kms:Decrypt on its KMS key", v->version, code);
+	else
+		ld_buf_printf(&b, "the snapshot has no environment verdicts for version %s "
+			      "(written by an older lambdrift); take a new snapshot", v->version);
 	free(code);
-	return error;
+	if (b.error < 0 || !(*why = ld_buf_detach(&b))) {
+		ld_buf_dispose(&b);
+		return ld_error_oom();
+	}
+	return 0;
 }

@@ -183,10 +183,12 @@ static bool routed_to(const ld_function *fn, const char *version)
 /* What the rules (src/audit/rules.c) and verify (src/audit/verify.c) look up: $LATEST
  * (and any other qualifier that is not a number, so odd snapshots lose nothing), the newest
  * published version, and the versions aliases route to. */
-static bool kept(const ld_function *fn, const ld_version *v, const ld_version *newest)
+static bool kept(const ld_function *fn, const ld_version *v, const ld_version *newest,
+		 const ld_version *unchecked)
 {
-	/* env-plaintext-secret reads every version holding a secret */
-	return v == newest || ld_inventory__version_number(v->version) < 0 ||
+	/* env-plaintext-secret reads every version holding a secret, and the one that says
+	 * why it cannot judge the function */
+	return v == newest || v == unchecked || ld_inventory__version_number(v->version) < 0 ||
 	       routed_to(fn, v->version) || ld_env_verdicts_flagged(v->env_verdicts);
 }
 
@@ -230,7 +232,7 @@ static int copy_version(struct ld_arena *a, ld_version *to, const ld_version *fr
 int ld_function_slim(ld_inventory *inv, ld_function *fn)
 {
 	ld_buf list = LD_BUF_INIT_CAP(SIZE_MAX / 2);
-	const ld_version *newest;
+	const ld_version *newest, *unchecked;
 	ld_version *keep = NULL;
 	unsigned char *listing = NULL;
 	size_t nkeep = 0;
@@ -242,9 +244,10 @@ int ld_function_slim(ld_inventory *inv, ld_function *fn)
 		return ld_error_oom();
 	ld_function_sort_versions(fn);
 	newest = ld_function_latest_published(fn);
+	unchecked = ld_env__unchecked_version(fn);
 	for (size_t i = 0; i < fn->nversions; i++) {
 		put_entry(&list, &fn->versions[i], i ? &fn->versions[i - 1] : NULL);
-		nkeep += kept(fn, &fn->versions[i], newest);
+		nkeep += kept(fn, &fn->versions[i], newest, unchecked);
 	}
 	if ((error = list.error) < 0 ||
 	    (list.size && !(listing = ld_arena_alloc(inv->arena, list.size, 1))) ||
@@ -256,7 +259,7 @@ int ld_function_slim(ld_inventory *inv, ld_function *fn)
 		memcpy(listing, list.ptr, list.size);
 	nkeep = 0;
 	for (size_t i = 0; i < fn->nversions && error == 0; i++)
-		if (kept(fn, &fn->versions[i], newest))
+		if (kept(fn, &fn->versions[i], newest, unchecked))
 			error = copy_version(inv->arena, &keep[nkeep++], &fn->versions[i]);
 	if (error < 0)
 		goto done; /* what was carved stays in the arena until it goes; fn is unchanged */

@@ -578,7 +578,6 @@ static int load_function(const where *w, const ld_json *obj, ld_inventory *inv, 
 		goto done;
 	}
 	if ((error = load_versions(w, obj, fn)) < 0 || (error = load_aliases(w, obj, fn)) < 0 ||
-	    (error = ld_env__unchecked(inv, fn)) < 0 ||
 	    (error = ld_fn_policy_load(&fn->policy, ld_json_get(obj, "access"), w->file,
 				       w->path)) < 0 ||
 	    (error = ld_fn_signing_load(&fn->signing, ld_json_get(obj, "code_signing"), w->file,

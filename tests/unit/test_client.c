@@ -684,6 +684,49 @@ static void test_collect__alias_failure_is_a_problem(void)
 	ld_aws_session_free(s);
 }
 
+/* Lambda could not return a version's variables (its KMS key refused the decrypt): the
+ * verdicts say so, and a problem line too, unless the run skips env-plaintext-secret. */
+static void test_collect__unreadable_environment(void)
+{
+	for (int skip = 0; skip < 2; skip++) {
+		ld_collect_opts opts = LD_COLLECT_OPTS_INIT;
+		fake *f = ld_script_new();
+		ld_aws_session *s = NULL;
+		ld_inventory inv;
+
+		ld_inventory_init(&inv);
+		f->routes = true;
+		add_ok(f, "/aliases", "{\"Aliases\":[]}");
+		add_ok(f, "event-source-mappings", "{\"EventSourceMappings\":[]}");
+		add_ok(f, "/policy", "{\"Policy\":\"{\\\"Statement\\\":[]}\"}");
+		/* routes: the first that matches, so ListFunctions last */
+		add_ok(f, "/functions", "{\"Functions\":[{\"FunctionName\":\"f\",\"FunctionArn\":"
+		       "\"" ARN "f:$LATEST\",\"Version\":\"$LATEST\",\"Runtime\":\"python3.12\","
+		       "\"Environment\":{\"Error\":{\"ErrorCode\":\"KMSAccessDeniedException\","
+		       "\"Message\":\"denied\"}}}]}");
+		f->fallback = (step){ .status = 404, .error_type = "ResourceNotFoundException",
+				      .body = "{}" };
+		opts.no_secrets = skip;
+		LD_REQUIRE(session_on(&s, f, "us-east-1", NULL) == 0);
+		LD_CHECK_INT(ld_collect(&inv, s, NULL, &opts), 0);
+		LD_REQUIRE(inv.nfunctions == 1 && inv.functions[0].nversions == 1);
+		LD_CHECK_STR(inv.functions[0].versions[0].env_verdicts,
+			     "{\"\":\"KMSAccessDeniedException\"}");
+		if (skip) {
+			LD_CHECK(inv.complete && inv.nproblems == 0);
+		} else {
+			LD_CHECK(!inv.complete);
+			LD_REQUIRE(inv.nproblems == 1);
+			LD_CHECK_STR(inv.problems[0], "env-plaintext-secret unchecked for f in "
+				     "us-east-1: Lambda could not return the environment of version "
+				     "$LATEST (KMSAccessDeniedException); grant kms:Decrypt on its "
+				     "KMS key");
+		}
+		ld_inventory_dispose(&inv);
+		ld_aws_session_free(s);
+	}
+}
+
 static void test_collect__esm_failure_is_returned(void)
 {
 	fake *f = ld_script_new();
@@ -753,6 +796,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_collect__repeated_marker_stops),
 	LD_TEST(test_collect__truncated_json),
 	LD_TEST(test_collect__alias_failure_is_a_problem),
+	LD_TEST(test_collect__unreadable_environment),
 	LD_TEST(test_collect__esm_failure_is_returned),
 	LD_TEST(test_session__no_region),
 	LD_TEST(test_session__assumes_role_then_signs_with_it),

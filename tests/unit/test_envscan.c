@@ -5,6 +5,7 @@
  * Manager name; a publishable Stripe key); the verdict list of a FunctionConfiguration; and
  * its snapshot form, which must round-trip, reject unknown verdicts and never hold a value.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -253,7 +254,7 @@ static char *edit(const char *s, const char *from, const char *to)
 }
 
 static void check_load(const char *snap, const char *from, const char *to, int expect,
-		       const char *message_part, bool complete)
+		       const char *message_part)
 {
 	const char *path = "build/test_envscan-bad.json";
 	char *text = edit(snap, from, to);
@@ -268,14 +269,66 @@ static void check_load(const char *snap, const char *from, const char *to, int e
 	if (error < 0 && message_part && !strstr(ld_error_last()->message, message_part))
 		ld_test_fail(__FILE__, __LINE__, "message '%s' lacks '%s'",
 			     ld_error_last()->message, message_part);
-	if (error == 0) {
-		LD_CHECK(inv.complete == complete);
-		if (!complete && message_part)
-			LD_CHECK(inv.nproblems == 1 && strstr(inv.problems[0], message_part));
-	}
+	if (error == 0) /* loading notes no problem: the rule says, when the run selects it */
+		LD_CHECK(inv.complete && inv.nproblems == 0);
 	ld_inventory_dispose(&inv);
 	free(text);
 	remove(path);
+}
+
+/* The problem lines about environments of a scan of `text` under `sel` (NULL: every
+ * rule), how many, and whether function f is noted unchecked for that rule. */
+static size_t env_gaps(const char *text, const ld_rule_selection *sel, char *line, size_t size,
+		       bool *unchecked)
+{
+	const char *path = "build/test_envscan-gap.json";
+	ld_audit_opts opts = LD_AUDIT_OPTS_INIT;
+	ld_inventory inv;
+	ld_findings f;
+	size_t n = 0;
+
+	*line = '\0';
+	*unchecked = false;
+	opts.rules = sel;
+	memset(&f, 0, sizeof(f));
+	ld_inventory_init(&inv);
+	if (write_file(path, text) != 0 || ld_inventory_load_slim(&inv, path) < 0) {
+		ld_test_fail(__FILE__, __LINE__, "cannot load '%s'", path);
+		ld_inventory_dispose(&inv);
+		return SIZE_MAX;
+	}
+	LD_CHECK(ld_audit_scan(&f, &inv, &opts) == 0);
+	for (size_t i = 0; i < inv.nproblems; i++)
+		if (strstr(inv.problems[i], "environment") && n++ == 0)
+			snprintf(line, size, "%s", inv.problems[i]);
+	for (size_t i = 0; i < f.nunchecked; i++)
+		*unchecked = *unchecked || (!strcmp(f.unchecked[i].function, "f") &&
+					    (f.unchecked[i].rules & ld_rule_bit("env-plaintext-secret")));
+	ld_findings_dispose(&f);
+	ld_inventory_dispose(&inv);
+	remove(path);
+	return n;
+}
+
+/* A version the rule cannot read: unchecked when the run selects the rule (a problem line
+ * and an unchecked entry), nothing at all when it skips it. */
+static void check_gap(const char *snap, const char *from, const char *to, const char *reason)
+{
+	static const char *const skip[] = { "env-plaintext-secret" }, *const roles[] = { "role-*" };
+	const ld_rule_selection skipped = { NULL, 0, skip, 1 }, other = { roles, 1, NULL, 0 };
+	const ld_rule_selection alone = { skip, 1, NULL, 0 };
+	char *text = edit(snap, from, to), line[1024];
+	bool unchecked;
+
+	LD_REQUIRE(text != NULL);
+	LD_CHECK(env_gaps(text, NULL, line, sizeof(line), &unchecked) == 1 && unchecked);
+	if (!strstr(line, "env-plaintext-secret unchecked for 1 function in region us-east-1 "
+		    "(f): ") || !strstr(line, reason))
+		ld_test_fail(__FILE__, __LINE__, "line '%s' lacks '%s'", line, reason);
+	LD_CHECK(env_gaps(text, &alone, line, sizeof(line), &unchecked) == 1 && unchecked);
+	LD_CHECK(env_gaps(text, &skipped, line, sizeof(line), &unchecked) == 0 && !unchecked);
+	LD_CHECK(env_gaps(text, &other, line, sizeof(line), &unchecked) == 0 && !unchecked);
+	free(text);
 }
 
 static void test_envscan__snapshot_checks(void)
@@ -283,16 +336,64 @@ static void test_envscan__snapshot_checks(void)
 	char *snap = write_snapshot("\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"x1\"}}");
 
 	LD_REQUIRE(snap != NULL);
-	check_load(snap, "\"secret-name\"", "\"clean\"", LD_EINVALID, "not one lambdrift knows", true);
+	check_load(snap, "\"secret-name\"", "\"clean\"", LD_EINVALID, "not one lambdrift knows");
 	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "\"OTHER\": \"none\"", LD_EINVALID,
-		   "Environment lacks", true);
-	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "", LD_EINVALID,
-		   "lacks a verdict", true);
-	/* an older snapshot: no verdicts at all; the run is incomplete, not clean */
-	check_load(snap, "\"env_verdicts\": {", "\"ignored\": {", 0,
-		   "env-plaintext-secret unchecked for f in us-east-1", false);
+		   "Environment lacks");
+	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "", LD_EINVALID, "lacks a verdict");
+	/* an older snapshot: no verdicts at all; Lambda could not return the variables */
+	check_load(snap, "\"env_verdicts\": {", "\"ignored\": {", 0, NULL);
 	check_load(snap, "\"DB_PASSWORD\": \"secret-name\"", "\"\": \"KMSAccessDeniedException\"",
-		   0, "grant kms:Decrypt", false);
+		   0, NULL);
+	/* both unchecked, never clean, and only when the run selects the rule */
+	check_gap(snap, "\"env_verdicts\": {", "\"ignored\": {",
+		  "the snapshot has no environment verdicts for version $LATEST");
+	check_gap(snap, "\"DB_PASSWORD\": \"secret-name\"", "\"\": \"KMSAccessDeniedException\"",
+		  "could not return the environment of version $LATEST "
+		  "(KMSAccessDeniedException); grant kms:Decrypt");
+	free(snap);
+}
+
+/* Slim drops a version no alias routes to and that holds no secret, but keeps the one
+ * that leaves the rule unchecked: a denied old version is still said. */
+static void test_envscan__slim_keeps_unchecked(void)
+{
+	static const char text[] =
+		"{\"schema\":\"lambdrift/inventory/v1\",\"account\":\"123456789012\","
+		"\"regions\":[\"us-east-1\"],\"complete\":true,\"problems\":[],"
+		"\"functions\":[{\"name\":\"f\",\"region\":\"us-east-1\",\"versions\":["
+		"{\"version\":\"$LATEST\",\"config\":{}},"
+		"{\"version\":\"1\",\"config\":{\"Environment\":{\"Variables\":{\"A\":\"x\"}}},"
+		"\"env_verdicts\":{\"\":\"KMSAccessDeniedException\"}},"
+		"{\"version\":\"2\",\"config\":{}},{\"version\":\"3\",\"config\":{}}],"
+		"\"aliases\":[]}],\"triggers\":[]}";
+	static const char *const only[] = { "env-plaintext-secret" };
+	const ld_rule_selection alone = { only, 1, NULL, 0 };
+	char line[1024];
+	bool unchecked;
+
+	LD_CHECK(env_gaps(text, &alone, line, sizeof(line), &unchecked) == 1 && unchecked);
+	LD_CHECK(strstr(line, "environment of version 1 (KMSAccessDeniedException)") != NULL);
+}
+
+/* The collector's line (a live scan, or a snapshot that keeps it) is said once, and the
+ * function is still noted unchecked. */
+static void test_envscan__collector_line_said_once(void)
+{
+	char *snap = write_snapshot("\"Environment\":{\"Variables\":{\"DB_PASSWORD\":\"x1\"}}");
+	char *denied, *text, line[1024];
+	bool unchecked;
+
+	LD_REQUIRE(snap != NULL);
+	LD_REQUIRE((denied = edit(snap, "\"DB_PASSWORD\": \"secret-name\"",
+				  "\"\": \"KMSAccessDeniedException\"")) != NULL);
+	LD_REQUIRE((text = edit(denied, "\"problems\": []",
+				"\"problems\": [\"env-plaintext-secret unchecked for f in us-east-1: "
+				"Lambda could not return the environment of version $LATEST "
+				"(KMSAccessDeniedException); grant kms:Decrypt on its KMS key\"]")) != NULL);
+	LD_CHECK(env_gaps(text, NULL, line, sizeof(line), &unchecked) == 1 && unchecked);
+	LD_CHECK(strstr(line, "env-plaintext-secret unchecked for f in us-east-1: Lambda") == line);
+	free(text);
+	free(denied);
 	free(snap);
 }
 
@@ -377,5 +478,7 @@ const ld_test ld_tests[] = {
 	LD_TEST(test_envscan__verdict_list),
 	LD_TEST(test_envscan__snapshot_roundtrip),
 	LD_TEST(test_envscan__snapshot_checks),
+	LD_TEST(test_envscan__collector_line_said_once),
+	LD_TEST(test_envscan__slim_keeps_unchecked),
 	{ NULL, NULL },
 };
