@@ -5,7 +5,7 @@ Usage: bench/shards.py [--accounts 12] [--regions R1,R2,R3] [--shards 4] [--func
            [--median-versions 3] [--p-over-100 0.02] [--max-versions 20] [--latency-ms 30]
            [--rate control=15 --rate get_policy=15 ...] [--scale-quotas 1,0.2]
            [--proxy replay|live] [--record FILE] [--seed 1] [--lambdrift PATH] [--json FILE]
-           [--work DIR]
+           [--work DIR] [--posture]
 
 In one invocation: start moto (bench/moto_bench.py) and, before it, the replaying proxy
 (bench/replay_proxy.py: quota_proxy.py's latency, token buckets per account, region and
@@ -25,6 +25,10 @@ account whose quotas differ), each from a reset proxy:
   unsharded  one `lambdrift scan --accounts ALL` (the peer and the reference report)
   sharded    the N `lambdrift scan --accounts ALL --shard I/N` processes started together
              (as an indexed batch job runs them), then `lambdrift merge` of their reports
+  posture    (--posture) the unsharded scan again with posture off (scale.py's
+             --skip-rule for every posture rule lambdrift lists), for issue 12's target:
+             posture on makes at most 1.05 x the control-class calls of posture off; over
+             the replay proxy it is served from the posture-on record (its misses printed)
 (the proxy's trace of each run, every request's start, end, account-region, class,
 operation and status, is kept in the work directory as trace-ROUND-RUN.json) and print each shard's calls by quota class, its bound, its wall and their ratio, and the
 sharded run's wall from the first start to the merge's end against the largest bound.
@@ -211,6 +215,9 @@ def parse_args(argv):
     p.add_argument("--timeout", type=float, default=1800, help="per process, seconds")
     p.add_argument("--json", help="write every figure here too")
     p.add_argument("--work", help="keep files here (default: a temporary directory)")
+    p.add_argument("--posture", action="store_true",
+                   help="each round also scans unsharded with posture off, and compares "
+                        "the control-class calls (issue 12: on <= 1.05 x off)")
     a = p.parse_args(argv)
     a.scales = [float(x) for x in a.scale_quotas.split(",") if x.strip()]
     if not a.scales or any(f <= 0 for f in a.scales):
@@ -301,21 +308,30 @@ def keep_trace(port, path):
         pass
 
 
-def unsharded_run(a, work, binary, estate, port, env, rates, servers, tag):
-    """One `scan --accounts ALL` from a reset proxy: its figures and report."""
+def unsharded_run(a, work, binary, estate, port, env, rates, servers, tag, extra=(),
+                  run="unsharded"):
+    """One `scan --accounts ALL` (with `extra` arguments) from a reset proxy: its figures
+    and report."""
     configure(port, rates, a.latency_ms)
-    out = work / f"{tag}-unsharded.json"
+    out = work / f"{tag}-{run}.json"
     cpu0 = [scale.cpu_seconds_of(pid) for pid in servers]
     u = wait_measured(start_measured(scan_cmd(binary, f"http://127.0.0.1:{port}", estate, out,
-                                              *told(rates)), env,
-                                     work / f"stdout-{tag}-unsharded.txt"), a.timeout)
+                                              *told(rates), *extra), env,
+                                     work / f"stdout-{tag}-{run}.txt"), a.timeout)
     stats = scale.proxy_call(port, "/_bench/stats")
-    keep_trace(port, work / f"trace-{tag}-unsharded.json")
+    keep_trace(port, work / f"trace-{tag}-{run}.json")
     by_class = scale.calls_by_class(stats)
+    try:
+        own = json.loads(out.read_text())["run"].get("api_calls", {})
+    except (OSError, ValueError, KeyError):
+        own = {}
     return {"exit": u[0], "wall": u[1], "cpu": u[2], "rss": u[3], "report": out,
             "server_cpu": server_cpu(servers, cpu0), "replay": replay_of(stats),
             "requests": sum(c["requests"] for c in by_class.values()),
-            "throttled": sum(c["throttled"] for c in by_class.values())}
+            "throttled": sum(c["throttled"] for c in by_class.values()),
+            "calls": {k: c["requests"] for k, c in by_class.items()},
+            "admitted": {k: c["admitted"] for k, c in by_class.items()},
+            "own_calls": own}
 
 
 def load_run(work, port):
@@ -413,6 +429,26 @@ def print_round(r, u):
           f"run.api_calls: {'yes' if r['same_but_calls'] else 'NO'}")
 
 
+def print_posture(r, on, off):
+    """Issue 12's target: posture on costs at most 5% more control-class calls than off
+    (the proxy's count, throttled retries included; lambdrift's own count beside it)."""
+    print("posture on vs off (unsharded, off: --skip-rule for every posture rule):")
+    for name, u in (("on", on), ("off", off)):
+        c, own = u["calls"], u["own_calls"]
+        other = sum(v for k, v in c.items() if k not in CLASSES)
+        print(f"  posture {name}: {u['wall']:.1f}s wall ({u['wall'] / r['largest']:.2f} x the "
+              f"bound), exit {u['exit']}; calls control {c.get('control', 0)} (lambdrift "
+              f"counted {own.get('control', '?')}), get_policy {c.get('get_policy', 0)}, "
+              f"get_function {c.get('get_function', 0)}, other (STS, IAM, Logs) {other}; "
+              f"{u['throttled']} throttled, {u['replay']['misses']} to moto")
+    ratio = on["calls"].get("control", 0) / max(off["calls"].get("control", 0), 1)
+    r["posture_ratio"] = ratio
+    r["ok_posture"] = ratio <= 1.05
+    print(f"  [{'pass' if r['ok_posture'] else 'FAIL'}] control-class calls, posture on <= "
+          f"1.05 x off: {on['calls'].get('control', 0)} vs {off['calls'].get('control', 0)} "
+          f"({ratio:.3f})")
+
+
 def bench(a, work, binary, procs):
     estate, port, seed_seconds, servers = seed(a, work, procs)
     env = scan_env(work, f"http://127.0.0.1:{port}")
@@ -436,8 +472,13 @@ def bench(a, work, binary, procs):
         tag = f"quotas x {f:g}"
         scale.log(f"{tag}: the unsharded scan, then {a.shards} shards at once and the merge ...")
         u = unsharded_run(a, work, binary, estate, port, env, rates, servers, f"x{f:g}")
+        off = None
+        if a.posture:
+            scale.log(f"{tag}: the unsharded scan with posture off ...")
+            off = unsharded_run(a, work, binary, estate, port, env, rates, servers, f"x{f:g}",
+                                scale.posture_off_args(binary), "posture-off")
         r = sharded_run(a, work, binary, estate, port, env, rates, servers, f"x{f:g}")
-        r.update({"tag": tag, "rates": rates, "unsharded": u})
+        r.update({"tag": tag, "rates": rates, "unsharded": u, "posture_off": off})
         results.append(r)
 
     versions = sum(fn["versions"] for fn in estate["functions"])
@@ -458,16 +499,21 @@ def bench(a, work, binary, procs):
               f"{load['misses']} misses")
     for r in results:
         print_round(r, r["unsharded"])
+        if r["posture_off"]:
+            print_posture(r, r["unsharded"], r["posture_off"])
     if a.json:
         for r in results:
             r["merged"], r["unsharded"]["report"] = str(r["merged"]), str(r["unsharded"]["report"])
+            if r["posture_off"]:
+                r["posture_off"]["report"] = str(r["posture_off"]["report"])
         if record:
             record["report"] = str(record["report"])
         Path(a.json).write_text(json.dumps({
             "estate": {"functions": len(estate["functions"]), "versions": versions,
                        "accounts": len(estate["accounts"]), "regions": estate["regions"]},
             "proxy": a.proxy, "record": record, "load": load, "rounds": results}, indent=1))
-    return 0 if all(r["ok_wall"] and r["same_findings"] for r in results) else 1
+    return 0 if all(r["ok_wall"] and r["same_findings"] and r.get("ok_posture", True)
+                    for r in results) else 1
 
 
 if __name__ == "__main__":
