@@ -2,7 +2,8 @@
  * Who may invoke a function, from its collected resource policies, URLs and reserved
  * concurrency (inventory/policy.h): url-public (a URL with AuthType NONE that the policy
  * opens to everyone), policy-public (anyone, or a service principal without SourceAccount
- * or SourceArn, may invoke), concurrency-unbounded (either, without reserved concurrency),
+ * or SourceArn, may invoke, or Principal "*" may call an AWS_IAM URL: every account's
+ * signed principals), concurrency-unbounded (either, without reserved concurrency),
  * trigger-unqualified for permissions and URLs on the unqualified ARN, and layer-foreign
  * (a layer of another account that is not AWS's) from the layers of what the function
  * serves. A function whose policies could not be read, or whose inventory lacks them (a
@@ -47,7 +48,8 @@ static const char *shown(const char *q)
 
 /* ------------------------------------------------------------------ url-public */
 
-/* Whether a statement of `policy` opens the URL to everyone. */
+/* Whether a statement of `policy` opens the AuthType NONE URL to everyone (one whose
+ * lambda:FunctionUrlAuthType condition names AWS_IAM does not apply to its calls). */
 static bool opens_url(const ld_json *policy, const ld_json **sid)
 {
 	const ld_json *sts = ld_policy_statements(policy);
@@ -60,7 +62,8 @@ static bool opens_url(const ld_json *policy, const ld_json **sid)
 		const ld_json *st = ld_json_is_object(sts) ? sts : ld_json_at(sts, i);
 		ld_grant g = ld_policy_statement_grant(st, &who);
 		if ((g == LD_GRANT_URL_PUBLIC || g == LD_GRANT_PUBLIC) &&
-		    ld_policy_statement_invokes(st, true)) {
+		    ld_policy_statement_invokes(st, true) &&
+		    ld_policy_statement_admits_auth(st, "NONE")) {
 			*sid = ld_json_get(st, "Sid");
 			return true;
 		}
@@ -108,7 +111,9 @@ static int url_public(ctx *c, const ld_url_config *u, const ld_json *policy, con
 
 /* -------------------------------------------------------------- policy-public */
 
-static int policy_public(ctx *c, const ld_json *st, ld_grant g, const char *who, const char *q)
+/* `u` is the AWS_IAM URL that Principal "*" may call, or NULL for an invoke grant. */
+static int policy_public(ctx *c, const ld_json *st, ld_grant g, const char *who, const char *q,
+			 const ld_url_config *u)
 {
 	const ld_json *sid = ld_json_get(st, "Sid");
 	const char *sidtext = ld_json_is_string(sid) ? ld_json_str(sid) : "";
@@ -124,10 +129,20 @@ static int policy_public(ctx *c, const ld_json *st, ld_grant g, const char *who,
 		ld_json_add_str(ev, "principal", who);
 		ld_json_add(ev, "action", ld_json_dup(ld_json_get(st, "Action")));
 		ld_json_add(ev, "condition", ld_json_dup(ld_json_get(st, "Condition")));
+		if (u) {
+			ld_json_add_str(ev, "url", u->url);
+			ld_json_add_str(ev, "auth_type", u->auth_type);
+		}
 	}
 	evidence = ld_findings_evidence(ev);
 	id = ld_finding_id_of(c->fn, c->inv->account, "policy-public", shown(q), sidtext);
-	if (g == LD_GRANT_PUBLIC)
+	if (u)
+		error = ld_findings_add(c->out, &id, evidence,
+					"resource policy of %s (statement %s) lets any AWS account's IAM "
+					"principals invoke function URL %s with SigV4 (AuthType AWS_IAM, "
+					"Principal *): anyone with an AWS account can call it; name the "
+					"accounts, or pin aws:PrincipalOrgID", shown(q), sidtext, u->url);
+	else if (g == LD_GRANT_PUBLIC)
 		error = ld_findings_add(c->out, &id, evidence,
 					"resource policy of %s (statement %s) lets anyone invoke it; "
 					"name the caller, or pin it with aws:SourceAccount, "
@@ -219,7 +234,13 @@ static int check_policy(ctx *c, const ld_resource_policy *rp)
 		ld_grant g = ld_policy_statement_grant(st, &who);
 		if ((g == LD_GRANT_PUBLIC || g == LD_GRANT_DEPUTY) &&
 		    !ld_policy_denied(doc, false))
-			error = policy_public(c, st, g, who, rp->qualifier);
+			error = policy_public(c, st, g, who, rp->qualifier, NULL);
+		/* AWS_IAM checks a signature, not who signs: Principal "*" lets every account's
+		 * principals whose own policy allows it call the URL (Lambda's urls-auth) */
+		else if (g == LD_GRANT_URL_PUBLIC && u && !strcmp(u->auth_type, "AWS_IAM") &&
+			 ld_policy_statement_admits_auth(st, "AWS_IAM") &&
+			 !ld_policy_denied(doc, true))
+			error = policy_public(c, st, g, who, rp->qualifier, u);
 		if (error == 0 && !rp->qualifier)
 			error = permission_unqualified(c, st);
 	}

@@ -372,6 +372,40 @@ bool ld_policy_statement_for_url(const ld_json *st)
 	return pinned(st, KEY_URL_AUTH) || via_url(st);
 }
 
+static bool auth_is(const char *s, const void *auth)
+{
+	return !strcmp(s, (const char *)auth);
+}
+
+static bool auth_like(const char *s, const void *auth)
+{
+	return action_glob(s, auth);
+}
+
+bool ld_policy_statement_admits_auth(const ld_json *st, const char *auth_type)
+{
+	const ld_json *cond = ld_json_get(st, "Condition");
+
+	for (const ld_json *op = ld_json_first(cond); ld_json_is_object(cond) && op;
+	     op = ld_json_next(op)) {
+		const char *name = ld_json_key(op);
+		for (const ld_json *k = ld_json_first(op); ld_json_is_object(op) && k;
+		     k = ld_json_next(k)) {
+			if (strcasecmp(ld_json_key(k), "lambda:FunctionUrlAuthType"))
+				continue;
+			if (!strcasecmp(name, "StringEquals") && !any_string(k, auth_is, auth_type))
+				return false;
+			if ((!strcasecmp(name, "StringLike") ||
+			     !strcasecmp(name, "StringEqualsIgnoreCase")) &&
+			    !any_string(k, auth_like, auth_type))
+				return false;
+			if (!strcasecmp(name, "StringNotEquals") && any_string(k, auth_is, auth_type))
+				return false;
+		}
+	}
+	return true; /* no condition on it, or one read as letting it through: fail closed */
+}
+
 /* moto writes the URL's auth type as a bare key; AWS as a condition. Only the condition
  * counts here (the launcher answers as AWS does). */
 static bool url_only(const ld_json *st)
@@ -485,8 +519,11 @@ static bool is_public(const ld_json *policy, const ld_json *st, const char *q,
 		/* the collector asks before it has the URLs: then any URL grant counts */
 		if (!p->urls_checked)
 			return true;
+		/* AuthType NONE: anyone (url-public); AWS_IAM: any account's principals
+		 * (policy-public), as long as the statement admits the URL's auth type */
 		u = ld_fn_policy_url(p, q);
-		return u && !strcmp(u->auth_type, "NONE") && !ld_policy_denied(policy, true);
+		return u && ld_policy_statement_admits_auth(st, u->auth_type) &&
+		       !ld_policy_denied(policy, true);
 	default:
 		return false;
 	}

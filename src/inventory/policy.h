@@ -79,6 +79,11 @@ bool ld_policy_statement_invokes(const ld_json *st, bool url);
  *  lambda:InvokeFunction statement AWS pairs with a URL's since October 2025). */
 bool ld_policy_statement_for_url(const ld_json *st);
 
+/** Whether a statement's lambda:FunctionUrlAuthType condition (if any) lets through a URL
+ *  call of `auth_type` ("NONE", "AWS_IAM"): a statement for NONE does not apply to an
+ *  AWS_IAM URL's calls, nor the other way round. */
+bool ld_policy_statement_admits_auth(const ld_json *st, const char *auth_type);
+
 /** Whether a Deny statement of the same policy takes away what `st` grants (a Deny of
  *  everyone, without condition, of the same action). */
 bool ld_policy_denied(const ld_json *policy, bool url);

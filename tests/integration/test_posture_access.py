@@ -4,10 +4,11 @@ permissions and function URLs) on moto, seeded with the AWS CLI as a user grants
 each fires exactly where anyone (or a service on behalf of any account) may invoke, or a
 permission or URL names the unqualified ARN; the traps stay clean (`*` restricted by
 aws:PrincipalOrgID, by aws:SourceAccount or by an exact aws:SourceArn, a service principal
-with SourceArn and SourceAccount, AWS_IAM URLs on an alias (one with `*` allowed to sign),
+with SourceArn and SourceAccount, an AWS_IAM URL on an alias no policy opens to `*`,
 a NONE URL no permission opens, a public function with reserved concurrency, 0 included,
 and the Bool lambda:InvokedViaFunctionUrl statement AWS adds to a public URL, which is
-url-public's, not policy-public's nor a second trigger). A permission on an alias is that alias's alone (the
+url-public's, not policy-public's nor a second trigger); an AWS_IAM URL `*` may sign for is
+policy-public's (any AWS account's principals can call it). A permission on an alias is that alias's alone (the
 launcher keeps a policy per qualifier, as Lambda does). The offline scan of the snapshot
 agrees; with lambda:GetPolicy denied the run is incomplete (exit 3), names the permission and
 reports nothing about who may invoke. An AWS_IAM URL on the unqualified ARN that no policy
@@ -44,6 +45,9 @@ EXPECTED = {
     ("policy-public", "events-deputy", "live", "events"),
     ("concurrency-unbounded", "events-deputy", None, None),
     ("trigger-unqualified", "s3-unqualified", "$LATEST", "s3"),
+    # AWS_IAM checks a signature, not whose: `*` lets every AWS account's principals in
+    ("policy-public", "url-iam-star", "live", "url"),
+    ("concurrency-unbounded", "url-iam-star", None, None),
 }
 
 
@@ -96,7 +100,7 @@ def seed_functions(s):
     fn("url-iam-live")
     s.aws("lambda", "create-function-url-config", "--function-name", "url-iam-live",
           "--qualifier", "live", "--auth-type", "AWS_IAM")
-    fn("url-iam-star")  # AWS_IAM: `*` still has to sign, so not url-public
+    fn("url-iam-star")  # AWS_IAM: not url-public, but any account may sign: policy-public
     s.aws("lambda", "create-function-url-config", "--function-name", "url-iam-star",
           "--qualifier", "live", "--auth-type", "AWS_IAM")
     perm("url-iam-star", "signed", "*", "--function-url-auth-type", "AWS_IAM",

@@ -22,9 +22,11 @@ PASSWORD_PARAM, a URL with a user and no password, a 40-character hex COMMIT_SHA
 env-default-key: a customer key, no variables, variables emptied stay clean; KMSKeyArn reset
 to "" fires. policy-public / concurrency-unbounded: an account principal (id or root ARN),
 a service with only SourceArn or only SourceAccount, * allowed lambda:GetFunction only, an
-AWS_IAM URL opened to *, Alexa with an event source token, a service with SourceArn
+AWS_IAM URL opened to * within an organization (PrincipalOrgID), a NONE URL whose * grant
+is for AWS_IAM calls only, Alexa with an event source token, a service with SourceArn
 arn:aws:sns:*:ACCOUNT:* (the account pinned) or arn:aws:s3:::* beside SourceAccount stay
-clean; * allowed lambda:*, Alexa without a token (any skill may invoke), a service with
+clean; * allowed lambda:*, an AWS_IAM URL opened to * (any account's signed principals),
+Alexa without a token (any skill may invoke), a service with
 only SourceArn arn:aws:s3:::* or arn:aws:s3:::orders-* (S3 bucket ARNs carry no account:
 any account's bucket) or arn:aws:sns:*:*:orders fire, and a capped public function has no
 concurrency finding.
@@ -172,7 +174,13 @@ ACCESS = {  # function -> AddPermission arguments on alias live
     "p-capped": dict(Principal="*"),
     "p-iam-url": dict(Principal="*", Action="lambda:InvokeFunctionUrl",
                       FunctionUrlAuthType="AWS_IAM"),
+    "p-iam-url-org": dict(Principal="*", Action="lambda:InvokeFunctionUrl",
+                          FunctionUrlAuthType="AWS_IAM", PrincipalOrgID="o-a1b2c3d4e5"),
+    # a statement for AWS_IAM calls on a NONE URL never applies: the URL answers 403
+    "p-none-url-iam-grant": dict(Principal="*", Action="lambda:InvokeFunctionUrl",
+                                 FunctionUrlAuthType="AWS_IAM"),
 }
+URLS = {"p-iam-url": "AWS_IAM", "p-iam-url-org": "AWS_IAM", "p-none-url-iam-grant": "NONE"}
 
 EXPECTED = {
     ("role-overprivileged", "m-power"), ("role-overprivileged", "m-full"),
@@ -197,6 +205,8 @@ EXPECTED = {
     ("policy-public", "p-s3-any-bucket"), ("concurrency-unbounded", "p-s3-any-bucket"),
     ("policy-public", "p-s3-prefix"), ("concurrency-unbounded", "p-s3-prefix"),
     ("policy-public", "p-sns-any-account"), ("concurrency-unbounded", "p-sns-any-account"),
+    # Principal * on an AWS_IAM URL: any AWS account's principals may call it with SigV4
+    ("policy-public", "p-iam-url"), ("concurrency-unbounded", "p-iam-url"),
 }
 
 
@@ -269,8 +279,8 @@ class PostureTraps(stack.StackTestCase):
                         Action="lambda:InvokeFunction")
             args.update(perm)
             lam.add_permission(**args)
-        lam.create_function_url_config(FunctionName="p-iam-url", Qualifier="live",
-                                       AuthType="AWS_IAM")
+        for name, auth in URLS.items():
+            lam.create_function_url_config(FunctionName=name, Qualifier="live", AuthType=auth)
         lam.put_function_concurrency(FunctionName="p-capped", ReservedConcurrentExecutions=5)
 
     def assertNoSecret(self, text, where):

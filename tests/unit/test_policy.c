@@ -194,10 +194,13 @@ static void test_policy__rules_fire_and_traps_stay_clean(void)
 	LD_CHECK_INT(count(lines, "url-public "), 1);
 	LD_CHECK_INT(count(lines, "policy-public pub-star live"), 1);
 	LD_CHECK_INT(count(lines, "policy-public deputy live"), 1);
-	LD_CHECK_INT(count(lines, "policy-public "), 2);
+	/* Principal "*" on an AWS_IAM URL: every account's signed principals */
+	LD_CHECK_INT(count(lines, "policy-public url-iam-star live"), 1);
+	LD_CHECK_INT(count(lines, "policy-public "), 3);
 	LD_CHECK_INT(count(lines, "concurrency-unbounded url-open"), 1);
 	LD_CHECK_INT(count(lines, "concurrency-unbounded deputy"), 1);
-	LD_CHECK_INT(count(lines, "concurrency-unbounded "), 2); /* pub-star reserves 10 */
+	LD_CHECK_INT(count(lines, "concurrency-unbounded url-iam-star"), 1);
+	LD_CHECK_INT(count(lines, "concurrency-unbounded "), 3); /* pub-star reserves 10 */
 	LD_CHECK_INT(count(lines, "trigger-unqualified url-open"), 1);
 	LD_CHECK_INT(count(lines, "trigger-unqualified unq-perm"), 1);
 	LD_CHECK_INT(count(lines, "trigger-unqualified "), 2);
@@ -206,6 +209,11 @@ static void test_policy__rules_fire_and_traps_stay_clean(void)
 	/* traps: an AWS_IAM URL, `*` restricted by PrincipalOrgID, s3 with SourceArn and
 	 * SourceAccount, a function whose policies could not be read */
 	LD_CHECK(!strstr(lines, " url-iam "));
+	/* an AWS_IAM URL opened to * within an organization; a statement for the other auth
+	 * type than the URL's (it never applies to the URL's calls) */
+	LD_CHECK(!strstr(lines, " url-iam-org "));
+	LD_CHECK(!strstr(lines, " url-none-iam-stmt "));
+	LD_CHECK(!strstr(lines, " url-iam-none-stmt "));
 	LD_CHECK(!strstr(lines, " org "));
 	LD_CHECK(!strstr(lines, " s3ok "));
 	LD_CHECK(!strstr(lines, " unchecked "));
