@@ -122,19 +122,6 @@ static int add_function(ld_json *fns, ld_json *subjects, const ld_attest_release
 	return v && hex[0] ? add_subject(subjects, arn, hex, rec->alias) : 0;
 }
 
-static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
-{
-	ld_json *arr = ld_json_new_array();
-	int error;
-
-	if ((error = ld_json_add(obj, key, arr)) < 0)
-		return error;
-	for (size_t i = 0; i < n; i++)
-		if ((error = ld_json_append(arr, ld_json_new_string(items[i]))) < 0)
-			return error;
-	return 0;
-}
-
 static int add_predicate(ld_json *pred, ld_json *subjects, const ld_attest_release *in)
 {
 	ld_json *verifier = ld_json_new_object(), *version = ld_json_new_object(), *fns, *spec;
@@ -166,7 +153,7 @@ static int add_predicate(ld_json *pred, ld_json *subjects, const ld_attest_relea
 	passed = passed && in->complete;
 	if (ld_json_add_str(pred, "verificationResult", passed ? "PASSED" : "FAILED") < 0 ||
 	    ld_json_add_bool(pred, "complete", in->complete) < 0 ||
-	    add_strings(pred, "problems", in->inv->problems, in->inv->nproblems) < 0 ||
+	    ld_json_add_strings(pred, "problems", in->inv->problems, in->inv->nproblems) < 0 ||
 	    add_counts(pred, "findings", total) < 0)
 		return LD_ERROR;
 	return 0;

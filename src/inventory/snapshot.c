@@ -46,20 +46,6 @@ static const char *item_path(char *out, size_t n, const char *parent, const char
 
 /* ---------------------------------------------------------------- writing */
 
-static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
-{
-	ld_json *arr = ld_json_new_array();
-	int error = arr ? 0 : ld_error_oom();
-
-	for (size_t i = 0; i < n && error == 0; i++)
-		error = ld_json_append(arr, ld_json_new_string(items[i]));
-	if (error < 0) {
-		ld_json_free(arr);
-		return error;
-	}
-	return ld_json_add(obj, key, arr);
-}
-
 static int add_config(ld_json *obj, const ld_version *v)
 {
 	ld_json *config = ld_json_new_object(), *value = NULL;
@@ -240,17 +226,20 @@ int ld_inventory_write(ld_buf *out, const ld_inventory *inv)
 	if (error == 0 && ((error = ld_json_add_str(root, "schema", LD_INVENTORY_SCHEMA)) < 0 ||
 			   (error = ld_json_add_str(root, "account", inv->account)) < 0 ||
 			   (inv->naccounts > 1 &&
-			    (error = add_strings(root, "accounts", inv->accounts,
-						 inv->naccounts)) < 0) ||
+			    (error = ld_json_add_strings(root, "accounts", inv->accounts,
+							 inv->naccounts)) < 0) ||
 			   (error = ld_json_add_str(root, "partition",
 						    inv->partition ? inv->partition : "aws")) < 0 ||
-			   (error = add_strings(root, "regions", inv->regions, inv->nregions)) < 0 ||
+			   (error = ld_json_add_strings(root, "regions", inv->regions,
+							inv->nregions)) < 0 ||
 			   (error = ld_json_add_str(root, "collected_at", inv->collected_at)) < 0 ||
 			   (error = ld_json_add_str(root, "digest_key_id", inv->digest_key_id)) < 0 ||
 			   (error = ld_json_add_bool(root, "complete", inv->complete)) < 0 ||
-			   (error = add_strings(root, "problems", inv->problems, inv->nproblems)) < 0 ||
+			   (error = ld_json_add_strings(root, "problems", inv->problems,
+							inv->nproblems)) < 0 ||
 			   (inv->nnotes &&
-			    (error = add_strings(root, "notes", inv->notes, inv->nnotes)) < 0) ||
+			    (error = ld_json_add_strings(root, "notes", inv->notes,
+							 inv->nnotes)) < 0) ||
 			   (inv->shard_count && (error = add_shard(root, inv)) < 0) ||
 			   (error = ld_json_add(root, "api_calls", calls_json(&inv->calls))) < 0 ||
 			   (inv->iam && (error = ld_json_add(root, "iam", ld_iam__to_json(inv->iam))) < 0) ||

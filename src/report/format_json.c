@@ -35,19 +35,6 @@ typedef struct {
 	ld_buf piece; /* one member or item printed at depth 0, before indenting */
 } writer;
 
-static int add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
-{
-	ld_json *arr = ld_json_new_array();
-	int error;
-
-	if ((error = ld_json_add(obj, key, arr)) < 0)
-		return error;
-	for (size_t i = 0; i < n; i++)
-		if ((error = ld_json_append(arr, ld_json_new_string(items[i]))) < 0)
-			return error;
-	return 0;
-}
-
 static int add_calls(ld_json *run, const ld_api_calls *c)
 {
 	ld_json *o = ld_json_new_object();
@@ -170,14 +157,14 @@ int ld_report__json_run(ld_json *root, const ld_report *r)
 	    ld_json_add_str(run, "account", inv->account) < 0 ||
 	    /* several accounts (--accounts): run.account is null and this lists them */
 	    (inv->naccounts > 1 &&
-	     add_strings(run, "accounts", inv->accounts, inv->naccounts) < 0) ||
-	    add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||
+	     ld_json_add_strings(run, "accounts", inv->accounts, inv->naccounts) < 0) ||
+	    ld_json_add_strings(run, "regions", inv->regions, inv->nregions) < 0 ||
 	    /* which shard of a --shard run this is, checked by merge; absent when unsharded */
 	    (inv->shard_count && add_shard(run, inv) < 0) ||
 	    ld_json_add_bool(run, "complete", inv->complete) < 0 ||
-	    add_strings(run, "problems", inv->problems, inv->nproblems) < 0 ||
+	    ld_json_add_strings(run, "problems", inv->problems, inv->nproblems) < 0 ||
 	    /* what was left out on purpose (a region not enabled); absent when nothing */
-	    (inv->nnotes && add_strings(run, "notes", inv->notes, inv->nnotes) < 0) ||
+	    (inv->nnotes && ld_json_add_strings(run, "notes", inv->notes, inv->nnotes) < 0) ||
 	    add_calls(run, &inv->calls) < 0 ||
 	    ld_json_add_str(run, "runtime_table", r->runtimes ? r->runtimes->source : NULL) < 0 ||
 	    /* --rule/--skip-rule: what was left out; absent when every rule ran */

@@ -181,6 +181,20 @@ int ld_json_append(ld_json *arr, ld_json *item)
 	return 0;
 }
 
+int ld_json_add_strings(ld_json *obj, const char *key, char *const *items, size_t n)
+{
+	ld_json *arr = cJSON_CreateArray();
+	int error = arr ? 0 : ld_error_oom();
+
+	for (size_t i = 0; i < n && error == 0; i++)
+		error = ld_json_append(arr, cJSON_CreateString(items[i]));
+	if (error < 0) {
+		cJSON_Delete(arr);
+		return error;
+	}
+	return ld_json_add(obj, key, arr);
+}
+
 void ld_json_remove(ld_json *obj, const char *key)
 {
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);

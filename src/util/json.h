@@ -62,6 +62,8 @@ int ld_json_add_str(ld_json *obj, const char *key, const char *s); /* s NULL add
 int ld_json_add_num(ld_json *obj, const char *key, double n);
 int ld_json_add_bool(ld_json *obj, const char *key, bool b);
 int ld_json_append(ld_json *arr, ld_json *item);
+/** Add member `key`: an array of the `n` strings of `items` (none NULL). */
+int ld_json_add_strings(ld_json *obj, const char *key, char *const *items, size_t n);
 /** Remove and free member `key` if present. */
 void ld_json_remove(ld_json *obj, const char *key);
 
