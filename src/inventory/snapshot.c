@@ -6,7 +6,10 @@
  * trusts nothing: the file size is bounded, every field is type-checked, and each error
  * names the file and the JSON path of the offending field (e.g. "inv.json:
  * functions[3].versions[0].version: expected a string"). A version's config_sha256 is
- * recomputed from its config and must match when present. The file is never held whole:
+ * recomputed from its config and must match when present. What the writer always writes
+ * ("complete", "functions", "triggers", a function's versions and aliases, an alias's
+ * weights) must be there, and "complete": true needs a region: read as none, their absence
+ * would be a clean answer on missing data. The file is never held whole:
  * util/json_split.h hands it over one top-level member or one element of "functions" and
  * "triggers" at a time, each parsed on its own. Errors keep the order a whole-document parse gives:
  * malformed JSON anywhere first, then the header's members, then functions, then
@@ -299,6 +302,19 @@ static int get_array(const where *w, const ld_json *obj, const char *key, const 
 	return 0;
 }
 
+/* An array member the writer always writes: absent or null would read as "none", a clean
+ * answer on missing data, so both are refused. */
+static int get_required_array(const where *w, const ld_json *obj, const char *key,
+			      const ld_json **out)
+{
+	const ld_json *j = ld_json_get(obj, key);
+	if (!j || ld_json_is_null(j)) {
+		*out = NULL;
+		return bad(w, key, "missing; expected an array");
+	}
+	return get_array(w, obj, key, out);
+}
+
 static int load_count(const where *w, const ld_json *calls, const char *key, unsigned long *out)
 {
 	const ld_json *j = ld_json_get(calls, key);
@@ -469,7 +485,7 @@ static int load_weights(const where *w, const ld_json *obj, ld_alias *a)
 	size_t n = ld_json_size(weights), i = 0;
 
 	if (!weights || ld_json_is_null(weights))
-		return 0;
+		return bad(w, "weights", "missing; expected an object of version: weight");
 	if (!ld_json_is_object(weights))
 		return bad(w, "weights", "expected an object of version: weight");
 	if (n && !(a->weights = calloc(n, sizeof(*a->weights))))
@@ -508,7 +524,7 @@ static int load_versions(const where *w, const ld_json *obj, ld_function *fn)
 	ld_version *v;
 	int error;
 
-	if ((error = get_array(w, obj, "versions", &arr)) < 0)
+	if ((error = get_required_array(w, obj, "versions", &arr)) < 0)
 		return error;
 	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
 		where item = { w->file, path };
@@ -531,7 +547,7 @@ static int load_aliases(const where *w, const ld_json *obj, ld_function *fn)
 	ld_alias *a;
 	int error;
 
-	if ((error = get_array(w, obj, "aliases", &arr)) < 0)
+	if ((error = get_required_array(w, obj, "aliases", &arr)) < 0)
 		return error;
 	for (const ld_json *c = ld_json_first(arr); c; c = ld_json_next(c), i++) {
 		where item = { w->file, path };
@@ -629,7 +645,7 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	    (error = ld_iam__from_json(&inv->iam, ld_json_get(root, "iam"), w->file)) < 0)
 		return error;
 	/* After the problems: adding one marks the inventory incomplete by itself. */
-	inv->complete = !unchecked && (!complete || ld_json_is_true(complete));
+	inv->complete = !unchecked && ld_json_is_true(complete);
 	return 0;
 }
 
@@ -751,22 +767,48 @@ static int raise(const section *sec)
 	return ld_error_setc(sec->error.code, sec->error.klass, "%s", sec->error.message);
 }
 
+/* A split array's shape, then its first error. Streamed, it is not in the header; the
+ * header holds it when it is something else (null included). */
+static int check_section(const where *top, const ld_json *root, const section *sec)
+{
+	const ld_json *arr;
+	int error;
+
+	if (sec->seen && !ld_json_get(root, sec->key))
+		return sec->failed ? raise(sec) : 0;
+	if ((error = get_required_array(top, root, sec->key, &arr)) < 0)
+		return error;
+	return sec->failed ? raise(sec) : 0;
+}
+
+/* Last, what the snapshot claims: a missing "complete" is no claim (read as true, it
+ * would call missing data clean), and nothing was read where no region was. */
+static int check_claim(const where *top, const ld_json *root)
+{
+	const ld_json *complete = ld_json_get(root, "complete");
+
+	if (!complete)
+		return bad(top, "complete", "missing; expected true or false");
+	if (ld_json_is_true(complete) && !ld_json_size(ld_json_get(root, "regions")))
+		return bad(top, "regions", "empty, yet the snapshot says it is complete; no region "
+			   "was read");
+	return 0;
+}
+
 /* After the whole file: the header, then each section's shape and first error. */
 static int load_rest(const where *top, loader *l)
 {
 	ld_json *root = NULL;
-	const ld_json *arr;
 	int error;
 
 	if ((error = ld_buf_puts(&l->header, l->header.size ? "}" : "{}")) < 0 ||
 	    (error = ld_json_parse(&root, l->header.ptr, l->header.size, l->path)) < 0)
 		return error;
 	if ((error = load_header(top, root, l->inv)) < 0 ||
-	    (error = get_array(top, root, "functions", &arr)) < 0 ||
-	    (l->functions.failed && (error = raise(&l->functions)) < 0) ||
-	    (error = get_array(top, root, "triggers", &arr)) < 0 ||
-	    (l->triggers.failed && (error = raise(&l->triggers)) < 0))
+	    (error = check_section(top, root, &l->functions)) < 0 ||
+	    (error = check_section(top, root, &l->triggers)) < 0)
 		goto done;
+	error = check_claim(top, root);
 done:
 	ld_json_free(root);
 	return error;

@@ -204,7 +204,8 @@ static void test_snapshot__round_trip(void)
 	ld_inventory_problem(&inv, "region eu-west-1: listing aliases of f failed: throttled");
 	round_trip(&inv);
 	ld_inventory_dispose(&inv);
-	ld_inventory_init(&inv); /* and the empty inventory */
+	ld_inventory_init(&inv); /* and the empty inventory, which cannot say it is complete */
+	inv.complete = false;
 	round_trip(&inv);
 	ld_inventory_dispose(&inv);
 }
@@ -260,6 +261,8 @@ static void test_snapshot__malformed(void)
 			  "cannot open the inventory snapshot 'fixtures/inventory/no-such-file.json'");
 }
 
+#define HEADER "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[\"r\"],\"complete\":true"
+
 static void test_snapshot__rejects_wrong_shapes(void)
 {
 	static const struct { const char *json, *message; } cases[] = {
@@ -268,10 +271,25 @@ static void test_snapshot__rejects_wrong_shapes(void)
 		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[7]}", ": functions[0]: expected an object" },
 		{ "{\"schema\":\"lambdrift/inventory/v1\",\"complete\":\"yes\"}", ": complete: expected true or false" },
 		{ "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[\"a\",1]}", ": regions[1]: expected a string" },
-		{ "{\"schema\":\"lambdrift/inventory/v1\",\"triggers\":[{\"uuid\":\"u\",\"region\":\"r\"}]}",
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[],"
+		  "\"triggers\":[{\"uuid\":\"u\",\"region\":\"r\"}]}",
 		  ": triggers[0].function_arn: missing" },
-		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\"},"
-		  "{\"name\":\"f\",\"region\":\"r\"}]}", ": functions[1].name: function appears twice" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\","
+		  "\"versions\":[],\"aliases\":[]},{\"name\":\"f\",\"region\":\"r\"}]}",
+		  ": functions[1].name: function appears twice" },
+		/* what the writer always writes: absent or null would read as none, i.e. clean */
+		{ HEADER "}", ": functions: missing; expected an array" },
+		{ HEADER ",\"functions\":null,\"triggers\":[]}", ": functions: missing; expected an array" },
+		{ HEADER ",\"functions\":[],\"triggers\":null}", ": triggers: missing; expected an array" },
+		{ HEADER ",\"triggers\":[],\"functions\":[{\"name\":\"f\",\"region\":\"r\",\"versions\":[]}]}",
+		  ": functions[0].aliases: missing; expected an array" },
+		{ HEADER ",\"triggers\":[],\"functions\":[{\"name\":\"f\",\"region\":\"r\",\"versions\":[],"
+		  "\"aliases\":[{\"name\":\"live\",\"function_version\":\"1\",\"weights\":null}]}]}",
+		  ": functions[0].aliases[0].weights: missing" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[\"r\"],\"functions\":[],\"triggers\":[]}",
+		  ": complete: missing; expected true or false" },
+		{ "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[],\"complete\":true,\"functions\":[],"
+		  "\"triggers\":[]}", ": regions: empty, yet the snapshot says it is complete" },
 		{ "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\","
 		  "\"versions\":[{\"version\":\"1\",\"config\":[]}]}]}",
 		  ": functions[0].versions[0].config: expected an object" },
@@ -336,7 +354,7 @@ static void test_snapshot__slim_keeps_what_rules_read(void)
 {
 	/* unsorted versions, a weighted alias, an odd qualifier, hashes of every shape */
 	static const char json[] =
-		"{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[{\"name\":\"f\",\"region\":\"r\","
+		HEADER ",\"triggers\":[],\"functions\":[{\"name\":\"f\",\"region\":\"r\","
 		"\"versions\":[{\"version\":\"3\",\"code_sha256\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
 		"\"runtime\":\"python3.12\",\"config\":{\"Timeout\":3}},"
 		"{\"version\":\"1\",\"code_sha256\":\"abc\",\"runtime\":\"python3.12\",\"config\":{\"Timeout\":3}},"
@@ -344,7 +362,7 @@ static void test_snapshot__slim_keeps_what_rules_read(void)
 		"{\"version\":\"2\",\"runtime\":\"nodejs20.x\",\"config\":{\"Timeout\":9}},"
 		"{\"version\":\"10\",\"runtime\":\"nodejs20.x\"},{\"version\":\"007\"}],"
 		"\"aliases\":[{\"name\":\"live\",\"function_version\":\"1\",\"weights\":{\"2\":0.5}}]},"
-		"{\"name\":\"g\",\"region\":\"r\"}]}";
+		"{\"name\":\"g\",\"region\":\"r\",\"versions\":[],\"aliases\":[]}]}";
 	char path[64];
 	ld_inventory inv;
 
@@ -365,8 +383,8 @@ static void test_snapshot__slim_keeps_what_rules_read(void)
 static void test_snapshot__streaming_layouts(void)
 {
 	static const char json[] =
-		"\xEF\xBB\xBF \n{\"functions\" : [ {\"name\":\"a}]\\\"{[\",\"region\":\"r\"} ,\n"
-		"{\"name\":\"b\",\"region\":\"r\",\"versions\":[]}],\"triggers\":[],"
+		"\xEF\xBB\xBF \n{\"functions\" : [ {\"name\":\"a}]\\\"{[\",\"region\":\"r\",\"versions\":[],"
+		"\"aliases\":[]} ,\n{\"name\":\"b\",\"region\":\"r\",\"versions\":[],\"aliases\":[]}],\"triggers\":[],"
 		"\"functions\":[{\"name\":\"ignored\",\"region\":\"r\"}],"
 		"\"schema\":\"lambdrift/inventory/v1\",\"regi\\u006fns\":[\"r\"],\"complete\":false} trailing";
 	char path[64];
@@ -389,14 +407,15 @@ static void test_snapshot__large_file(void)
 	char path[64];
 	ld_inventory inv;
 
-	ld_buf_puts(&b, "{\"schema\":\"lambdrift/inventory/v1\",\"functions\":[");
+	ld_buf_puts(&b, HEADER ",\"triggers\":[],\"functions\":[");
 	for (int i = 0; i < 400; i++) {
 		ld_buf_printf(&b, "%s{\"name\":\"fn-%03d\",\"region\":\"r\",\"versions\":[", i ? "," : "", i);
 		for (int v = 0; v <= 5; v++)
 			ld_buf_printf(&b, "%s{\"version\":\"%s\",\"code_sha256\":\"c%d\\\"x\","
 				      "\"runtime\":\"python3.12\",\"config\":{\"Handler\":\"h\\\\%d\"}}",
 				      v ? "," : "", v ? (char[]){ (char)('0' + v), 0 } : "$LATEST", v, v);
-		ld_buf_printf(&b, "],\"aliases\":[{\"name\":\"live\",\"function_version\":\"%d\"}]}",
+		ld_buf_printf(&b, "],\"aliases\":[{\"name\":\"live\",\"function_version\":\"%d\","
+			      "\"weights\":{}}]}",
 			      i % 5 + 1);
 	}
 	ld_buf_puts(&b, "]}");

@@ -356,6 +356,7 @@ static int load_text(ld_inventory *inv, const char *text)
 static void test_policy__bad_access_member(void)
 {
 #define ACCESS_FN(access) "{\"schema\":\"lambdrift/inventory/v1\",\"regions\":[\"us-east-1\"]," \
+	"\"complete\":true,\"triggers\":[]," \
 	"\"functions\":[{\"name\":\"f\",\"region\":\"us-east-1\",\"versions\":[]," \
 	"\"aliases\":[],\"access\":" access "}]}"
 	ld_inventory inv;
