@@ -644,8 +644,9 @@ static int load_header(const where *w, const ld_json *root, ld_inventory *inv)
 	if (ld_json_get(root, "iam") && !ld_json_is_null(ld_json_get(root, "iam")) &&
 	    (error = ld_iam__from_json(&inv->iam, ld_json_get(root, "iam"), w->file)) < 0)
 		return error;
-	/* After the problems: adding one marks the inventory incomplete by itself. */
-	inv->complete = !unchecked && ld_json_is_true(complete);
+	/* After the problems: adding one marks the inventory incomplete by itself, whatever
+	 * "complete" says. */
+	inv->complete = inv->complete && !unchecked && ld_json_is_true(complete);
 	return 0;
 }
 
@@ -678,14 +679,30 @@ static section *section_of(loader *l, const char *key)
 	return NULL;
 }
 
+/* Two members of one name: readers disagree on which counts (cJSON the first, jq the
+ * last), so a snapshot could say complete to one and not to another. */
+static int twice(const char *path, const char *key)
+{
+	return ld_error_setc(LD_EINVALID, LD_ERR_INVENTORY, "%s: the key \"%s\" appears twice "
+			     "in one object; refused, as readers disagree on which counts", path,
+			     key);
+}
+
 /* A piece that does not parse is malformed JSON at its place in the file. */
 static int parse_piece(ld_json **out, const loader *l, const char *text, size_t len, size_t at)
 {
-	const char *near;
+	const char *near, *dup;
 	size_t rel = 0;
+	int error;
 
-	if (ld_json_parse(out, text, len, l->path) == 0)
-		return 0;
+	if (ld_json_parse(out, text, len, l->path) == 0) {
+		if (!(dup = ld_json_duplicate_key(*out)))
+			return 0;
+		error = twice(l->path, dup); /* the message holds the key before the piece goes */
+		ld_json_free(*out);
+		*out = NULL;
+		return error;
+	}
 	if ((near = strstr(ld_error_last()->message, "near byte ")))
 		rel = strtoul(near + strlen("near byte "), NULL, 10);
 	return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu", l->path,
@@ -701,7 +718,7 @@ static int on_member(void *ctx, const char *key, const char *text, size_t len, s
 
 	if (sec) {
 		if (sec->seen)
-			return 0;
+			return twice(l->path, key);
 		sec->seen = true;
 	}
 	/* checked here, so a bad value is reported at its own place */
@@ -729,7 +746,9 @@ static int on_array(void *ctx, const char *key, bool begin)
 		sec->streaming = false;
 		return 0;
 	}
-	sec->streaming = !sec->seen;
+	if (sec->seen)
+		return twice(l->path, key);
+	sec->streaming = true;
 	sec->seen = true;
 	return 0;
 }
@@ -799,11 +818,17 @@ static int check_claim(const where *top, const ld_json *root)
 static int load_rest(const where *top, loader *l)
 {
 	ld_json *root = NULL;
+	const char *dup;
 	int error;
 
 	if ((error = ld_buf_puts(&l->header, l->header.size ? "}" : "{}")) < 0 ||
 	    (error = ld_json_parse(&root, l->header.ptr, l->header.size, l->path)) < 0)
 		return error;
+	/* each member was checked within; two members of one name only show here */
+	if ((dup = ld_json_duplicate_key(root))) {
+		error = twice(l->path, dup);
+		goto done;
+	}
 	if ((error = load_header(top, root, l->inv)) < 0 ||
 	    (error = check_section(top, root, &l->functions)) < 0 ||
 	    (error = check_section(top, root, &l->triggers)) < 0)

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -50,12 +51,39 @@ int ld_json_ends_early(const char *what, size_t at)
 			     "ends early, before the document is closed (cut short?)", what, at);
 }
 
+/* The offset of the first \u0000 escape in `t`, or `len`: cJSON decodes it into a NUL
+ * that ends the C string, so "a\u0000b" would be read as "a". An escape is a backslash
+ * preceded by an even number of backslashes. */
+static size_t nul_escape(const char *t, size_t len)
+{
+	for (const char *p = t; p + 6 <= t + len && (p = memchr(p, '\\', len - (size_t)(p - t)));
+	     p++) {
+		size_t n = 0;
+		if (p + 6 > t + len || memcmp(p + 1, "u0000", 5))
+			continue;
+		while (p - n > t && p[-1 - (ptrdiff_t)n] == '\\')
+			n++;
+		if (n % 2 == 0)
+			return (size_t)(p - t);
+	}
+	return len;
+}
+
 int ld_json_parse(ld_json **out, const char *text, size_t len, const char *what)
 {
 	const char *end = NULL;
+	size_t nul;
 	cJSON *j;
 
 	*out = NULL;
+	if (memchr(text, '\0', len))
+		return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu: "
+				     "a NUL byte, where cJSON would stop reading", what,
+				     (size_t)((const char *)memchr(text, '\0', len) - text));
+	if ((nul = nul_escape(text, len)) < len)
+		return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu: "
+				     "\\u0000 (a NUL character), which lambdrift does not read",
+				     what, nul);
 	j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
 	if (!j) {
 		size_t at = end && end >= text ? (size_t)(end - text) : 0;
@@ -270,6 +298,49 @@ int ld_json_quote(ld_buf *out, const char *s)
 		}
 	}
 	return ld_buf_putc(out, '"');
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted, so an object of many members costs n log n; without memory, pairwise. */
+static const char *object_duplicate(const cJSON *obj, size_t n)
+{
+	const char **keys = n > 16 ? malloc(n * sizeof(*keys)) : NULL;
+	const char *dup = NULL;
+	size_t i = 0;
+
+	if (!keys) {
+		for (const cJSON *a = obj->child; a && !dup; a = a->next)
+			for (const cJSON *b = a->next; b && !dup; b = b->next)
+				if (!strcmp(a->string, b->string))
+					dup = a->string;
+		return dup;
+	}
+	for (const cJSON *m = obj->child; m; m = m->next)
+		keys[i++] = m->string;
+	qsort(keys, n, sizeof(*keys), cmp_keys);
+	for (i = 1; i < n && !dup; i++)
+		if (!strcmp(keys[i - 1], keys[i]))
+			dup = keys[i];
+	free(keys);
+	return dup;
+}
+
+const char *ld_json_duplicate_key(const ld_json *j)
+{
+	const char *dup = NULL;
+
+	if (!j || !(cJSON_IsObject(j) || cJSON_IsArray(j)))
+		return NULL;
+	if (cJSON_IsObject(j) && ld_json_size(j) > 1 &&
+	    (dup = object_duplicate(j, ld_json_size(j))))
+		return dup;
+	for (const cJSON *c = j->child; c && !dup; c = c->next)
+		dup = ld_json_duplicate_key(c);
+	return dup;
 }
 
 static int cmp_members(const void *a, const void *b)

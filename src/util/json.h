@@ -48,6 +48,10 @@ ld_json *ld_json_first(const ld_json *j);
 ld_json *ld_json_next(const ld_json *j);
 /** Key of an object member. */
 const char *ld_json_key(const ld_json *member);
+/** The first key that appears twice in one object anywhere in `j` (depth first), or NULL.
+ *  Readers disagree on which of two counts (cJSON takes the first, jq the last), so a
+ *  document that must mean one thing refuses them. Borrowed from `j`. */
+const char *ld_json_duplicate_key(const ld_json *j);
 
 /* Building. Adders take ownership of `item`; all return 0 or LD_ERROR (no memory). */
 ld_json *ld_json_new_object(void);

@@ -3,8 +3,9 @@
  * what the next token may be, whether it is inside a string (and after a backslash) or a
  * bare token (number or literal), and a stack of open brackets to check that each closes
  * what it should. Pieces are copied out of the read chunk as spans, not byte by byte.
- * Like cJSON (util/json.c), bytes up to 32 count as white space, a UTF-8 byte order mark
- * is skipped and whatever follows the first value is ignored; the contents of strings,
+ * Like cJSON (util/json.c), bytes from 1 to 32 count as white space, a UTF-8 byte order
+ * mark is skipped and whatever follows the first value is ignored; a NUL byte, which cJSON
+ * takes for the end of the text or of a string, is malformed; the contents of strings,
  * numbers and literals are left to the parser each piece goes to.
  */
 #include <stdlib.h>
@@ -41,6 +42,14 @@ static int malformed(const scan *sc, size_t at)
 {
 	return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu", sc->what,
 			     at);
+}
+
+/* A NUL byte before the end of the first value: cJSON would stop there, reading a string
+ * or the document cut short as if whole. */
+static int nul_byte(const scan *sc, size_t at)
+{
+	return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu: a NUL "
+			     "byte", sc->what, at);
 }
 
 static bool is_bare(unsigned char c)
@@ -242,15 +251,19 @@ static int scan_chunk(scan *sc, const char *chunk, size_t n)
 			const char *q;
 			if (sc->escape) {
 				sc->escape = false;
+				if (!c)
+					return nul_byte(sc, sc->base + i);
 				continue;
 			}
 			/* most bytes of a snapshot are inside strings: jump to the next quote or
 			 * backslash */
-			for (q = chunk + i; q < chunk + n && *q != '"' && *q != '\\'; q++)
+			for (q = chunk + i; q < chunk + n && *q != '"' && *q != '\\' && *q; q++)
 				;
 			i = (size_t)(q - chunk);
 			if (i == n)
 				break;
+			if (!*q)
+				return nul_byte(sc, sc->base + i);
 			if (*q == '\\') {
 				sc->escape = true;
 				continue;
@@ -269,6 +282,8 @@ static int scan_chunk(scan *sc, const char *chunk, size_t n)
 			if (sc->next == E_END)
 				break;
 		}
+		if (c == 0)
+			return nul_byte(sc, sc->base + i);
 		if (c <= 32)
 			continue;
 		if ((error = structural(sc, c, i)) < 0)
