@@ -98,6 +98,7 @@ static int parse_inline(char ***ids, size_t *n, const char *arg)
 static int read_file(ld_buf *out, const char *path)
 {
 	int error = ld_buf_read_file(out, path, MAX_ACCOUNTS_FILE);
+	const char *nul;
 
 	if (error == LD_ELIMIT)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: '%s' is larger than "
@@ -110,6 +111,14 @@ static int read_file(ld_buf *out, const char *path)
 				     "ID,ID,...", path);
 	if (error < 0)
 		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: cannot read '%s'", path);
+	/* the lines are read as C strings: what follows a NUL would go unread */
+	if ((nul = memchr(out->ptr, '\0', out->size))) {
+		size_t lineno = 1;
+		for (const char *p = out->ptr; p < nul; p++)
+			lineno += *p == '\n';
+		return ld_error_setc(LD_EUSAGE, LD_ERR_USAGE, "--accounts: '%s' line %zu: contains a "
+				     "NUL byte; is this a text file?", path, lineno);
+	}
 	return 0;
 }
 
