@@ -19,6 +19,7 @@
 #include "pkg/expect.h"
 #include "util/array.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define DEFAULT_MAX_PACKAGE LD_VERIFY_MAX_PACKAGE /* one cap for every package download */
 #define EVIDENCE_PATHS 20     /* paths listed in one finding's evidence */
@@ -793,11 +794,6 @@ static int scan_function(ld_depcheck *c, ld_findings *out, ld_dep_rows *rows,
 	return error;
 }
 
-static int cmp_line(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 void ld_depcheck_reads_dispose(ld_depcheck_reads *r)
 {
 	for (size_t i = 0; r && i < r->nfns; i++) {
@@ -823,9 +819,9 @@ int ld_depcheck__scan(ld_findings *out, ld_dep_rows *rows, ld_inventory *inv,
 	/* the report's order is the one it always had: lines and rows sorted */
 	if (inv->nproblems > problems)
 		qsort(inv->problems + problems, inv->nproblems - problems, sizeof(char *),
-		      cmp_line);
+		      ld_strcmp_ptrs);
 	if (inv->nnotes > notes)
-		qsort(inv->notes + notes, inv->nnotes - notes, sizeof(char *), cmp_line);
+		qsort(inv->notes + notes, inv->nnotes - notes, sizeof(char *), ld_strcmp_ptrs);
 	if (out)
 		ld_findings_sort(out);
 	if (rows && rows->count)

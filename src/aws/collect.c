@@ -24,6 +24,7 @@
 #include "util/array.h"
 #include "util/hash.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define MAX_PAGES_FUNCTIONS 20000 /* 1,000,000 versions */
 #define MAX_PAGES_ALIASES 1000
@@ -640,11 +641,6 @@ static int cmp_alias_problems(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int cmp_lines(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A function whose environment went unchecked: its problem line, which src/audit/env.c
  * then finds said (ld_gaps_reported) and does not say again. */
 static int env_unchecked(ld_inventory *problems, const ld_function *fn)
@@ -676,7 +672,8 @@ int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, bool policies_s
 	/* ListFunctions' and resource policies' lines first, then aliases by function, then
 	 * mappings */
 	if (r->fn_problems.nproblems > 1)
-		qsort(r->fn_problems.problems, r->fn_problems.nproblems, sizeof(char *), cmp_lines);
+		qsort(r->fn_problems.problems, r->fn_problems.nproblems, sizeof(char *),
+		      ld_strcmp_ptrs);
 	ld_inventory_take(&r->inv, &r->fn_problems);
 	ld_inventory_init(&r->fn_problems);
 	if (policies_skipped && error == 0)

@@ -30,6 +30,7 @@
 #include "util/array.h"
 #include "util/file.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define NONE UINT32_MAX
 #define MAX_EVENTS 1024          /* events in one range */
@@ -760,11 +761,6 @@ static int load_json_file(ld_osv_db *db, const char *path, off_t size)
 	return error;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The entries of `dir` (without . and ..), sorted bytewise. */
 static int list_dir(const char *dir, char ***names, size_t *count)
 {
@@ -790,7 +786,7 @@ static int list_dir(const char *dir, char ***names, size_t *count)
 	}
 	closedir(d);
 	if (*count)
-		qsort(*names, *count, sizeof(char *), cmp_names);
+		qsort(*names, *count, sizeof(char *), ld_strcmp_ptrs);
 	return error;
 }
 

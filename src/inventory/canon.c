@@ -112,11 +112,6 @@ static int add_wrapped(ld_version *v, const char *name, const char *key, const c
 	return add_owned(v, name, o);
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A new array holding the strings of `arr`, sorted when asked; non-strings are an error. */
 static int string_array(ld_json **out, const ld_json *arr, bool sorted, const char *what)
 {
@@ -137,7 +132,7 @@ static int string_array(ld_json **out, const ld_json *arr, bool sorted, const ch
 		items[i++] = ld_json_str(c);
 	}
 	if (sorted && n > 1)
-		qsort(items, n, sizeof(*items), cmp_cstr);
+		qsort(items, n, sizeof(*items), ld_strcmp_ptrs);
 	if (!(a = ld_json_new_array())) {
 		error = ld_error_oom();
 		goto done;

@@ -426,11 +426,6 @@ static int cmp_triggers(const void *a, const void *b)
 	return c ? c : strcmp(x->uuid ? x->uuid : "", y->uuid ? y->uuid : "");
 }
 
-static int cmp_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* A failed ld_version_from_api leaves its slot zeroed; drop such slots so no reader ever
  * meets a version without a qualifier. */
 static void drop_empty_versions(ld_function *fn)
@@ -473,9 +468,9 @@ void ld_inventory_sort(ld_inventory *inv)
 	if (inv->ntriggers > 1)
 		qsort(inv->triggers, inv->ntriggers, sizeof(*inv->triggers), cmp_triggers);
 	if (inv->nregions > 1)
-		qsort(inv->regions, inv->nregions, sizeof(*inv->regions), cmp_strings);
+		qsort(inv->regions, inv->nregions, sizeof(*inv->regions), ld_strcmp_ptrs);
 	if (inv->naccounts > 1)
-		qsort(inv->accounts, inv->naccounts, sizeof(*inv->accounts), cmp_strings);
+		qsort(inv->accounts, inv->naccounts, sizeof(*inv->accounts), ld_strcmp_ptrs);
 }
 
 bool ld_glob_match(const char *glob, const char *name)

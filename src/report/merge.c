@@ -23,6 +23,7 @@
 #include "util/arena.h"
 #include "util/array.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #ifndef LD_VERSION
 #define LD_VERSION "0.0.0"
@@ -114,11 +115,6 @@ static bool has_line(char *const *lines, size_t n, const char *s)
 		if (!strcmp(lines[i], s))
 			return true;
 	return false;
-}
-
-static int cmp_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Add every string of a JSON array to a set of lines (accounts, regions). */
@@ -507,7 +503,7 @@ static int accounts_key(char **out, const ld_json *run)
 	if ((error = add_unique(&accounts, &n, ld_json_get(run, "accounts"))) < 0)
 		goto done;
 	if (n > 1)
-		qsort(accounts, n, sizeof(*accounts), cmp_strings);
+		qsort(accounts, n, sizeof(*accounts), ld_strcmp_ptrs);
 	for (size_t i = 0; i < n; i++) /* a failed append sticks: detach then fails */
 		ld_buf_printf(&text, "%s%s", i ? "," : "", accounts[i]);
 	if (!(*out = ld_buf_detach(&text)))
@@ -737,9 +733,9 @@ static int missing_shards(merger *g, size_t nreports, size_t expect)
 static void finish_inventory(ld_inventory *inv)
 {
 	if (inv->naccounts > 1)
-		qsort(inv->accounts, inv->naccounts, sizeof(char *), cmp_strings);
+		qsort(inv->accounts, inv->naccounts, sizeof(char *), ld_strcmp_ptrs);
 	if (inv->nregions > 1)
-		qsort(inv->regions, inv->nregions, sizeof(char *), cmp_strings);
+		qsort(inv->regions, inv->nregions, sizeof(char *), ld_strcmp_ptrs);
 	if (inv->naccounts == 1)
 		inv->account = strdup(inv->accounts[0]);
 	/* The partition is in every ARN: "arn:PARTITION:lambda:..." */

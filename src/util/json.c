@@ -9,6 +9,7 @@
 
 #include "lambdrift/errors.h"
 #include "util/json.h"
+#include "util/str.h"
 
 #define CUT_SHORT_MAX_DEPTH 256
 
@@ -300,11 +301,6 @@ int ld_json_quote(ld_buf *out, const char *s)
 	return ld_buf_putc(out, '"');
 }
 
-static int cmp_keys(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Sorted, so an object of many members costs n log n; without memory, pairwise. */
 static const char *object_duplicate(const cJSON *obj, size_t n)
 {
@@ -321,7 +317,7 @@ static const char *object_duplicate(const cJSON *obj, size_t n)
 	}
 	for (const cJSON *m = obj->child; m; m = m->next)
 		keys[i++] = m->string;
-	qsort(keys, n, sizeof(*keys), cmp_keys);
+	qsort(keys, n, sizeof(*keys), ld_strcmp_ptrs);
 	for (i = 1; i < n && !dup; i++)
 		if (!strcmp(keys[i - 1], keys[i]))
 			dup = keys[i];

@@ -26,3 +26,8 @@ int ld_dup_or_null(char **out, const char *s)
 		return ld_error_oom();
 	return 0;
 }
+
+int ld_strcmp_ptrs(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}

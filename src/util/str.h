@@ -16,4 +16,7 @@ bool ld_is_hex64(const char *s);
 /** *out = a copy of s, or NULL when s is NULL. @return 0, or LD_ERROR without memory */
 int ld_dup_or_null(char **out, const char *s);
 
+/** qsort/bsearch comparator of `char *` elements: bytewise, as strcmp. */
+int ld_strcmp_ptrs(const void *a, const void *b);
+
 #endif
