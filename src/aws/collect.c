@@ -666,9 +666,9 @@ int ld_collect__finish(ld_target_run *r, size_t aliases_skipped, bool policies_s
 		      cmp_alias_problems);
 	/* environments Lambda could not return leave env-plaintext-secret unchecked, which
 	 * is no problem when the run skips it */
-	for (size_t i = 0; i < r->inv.nfunctions && error == 0 && !(r->opts && r->opts->no_secrets);
-	     i++)
-		error = env_unchecked(&r->fn_problems, &r->inv.functions[i]);
+	if (!(r->opts && r->opts->no_secrets))
+		for (size_t i = 0; i < r->inv.nfunctions && error == 0; i++)
+			error = env_unchecked(&r->fn_problems, &r->inv.functions[i]);
 	/* ListFunctions' and resource policies' lines first, then aliases by function, then
 	 * mappings */
 	if (r->fn_problems.nproblems > 1)

@@ -72,15 +72,15 @@ static size_t nul_escape(const char *t, size_t len)
 
 int ld_json_parse(ld_json **out, const char *text, size_t len, const char *what)
 {
-	const char *end = NULL;
+	const char *end = NULL, *zero = memchr(text, '\0', len);
 	size_t nul;
 	cJSON *j;
 
 	*out = NULL;
-	if (memchr(text, '\0', len))
+	if (zero)
 		return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu: "
 				     "a NUL byte, where cJSON would stop reading", what,
-				     (size_t)((const char *)memchr(text, '\0', len) - text));
+				     (size_t)(zero - text));
 	if ((nul = nul_escape(text, len)) < len)
 		return ld_error_setc(LD_EINVALID, LD_ERR_JSON, "malformed JSON in %s near byte %zu: "
 				     "\\u0000 (a NUL character), which lambdrift does not read",
